@@ -1,0 +1,74 @@
+package dev.taskflow;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * Enqueues, inspects and changes jobs. Thread-safe. {@link TaskFlow} implements it.
+ *
+ * <p>Every method validates its input first and changes nothing on a bad input: it throws {@link
+ * InvalidJobException} (naming the field, the rule, the job type and the value), {@link
+ * JobNotFoundException}, {@link IllegalTransitionException} or {@link StorageException}.
+ */
+public interface TaskFlowClient {
+
+  /** Enqueues a job with default options. */
+  default Job enqueue(JobArgs args) {
+    return enqueue(args, EnqueueOptions.defaults()).job();
+  }
+
+  /** Enqueues a job; with a unique key that a live job holds, returns that job as a duplicate. */
+  EnqueueResult enqueue(JobArgs args, EnqueueOptions options);
+
+  /** Enqueues a job given by type name and JSON args (the HTTP form). */
+  EnqueueResult enqueue(JobRequest request);
+
+  /** Enqueues many jobs atomically: all are stored, or none (the first invalid one is named). */
+  List<EnqueueResult> enqueueAll(List<JobRequest> requests);
+
+  Optional<Job> get(UUID id);
+
+  /** How many ready jobs run before this one on its queue, while it is enqueued. */
+  OptionalLong queuePosition(UUID id);
+
+  JobPage list(JobQuery query);
+
+  /** Cancels a job that has not finished; a running one is interrupted. */
+  Job cancel(UUID id);
+
+  /** Moves a failed or cancelled job back to enqueued, allowing at least one more attempt. */
+  Job retry(UUID id);
+
+  /** Soft-deletes a job (kept until retention); a running one is interrupted. */
+  Job delete(UUID id);
+
+  /** The job's persisted events after {@code afterEventId} (null: from the start), oldest first. */
+  List<JobEvent> events(UUID jobId, String afterEventId, int limit);
+
+  /**
+   * Delivers matching events, in id order, to {@code listener} until the subscription is closed.
+   * With {@code afterEventId}, first replays the persisted events after it, then continues live
+   * with no gap and no duplicate. The listener runs on TaskFlow's dispatch thread: keep it quick.
+   */
+  Subscription subscribe(EventFilter filter, String afterEventId, Consumer<JobEvent> listener);
+
+  List<QueueInfo> queues();
+
+  void pauseQueue(String queue);
+
+  void resumeQueue(String queue);
+
+  /** Servers that heartbeated recently. */
+  List<ServerInfo> servers();
+
+  /** Job counts per state, from counters (never a scan of history). */
+  Map<JobState, Long> stateCounts();
+
+  /** The job types some worker is registered for (enqueueing another type is refused). */
+  Set<String> jobTypes();
+}

@@ -1,0 +1,6 @@
+package dev.taskflow.spi;
+
+/**
+ * @param limit at most this many per call
+ */
+public record JobPromoteParams(String serverId, int limit) {}

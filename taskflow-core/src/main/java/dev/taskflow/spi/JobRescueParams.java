@@ -1,0 +1,7 @@
+package dev.taskflow.spi;
+
+/**
+ * @param serverId the server doing the rescue (for history)
+ * @param limit at most this many per call
+ */
+public record JobRescueParams(String serverId, int limit) {}

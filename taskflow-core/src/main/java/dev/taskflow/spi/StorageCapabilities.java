@@ -1,0 +1,10 @@
+package dev.taskflow.spi;
+
+/**
+ * What a store can do, so the engine can choose strategies.
+ *
+ * @param name a short name for logs, e.g. {@code sqlite}
+ * @param distributed whether several processes may share it
+ * @param wakeups whether it can wake remote fetchers (LISTEN/NOTIFY, pub/sub)
+ */
+public record StorageCapabilities(String name, boolean distributed, boolean wakeups) {}
