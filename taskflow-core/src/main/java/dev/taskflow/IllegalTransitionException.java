@@ -15,6 +15,17 @@ public class IllegalTransitionException extends TaskFlowException {
     this.action = action;
   }
 
+  /**
+   * The same refusal, with a detail that says why when the state alone does not, e.g. {@code
+   * "unique key 'k' is held by live job 0190…"}.
+   */
+  public IllegalTransitionException(UUID jobId, JobState state, String action, String detail) {
+    super("cannot " + action + " job " + jobId + " (" + state.wireName() + "): " + detail);
+    this.jobId = jobId;
+    this.state = state;
+    this.action = action;
+  }
+
   public UUID jobId() {
     return jobId;
   }
