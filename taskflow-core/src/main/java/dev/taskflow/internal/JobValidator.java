@@ -1,0 +1,224 @@
+package dev.taskflow.internal;
+
+import dev.taskflow.EnqueueOptions;
+import dev.taskflow.InvalidJobException;
+import dev.taskflow.JobRequest;
+import dev.taskflow.spi.NewJob;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Checks a {@link JobRequest} against every rule and turns it into a {@link NewJob}. The one place
+ * the rules live: the Java API and the HTTP API both come through here, so they refuse the same
+ * things with the same field names and codes.
+ */
+public final class JobValidator {
+  public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]*");
+  public static final int MAX_TYPE_LENGTH = 128;
+  public static final int MAX_QUEUE_LENGTH = 64;
+  public static final int MIN_PRIORITY = -100;
+  public static final int MAX_PRIORITY = 100;
+  public static final int MAX_ATTEMPTS = 100;
+  public static final int MAX_TEXT_LENGTH = 255;
+  public static final int MAX_TAGS = 20;
+  public static final int MAX_TAG_LENGTH = 64;
+  public static final Duration MAX_AHEAD = Duration.ofDays(365);
+  public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+
+  /** The defaults of one registered type. */
+  public record TypeDefaults(int maxAttempts, Duration timeout) {}
+
+  private final Clock clock;
+  private final int maxArgsBytes;
+  private final Function<String, TypeDefaults> typeDefaults;
+
+  /**
+   * @param typeDefaults the defaults of a type, or null when the type is not accepted
+   */
+  public JobValidator(Clock clock, int maxArgsBytes, Function<String, TypeDefaults> typeDefaults) {
+    this.clock = clock;
+    this.maxArgsBytes = maxArgsBytes;
+    this.typeDefaults = typeDefaults;
+  }
+
+  public NewJob validate(JobRequest r) {
+    String type = r.type();
+    requireName("type", type, MAX_TYPE_LENGTH, null);
+    TypeDefaults defaults = typeDefaults.apply(type);
+    if (defaults == null) {
+      throw invalid(
+          "type",
+          "unknown_type",
+          type,
+          "unknown job type '" + type + "': no worker is registered for it");
+    }
+    validateArgs(type, r.argsJson());
+
+    EnqueueOptions o = r.options();
+    String queue = o.queue() == null ? EnqueueOptions.DEFAULT_QUEUE : o.queue();
+    requireName("queue", queue, MAX_QUEUE_LENGTH, type);
+
+    int priority = o.priority() == null ? 0 : o.priority();
+    if (priority < MIN_PRIORITY || priority > MAX_PRIORITY) {
+      throw invalid("priority", "range", type, "priority must be -100..100, was " + priority);
+    }
+    int maxAttempts = o.maxAttempts() == null ? defaults.maxAttempts() : o.maxAttempts();
+    if (maxAttempts < 1 || maxAttempts > MAX_ATTEMPTS) {
+      throw invalid("maxAttempts", "range", type, "maxAttempts must be 1..100, was " + maxAttempts);
+    }
+    Duration timeout = o.timeout();
+    if (timeout != null
+        && (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0)) {
+      throw invalid(
+          "timeout", "range", type, "timeout must be more than 0 and at most P1D, was " + timeout);
+    }
+    if (o.runAt() != null && o.delay() != null) {
+      throw invalid("delay", "exclusive", type, "give runAt or delay, not both");
+    }
+    if (o.delay() != null && (o.delay().isNegative() || o.delay().compareTo(MAX_AHEAD) > 0)) {
+      throw invalid("delay", "range", type, "delay must be 0..P365D, was " + o.delay());
+    }
+    if (o.runAt() != null && o.runAt().isAfter(clock.instant().plus(MAX_AHEAD))) {
+      throw invalid(
+          "runAt", "range", type, "runAt must be at most 365 days ahead, was " + o.runAt());
+    }
+    requireText("uniqueKey", o.uniqueKey(), type);
+    requireText("owner", o.owner(), type);
+    List<String> tags = o.tags();
+    if (tags.size() > MAX_TAGS) {
+      throw invalid("tags", "max_items", type, "at most " + MAX_TAGS + " tags, got " + tags.size());
+    }
+    for (int i = 0; i < tags.size(); i++) {
+      String tag = tags.get(i);
+      if (tag == null || tag.isBlank() || tag.length() > MAX_TAG_LENGTH) {
+        throw invalid(
+            "tags/" + i,
+            "length",
+            type,
+            "a tag must be 1.." + MAX_TAG_LENGTH + " characters, not blank");
+      }
+      requireNoControl("tags/" + i, tag, type);
+    }
+    return new NewJob(
+        Ids.uuidV7(clock),
+        type,
+        queue,
+        priority,
+        r.argsJson(),
+        maxAttempts,
+        timeout,
+        o.runAt(),
+        o.delay(),
+        o.uniqueKey(),
+        o.owner(),
+        List.copyOf(tags));
+  }
+
+  /** Validates every request; a bad one is named by its index ({@code jobs/3/priority}). */
+  public List<NewJob> validateAll(List<JobRequest> requests, boolean prefixIndex) {
+    List<NewJob> out = new ArrayList<>(requests.size());
+    for (int i = 0; i < requests.size(); i++) {
+      try {
+        out.add(validate(requests.get(i)));
+      } catch (InvalidJobException e) {
+        throw prefixIndex ? e.under("jobs/" + i + "/") : e;
+      }
+    }
+    return out;
+  }
+
+  private void validateArgs(String type, String argsJson) {
+    int bytes = argsJson.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > maxArgsBytes) {
+      throw invalid(
+          "args", "max_size", type, "args are " + bytes + " bytes; the limit is " + maxArgsBytes);
+    }
+    JsonNode tree;
+    try {
+      tree = Json.tree(argsJson);
+    } catch (JacksonException e) {
+      throw invalid("args", "json", type, "args are not valid JSON: " + e.getOriginalMessage());
+    }
+    if (tree == null || !tree.isObject()) {
+      throw invalid("args", "type", type, "args must be a JSON object");
+    }
+    checkNoNul(tree, "args", type);
+  }
+
+  private static void checkNoNul(JsonNode node, String path, String type) {
+    if (node.isString() && node.asString().indexOf('\0') >= 0) {
+      throw invalid(path, "nul_character", type, path + " contains a NUL character");
+    }
+    if (node.isObject()) {
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
+        if (e.getKey().indexOf('\0') >= 0) {
+          throw invalid(path, "nul_character", type, path + " has a key with a NUL character");
+        }
+        checkNoNul(e.getValue(), path + "/" + e.getKey(), type);
+      }
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) checkNoNul(node.get(i), path + "/" + i, type);
+    }
+  }
+
+  private static void requireName(String field, String value, int max, String type) {
+    if (value == null || value.isEmpty()) {
+      throw invalid(field, "required", type, field + " must not be empty");
+    }
+    requireNoControl(field, value, type);
+    if (value.length() > max) {
+      throw invalid(
+          field,
+          "length",
+          type,
+          field + " must be at most " + max + " characters, was " + value.length());
+    }
+    if (!NAME.matcher(value).matches()) {
+      throw invalid(
+          field,
+          "pattern",
+          type,
+          field
+              + " may hold letters, digits and _ . : - (starting with a letter or digit), was '"
+              + shorten(value)
+              + "'");
+    }
+  }
+
+  private static void requireText(String field, String value, String type) {
+    if (value == null) return;
+    if (value.isEmpty() || value.length() > MAX_TEXT_LENGTH) {
+      throw invalid(
+          field, "length", type, field + " must be 1.." + MAX_TEXT_LENGTH + " characters");
+    }
+    requireNoControl(field, value, type);
+  }
+
+  private static void requireNoControl(String field, String value, String type) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\0')
+        throw invalid(field, "nul_character", type, field + " contains a NUL character");
+      if (c < 0x20 || c == 0x7f) {
+        throw invalid(field, "control_character", type, field + " contains a control character");
+      }
+    }
+  }
+
+  static String shorten(String s) {
+    return s.length() <= 64 ? s : s.substring(0, 64) + "…";
+  }
+
+  private static InvalidJobException invalid(
+      String field, String rule, String type, String message) {
+    return new InvalidJobException(field, rule, type, message);
+  }
+}

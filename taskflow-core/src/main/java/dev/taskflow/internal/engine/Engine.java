@@ -1,0 +1,541 @@
+package dev.taskflow.internal.engine;
+
+import dev.taskflow.EventFilter;
+import dev.taskflow.Job;
+import dev.taskflow.JobEvent;
+import dev.taskflow.ServerInfo;
+import dev.taskflow.StorageException;
+import dev.taskflow.Subscription;
+import dev.taskflow.spi.JobClaimParams;
+import dev.taskflow.spi.JobFinish;
+import dev.taskflow.spi.JobHeartbeatParams;
+import dev.taskflow.spi.JobLease;
+import dev.taskflow.spi.JobPromoteParams;
+import dev.taskflow.spi.JobRescueParams;
+import dev.taskflow.spi.JobRetentionParams;
+import dev.taskflow.spi.Storage;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs jobs: a fetch loop per queue claims batches sized to the free slots, each job runs on its
+ * own (virtual by default) thread, outcomes are written in batches, a separate heartbeat thread
+ * keeps every held lease alive, and maintenance promotes, rescues and prunes.
+ *
+ * <p>Life cycle: construct (the event bus and timers exist, so a client-only or manual instance
+ * works), {@link #start()} to run jobs in the background, {@link #stop(Duration)} to shut down
+ * gracefully. {@link #runDueJobs()} runs due jobs on the caller's thread for tests.
+ */
+public final class Engine {
+  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+  private static final int MAINTENANCE_BATCH = 1000;
+
+  private final Storage storage;
+  private final EngineConfig config;
+  private final Map<String, RegisteredWorker<?>> workers;
+  private final EventBus bus;
+  private final Completer completer;
+
+  /** Every attempt whose lease this server holds, until its outcome is written. */
+  private final Map<UUID, RunningJob> leases = new ConcurrentHashMap<>();
+
+  private final Map<String, AtomicInteger> runningPerType = new ConcurrentHashMap<>();
+  private final Map<String, Fetcher> fetchers = new LinkedHashMap<>();
+  private final ScheduledExecutorService timers;
+  private final ScheduledExecutorService maintenance;
+  private final Instant startedAt;
+  private final String host;
+  private final Backoff heartbeatBackoff = new Backoff("heartbeat");
+  private volatile long lastHeartbeatOkNanos = System.nanoTime();
+  private ExecutorService jobThreads;
+  private volatile boolean started;
+  private volatile boolean stopping;
+
+  public Engine(Storage storage, EngineConfig config, Map<String, RegisteredWorker<?>> workers) {
+    this.storage = storage;
+    this.config = config;
+    this.workers = Map.copyOf(workers);
+    this.bus = new EventBus(storage, config.eventPollInterval(), this::isLocalProgress);
+    this.completer = new Completer(storage, this::outcomeWritten);
+    this.timers = Executors.newSingleThreadScheduledExecutor(daemon("taskflow-heartbeat"));
+    this.maintenance = Executors.newSingleThreadScheduledExecutor(daemon("taskflow-maintenance"));
+    this.startedAt = config.clock().instant();
+    this.host = hostName();
+    config.queues().forEach((q, c) -> fetchers.put(q, new Fetcher(q, c)));
+    bus.start();
+    // Interrupt local attempts that a user cancelled or deleted, on whichever node it was done.
+    bus.subscribe(
+        new EventFilter(null, Set.of(JobEvent.CANCELLED, JobEvent.DELETED), null, null, null),
+        null,
+        this::onCancelledOrDeleted);
+  }
+
+  public String serverId() {
+    return config.serverId();
+  }
+
+  public Set<String> jobTypes() {
+    return workers.keySet();
+  }
+
+  public RegisteredWorker<?> worker(String type) {
+    return workers.get(type);
+  }
+
+  public Subscription subscribe(
+      EventFilter filter, String afterEventId, Consumer<JobEvent> listener) {
+    return bus.subscribe(filter, afterEventId, listener);
+  }
+
+  /** Local writes call this so fetchers and subscribers react at once. */
+  public void wakeQueue(String queue) {
+    Fetcher f = fetchers.get(queue);
+    if (f != null) f.wake();
+    bus.wake();
+  }
+
+  public void wakeEvents() {
+    bus.wake();
+  }
+
+  /** Starts fetching, heartbeating and maintenance. */
+  public void start() {
+    if (started) return;
+    started = true;
+    jobThreads =
+        config.virtualThreads()
+            ? Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("taskflow-job-", 0).factory())
+            : Executors.newFixedThreadPool(
+                Math.max(1, config.queues().values().stream().mapToInt(Integer::intValue).sum()),
+                Thread.ofPlatform().daemon().name("taskflow-job-", 0).factory());
+    completer.start();
+    long hb = config.heartbeatInterval().toMillis();
+    timers.scheduleWithFixedDelay(
+        guard("heartbeat", this::heartbeat), hb, hb, TimeUnit.MILLISECONDS);
+    scheduleMaintenance("promoter", config.promoteInterval(), this::promoteDue);
+    scheduleMaintenance("rescuer", config.rescueInterval(), this::rescueExpired);
+    scheduleMaintenance("retention", config.retentionInterval(), this::applyRetention);
+    scheduleMaintenance("server registry", config.serverHeartbeatInterval(), this::registerServer);
+    fetchers.values().forEach(Fetcher::start);
+    log.info(
+        "TaskFlow server {} started on {} store: queues {}, {} threads, lease {}, poll {} with local wake-ups{}",
+        config.serverId(),
+        storage.capabilities().name(),
+        config.queues(),
+        config.virtualThreads() ? "virtual" : "platform",
+        config.leaseDuration(),
+        config.pollInterval(),
+        storage.capabilities().wakeups() ? " and store notifications" : "");
+  }
+
+  /**
+   * Stops claiming, waits up to {@code grace} for running jobs, then interrupts the rest and
+   * releases them (back to enqueued, attempt not consumed), writes every outcome and stops.
+   */
+  public void stop(Duration grace) {
+    if (stopping) return;
+    stopping = true;
+    fetchers.values().forEach(Fetcher::stop);
+    if (started) {
+      long deadline = System.nanoTime() + grace.toNanos();
+      while (runningCount() > 0 && System.nanoTime() < deadline) {
+        parkMillis(10);
+      }
+      int released = 0;
+      for (RunningJob rj : leases.values()) {
+        if (!rj.done && rj.stop(RunningJob.Stop.RELEASE)) released++;
+      }
+      long releaseDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (runningCount() > 0 && System.nanoTime() < releaseDeadline) {
+        parkMillis(10);
+      }
+      // Attempts that ignored the interrupt: release them anyway; a late completion is fenced out.
+      for (RunningJob rj : leases.values()) {
+        if (!rj.done) completer.submit(new JobFinish.Released(rj.lease, "shutdown"));
+      }
+      if (released > 0) log.info("released {} unfinished jobs at shutdown", released);
+      jobThreads.shutdown();
+      completer.stopAndFlush();
+    }
+    timers.shutdownNow();
+    maintenance.shutdownNow();
+    awaitQuietly(timers);
+    awaitQuietly(maintenance);
+    if (started) {
+      try {
+        storage.serverRemove(config.serverId());
+      } catch (StorageException e) {
+        log.debug("could not deregister server {}: {}", config.serverId(), e.getMessage());
+      }
+    }
+    bus.stop();
+    if (started) log.info("TaskFlow server {} stopped", config.serverId());
+  }
+
+  int runningCount() {
+    int n = 0;
+    for (RunningJob rj : leases.values()) if (!rj.done) n++;
+    return n;
+  }
+
+  // ---------------------------------------------------------------- running one job
+
+  /** Registers a claimed job and returns the execution; the caller decides on which thread. */
+  private RunningJob admit(Job job) {
+    RegisteredWorker<?> w = workers.get(job.type());
+    RunningJob rj = new RunningJob(job, config.serverId(), w);
+    leases.put(job.id(), rj);
+    runningPerType.computeIfAbsent(job.type(), t -> new AtomicInteger()).incrementAndGet();
+    return rj;
+  }
+
+  private void execute(RunningJob rj, Fetcher fetcher) {
+    JobExecution ex =
+        new JobExecution(rj, storage, bus, config.clock(), config.progressWriteInterval());
+    Duration timeout = ex.timeout();
+    rj.timeoutTask =
+        timers.schedule(
+            () -> {
+              if (rj.stop(RunningJob.Stop.TIMEOUT)) {
+                log.debug("job {} ({}) timed out after {}", rj.job.id(), rj.job.type(), timeout);
+              }
+            },
+            timeout.toMillis(),
+            TimeUnit.MILLISECONDS);
+    JobFinish outcome;
+    try {
+      outcome = ex.run();
+    } finally {
+      rj.timeoutTask.cancel(false);
+      rj.done = true;
+      runningPerType.get(rj.job.type()).decrementAndGet();
+      if (fetcher != null) fetcher.slotFreed();
+    }
+    if (outcome == null) {
+      leases.remove(rj.job.id());
+      if (rj.stopReason() == RunningJob.Stop.LEASE_LOST) {
+        log.warn(
+            "job {} ({}) attempt {}: lease lost, result dropped",
+            rj.job.id(),
+            rj.job.type(),
+            rj.job.attempt());
+      }
+    } else {
+      completer.submit(outcome);
+    }
+  }
+
+  private void outcomeWritten(JobFinish f, boolean accepted) {
+    RunningJob rj = leases.remove(f.lease().id());
+    if (!accepted) {
+      log.warn(
+          "job {} attempt {}: outcome {} rejected by the store (lease lost to another worker); dropped",
+          f.lease().id(),
+          f.lease().attempt(),
+          f.getClass().getSimpleName());
+    }
+    if (rj != null && (f instanceof JobFinish.Retry || f instanceof JobFinish.Released)) {
+      // retries come back through the promoter; released jobs are claimable now
+      wakeQueue(rj.job.queue());
+    } else {
+      bus.wake();
+    }
+  }
+
+  private void onCancelledOrDeleted(JobEvent e) {
+    RunningJob rj = leases.get(e.jobId());
+    if (rj != null && !rj.done && rj.stop(RunningJob.Stop.CANCELLED)) {
+      log.debug("job {} ({}) {} while running: interrupted", e.jobId(), e.jobType(), e.type());
+    }
+  }
+
+  private boolean isLocalProgress(JobEvent e) {
+    return e.type().equals(JobEvent.PROGRESS) && leases.containsKey(e.jobId());
+  }
+
+  // ---------------------------------------------------------------- fetch loops
+
+  /**
+   * One per queue: claims as many jobs as there are free slots, then waits for a wake-up or the
+   * poll.
+   */
+  private final class Fetcher {
+    private final String queue;
+    private final int concurrency;
+    private final AtomicInteger running = new AtomicInteger();
+    private final java.util.concurrent.Semaphore wakeups = new java.util.concurrent.Semaphore(0);
+    private final Backoff backoff;
+    private volatile boolean active;
+    private Thread thread;
+
+    Fetcher(String queue, int concurrency) {
+      this.queue = queue;
+      this.concurrency = concurrency;
+      this.backoff = new Backoff("fetcher[" + queue + "]");
+    }
+
+    void start() {
+      active = true;
+      thread = Thread.ofPlatform().daemon().name("taskflow-fetch-" + queue).start(this::loop);
+    }
+
+    void stop() {
+      active = false;
+      wake();
+      if (thread != null) {
+        try {
+          thread.join(5000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    void wake() {
+      if (wakeups.availablePermits() == 0) wakeups.release();
+    }
+
+    void slotFreed() {
+      running.decrementAndGet();
+      wake();
+    }
+
+    private void loop() {
+      while (active) {
+        try {
+          int claimed = fetchOnce();
+          if (claimed > 0 && running.get() < concurrency) continue; // more may be waiting
+          long poll = config.pollInterval().toMillis();
+          long jittered = poll * 4 / 5 + ThreadLocalRandom.current().nextLong(poll * 2 / 5 + 1);
+          wakeups.tryAcquire(jittered, TimeUnit.MILLISECONDS);
+          wakeups.drainPermits();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        } catch (StorageException e) {
+          backoff.failed(e);
+          backoff.pause();
+        } catch (RuntimeException e) {
+          log.error("fetcher[{}]: unexpected error; will keep running", queue, e);
+          backoff.pause();
+        }
+      }
+    }
+
+    /** Claims up to the free slots and starts the jobs; returns how many were claimed. */
+    int fetchOnce() {
+      int free = concurrency - running.get();
+      if (free <= 0 || !active) return 0;
+      List<Job> jobs = claim(queue, free);
+      backoff.succeeded();
+      for (Job job : jobs) {
+        running.incrementAndGet();
+        RunningJob rj = admit(job);
+        jobThreads.execute(() -> execute(rj, this));
+      }
+      return jobs.size();
+    }
+  }
+
+  private List<Job> claim(String queue, int max) {
+    Map<String, Integer> limits = new HashMap<>();
+    config
+        .typeCaps()
+        .forEach(
+            (type, cap) -> {
+              AtomicInteger n = runningPerType.get(type);
+              limits.put(type, Math.max(0, cap - (n == null ? 0 : n.get())));
+            });
+    return storage.jobClaim(
+        new JobClaimParams(
+            queue, max, config.serverId(), config.leaseDuration(), workers.keySet(), limits));
+  }
+
+  // ---------------------------------------------------------------- manual runs (tests)
+
+  /**
+   * Promotes due jobs, rescues expired leases, then claims and runs every due job of this server's
+   * queues on the calling thread until none is left, writing each outcome before returning.
+   *
+   * @return how many attempts ran
+   */
+  public int runDueJobs() {
+    int ran = 0;
+    while (true) {
+      promoteDue();
+      rescueExpired();
+      int round = 0;
+      for (String queue : config.queues().keySet()) {
+        for (Job job : claim(queue, 100)) {
+          execute(admit(job), null);
+          round++;
+        }
+      }
+      completer.flushAll();
+      bus.pump();
+      if (round == 0) return ran;
+      ran += round;
+    }
+  }
+
+  // ---------------------------------------------------------------- heartbeat and maintenance
+
+  private void heartbeat() {
+    List<JobLease> held = new ArrayList<>();
+    for (RunningJob rj : leases.values()) held.add(rj.lease);
+    if (!held.isEmpty()) {
+      Set<UUID> still;
+      try {
+        still = storage.jobHeartbeat(new JobHeartbeatParams(held, config.leaseDuration()));
+        heartbeatBackoff.succeeded();
+        lastHeartbeatOkNanos = System.nanoTime();
+      } catch (StorageException e) {
+        heartbeatBackoff.failed(e);
+        if (System.nanoTime() - lastHeartbeatOkNanos > config.leaseDuration().toNanos()) {
+          // Our leases have expired by now and others may rescue these jobs: stop running them.
+          for (RunningJob rj : leases.values()) {
+            if (!rj.done && rj.stop(RunningJob.Stop.LEASE_LOST)) {
+              log.warn("job {}: no heartbeat for a whole lease; interrupted", rj.job.id());
+            }
+          }
+        }
+        return;
+      }
+      for (JobLease l : held) {
+        RunningJob rj = leases.get(l.id());
+        if (rj != null && !still.contains(l.id()) && !rj.done) {
+          rj.stop(RunningJob.Stop.LEASE_LOST);
+        }
+      }
+    } else {
+      lastHeartbeatOkNanos = System.nanoTime();
+    }
+    for (RunningJob rj : leases.values()) {
+      if (rj.pendingProgress != null
+          && System.nanoTime() - rj.lastProgressWriteNanos
+              >= config.progressWriteInterval().toNanos()) {
+        new JobExecution(rj, storage, bus, config.clock(), config.progressWriteInterval())
+            .flushProgressQuietly();
+      }
+    }
+  }
+
+  private void promoteDue() {
+    int n;
+    int total = 0;
+    do {
+      n = storage.jobPromoteDue(new JobPromoteParams(config.serverId(), MAINTENANCE_BATCH));
+      total += n;
+    } while (n == MAINTENANCE_BATCH);
+    if (total > 0) {
+      log.debug("promoter: {} scheduled jobs now enqueued", total);
+      fetchers.values().forEach(Fetcher::wake);
+      bus.wake();
+    }
+  }
+
+  private void rescueExpired() {
+    int n = storage.jobRescueExpired(new JobRescueParams(config.serverId(), MAINTENANCE_BATCH));
+    if (n > 0) {
+      log.info("rescuer: {} jobs whose lease expired were rescued", n);
+      fetchers.values().forEach(Fetcher::wake);
+      bus.wake();
+    }
+  }
+
+  private void applyRetention() {
+    EngineConfig.Retention r = config.retention();
+    Instant now = storage.now();
+    int n;
+    int total = 0;
+    do {
+      n =
+          storage.jobRetentionDelete(
+              new JobRetentionParams(
+                  cutoff(now, r.completed()),
+                  cutoff(now, r.failed()),
+                  cutoff(now, r.cancelled()),
+                  cutoff(now, r.deleted()),
+                  MAINTENANCE_BATCH));
+      total += n;
+    } while (n == MAINTENANCE_BATCH && !stopping);
+    if (total > 0) log.debug("retention: removed {} finished jobs", total);
+  }
+
+  private static Instant cutoff(Instant now, Duration keep) {
+    return keep == null ? null : now.minus(keep);
+  }
+
+  private void registerServer() {
+    storage.serverHeartbeat(
+        new ServerInfo(config.serverId(), host, startedAt, null, config.queues(), runningCount()));
+  }
+
+  /** Servers whose heartbeat is recent: within three registry intervals. */
+  public Instant liveServerCutoff() {
+    return storage.now().minus(config.serverHeartbeatInterval().multipliedBy(3));
+  }
+
+  private void scheduleMaintenance(String name, Duration every, Runnable task) {
+    long ms = every.toMillis();
+    long initial = ThreadLocalRandom.current().nextLong(Math.min(ms, 1000) + 1);
+    maintenance.scheduleWithFixedDelay(guard(name, task), initial, ms, TimeUnit.MILLISECONDS);
+  }
+
+  private Runnable guard(String name, Runnable task) {
+    Backoff b = new Backoff(name);
+    return () -> {
+      try {
+        task.run();
+        b.succeeded();
+      } catch (StorageException e) {
+        b.failed(e);
+      } catch (RuntimeException e) {
+        log.error("{}: unexpected error; will keep running", name, e);
+      }
+    };
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return Thread.ofPlatform().daemon().name(name).factory();
+  }
+
+  private static void awaitQuietly(ExecutorService ex) {
+    try {
+      ex.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void parkMillis(long ms) {
+    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(ms));
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      return "unknown";
+    }
+  }
+}

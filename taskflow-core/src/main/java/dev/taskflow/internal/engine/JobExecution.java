@@ -1,0 +1,240 @@
+package dev.taskflow.internal.engine;
+
+import dev.taskflow.InvalidJobException;
+import dev.taskflow.Job;
+import dev.taskflow.JobCancel;
+import dev.taskflow.JobContext;
+import dev.taskflow.JobError;
+import dev.taskflow.JobEvent;
+import dev.taskflow.JobProgress;
+import dev.taskflow.JobSnooze;
+import dev.taskflow.RetryPolicy;
+import dev.taskflow.StorageException;
+import dev.taskflow.Worker;
+import dev.taskflow.internal.JobValidator;
+import dev.taskflow.internal.Json;
+import dev.taskflow.spi.EventAppendParams;
+import dev.taskflow.spi.EventData;
+import dev.taskflow.spi.JobFinish;
+import dev.taskflow.spi.JobProgressParams;
+import dev.taskflow.spi.Storage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/** Runs one attempt of one job and turns what happened into a {@link JobFinish}. */
+final class JobExecution implements JobContext {
+  private static final Logger log = LoggerFactory.getLogger(JobExecution.class);
+  private static final int MAX_STACK_CHARS = 16_000;
+
+  private final RunningJob rj;
+  private final Storage storage;
+  private final EventBus bus;
+  private final Clock clock;
+  private final Duration progressWriteInterval;
+
+  JobExecution(
+      RunningJob rj, Storage storage, EventBus bus, Clock clock, Duration progressWriteInterval) {
+    this.rj = rj;
+    this.storage = storage;
+    this.bus = bus;
+    this.clock = clock;
+    this.progressWriteInterval = progressWriteInterval;
+  }
+
+  /**
+   * Runs the attempt on the calling thread.
+   *
+   * @return the outcome to write, or null when none must be written (cancelled by a user, or the
+   *     lease was lost: the store already holds the job's next state)
+   */
+  JobFinish run() {
+    Job job = rj.job;
+    rj.thread = Thread.currentThread();
+    MDC.put("jobId", job.id().toString());
+    MDC.put("jobType", job.type());
+    MDC.put("queue", job.queue());
+    try {
+      Object result = invoke(rj.worker);
+      flushProgress();
+      if (rj.isStopped()) return outcomeOfStop(null);
+      return new JobFinish.Completed(rj.lease, result == null ? null : Json.write(result));
+    } catch (JobSnooze s) {
+      return rj.isStopped() ? outcomeOfStop(s) : new JobFinish.Snoozed(rj.lease, s.delay());
+    } catch (JobCancel c) {
+      return rj.isStopped() ? outcomeOfStop(c) : new JobFinish.Cancelled(rj.lease, c.getMessage());
+    } catch (Throwable t) {
+      if (t instanceof VirtualMachineError vme && !(t instanceof StackOverflowError)) throw vme;
+      if (rj.isStopped()) return outcomeOfStop(t);
+      flushProgressQuietly();
+      return failure(t, t.getClass().getName(), String.valueOf(t.getMessage()));
+    } finally {
+      Thread.interrupted(); // clear a late interrupt so it does not leak into the pooled thread
+      rj.thread = null;
+      MDC.remove("jobId");
+      MDC.remove("jobType");
+      MDC.remove("queue");
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private <A> Object invoke(RegisteredWorker<A> w) throws Exception {
+    A args;
+    try {
+      args = Json.MAPPER.readValue(rj.job.argsJson(), w.argsClass());
+    } catch (RuntimeException e) {
+      throw new InvalidJobException(
+          "args",
+          "type",
+          rj.job.type(),
+          "args of job "
+              + rj.job.id()
+              + " do not fit "
+              + w.argsClass().getName()
+              + ": "
+              + e.getMessage());
+    }
+    return ((Worker<A>) w.worker()).run(args, this);
+  }
+
+  private JobFinish outcomeOfStop(Throwable t) {
+    return switch (rj.stopReason()) {
+      case CANCELLED, LEASE_LOST -> null;
+      case RELEASE -> new JobFinish.Released(rj.lease, "shutdown");
+      case TIMEOUT ->
+          failure(
+              t,
+              "timeout",
+              "job "
+                  + rj.job.id()
+                  + " ("
+                  + rj.job.type()
+                  + ") ran past its timeout of "
+                  + timeout());
+    };
+  }
+
+  private JobFinish failure(Throwable t, String type, String message) {
+    Job job = rj.job;
+    JobError error =
+        new JobError(
+            job.attempt(), clock.instant(), type, message, t == null ? null : stackTrace(t));
+    RetryPolicy policy = rj.worker.worker().retryPolicy();
+    boolean retryable = t == null || (policy.isRetryable(t) && !(t instanceof InvalidJobException));
+    if (retryable && job.attempt() < job.maxAttempts()) {
+      return new JobFinish.Retry(rj.lease, error, policy.delay(job.attempt()));
+    }
+    if (log.isDebugEnabled()) {
+      log.debug(
+          "job {} ({}) failed for good on attempt {}/{}",
+          job.id(),
+          job.type(),
+          job.attempt(),
+          job.maxAttempts());
+    }
+    return new JobFinish.Failed(rj.lease, error);
+  }
+
+  Duration timeout() {
+    return rj.job.timeout() != null ? rj.job.timeout() : rj.worker.worker().timeout();
+  }
+
+  static String stackTrace(Throwable t) {
+    StringWriter sw = new StringWriter();
+    t.printStackTrace(new PrintWriter(sw));
+    String s = sw.toString();
+    return s.length() <= MAX_STACK_CHARS
+        ? s
+        : s.substring(0, MAX_STACK_CHARS) + "\n\t... (truncated)";
+  }
+
+  // ---- JobContext ----
+
+  @Override
+  public Job job() {
+    return rj.job;
+  }
+
+  @Override
+  public void progress(JobProgress progress) {
+    Job job = rj.job;
+    bus.publishEphemeral(
+        new JobEvent(
+            null,
+            JobEvent.PROGRESS,
+            clock.instant(),
+            job.id(),
+            job.type(),
+            job.queue(),
+            job.owner(),
+            EventData.progress(progress)));
+    rj.pendingProgress = progress;
+    if (System.nanoTime() - rj.lastProgressWriteNanos >= progressWriteInterval.toNanos()) {
+      flushProgressQuietly();
+    }
+  }
+
+  /** Writes the pending progress, if any. Called by the job thread and by the heartbeat. */
+  void flushProgress() {
+    JobProgress p = rj.pendingProgress;
+    if (p == null) return;
+    rj.pendingProgress = null;
+    rj.lastProgressWriteNanos = System.nanoTime();
+    storage.jobProgress(new JobProgressParams(rj.lease, p));
+  }
+
+  void flushProgressQuietly() {
+    try {
+      flushProgress();
+    } catch (StorageException e) {
+      log.debug(
+          "job {}: progress not persisted (store unavailable): {}", rj.job.id(), e.getMessage());
+    }
+  }
+
+  @Override
+  public void log(String message) {
+    String m = message == null ? "null" : message;
+    if (m.length() > 4000) m = m.substring(0, 4000) + "…";
+    storage.eventAppend(
+        new EventAppendParams(rj.job.id(), JobEvent.LOG, EventData.log(rj.job.attempt(), m)));
+    bus.wake();
+  }
+
+  @Override
+  public void emit(String eventType, Object data) {
+    if (eventType == null
+        || eventType.length() > 128
+        || !JobValidator.NAME.matcher(eventType).matches()
+        || eventType.startsWith("job.")) {
+      throw new InvalidJobException(
+          "eventType",
+          "pattern",
+          rj.job.type(),
+          "custom event type must match "
+              + JobValidator.NAME.pattern()
+              + ", be at most 128 characters and not start with 'job.', was '"
+              + eventType
+              + "'");
+    }
+    String json = data == null ? "{}" : Json.write(data);
+    if (!json.startsWith("{")) {
+      throw new InvalidJobException(
+          "data",
+          "type",
+          rj.job.type(),
+          "custom event data must serialise to a JSON object, was " + json);
+    }
+    storage.eventAppend(new EventAppendParams(rj.job.id(), eventType, json));
+    bus.wake();
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return rj.isStopped();
+  }
+}

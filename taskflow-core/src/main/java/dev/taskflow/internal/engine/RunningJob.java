@@ -1,0 +1,64 @@
+package dev.taskflow.internal.engine;
+
+import dev.taskflow.Job;
+import dev.taskflow.JobProgress;
+import dev.taskflow.spi.JobLease;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One attempt this server holds a lease for: from claim until its outcome is written. Fields that
+ * other threads read are volatile; the stop reason is set once.
+ */
+final class RunningJob {
+  enum Stop {
+    /** A user cancelled or deleted it: the store already moved it; write no outcome. */
+    CANCELLED,
+    /** The lease was lost (rescued elsewhere): write no outcome. */
+    LEASE_LOST,
+    /** It ran past its timeout: a failed attempt. */
+    TIMEOUT,
+    /** Graceful shutdown ran out of time: release it, attempt not consumed. */
+    RELEASE
+  }
+
+  final Job job;
+  final JobLease lease;
+  final RegisteredWorker<?> worker;
+  volatile Thread thread;
+
+  /** Set once the attempt's code has returned (its outcome may still be waiting to be written). */
+  volatile boolean done;
+
+  private final AtomicReference<Stop> stop = new AtomicReference<>();
+  volatile ScheduledFuture<?> timeoutTask;
+
+  /** The newest progress not yet written to the store, or null. */
+  volatile JobProgress pendingProgress;
+
+  volatile long lastProgressWriteNanos;
+
+  RunningJob(Job job, String leaseOwner, RegisteredWorker<?> worker) {
+    this.job = job;
+    this.lease = new JobLease(job.id(), job.attempt(), leaseOwner);
+    this.worker = worker;
+  }
+
+  /**
+   * Stops the attempt for a reason, once; interrupts its thread. Returns false if already stopped.
+   */
+  boolean stop(Stop reason) {
+    if (!stop.compareAndSet(null, reason)) return false;
+    Thread t = thread;
+    if (t != null) t.interrupt();
+    return true;
+  }
+
+  boolean isStopped() {
+    return stop.get() != null;
+  }
+
+  Stop stopReason() {
+    return stop.get();
+  }
+}
