@@ -54,8 +54,21 @@ public final class Engine {
   private final EventBus bus;
   private final Completer completer;
 
-  /** Every attempt whose lease this server holds, until its outcome is written. */
-  private final Map<UUID, RunningJob> leases = new ConcurrentHashMap<>();
+  /**
+   * Every attempt whose lease this server holds, until its outcome is written. Keyed by the whole
+   * lease: after a rescue this server may hold a newer attempt of a job while a stale one still
+   * runs.
+   */
+  private final Map<JobLease, RunningJob> leases = new ConcurrentHashMap<>();
+
+  /** How many local attempts each job has, for the per-event progress check. */
+  private final Map<UUID, AtomicInteger> attemptsPerJob = new ConcurrentHashMap<>();
+
+  /**
+   * Jobs that ran here lately (id to the nanoTime they finished): their progress already went out
+   * live, so the persisted copies the tailer reads a moment later are not delivered again.
+   */
+  private final Map<UUID, Long> recentlyLocal = new ConcurrentHashMap<>();
 
   private final Map<String, AtomicInteger> runningPerType = new ConcurrentHashMap<>();
   private final Map<String, Fetcher> fetchers = new LinkedHashMap<>();
@@ -203,7 +216,8 @@ public final class Engine {
   private RunningJob admit(Job job) {
     RegisteredWorker<?> w = workers.get(job.type());
     RunningJob rj = new RunningJob(job, config.serverId(), w);
-    leases.put(job.id(), rj);
+    leases.put(rj.lease, rj);
+    attemptsPerJob.computeIfAbsent(job.id(), id -> new AtomicInteger()).incrementAndGet();
     runningPerType.computeIfAbsent(job.type(), t -> new AtomicInteger()).incrementAndGet();
     return rj;
   }
@@ -231,7 +245,7 @@ public final class Engine {
       if (fetcher != null) fetcher.slotFreed();
     }
     if (outcome == null) {
-      leases.remove(rj.job.id());
+      forget(rj.lease);
       if (rj.stopReason() == RunningJob.Stop.LEASE_LOST) {
         log.warn(
             "job {} ({}) attempt {}: lease lost, result dropped",
@@ -245,7 +259,7 @@ public final class Engine {
   }
 
   private void outcomeWritten(JobFinish f, boolean accepted) {
-    RunningJob rj = leases.remove(f.lease().id());
+    RunningJob rj = forget(f.lease());
     if (!accepted) {
       log.warn(
           "job {} attempt {}: outcome {} rejected by the store (lease lost to another worker); dropped",
@@ -261,15 +275,27 @@ public final class Engine {
     }
   }
 
+  private RunningJob forget(JobLease lease) {
+    RunningJob rj = leases.remove(lease);
+    if (rj != null) {
+      attemptsPerJob.computeIfPresent(lease.id(), (id, n) -> n.decrementAndGet() <= 0 ? null : n);
+      recentlyLocal.put(lease.id(), System.nanoTime());
+    }
+    return rj;
+  }
+
   private void onCancelledOrDeleted(JobEvent e) {
-    RunningJob rj = leases.get(e.jobId());
-    if (rj != null && !rj.done && rj.stop(RunningJob.Stop.CANCELLED)) {
-      log.debug("job {} ({}) {} while running: interrupted", e.jobId(), e.jobType(), e.type());
+    if (!attemptsPerJob.containsKey(e.jobId())) return;
+    for (RunningJob rj : leases.values()) {
+      if (rj.job.id().equals(e.jobId()) && !rj.done && rj.stop(RunningJob.Stop.CANCELLED)) {
+        log.debug("job {} ({}) {} while running: interrupted", e.jobId(), e.jobType(), e.type());
+      }
     }
   }
 
   private boolean isLocalProgress(JobEvent e) {
-    return e.type().equals(JobEvent.PROGRESS) && leases.containsKey(e.jobId());
+    return e.type().equals(JobEvent.PROGRESS)
+        && (attemptsPerJob.containsKey(e.jobId()) || recentlyLocal.containsKey(e.jobId()));
   }
 
   // ---------------------------------------------------------------- fetch loops
@@ -400,8 +426,17 @@ public final class Engine {
   // ---------------------------------------------------------------- heartbeat and maintenance
 
   private void heartbeat() {
-    List<JobLease> held = new ArrayList<>();
-    for (RunningJob rj : leases.values()) held.add(rj.lease);
+    long forgetBefore = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
+    recentlyLocal.values().removeIf(t -> t < forgetBefore);
+    List<JobLease> held = new ArrayList<>(leases.keySet());
+    // Two local attempts of one job: only the newest can hold the lease (attempts only grow).
+    Map<UUID, Integer> newest = new HashMap<>();
+    for (JobLease l : held) newest.merge(l.id(), l.attempt(), Math::max);
+    for (JobLease l : held) {
+      RunningJob rj = leases.get(l);
+      if (rj != null && l.attempt() < newest.get(l.id()) && !rj.done)
+        rj.stop(RunningJob.Stop.LEASE_LOST);
+    }
     if (!held.isEmpty()) {
       Set<UUID> still;
       try {
@@ -421,7 +456,7 @@ public final class Engine {
         return;
       }
       for (JobLease l : held) {
-        RunningJob rj = leases.get(l.id());
+        RunningJob rj = leases.get(l);
         if (rj != null && !still.contains(l.id()) && !rj.done) {
           rj.stop(RunningJob.Stop.LEASE_LOST);
         }
