@@ -1,0 +1,103 @@
+package dev.taskflow.jdbc;
+
+import dev.taskflow.Job;
+import dev.taskflow.JobEvent;
+import dev.taskflow.JobState;
+import dev.taskflow.spi.JobCodec;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+/** Table names, column lists and row mapping shared by every statement of {@link JdbcStorage}. */
+final class JobRows {
+  static final String JOBS = "taskflow_jobs";
+  static final String EVENTS = "taskflow_events";
+  static final String COUNTS = "taskflow_job_counts";
+  static final String QUEUES = "taskflow_queues";
+  static final String SERVERS = "taskflow_servers";
+
+  /** Every column of a job, in the order {@link #job} reads them. */
+  static final String COLUMNS =
+      "id, type, queue, priority, args, state, attempt, max_attempts, scheduled_at, created_at,"
+          + " started_at, finished_at, timeout_ms, progress, result, errors, owner, tags,"
+          + " unique_key, history, lease_owner, lease_expires_at";
+
+  /** The states in which a job holds its unique key. */
+  static final String LIVE = "state NOT IN ('completed', 'failed', 'cancelled', 'deleted')";
+
+  static final String EVENT_COLUMNS = "seq, type, time, job_id, job_type, queue, owner, data";
+
+  private JobRows() {}
+
+  static Job job(ResultSet rs) throws SQLException {
+    return new Job(
+        UUID.fromString(rs.getString(1)),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getInt(4),
+        rs.getString(5),
+        JobState.fromWire(rs.getString(6)),
+        rs.getInt(7),
+        rs.getInt(8),
+        instant(rs, 9),
+        instant(rs, 10),
+        instant(rs, 11),
+        instant(rs, 12),
+        duration(rs, 13),
+        JobCodec.progressFromJson(rs.getString(14)),
+        rs.getString(15),
+        JobCodec.errorsFromJson(rs.getString(16)),
+        rs.getString(17),
+        JobCodec.tagsFromJson(rs.getString(18)),
+        rs.getString(19),
+        JobCodec.historyFromJson(rs.getString(20)),
+        rs.getString(21),
+        instant(rs, 22));
+  }
+
+  static JobEvent event(ResultSet rs) throws SQLException {
+    return new JobEvent(
+        Long.toString(rs.getLong(1)),
+        rs.getString(2),
+        Instant.ofEpochMilli(rs.getLong(3)),
+        UUID.fromString(rs.getString(4)),
+        rs.getString(5),
+        rs.getString(6),
+        rs.getString(7),
+        rs.getString(8));
+  }
+
+  static Instant instant(ResultSet rs, int col) throws SQLException {
+    long v = rs.getLong(col);
+    return rs.wasNull() ? null : Instant.ofEpochMilli(v);
+  }
+
+  static Duration duration(ResultSet rs, int col) throws SQLException {
+    long v = rs.getLong(col);
+    return rs.wasNull() ? null : Duration.ofMillis(v);
+  }
+
+  static void setMillis(PreparedStatement ps, int i, Instant t) throws SQLException {
+    if (t == null) ps.setNull(i, Types.BIGINT);
+    else ps.setLong(i, t.toEpochMilli());
+  }
+
+  static void setMillis(PreparedStatement ps, int i, Duration d) throws SQLException {
+    if (d == null) ps.setNull(i, Types.BIGINT);
+    else ps.setLong(i, d.toMillis());
+  }
+
+  /** {@code ?, ?, ?} with n marks. */
+  static String marks(int n) {
+    StringBuilder sb = new StringBuilder(n * 3);
+    for (int i = 0; i < n; i++) {
+      if (i > 0) sb.append(", ");
+      sb.append('?');
+    }
+    return sb.toString();
+  }
+}

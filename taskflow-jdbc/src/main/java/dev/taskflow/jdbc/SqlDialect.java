@@ -1,0 +1,62 @@
+package dev.taskflow.jdbc;
+
+/**
+ * The few SQL fragments that differ between databases. Everything else (the flow of every storage
+ * operation) lives in {@link JdbcStorage}, so a new database is a dialect plus its migrations.
+ *
+ * <p>Conventions every dialect's schema keeps: times are epoch milliseconds in integer columns, ids
+ * are canonical lower-case UUID text, JSON values (tags, progress, errors, history, args, result)
+ * are bound as text.
+ */
+public interface SqlDialect {
+
+  /** A short name for logs and error messages, e.g. {@code sqlite}. */
+  String name();
+
+  /**
+   * An expression that appends one JSON value to the JSON array in {@code column}. The value is
+   * bound as JSON text to the single {@code ?} the expression contains.
+   *
+   * <p>SQLite: {@code json_insert(history, '$[#]', json(?))}.
+   */
+  String jsonArrayAppend(String column);
+
+  /**
+   * A predicate that holds when the JSON array of strings in {@code column} contains the text bound
+   * to the single {@code ?} it contains.
+   */
+  String jsonArrayContains(String column);
+
+  /**
+   * A placeholder for a JSON parameter bound as text: {@code ?} where the column is text, a cast
+   * such as {@code ?::jsonb} where it is a JSON type.
+   */
+  default String jsonParam() {
+    return "?";
+  }
+
+  /**
+   * Appended to the select that picks jobs to claim, promote or rescue, so concurrent claimers skip
+   * each other's rows ({@code FOR UPDATE SKIP LOCKED}); empty for single-writer databases.
+   */
+  default String lockSkipLocked() {
+    return "";
+  }
+
+  /**
+   * Appended to a select of one row that the same transaction then updates ({@code FOR UPDATE});
+   * empty for single-writer databases.
+   */
+  default String lockForUpdate() {
+    return "";
+  }
+
+  /**
+   * A statement run first in the migration transaction to keep two processes from migrating at
+   * once, or null when the database's write transaction already excludes them (SQLite's {@code
+   * BEGIN IMMEDIATE}).
+   */
+  default String migrationLockStatement() {
+    return null;
+  }
+}
