@@ -1,0 +1,255 @@
+package dev.taskflow.web;
+
+import dev.taskflow.HistoryEntry;
+import dev.taskflow.Job;
+import dev.taskflow.JobError;
+import dev.taskflow.JobEvent;
+import dev.taskflow.JobPage;
+import dev.taskflow.JobProgress;
+import dev.taskflow.JobState;
+import dev.taskflow.QueueInfo;
+import dev.taskflow.ServerInfo;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The JSON shape of everything the API sends, in one place. States are lowercase, instants are
+ * ISO-8601 with an offset ({@code 2026-01-01T10:00:00Z}), durations ISO-8601 ({@code PT30S}), and
+ * {@code args}, {@code result} and event {@code data} are embedded as JSON, never as strings.
+ */
+final class ApiJson {
+  private static final Logger log = LoggerFactory.getLogger(ApiJson.class);
+
+  /** Writes responses and reads JSON the store already holds (written by TaskFlow itself). */
+  private final JsonMapper mapper = JsonMapper.builder().build();
+
+  private final JsonNodeFactory nodes = mapper.getNodeFactory();
+
+  /** Sends {@code body} as {@code application/json}. */
+  void send(Context ctx, int status, JsonNode body) {
+    ctx.status(status);
+    ctx.contentType("application/json");
+    ctx.result(write(body).getBytes(StandardCharsets.UTF_8));
+  }
+
+  String write(JsonNode node) {
+    return mapper.writeValueAsString(node);
+  }
+
+  ObjectNode object() {
+    return nodes.objectNode();
+  }
+
+  /**
+   * A job: {@code id, type, queue, state, priority, args, attempt, maxAttempts, createdAt,
+   * scheduledAt, startedAt, finishedAt, timeout, progress, result, errors, owner, tags, uniqueKey,
+   * leaseOwner, leaseExpiresAt, history}, plus {@code queuePosition} (jobs ahead of it while
+   * enqueued, else null) when {@code queuePosition} is given.
+   */
+  ObjectNode job(Job j, OptionalLong queuePosition) {
+    ObjectNode n = job(j);
+    if (queuePosition != null) {
+      if (queuePosition.isPresent()) n.put("queuePosition", queuePosition.getAsLong());
+      else n.putNull("queuePosition");
+    }
+    return n;
+  }
+
+  ObjectNode job(Job j) {
+    ObjectNode n = nodes.objectNode();
+    n.put("id", j.id().toString());
+    n.put("type", j.type());
+    n.put("queue", j.queue());
+    n.put("state", j.state().wireName());
+    n.put("priority", j.priority());
+    n.set("args", stored(j.argsJson(), j.id(), "args"));
+    n.put("attempt", j.attempt());
+    n.put("maxAttempts", j.maxAttempts());
+    n.put("createdAt", instant(j.createdAt()));
+    n.put("scheduledAt", instant(j.scheduledAt()));
+    n.put("startedAt", instant(j.startedAt()));
+    n.put("finishedAt", instant(j.finishedAt()));
+    n.put("timeout", duration(j.timeout()));
+    n.set("progress", progress(j.progress()));
+    n.set(
+        "result",
+        j.resultJson() == null ? nodes.nullNode() : stored(j.resultJson(), j.id(), "result"));
+    ArrayNode errors = n.putArray("errors");
+    for (JobError e : j.errors()) errors.add(error(e));
+    n.put("owner", j.owner());
+    ArrayNode tags = n.putArray("tags");
+    j.tags().forEach(tags::add);
+    n.put("uniqueKey", j.uniqueKey());
+    n.put("leaseOwner", j.leaseOwner());
+    n.put("leaseExpiresAt", instant(j.leaseExpiresAt()));
+    ArrayNode history = n.putArray("history");
+    for (HistoryEntry h : j.history()) history.add(history(h));
+    return n;
+  }
+
+  /** {@code {"items": [job...], "nextCursor": "..." | null}}. */
+  ObjectNode page(JobPage page) {
+    ObjectNode n = nodes.objectNode();
+    ArrayNode items = n.putArray("items");
+    for (Job j : page.items()) items.add(job(j));
+    n.put("nextCursor", page.nextCursor());
+    return n;
+  }
+
+  /** The event envelope: {@code id, type, time, jobId, jobType, queue, owner, data}. */
+  ObjectNode event(JobEvent e) {
+    ObjectNode n = nodes.objectNode();
+    n.put("id", e.id());
+    n.put("type", e.type());
+    n.put("time", instant(e.time()));
+    n.put("jobId", e.jobId() == null ? null : e.jobId().toString());
+    n.put("jobType", e.jobType());
+    n.put("queue", e.queue());
+    n.put("owner", e.owner());
+    n.set(
+        "data",
+        e.dataJson() == null ? nodes.objectNode() : stored(e.dataJson(), e.jobId(), "event data"));
+    return n;
+  }
+
+  /**
+   * A queue: {@code name, counts (every state), oldestEnqueuedAge (ISO duration or null),
+   * oldestEnqueuedAgeSeconds, paused}.
+   */
+  ObjectNode queue(QueueInfo q) {
+    ObjectNode n = nodes.objectNode();
+    n.put("name", q.name());
+    n.set("counts", stateCounts(q.counts()));
+    n.put("oldestEnqueuedAge", duration(q.oldestEnqueuedAge()));
+    if (q.oldestEnqueuedAge() == null) n.putNull("oldestEnqueuedAgeSeconds");
+    else n.put("oldestEnqueuedAgeSeconds", q.oldestEnqueuedAge().toMillis() / 1000.0);
+    n.put("paused", q.paused());
+    return n;
+  }
+
+  /**
+   * A server: {@code id, host, startedAt, lastHeartbeatAt, queues {name: concurrency}, running}.
+   */
+  ObjectNode server(ServerInfo s) {
+    ObjectNode n = nodes.objectNode();
+    n.put("id", s.id());
+    n.put("host", s.host());
+    n.put("startedAt", instant(s.startedAt()));
+    n.put("lastHeartbeatAt", instant(s.lastHeartbeatAt()));
+    ObjectNode queues = n.putObject("queues");
+    s.queues().entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> queues.put(e.getKey(), e.getValue()));
+    n.put("running", s.running());
+    return n;
+  }
+
+  /** Every state, in lifecycle order, with 0 for states the map lacks. */
+  ObjectNode stateCounts(Map<JobState, Long> counts) {
+    ObjectNode n = nodes.objectNode();
+    for (JobState s : JobState.values()) n.put(s.wireName(), counts.getOrDefault(s, 0L));
+    return n;
+  }
+
+  /**
+   * {@code {"states": {...}, "throughput": [{"time", "completed", "failed"}...],
+   * "throughputIntervalSeconds": 1}}, the throughput oldest second first.
+   */
+  ObjectNode stats(Map<JobState, Long> counts, List<ThroughputTracker.Point> throughput) {
+    ObjectNode n = nodes.objectNode();
+    n.set("states", stateCounts(counts));
+    ArrayNode points = n.putArray("throughput");
+    for (ThroughputTracker.Point p : throughput) {
+      ObjectNode o = points.addObject();
+      o.put("time", instant(p.time()));
+      o.put("completed", p.completed());
+      o.put("failed", p.failed());
+    }
+    n.put("throughputIntervalSeconds", 1);
+    return n;
+  }
+
+  /**
+   * RFC 9457: {@code type, title, status, detail, instance, errors [{pointer|parameter, code,
+   * message}]}.
+   */
+  ObjectNode problem(Problem p, String instance) {
+    ObjectNode n = nodes.objectNode();
+    n.put("type", p.type());
+    n.put("title", p.title());
+    n.put("status", p.status());
+    n.put("detail", p.detail());
+    n.put("instance", ProblemMapper.shorten(instance));
+    ArrayNode errors = n.putArray("errors");
+    for (FieldError e : p.errors()) {
+      ObjectNode o = errors.addObject();
+      if (e.parameter() != null) o.put("parameter", e.parameter());
+      else o.put("pointer", ProblemMapper.shorten(e.pointer()));
+      o.put("code", e.code());
+      o.put("message", ProblemMapper.shorten(e.message()));
+    }
+    return n;
+  }
+
+  private ObjectNode progress(JobProgress p) {
+    if (p == null) return null;
+    ObjectNode n = nodes.objectNode();
+    n.put("percent", p.percent());
+    n.put("message", p.message());
+    n.put("step", p.step());
+    n.put("steps", p.steps());
+    return n;
+  }
+
+  private ObjectNode error(JobError e) {
+    ObjectNode n = nodes.objectNode();
+    n.put("attempt", e.attempt());
+    n.put("at", instant(e.at()));
+    n.put("type", e.type());
+    n.put("message", e.message());
+    n.put("stackTrace", e.stackTrace());
+    return n;
+  }
+
+  private ObjectNode history(HistoryEntry h) {
+    ObjectNode n = nodes.objectNode();
+    n.put("state", h.state().wireName());
+    n.put("at", instant(h.at()));
+    n.put("reason", h.reason());
+    n.put("server", h.server());
+    return n;
+  }
+
+  /** JSON the store holds, embedded as JSON; text that does not parse is kept as a string. */
+  private JsonNode stored(String json, UUID jobId, String what) {
+    try {
+      return mapper.readTree(json);
+    } catch (JacksonException e) {
+      log.warn(
+          "taskflow-web: job {} has {} that are not valid JSON; sent as a string", jobId, what);
+      return nodes.stringNode(json);
+    }
+  }
+
+  static String instant(Instant t) {
+    return t == null ? null : t.toString();
+  }
+
+  static String duration(Duration d) {
+    return d == null ? null : d.toString();
+  }
+}

@@ -1,0 +1,86 @@
+package dev.taskflow.web;
+
+import static io.javalin.http.HandlerType.DELETE;
+import static io.javalin.http.HandlerType.GET;
+import static io.javalin.http.HandlerType.PATCH;
+import static io.javalin.http.HandlerType.POST;
+import static io.javalin.http.HandlerType.PUT;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import java.util.List;
+
+/**
+ * The route table of HTTP API v1. Every handler runs inside {@link #serve}, which maps whatever it
+ * throws through {@link ProblemMapper} and counts the request for {@code /metrics}.
+ */
+final class ApiRoutes {
+  static final String API = "/api/v1";
+
+  private final JobRoutes jobs;
+  private final EventRoutes events;
+  private final OpsRoutes ops;
+  private final ProblemMapper problems;
+  private final Metrics metrics;
+
+  ApiRoutes(
+      JobRoutes jobs, EventRoutes events, OpsRoutes ops, ProblemMapper problems, Metrics metrics) {
+    this.jobs = jobs;
+    this.events = events;
+    this.ops = ops;
+    this.problems = problems;
+    this.metrics = metrics;
+  }
+
+  void register(RoutesConfig r) {
+    // method  path                                 handler
+    route(r, POST, API + "/jobs", jobs::enqueue);
+    route(r, POST, API + "/jobs/batch", jobs::enqueueBatch);
+    route(r, GET, API + "/jobs", jobs::list);
+    route(r, GET, API + "/jobs/{id}", jobs::get);
+    route(r, POST, API + "/jobs/{id}/cancel", jobs::cancel);
+    route(r, POST, API + "/jobs/{id}/retry", jobs::retry);
+    route(r, DELETE, API + "/jobs/{id}", jobs::delete);
+    route(r, GET, API + "/jobs/{id}/events", events::job);
+    route(r, GET, API + "/events", events::all);
+    route(r, GET, API + "/queues", ops::queues);
+    route(r, POST, API + "/queues/{name}/pause", ops::pause);
+    route(r, POST, API + "/queues/{name}/resume", ops::resume);
+    route(r, GET, API + "/servers", ops::servers);
+    route(r, GET, API + "/stats", ops::stats);
+    route(r, GET, "/health", ops::health);
+    route(r, GET, "/metrics", ops::metrics);
+    // Last, so that they match only what nothing above matched: a problem, not Javalin's 404 page.
+    for (HandlerType method : List.of(GET, POST, PUT, PATCH, DELETE)) {
+      route(r, method, API, ApiRoutes::noRoute);
+      route(r, method, API + "/<path>", ApiRoutes::noRoute);
+    }
+  }
+
+  private void route(RoutesConfig r, HandlerType method, String path, Handler handler) {
+    r.addHttpHandler(method, path, ctx -> serve(ctx, method, path, handler));
+  }
+
+  private void serve(Context ctx, HandlerType method, String path, Handler handler) {
+    try {
+      handler.handle(ctx);
+    } catch (Exception e) {
+      problems.respond(ctx, e);
+    } finally {
+      metrics.countRequest(method.name(), path, ctx.statusCode());
+    }
+  }
+
+  private static void noRoute(Context ctx) {
+    throw Problem.notFound(
+        "path",
+        "no route "
+            + ctx.method().name()
+            + " "
+            + ProblemMapper.shorten(ctx.path())
+            + "; the API v1 routes are under "
+            + API);
+  }
+}

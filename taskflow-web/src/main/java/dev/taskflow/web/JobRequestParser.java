@@ -1,0 +1,243 @@
+package dev.taskflow.web;
+
+import dev.taskflow.EnqueueOptions;
+import dev.taskflow.JobRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns one job of a request body into a {@link JobRequest}, checking the JSON type of every field
+ * and naming each bad one by its pointer. Ranges and names (queue pattern, priority -100..100,
+ * maxAttempts 1..100, how far ahead runAt may be, unknown job types) are the core's rules: it
+ * checks them again for every caller and answers with the same field names.
+ *
+ * <p>A field given as JSON {@code null} counts as absent.
+ */
+final class JobRequestParser {
+  static final List<String> FIELDS =
+      List.of(
+          "type",
+          "args",
+          "queue",
+          "priority",
+          "runAt",
+          "delay",
+          "maxAttempts",
+          "timeout",
+          "uniqueKey",
+          "owner",
+          "tags");
+  private static final Set<String> FIELD_SET = Set.copyOf(FIELDS);
+
+  private final JsonMapper mapper;
+  private final int maxArgsBytes;
+
+  JobRequestParser(JsonMapper mapper, int maxArgsBytes) {
+    this.mapper = mapper;
+    this.maxArgsBytes = maxArgsBytes;
+  }
+
+  /**
+   * Reads the job at pointer {@code at}; adds one error per bad field to {@code errors}.
+   *
+   * @return the request, or null when an error was added
+   */
+  JobRequest parse(JsonNode job, String at, List<FieldError> errors) {
+    if (!job.isObject()) {
+      errors.add(FieldError.at(at, "type", "a job must be a JSON object, was " + kind(job)));
+      return null;
+    }
+    int before = errors.size();
+    for (String name : job.propertyNames()) {
+      if (!FIELD_SET.contains(name)) {
+        errors.add(
+            FieldError.at(
+                FieldError.child(at, name),
+                "unknown_field",
+                "unknown field '"
+                    + ProblemMapper.shorten(name)
+                    + "'; a job has "
+                    + String.join(", ", FIELDS)));
+      }
+    }
+    Fields f = new Fields(job, at, errors);
+    String type = f.string("type");
+    if (type == null && absent(job.get("type"))) {
+      errors.add(FieldError.at(FieldError.child(at, "type"), "required", "type is required"));
+    }
+    String argsJson = args(job.get("args"), FieldError.child(at, "args"), errors);
+    EnqueueOptions options =
+        new EnqueueOptions(
+            f.string("queue"),
+            f.integer("priority"),
+            f.instant("runAt"),
+            f.duration("delay"),
+            f.integer("maxAttempts"),
+            f.duration("timeout"),
+            f.string("uniqueKey"),
+            f.string("owner"),
+            f.strings("tags"));
+    return errors.size() > before ? null : new JobRequest(type, argsJson, options);
+  }
+
+  private String args(JsonNode args, String at, List<FieldError> errors) {
+    if (absent(args)) return "{}";
+    if (!args.isObject()) {
+      errors.add(FieldError.at(at, "type", "args must be a JSON object, was " + kind(args)));
+      return null;
+    }
+    String json = mapper.writeValueAsString(args);
+    int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > maxArgsBytes) {
+      errors.add(
+          FieldError.at(
+              at, "max_size", "args are " + bytes + " bytes; the limit is " + maxArgsBytes));
+      return null;
+    }
+    return json;
+  }
+
+  private static boolean absent(JsonNode n) {
+    return n == null || n.isNull() || n.isMissingNode();
+  }
+
+  static String kind(JsonNode n) {
+    if (n.isObject()) return "an object";
+    if (n.isArray()) return "an array";
+    if (n.isString()) return "a string";
+    if (n.isBoolean()) return "a boolean";
+    if (n.isIntegralNumber()) return "an integer";
+    if (n.isNumber()) return "a fractional number";
+    if (n.isNull()) return "null";
+    return n.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** Typed reads of the fields of one job object, each adding an error when its type is wrong. */
+  private record Fields(JsonNode job, String at, List<FieldError> errors) {
+
+    private String ptr(String name) {
+      return FieldError.child(at, name);
+    }
+
+    private void fail(String name, String code, String message) {
+      errors.add(FieldError.at(ptr(name), code, message));
+    }
+
+    String string(String name) {
+      JsonNode v = job.get(name);
+      if (absent(v)) return null;
+      if (!v.isString()) {
+        fail(name, "type", name + " must be a string, was " + kind(v));
+        return null;
+      }
+      return v.stringValue();
+    }
+
+    Integer integer(String name) {
+      JsonNode v = job.get(name);
+      if (absent(v)) return null;
+      if (!v.isNumber()) {
+        fail(name, "type", name + " must be an integer, was " + kind(v));
+      } else if (!v.isIntegralNumber()) {
+        fail(name, "integer", name + " must be a whole number, was " + shortNumber(v));
+      } else if (!v.canConvertToInt()) {
+        fail(name, "range", name + " is out of range, was " + shortNumber(v));
+      } else {
+        return v.intValue();
+      }
+      return null;
+    }
+
+    Instant instant(String name) {
+      String s = string(name);
+      if (s == null) return null;
+      try {
+        return OffsetDateTime.parse(s, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+      } catch (DateTimeParseException e) {
+        if (isLocal(s)) {
+          fail(
+              name,
+              "offset_required",
+              name
+                  + " needs a zone offset, e.g. 2026-01-01T10:00:00Z or 2026-01-01T12:00:00+02:00,"
+                  + " was '"
+                  + ProblemMapper.shorten(s)
+                  + "'");
+        } else {
+          fail(
+              name,
+              "format",
+              name
+                  + " must be an ISO-8601 instant with an offset, e.g. 2026-01-01T10:00:00Z, was '"
+                  + ProblemMapper.shorten(s)
+                  + "'");
+        }
+        return null;
+      }
+    }
+
+    Duration duration(String name) {
+      String s = string(name);
+      if (s == null) return null;
+      try {
+        return Duration.parse(s);
+      } catch (DateTimeParseException e) {
+        fail(
+            name,
+            "format",
+            name
+                + " must be an ISO-8601 duration, e.g. PT30S or PT5M, was '"
+                + ProblemMapper.shorten(s)
+                + "'");
+        return null;
+      }
+    }
+
+    List<String> strings(String name) {
+      JsonNode v = job.get(name);
+      if (absent(v)) return List.of();
+      if (!v.isArray()) {
+        fail(name, "type", name + " must be an array of strings, was " + kind(v));
+        return List.of();
+      }
+      List<String> out = new ArrayList<>(v.size());
+      for (int i = 0; i < v.size(); i++) {
+        JsonNode e = v.get(i);
+        if (!e.isString()) {
+          errors.add(
+              FieldError.at(
+                  FieldError.child(ptr(name), i),
+                  "type",
+                  name + " must hold strings only, item " + i + " was " + kind(e)));
+        } else {
+          out.add(e.stringValue());
+        }
+      }
+      return out;
+    }
+
+    private static boolean isLocal(String s) {
+      try {
+        LocalDateTime.parse(s);
+        return true;
+      } catch (DateTimeParseException e) {
+        return false;
+      }
+    }
+
+    private static String shortNumber(JsonNode v) {
+      String s = v.asString();
+      return s.length() <= 32 ? s : s.substring(0, 32) + "… (" + s.length() + " characters)";
+    }
+  }
+}

@@ -1,0 +1,191 @@
+package dev.taskflow.web;
+
+import dev.taskflow.EnqueueResult;
+import dev.taskflow.InvalidJobException;
+import dev.taskflow.Job;
+import dev.taskflow.JobNotFoundException;
+import dev.taskflow.JobPage;
+import dev.taskflow.JobQuery;
+import dev.taskflow.JobRequest;
+import dev.taskflow.JobState;
+import dev.taskflow.TaskFlowClient;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The job routes: enqueue one or many, get, list, cancel, retry, delete. */
+final class JobRoutes {
+  private static final Set<String> LIST_PARAMS =
+      Set.of("state", "type", "queue", "owner", "tag", "limit", "cursor");
+
+  private final TaskFlowClient client;
+  private final ApiJson json;
+  private final RequestBodies bodies;
+  private final JobRequestParser parser;
+
+  JobRoutes(TaskFlowClient client, ApiJson json, RequestBodies bodies, JobRequestParser parser) {
+    this.client = client;
+    this.json = json;
+    this.bodies = bodies;
+    this.parser = parser;
+  }
+
+  /** 201 + Location + the job; 200 with {@code "duplicate": true} when a live job holds the key. */
+  void enqueue(Context ctx) {
+    JsonNode body = bodies.read(ctx);
+    List<FieldError> errors = new ArrayList<>();
+    JobRequest request = parser.parse(body, "", errors);
+    if (!errors.isEmpty()) throw Problem.invalid(errors);
+    EnqueueResult result = client.enqueue(request);
+    Job job = result.job();
+    ObjectNode out = withPosition(job);
+    out.put("duplicate", result.duplicate());
+    if (!result.duplicate()) {
+      ctx.header("Location", ApiRoutes.API + "/jobs/" + job.id());
+    }
+    send(ctx, result.duplicate() ? 200 : 201, out);
+  }
+
+  /**
+   * {@code {jobs: [...]}}: all or none, 201 {@code {ids: [...]}}; errors point at {@code
+   * /jobs/3/...}.
+   */
+  void enqueueBatch(Context ctx) {
+    JsonNode body = bodies.read(ctx);
+    List<FieldError> errors = new ArrayList<>();
+    if (!body.isObject()) {
+      throw Problem.invalid(
+          FieldError.at(
+              "",
+              "type",
+              "the body must be {\"jobs\": [...]}, was " + JobRequestParser.kind(body)));
+    }
+    for (String name : body.propertyNames()) {
+      if (!name.equals("jobs")) {
+        errors.add(
+            FieldError.at(
+                FieldError.child("", name),
+                "unknown_field",
+                "unknown field; the body is {\"jobs\": [...]}"));
+      }
+    }
+    JsonNode jobs = body.get("jobs");
+    if (jobs == null || !jobs.isArray()) {
+      errors.add(
+          FieldError.at(
+              "/jobs",
+              jobs == null ? "required" : "type",
+              "jobs must be an array of jobs"
+                  + (jobs == null ? "" : ", was " + JobRequestParser.kind(jobs))));
+      throw Problem.invalid(errors);
+    }
+    if (jobs.isEmpty()) {
+      errors.add(FieldError.at("/jobs", "min_items", "jobs must hold at least one job"));
+    }
+    List<JobRequest> requests = new ArrayList<>(jobs.size());
+    for (int i = 0; i < jobs.size(); i++) {
+      requests.add(parser.parse(jobs.get(i), "/jobs/" + i, errors));
+    }
+    if (!errors.isEmpty()) throw Problem.invalid(errors);
+    List<EnqueueResult> results;
+    try {
+      results = client.enqueueAll(requests);
+    } catch (InvalidJobException e) {
+      throw requests.size() == 1 && !e.field().startsWith("jobs/") ? e.under("jobs/0/") : e;
+    }
+    ObjectNode out = json.object();
+    ArrayNode ids = out.putArray("ids");
+    ArrayNode duplicates = out.putArray("duplicates");
+    for (EnqueueResult r : results) {
+      ids.add(r.job().id().toString());
+      duplicates.add(r.duplicate());
+    }
+    send(ctx, 201, out);
+  }
+
+  /** The job with {@code queuePosition} while it is enqueued. */
+  void get(Context ctx) {
+    UUID id = Params.jobId(ctx);
+    Job job = client.get(id).orElseThrow(() -> new JobNotFoundException(id));
+    send(ctx, 200, withPosition(job));
+  }
+
+  /** {@code ?state=&type=&queue=&owner=&tag=&limit=&cursor=}: {@code {items, nextCursor}}. */
+  void list(Context ctx) {
+    Params.allowOnly(ctx, LIST_PARAMS);
+    Set<JobState> states = EnumSet.noneOf(JobState.class);
+    for (String s : Params.many(ctx, "state")) {
+      try {
+        states.add(JobState.fromWire(s));
+      } catch (IllegalArgumentException e) {
+        throw Problem.invalid(
+            FieldError.param(
+                "state",
+                "enum",
+                "state must be one of "
+                    + JobState.wireNames()
+                    + ", was '"
+                    + ProblemMapper.shorten(s)
+                    + "'"));
+      }
+    }
+    JobQuery query =
+        new JobQuery(
+            states,
+            Params.single(ctx, "type"),
+            Params.single(ctx, "queue"),
+            Params.single(ctx, "owner"),
+            Params.single(ctx, "tag"),
+            Params.intInRange(ctx, "limit", 1, JobQuery.MAX_LIMIT, JobQuery.DEFAULT_LIMIT),
+            Params.single(ctx, "cursor"));
+    JobPage page;
+    try {
+      page = client.list(query);
+    } catch (InvalidJobException e) {
+      throw ProblemMapper.asParameter(e, e.field());
+    } catch (IllegalArgumentException e) {
+      throw Problem.invalid(
+          FieldError.param(
+              "cursor",
+              "invalid_cursor",
+              "cursor is not one this server issued; pass the nextCursor of a previous page"));
+    }
+    send(ctx, 200, json.page(page));
+  }
+
+  void cancel(Context ctx) {
+    change(ctx, client::cancel);
+  }
+
+  void retry(Context ctx) {
+    change(ctx, client::retry);
+  }
+
+  void delete(Context ctx) {
+    change(ctx, client::delete);
+  }
+
+  /** 200 + the job after the change; 404 unknown; 409 when its state forbids the change. */
+  private void change(Context ctx, Function<UUID, Job> action) {
+    UUID id = Params.jobId(ctx);
+    send(ctx, 200, withPosition(action.apply(id)));
+  }
+
+  private ObjectNode withPosition(Job job) {
+    return json.job(
+        job,
+        job.state() == JobState.ENQUEUED ? client.queuePosition(job.id()) : OptionalLong.empty());
+  }
+
+  private void send(Context ctx, int status, JsonNode body) {
+    json.send(ctx, status, body);
+  }
+}

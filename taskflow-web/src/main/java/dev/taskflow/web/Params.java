@@ -1,0 +1,143 @@
+package dev.taskflow.web;
+
+import dev.taskflow.JobEvent;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Path and query parameters, checked: an unknown query parameter, a repeated single one, a NUL
+ * character or a value of the wrong form is a 422 naming the parameter; a malformed job id is a 404
+ * (no job can have it).
+ */
+final class Params {
+  private static final Pattern UUID_FORM =
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+  private Params() {}
+
+  /**
+   * The {@code {id}} path parameter.
+   *
+   * @throws Problem 404 when it is not a UUID, so a malformed id answers like an unknown one
+   */
+  static UUID jobId(Context ctx) {
+    String raw = ctx.pathParam("id");
+    if (!UUID_FORM.matcher(raw).matches()) {
+      throw Problem.notFound(
+          "id",
+          "no job with id '"
+              + ProblemMapper.shorten(raw)
+              + "': job ids are UUIDs such as 0190a4c2-7b1e-7c3d-8e9f-0a1b2c3d4e5f");
+    }
+    return UUID.fromString(raw);
+  }
+
+  /** Refuses query parameters outside {@code allowed}. */
+  static void allowOnly(Context ctx, Set<String> allowed) {
+    List<FieldError> errors = new ArrayList<>();
+    for (Map.Entry<String, List<String>> e : ctx.queryParamMap().entrySet()) {
+      if (!allowed.contains(e.getKey())) {
+        errors.add(
+            FieldError.param(
+                ProblemMapper.shorten(e.getKey()),
+                "unknown_parameter",
+                "unknown query parameter; this route takes " + String.join(", ", sorted(allowed))));
+      }
+      for (String v : e.getValue()) {
+        if (v.indexOf('\0') >= 0) {
+          errors.add(
+              FieldError.param(
+                  ProblemMapper.shorten(e.getKey()), "nul_character", "the value contains a NUL"));
+        }
+      }
+    }
+    if (!errors.isEmpty()) throw Problem.invalid(errors);
+  }
+
+  /** A parameter given at most once; null when absent or empty. */
+  static String single(Context ctx, String name) {
+    List<String> values = ctx.queryParams(name);
+    if (values.size() > 1) {
+      throw Problem.invalid(
+          FieldError.param(
+              name, "repeated", name + " may be given once, was given " + values.size()));
+    }
+    return values.isEmpty() || values.getFirst().isEmpty() ? null : values.getFirst();
+  }
+
+  /** A parameter that may repeat or hold a comma-separated list; empty when absent. */
+  static Set<String> many(Context ctx, String name) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String v : ctx.queryParams(name)) {
+      for (String part : v.split(",")) {
+        if (!part.isBlank()) out.add(part.trim());
+      }
+    }
+    return out;
+  }
+
+  /** An integer parameter within {@code min..max}, or {@code dflt} when absent. */
+  static int intInRange(Context ctx, String name, int min, int max, int dflt) {
+    String raw = single(ctx, name);
+    if (raw == null) return dflt;
+    try {
+      int v = Integer.parseInt(raw);
+      if (v >= min && v <= max) return v;
+    } catch (NumberFormatException e) {
+      if (!raw.matches("[+-]?\\d+")) {
+        throw Problem.invalid(
+            FieldError.param(
+                name,
+                "type",
+                name
+                    + " must be an integer "
+                    + min
+                    + ".."
+                    + max
+                    + ", was '"
+                    + ProblemMapper.shorten(raw)
+                    + "'"));
+      }
+    }
+    throw Problem.invalid(
+        FieldError.param(
+            name,
+            "range",
+            name + " must be " + min + ".." + max + ", was " + ProblemMapper.shorten(raw)));
+  }
+
+  /**
+   * Where an SSE stream resumes: the {@code Last-Event-ID} header (sent by a reconnecting
+   * EventSource) or else the {@code lastEventId} query parameter; null for neither.
+   */
+  static String lastEventId(Context ctx) {
+    String header = ctx.header("Last-Event-ID");
+    String name = header != null && !header.isBlank() ? "Last-Event-ID" : "lastEventId";
+    String id = header != null && !header.isBlank() ? header.trim() : single(ctx, "lastEventId");
+    if (id == null) return null;
+    try {
+      JobEvent.parseSeq(id);
+      return id;
+    } catch (IllegalArgumentException e) {
+      throw Problem.invalid(
+          FieldError.param(
+              name,
+              "format",
+              name
+                  + " must be an event id such as 1234 or 1234.2, was '"
+                  + ProblemMapper.shorten(id)
+                  + "'"));
+    }
+  }
+
+  private static List<String> sorted(Set<String> s) {
+    return s.stream().sorted().toList();
+  }
+}

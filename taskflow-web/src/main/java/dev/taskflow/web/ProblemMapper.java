@@ -1,0 +1,132 @@
+package dev.taskflow.web;
+
+import dev.taskflow.IllegalTransitionException;
+import dev.taskflow.InvalidJobException;
+import dev.taskflow.JobNotFoundException;
+import dev.taskflow.StorageException;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where a failure becomes an HTTP status and an RFC 9457 body ({@code
+ * application/problem+json}).
+ *
+ * <ul>
+ *   <li>{@link Problem}: as thrown (400 malformed JSON, 413, 415, 422, 404 ...)
+ *   <li>{@link InvalidJobException}: 422, its field as the JSON pointer and its rule as the code
+ *   <li>{@link JobNotFoundException}: 404
+ *   <li>{@link IllegalTransitionException}: 409
+ *   <li>{@link StorageException}: 503 with {@code Retry-After}
+ *   <li>anything else: 500, logged with a reference that the body repeats; no stack trace leaves
+ *       the server
+ * </ul>
+ */
+final class ProblemMapper {
+  static final String CONTENT_TYPE = "application/problem+json";
+  private static final Logger log = LoggerFactory.getLogger(ProblemMapper.class);
+  private static final int MAX_ECHO = 200;
+
+  private final ApiJson json;
+
+  ProblemMapper(ApiJson json) {
+    this.json = json;
+  }
+
+  /** Writes the problem for {@code failure}, or only logs it when the response is under way. */
+  void respond(Context ctx, Exception failure) {
+    Problem p = toProblem(ctx, failure);
+    if (ctx.res().isCommitted()) {
+      log.debug(
+          "taskflow-web: {} {} failed after the response started: {}",
+          ctx.method(),
+          ctx.path(),
+          failure.toString());
+      return;
+    }
+    ctx.status(p.status());
+    p.headers().forEach(ctx::header);
+    ctx.contentType(CONTENT_TYPE);
+    ctx.result(json.write(json.problem(p, ctx.path())).getBytes(StandardCharsets.UTF_8));
+  }
+
+  Problem toProblem(Context ctx, Exception failure) {
+    return switch (failure) {
+      case Problem p -> p;
+      case InvalidJobException e ->
+          Problem.invalid(FieldError.at(pointer(e.field()), e.rule(), shorten(e.getMessage())));
+      case JobNotFoundException e -> Problem.notFound("id", e.getMessage());
+      case IllegalTransitionException e -> conflict(e);
+      case StorageException e -> unavailable(ctx, e);
+      case HttpResponseException e ->
+          new Problem(
+              e.getStatus(),
+              "http-" + e.getStatus(),
+              shorten(e.getMessage()),
+              "",
+              List.of(),
+              Map.of());
+      default -> internal(ctx, failure);
+    };
+  }
+
+  /** A core validation error about a query or path parameter rather than a body field. */
+  static Problem asParameter(InvalidJobException e, String parameter) {
+    return Problem.invalid(FieldError.param(parameter, e.rule(), shorten(e.getMessage())));
+  }
+
+  /** Core field names ({@code jobs/3/priority}) as JSON pointers ({@code /jobs/3/priority}). */
+  static String pointer(String field) {
+    if (field == null || field.isEmpty()) return "";
+    return field.startsWith("/") ? field : "/" + field;
+  }
+
+  /** Keeps echoed input short; the JSON encoder escapes whatever is left. */
+  static String shorten(String s) {
+    if (s == null) return null;
+    return s.length() <= MAX_ECHO ? s : s.substring(0, MAX_ECHO) + "…";
+  }
+
+  private static Problem conflict(IllegalTransitionException e) {
+    String detail = shorten(e.getMessage());
+    return new Problem(
+        409,
+        "illegal-transition",
+        "Illegal state change",
+        detail,
+        List.of(FieldError.param("id", "illegal_transition", detail)),
+        Map.of());
+  }
+
+  private static Problem unavailable(Context ctx, StorageException e) {
+    log.warn(
+        "taskflow-web: {} {} answered 503, the store failed: {}",
+        ctx.method(),
+        ctx.path(),
+        e.toString());
+    return new Problem(
+        503,
+        "storage-unavailable",
+        "Storage unavailable",
+        "The job store is unavailable; retry shortly",
+        List.of(),
+        Map.of("Retry-After", "5"));
+  }
+
+  private static Problem internal(Context ctx, Exception e) {
+    String ref = UUID.randomUUID().toString();
+    log.error("taskflow-web: {} {} failed, reference {}", ctx.method(), ctx.path(), ref, e);
+    return new Problem(
+        500,
+        "internal-error",
+        "Internal server error",
+        "An unexpected error occurred; it was logged with reference " + ref,
+        List.of(),
+        Map.of());
+  }
+}

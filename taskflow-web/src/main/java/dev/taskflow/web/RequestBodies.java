@@ -1,0 +1,196 @@
+package dev.taskflow.web;
+
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads a request body into a JSON tree, refusing what is not acceptable before any field is looked
+ * at: a wrong media type (415), a body over the limit by its {@code Content-Length} or by the bytes
+ * actually sent (413), text that is not JSON (400), and JSON beyond the parser's limits or with
+ * duplicate keys or NUL characters (422). Every refusal names the place in the body.
+ */
+final class RequestBodies {
+  /** The longest number accepted, in characters. */
+  static final int MAX_NUMBER_LENGTH = 1000;
+
+  /** The longest property name accepted, in characters. */
+  static final int MAX_NAME_LENGTH = 1024;
+
+  private static final int MAX_NUL_ERRORS = 20;
+
+  private final int maxBodyBytes;
+  private final int maxJsonDepth;
+  private final JsonMapper mapper;
+
+  RequestBodies(WebConfig config) {
+    this.maxBodyBytes = config.maxBodyBytes();
+    this.maxJsonDepth = config.maxJsonDepth();
+    StreamReadConstraints limits =
+        StreamReadConstraints.builder()
+            .maxNestingDepth(config.maxJsonDepth())
+            .maxNumberLength(MAX_NUMBER_LENGTH)
+            .maxStringLength(config.maxBodyBytes())
+            .maxNameLength(MAX_NAME_LENGTH)
+            .maxDocumentLength(config.maxBodyBytes())
+            .build();
+    JsonFactory factory =
+        JsonFactory.builder()
+            .streamReadConstraints(limits)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    this.mapper =
+        JsonMapper.builder(factory)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // parse() checks for trailing content itself, with a plainer message
+            .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+  }
+
+  /** The mapper bodies are read with; it also serialises {@code args} for the core. */
+  JsonMapper mapper() {
+    return mapper;
+  }
+
+  /** The body of a POST as a JSON tree. */
+  JsonNode read(Context ctx) {
+    requireJson(ctx.header("Content-Type"));
+    return parse(readBytes(ctx));
+  }
+
+  static void requireJson(String contentType) {
+    if (contentType == null) throw Problem.unsupportedMediaType(null);
+    String[] parts = contentType.split(";");
+    if (!parts[0].trim().toLowerCase(Locale.ROOT).equals("application/json")) {
+      throw Problem.unsupportedMediaType(contentType);
+    }
+    for (int i = 1; i < parts.length; i++) {
+      String[] kv = parts[i].split("=", 2);
+      String name = kv[0].trim().toLowerCase(Locale.ROOT);
+      String value = kv.length > 1 ? kv[1].trim().replace("\"", "") : "";
+      if (name.equals("charset") && !value.equalsIgnoreCase("utf-8")) {
+        throw Problem.unsupportedMediaType(contentType);
+      }
+    }
+  }
+
+  private byte[] readBytes(Context ctx) {
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > maxBodyBytes) {
+      throw Problem.tooLarge(maxBodyBytes, declared + " bytes");
+    }
+    try (InputStream in = ctx.req().getInputStream()) {
+      byte[] bytes = in.readNBytes(maxBodyBytes + 1);
+      if (bytes.length > maxBodyBytes) {
+        throw Problem.tooLarge(maxBodyBytes, "larger than that");
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw Problem.malformed("", "the body could not be read: " + e.getMessage());
+    }
+  }
+
+  JsonNode parse(byte[] bytes) {
+    JsonNode tree;
+    try (JsonParser p = mapper.createParser(bytes)) {
+      try {
+        tree = mapper.readTree(p);
+        if (tree != null && !tree.isMissingNode() && p.nextToken() != null) {
+          throw Problem.malformed(
+              "", "unexpected content after the JSON value at column " + column(p));
+        }
+      } catch (StreamConstraintsException e) {
+        throw Problem.invalid(limitError(pointer(p), e));
+      } catch (JacksonException e) {
+        String msg = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage();
+        if (msg.startsWith("Duplicate")) {
+          throw Problem.invalid(
+              FieldError.at(pointer(p), "duplicate_key", ProblemMapper.shorten(msg)));
+        }
+        String where =
+            e.getLocation() == null
+                ? ""
+                : " (line "
+                    + e.getLocation().getLineNr()
+                    + ", column "
+                    + e.getLocation().getColumnNr()
+                    + ")";
+        throw Problem.malformed(pointer(p), ProblemMapper.shorten(msg) + where);
+      }
+    }
+    if (tree == null || tree.isMissingNode()) {
+      throw Problem.malformed("", "the body is empty; send a JSON object");
+    }
+    List<FieldError> nul = new ArrayList<>();
+    findNul(tree, "", nul);
+    if (!nul.isEmpty()) throw Problem.invalid(nul);
+    return tree;
+  }
+
+  private static long column(JsonParser p) {
+    return p.currentLocation().getColumnNr();
+  }
+
+  private static String pointer(JsonParser p) {
+    try {
+      return p.streamReadContext().pathAsPointer().toString();
+    } catch (RuntimeException e) {
+      return "";
+    }
+  }
+
+  private FieldError limitError(String pointer, StreamConstraintsException e) {
+    String m = String.valueOf(e.getOriginalMessage()).toLowerCase(Locale.ROOT);
+    if (m.contains("nesting depth")) {
+      return FieldError.at(
+          pointer, "max_depth", "the JSON nests deeper than " + maxJsonDepth + " levels");
+    }
+    if (m.contains("number value length")) {
+      return FieldError.at(
+          pointer,
+          "number_too_long",
+          "a number is longer than " + MAX_NUMBER_LENGTH + " characters");
+    }
+    if (m.contains("name length")) {
+      return FieldError.at(
+          pointer, "name_too_long", "a key is longer than " + MAX_NAME_LENGTH + " characters");
+    }
+    if (m.contains("string value length")) {
+      return FieldError.at(pointer, "string_too_long", "a string is longer than the body limit");
+    }
+    return FieldError.at(pointer, "limit", "the JSON exceeds a parser limit");
+  }
+
+  /** NUL characters break stores and logs; they are refused in every string and key. */
+  private static void findNul(JsonNode node, String at, List<FieldError> errors) {
+    if (errors.size() >= MAX_NUL_ERRORS) return;
+    if (node.isString()) {
+      if (node.stringValue().indexOf('\0') >= 0) {
+        errors.add(FieldError.at(at, "nul_character", "the string contains a NUL character"));
+      }
+    } else if (node.isObject()) {
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
+        String child = FieldError.child(at, e.getKey());
+        if (e.getKey().indexOf('\0') >= 0) {
+          errors.add(FieldError.at(child, "nul_character", "the key contains a NUL character"));
+        }
+        findNul(e.getValue(), child, errors);
+      }
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) findNul(node.get(i), FieldError.child(at, i), errors);
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package dev.taskflow.web;
+
+import dev.taskflow.TaskFlowClient;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The TaskFlow HTTP API v1 (DESIGN §5) on Javalin, with virtual-thread handlers. It talks to
+ * TaskFlow only through {@link TaskFlowClient}, so it serves an embedded engine and a remote one
+ * alike.
+ *
+ * {@snippet :
+ * try (TaskFlowWeb web = TaskFlowWeb.create(taskFlow, WebConfig.builder().port(8080).build())) {
+ *   web.start();
+ *   // http://127.0.0.1:8080/api/v1/jobs
+ * }
+ * }
+ *
+ * <p>To serve the API from an application's own Javalin instead, call {@link #mount(JavalinConfig)}
+ * inside its {@code Javalin.create(config -> ...)}, and {@link #close()} this object when the
+ * application stops.
+ */
+public final class TaskFlowWeb implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TaskFlowWeb.class);
+
+  private final TaskFlowClient client;
+  private final WebConfig config;
+  private final ApiJson json = new ApiJson();
+  private final Metrics metrics = new Metrics();
+  private final EventRoutes events;
+  private final ReentrantLock lock = new ReentrantLock();
+  private ThroughputTracker throughput;
+  private Javalin javalin;
+
+  private TaskFlowWeb(TaskFlowClient client, WebConfig config) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.config = Objects.requireNonNull(config, "config");
+    this.events = new EventRoutes(client, json, config);
+  }
+
+  public static TaskFlowWeb create(TaskFlowClient client) {
+    return new TaskFlowWeb(client, WebConfig.defaults());
+  }
+
+  public static TaskFlowWeb create(TaskFlowClient client, WebConfig config) {
+    return new TaskFlowWeb(client, config);
+  }
+
+  /**
+   * Starts a Javalin server on {@link WebConfig#host()}:{@link WebConfig#port()}.
+   *
+   * @throws IllegalStateException when already started
+   */
+  public TaskFlowWeb start() {
+    lock.lock();
+    try {
+      if (javalin != null) {
+        throw new IllegalStateException("TaskFlowWeb already listens on port " + javalin.port());
+      }
+      Javalin app =
+          Javalin.create(
+              cfg -> {
+                cfg.concurrency.useVirtualThreads = true;
+                cfg.startup.showJavalinBanner = false;
+                cfg.startup.showOldJavalinVersionWarning = false;
+                mount(cfg);
+              });
+      app.start(config.host(), config.port());
+      javalin = app;
+      log.info(
+          "taskflow-web: HTTP API v1 listening on http://{}:{}{}",
+          config.host(),
+          app.port(),
+          ApiRoutes.API);
+      return this;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Adds the API's routes to a Javalin being configured (Javalin 7 takes routes only at
+   * configuration time). Enable {@code config.concurrency.useVirtualThreads}: SSE streams hold
+   * their request thread.
+   */
+  public void mount(JavalinConfig javalinConfig) {
+    RequestBodies bodies = new RequestBodies(config);
+    JobRequestParser parser = new JobRequestParser(bodies.mapper(), config.maxArgsBytes());
+    ThroughputTracker tracker = throughput();
+    new ApiRoutes(
+            new JobRoutes(client, json, bodies, parser),
+            events,
+            new OpsRoutes(client, json, tracker, metrics, events::openStreams),
+            new ProblemMapper(json),
+            metrics)
+        .register(javalinConfig.routes);
+  }
+
+  /** The port listened on (the chosen one when configured with 0). */
+  public int port() {
+    lock.lock();
+    try {
+      if (javalin == null) throw new IllegalStateException("TaskFlowWeb is not started");
+      return javalin.port();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public WebConfig config() {
+    return config;
+  }
+
+  /** The completed/failed-per-second counter behind {@code GET /stats}, started on first use. */
+  public ThroughputTracker throughput() {
+    lock.lock();
+    try {
+      if (throughput == null) {
+        throughput = ThroughputTracker.start(client, config.throughputWindow());
+      }
+      return throughput;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** SSE streams open now. */
+  public int openStreams() {
+    return events.openStreams();
+  }
+
+  /** Ends open SSE streams, stops the server (if {@link #start()}ed) and the throughput counter. */
+  public void stop() {
+    lock.lock();
+    try {
+      events.closeAll();
+      if (javalin != null) {
+        javalin.stop();
+        javalin = null;
+        log.info("taskflow-web: HTTP API stopped");
+      }
+      if (throughput != null) {
+        throughput.close();
+        throughput = null;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}

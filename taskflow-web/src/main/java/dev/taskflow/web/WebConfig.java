@@ -1,0 +1,162 @@
+package dev.taskflow.web;
+
+import java.time.Duration;
+
+/**
+ * Settings of the HTTP API. Immutable; build one with {@link #builder()}.
+ *
+ * {@snippet :
+ * WebConfig config = WebConfig.builder().host("0.0.0.0").port(8080).build();
+ * }
+ *
+ * @param host the interface to bind; loopback by default so nothing is exposed by accident
+ * @param port the TCP port; 0 picks a free one (read it back with {@link TaskFlowWeb#port()})
+ * @param maxBodyBytes the largest request body accepted (413 above it)
+ * @param maxArgsBytes the largest {@code args} object of one job, serialised (422 above it)
+ * @param maxJsonDepth the deepest nesting of objects and arrays in a request body (422 above it)
+ * @param pingInterval how often an idle SSE stream gets a {@code : ping} comment
+ * @param sseBufferEvents events buffered per SSE connection before a slow client is cut off (it
+ *     resumes with {@code Last-Event-ID})
+ * @param throughputWindow how far back {@code GET /stats} reports completed and failed per second
+ */
+public record WebConfig(
+    String host,
+    int port,
+    int maxBodyBytes,
+    int maxArgsBytes,
+    int maxJsonDepth,
+    Duration pingInterval,
+    int sseBufferEvents,
+    Duration throughputWindow) {
+
+  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final int DEFAULT_PORT = 8080;
+  public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+  public static final int DEFAULT_MAX_ARGS_BYTES = 256 * 1024;
+  public static final int DEFAULT_MAX_JSON_DEPTH = 64;
+  public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(15);
+  public static final int DEFAULT_SSE_BUFFER_EVENTS = 1024;
+  public static final Duration DEFAULT_THROUGHPUT_WINDOW = Duration.ofMinutes(5);
+
+  public WebConfig {
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException("web host must not be blank, was '" + host + "'");
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("web port must be 0..65535, was " + port);
+    }
+    if (maxBodyBytes < 1024) {
+      throw new IllegalArgumentException("maxBodyBytes must be >= 1024, was " + maxBodyBytes);
+    }
+    if (maxArgsBytes < 2 || maxArgsBytes > maxBodyBytes) {
+      throw new IllegalArgumentException(
+          "maxArgsBytes must be 2..maxBodyBytes (" + maxBodyBytes + "), was " + maxArgsBytes);
+    }
+    if (maxJsonDepth < 4 || maxJsonDepth > 1000) {
+      throw new IllegalArgumentException("maxJsonDepth must be 4..1000, was " + maxJsonDepth);
+    }
+    if (pingInterval == null || pingInterval.isNegative() || pingInterval.toMillis() < 10) {
+      throw new IllegalArgumentException("pingInterval must be >= 10 ms, was " + pingInterval);
+    }
+    if (sseBufferEvents < 1) {
+      throw new IllegalArgumentException("sseBufferEvents must be >= 1, was " + sseBufferEvents);
+    }
+    if (throughputWindow == null
+        || throughputWindow.toSeconds() < 1
+        || throughputWindow.toHours() > 24) {
+      throw new IllegalArgumentException(
+          "throughputWindow must be 1 s..24 h, was " + throughputWindow);
+    }
+  }
+
+  /** The defaults: 127.0.0.1:8080, 1 MiB bodies, 256 KiB args, depth 64, ping every 15 s. */
+  public static WebConfig defaults() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from this config. */
+  public Builder toBuilder() {
+    return new Builder()
+        .host(host)
+        .port(port)
+        .maxBodyBytes(maxBodyBytes)
+        .maxArgsBytes(maxArgsBytes)
+        .maxJsonDepth(maxJsonDepth)
+        .pingInterval(pingInterval)
+        .sseBufferEvents(sseBufferEvents)
+        .throughputWindow(throughputWindow);
+  }
+
+  /** Builds a {@link WebConfig}; every value starts at its {@code DEFAULT_*}. */
+  public static final class Builder {
+    private String host = DEFAULT_HOST;
+    private int port = DEFAULT_PORT;
+    private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+    private int maxArgsBytes = DEFAULT_MAX_ARGS_BYTES;
+    private int maxJsonDepth = DEFAULT_MAX_JSON_DEPTH;
+    private Duration pingInterval = DEFAULT_PING_INTERVAL;
+    private int sseBufferEvents = DEFAULT_SSE_BUFFER_EVENTS;
+    private Duration throughputWindow = DEFAULT_THROUGHPUT_WINDOW;
+
+    private Builder() {}
+
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    public Builder maxBodyBytes(int maxBodyBytes) {
+      this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
+
+    public Builder maxArgsBytes(int maxArgsBytes) {
+      this.maxArgsBytes = maxArgsBytes;
+      return this;
+    }
+
+    public Builder maxJsonDepth(int maxJsonDepth) {
+      this.maxJsonDepth = maxJsonDepth;
+      return this;
+    }
+
+    public Builder pingInterval(Duration pingInterval) {
+      this.pingInterval = pingInterval;
+      return this;
+    }
+
+    public Builder sseBufferEvents(int sseBufferEvents) {
+      this.sseBufferEvents = sseBufferEvents;
+      return this;
+    }
+
+    public Builder throughputWindow(Duration throughputWindow) {
+      this.throughputWindow = throughputWindow;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the setting and its value when one is out of range
+     */
+    public WebConfig build() {
+      return new WebConfig(
+          host,
+          port,
+          maxBodyBytes,
+          maxArgsBytes,
+          maxJsonDepth,
+          pingInterval,
+          sseBufferEvents,
+          throughputWindow);
+    }
+  }
+}

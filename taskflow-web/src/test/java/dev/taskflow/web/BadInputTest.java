@@ -1,0 +1,350 @@
+package dev.taskflow.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.taskflow.JobState;
+import java.io.ByteArrayInputStream;
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Every bad input gets its documented status, an {@code application/problem+json} body that names
+ * the field at fault, and changes nothing: the job counts per state are the same afterwards.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BadInputTest {
+  private static final int MIB = 1024 * 1024;
+
+  private TestServer server;
+  private String completedId;
+  private String runningId;
+
+  /**
+   * One row of the table. {@code path} may hold {@code {completed}} and {@code {running}}: the id
+   * of a completed job and of one that is processing. {@code field} is the expected {@code pointer}
+   * or {@code parameter}; a trailing {@code *} matches a prefix.
+   */
+  record Row(
+      String description,
+      String method,
+      String path,
+      Map<String, String> headers,
+      String body,
+      boolean chunked,
+      int status,
+      String field) {
+    @Override
+    public String toString() {
+      return description;
+    }
+  }
+
+  @BeforeAll
+  void start_a_server_with_a_completed_and_a_running_job() {
+    server = TestServer.start();
+    completedId = server.enqueue("{\"type\":\"demo.echo\",\"args\":{\"n\":1}}");
+    runningId = server.enqueue("{\"type\":\"test.block\"}");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> state(completedId).equals("completed") && state(runningId).equals("processing"));
+  }
+
+  @AfterAll
+  void stop() {
+    server.close();
+  }
+
+  private String state(String id) {
+    return server.get("/api/v1/jobs/" + id).json().get("state").asString();
+  }
+
+  static Stream<Row> rows() {
+    List<Row> rows = new ArrayList<>();
+    String jobs = "/api/v1/jobs";
+    // ---- the body is not acceptable JSON
+    rows.add(
+        post(
+            "malformed JSON",
+            jobs,
+            "{\"type\":\"demo.echo\",\"args\":{\"a\":tru}}",
+            400,
+            "/args/a"));
+    rows.add(
+        post("trailing content after the object", jobs, "{\"type\":\"demo.echo\"} {}", 400, ""));
+    rows.add(post("an empty body", jobs, "", 400, ""));
+    rows.add(
+        new Row(
+            "wrong media type",
+            "POST",
+            jobs,
+            Map.of("Content-Type", "text/plain"),
+            "{\"type\":\"demo.echo\"}",
+            false,
+            415,
+            "Content-Type"));
+    rows.add(
+        new Row(
+            "no media type",
+            "POST",
+            jobs,
+            Map.of(),
+            "{\"type\":\"demo.echo\"}",
+            false,
+            415,
+            "Content-Type"));
+    rows.add(
+        new Row(
+            "a charset other than UTF-8",
+            "POST",
+            jobs,
+            Map.of("Content-Type", "application/json; charset=ISO-8859-1"),
+            "{\"type\":\"demo.echo\"}",
+            false,
+            415,
+            "Content-Type"));
+    String huge = "{\"type\":\"demo.echo\",\"args\":{\"s\":\"" + "x".repeat(MIB) + "\"}}";
+    rows.add(post("body too large by Content-Length", jobs, huge, 413, ""));
+    rows.add(
+        new Row(
+            "body too large, sent chunked without a length",
+            "POST",
+            jobs,
+            Map.of("Content-Type", "application/json"),
+            huge,
+            true,
+            413,
+            ""));
+    rows.add(
+        post(
+            "deep nesting",
+            jobs,
+            "{\"type\":\"demo.echo\",\"args\":" + "{\"a\":".repeat(70) + "1" + "}".repeat(71),
+            422,
+            "/args/a*"));
+    rows.add(
+        post(
+            "a 2,000-digit number",
+            jobs,
+            "{\"type\":\"demo.echo\",\"args\":{\"n\":" + "7".repeat(2000) + "}}",
+            422,
+            "/args/n"));
+    rows.add(
+        post(
+            "duplicate keys",
+            jobs,
+            "{\"type\":\"demo.echo\",\"type\":\"demo.echo\"}",
+            422,
+            "/type"));
+    rows.add(
+        post("unknown field", jobs, "{\"type\":\"demo.echo\",\"colour\":\"red\"}", 422, "/colour"));
+    rows.add(post("a body that is not an object", jobs, "[1,2]", 422, ""));
+    rows.add(
+        post(
+            "args larger than the args limit",
+            jobs,
+            "{\"type\":\"demo.echo\",\"args\":{\"s\":\"" + "x".repeat(300 * 1024) + "\"}}",
+            422,
+            "/args"));
+    // ---- fields of a job
+    rows.add(post("missing type", jobs, "{\"args\":{}}", 422, "/type"));
+    rows.add(post("unknown job type", jobs, "{\"type\":\"no.such.type\"}", 422, "/type"));
+    rows.add(
+        post("args not an object", jobs, "{\"type\":\"demo.echo\",\"args\":[1]}", 422, "/args"));
+    rows.add(post("empty queue name", jobs, job("\"queue\":\"\""), 422, "/queue"));
+    rows.add(
+        post(
+            "overlong queue name",
+            jobs,
+            job("\"queue\":\"" + "q".repeat(65) + "\""),
+            422,
+            "/queue"));
+    rows.add(post("invalid queue name", jobs, job("\"queue\":\"no spaces!\""), 422, "/queue"));
+    rows.add(post("queue not a string", jobs, job("\"queue\":7"), 422, "/queue"));
+    rows.add(post("priority above 100", jobs, job("\"priority\":101"), 422, "/priority"));
+    rows.add(post("priority below -100", jobs, job("\"priority\":-101"), 422, "/priority"));
+    rows.add(post("priority beyond int", jobs, job("\"priority\":99999999999"), 422, "/priority"));
+    rows.add(post("fractional priority", jobs, job("\"priority\":1.5"), 422, "/priority"));
+    rows.add(post("priority as a string", jobs, job("\"priority\":\"5\""), 422, "/priority"));
+    rows.add(post("maxAttempts 0", jobs, job("\"maxAttempts\":0"), 422, "/maxAttempts"));
+    rows.add(post("maxAttempts negative", jobs, job("\"maxAttempts\":-3"), 422, "/maxAttempts"));
+    rows.add(post("maxAttempts above 100", jobs, job("\"maxAttempts\":101"), 422, "/maxAttempts"));
+    rows.add(post("negative delay", jobs, job("\"delay\":\"-PT5S\""), 422, "/delay"));
+    rows.add(post("unparseable delay", jobs, job("\"delay\":\"5 minutes\""), 422, "/delay"));
+    rows.add(post("unparseable timeout", jobs, job("\"timeout\":\"soon\""), 422, "/timeout"));
+    rows.add(
+        post(
+            "runAt without a zone offset",
+            jobs,
+            job("\"runAt\":\"2030-01-01T10:00:00\""),
+            422,
+            "/runAt"));
+    rows.add(post("unparseable runAt", jobs, job("\"runAt\":\"tomorrow\""), 422, "/runAt"));
+    rows.add(
+        post(
+            "runAt more than a year ahead",
+            jobs,
+            job("\"runAt\":\"" + Instant.now().plus(Duration.ofDays(400)) + "\""),
+            422,
+            "/runAt"));
+    rows.add(
+        post(
+            "runAt and delay together",
+            jobs,
+            job("\"runAt\":\"" + Instant.now().plusSeconds(60) + "\",\"delay\":\"PT1M\""),
+            422,
+            "/delay"));
+    rows.add(post("tags holding a number", jobs, job("\"tags\":[\"a\",2]"), 422, "/tags/1"));
+    rows.add(post("NUL in a string field", jobs, job("\"owner\":\"a\\u0000b\""), 422, "/owner"));
+    rows.add(
+        post(
+            "NUL inside args",
+            jobs,
+            "{\"type\":\"demo.echo\",\"args\":{\"t\":\"x\\u0000\"}}",
+            422,
+            "/args/t"));
+    // ---- batches are atomic and name the job at fault
+    rows.add(
+        post(
+            "batch with one bad priority",
+            jobs + "/batch",
+            "{\"jobs\":[{\"type\":\"demo.echo\"},{\"type\":\"demo.echo\",\"priority\":500}]}",
+            422,
+            "/jobs/1/priority"));
+    rows.add(
+        post(
+            "batch with a fractional priority",
+            jobs + "/batch",
+            "{\"jobs\":[{\"type\":\"demo.echo\"},{\"type\":\"demo.echo\",\"priority\":0.5}]}",
+            422,
+            "/jobs/1/priority"));
+    rows.add(post("batch without jobs", jobs + "/batch", "{\"job\":[]}", 422, "/job"));
+    rows.add(post("batch with an empty list", jobs + "/batch", "{\"jobs\":[]}", 422, "/jobs"));
+    // ---- listing
+    rows.add(get("limit huge", jobs + "?limit=100000", 422, "limit"));
+    rows.add(get("limit negative", jobs + "?limit=-1", 422, "limit"));
+    rows.add(get("limit not a number", jobs + "?limit=ten", 422, "limit"));
+    rows.add(get("a bad cursor", jobs + "?cursor=not-a-cursor", 422, "cursor"));
+    rows.add(get("a bad state", jobs + "?state=running", 422, "state"));
+    rows.add(get("an unknown query parameter", jobs + "?stat=failed", 422, "stat"));
+    // ---- ids and state changes
+    rows.add(get("unknown id", jobs + "/" + UUID.randomUUID(), 404, "id"));
+    rows.add(get("malformed id", jobs + "/not-a-uuid", 404, "id"));
+    rows.add(
+        post(
+            "cancel of an unknown id",
+            jobs + "/" + UUID.randomUUID() + "/cancel",
+            null,
+            404,
+            "id"));
+    rows.add(del("delete of an unknown id", jobs + "/" + UUID.randomUUID(), 404, "id"));
+    rows.add(post("cancel of a completed job", jobs + "/{completed}/cancel", null, 409, "id"));
+    rows.add(post("retry of a completed job", jobs + "/{completed}/retry", null, 409, "id"));
+    rows.add(post("retry of a running job", jobs + "/{running}/retry", null, 409, "id"));
+    rows.add(
+        get("events of an unknown job", jobs + "/" + UUID.randomUUID() + "/events", 404, "id"));
+    // ---- other routes
+    rows.add(get("unknown route", "/api/v1/nothing/here", 404, "path"));
+    rows.add(
+        post(
+            "pause of an invalid queue name",
+            "/api/v1/queues/bad%20name/pause",
+            null,
+            422,
+            "name"));
+    rows.add(
+        new Row(
+            "a malformed Last-Event-ID",
+            "GET",
+            "/api/v1/events",
+            Map.of("Last-Event-ID", "abc"),
+            null,
+            false,
+            422,
+            "Last-Event-ID"));
+    return rows.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rows")
+  void a_bad_request_gets_a_problem_naming_the_field_and_changes_nothing(Row row) {
+    Map<JobState, Long> before = server.taskflow.stateCounts();
+
+    TestServer.Response r = server.send(request(row));
+
+    assertThat(r.status()).as("status of %s: %s", row.description(), r).isEqualTo(row.status());
+    assertThat(r.contentType()).startsWith("application/problem+json");
+    JsonNode problem = r.json();
+    assertThat(problem.get("status").asInt()).isEqualTo(row.status());
+    assertThat(problem.get("type").asString()).startsWith(Problem.TYPE_PREFIX);
+    assertThat(problem.get("title").asString()).isNotBlank();
+    assertThat(problem.get("detail").asString()).isNotBlank();
+    assertThat(problem.toString()).doesNotContain("\tat ", "Exception:");
+    List<String> named = new ArrayList<>();
+    for (JsonNode e : problem.get("errors")) {
+      named.add(e.has("pointer") ? e.get("pointer").asString() : e.get("parameter").asString());
+      assertThat(e.get("code").asString()).isNotBlank();
+      assertThat(e.get("message").asString()).isNotBlank();
+    }
+    if (row.field().endsWith("*")) {
+      String prefix = row.field().substring(0, row.field().length() - 1);
+      assertThat(named).as("errors of %s", r).anySatisfy(n -> assertThat(n).startsWith(prefix));
+    } else {
+      assertThat(named).as("errors of %s", r).contains(row.field());
+    }
+    assertThat(r.body().length()).as("the problem stays short").isLessThan(8 * 1024);
+
+    assertThat(server.taskflow.stateCounts()).isEqualTo(before);
+    assertThat(state(completedId)).isEqualTo("completed");
+    assertThat(state(runningId)).isEqualTo("processing");
+  }
+
+  private HttpRequest request(Row row) {
+    String path = row.path().replace("{completed}", completedId).replace("{running}", runningId);
+    HttpRequest.Builder b = server.request(path);
+    row.headers().forEach(b::header);
+    HttpRequest.BodyPublisher body;
+    if (row.body() == null) {
+      body = HttpRequest.BodyPublishers.noBody();
+    } else if (row.chunked()) {
+      byte[] bytes = TestServer.utf8(row.body());
+      body = HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes));
+    } else {
+      body = HttpRequest.BodyPublishers.ofString(row.body());
+    }
+    return b.method(
+            row.method(), row.method().equals("GET") ? HttpRequest.BodyPublishers.noBody() : body)
+        .build();
+  }
+
+  private static String job(String fields) {
+    return "{\"type\":\"demo.echo\"," + fields + "}";
+  }
+
+  private static Row post(String description, String path, String body, int status, String field) {
+    Map<String, String> headers =
+        body == null ? Map.of() : Map.of("Content-Type", "application/json");
+    return new Row(description, "POST", path, headers, body, false, status, field);
+  }
+
+  private static Row get(String description, String path, int status, String field) {
+    return new Row(description, "GET", path, Map.of(), null, false, status, field);
+  }
+
+  private static Row del(String description, String path, int status, String field) {
+    return new Row(description, "DELETE", path, Map.of(), null, false, status, field);
+  }
+}
