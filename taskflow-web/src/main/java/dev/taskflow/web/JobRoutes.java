@@ -95,12 +95,8 @@ final class JobRoutes {
       requests.add(parser.parse(jobs.get(i), "/jobs/" + i, errors));
     }
     if (!errors.isEmpty()) throw Problem.invalid(errors);
-    List<EnqueueResult> results;
-    try {
-      results = client.enqueueAll(requests);
-    } catch (InvalidJobException e) {
-      throw requests.size() == 1 && !e.field().startsWith("jobs/") ? e.under("jobs/0/") : e;
-    }
+    // The core names a bad job by its index (jobs/3/priority), as the body does.
+    List<EnqueueResult> results = client.enqueueAll(requests);
     ObjectNode out = json.object();
     ArrayNode ids = out.putArray("ids");
     ArrayNode duplicates = out.putArray("duplicates");
