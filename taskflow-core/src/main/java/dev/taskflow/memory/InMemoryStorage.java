@@ -33,7 +33,6 @@ import dev.taskflow.spi.StorageCapabilities;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -42,7 +41,6 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
@@ -50,12 +48,12 @@ import java.util.function.Supplier;
 
 /**
  * A complete {@link Storage} in memory, for tests and throwaway use. Nothing survives {@link
- * #close()}.
+ * #close()}; a closed store refuses every call with a {@link StorageException}.
  *
  * <p>Thread-safe: one {@link ReentrantLock} (never a monitor, so virtual threads do not pin) guards
- * plain maps, so every method is atomic, like one transaction of a SQL store. Claims, promotions,
- * rescues and retention walk ordered indexes, so each costs O(log n) per job moved; counts per
- * state come from counters kept with every change.
+ * every table, so each method is atomic, like one transaction of a SQL store. Claims, promotions,
+ * rescues and retention walk ordered indexes, costing O(log n) per job they move; counts per state
+ * come from counters kept with every change.
  *
  * {@snippet :
  * Storage store = new InMemoryStorage(ManualClock.at(Instant.parse("2026-01-01T00:00:00Z")));
@@ -69,27 +67,8 @@ public final class InMemoryStorage implements Storage {
 
   private final Clock clock;
   private final ReentrantLock lock = new ReentrantLock();
-
-  // Everything below is guarded by lock.
-  private final Map<UUID, MemoryJob> jobs = new HashMap<>();
-  private final TreeMap<UUID, MemoryJob> jobsById = new TreeMap<>(MemoryJob.ID_ORDER);
-  private final Map<String, QueueIndex> queues = new HashMap<>();
-  private final TreeSet<MemoryJob> scheduled = new TreeSet<>(MemoryJob.BY_SCHEDULED_AT);
-  private final TreeSet<MemoryJob> leased = new TreeSet<>(MemoryJob.BY_LEASE_EXPIRY);
-  private final Map<JobState, TreeSet<MemoryJob>> finished = new EnumMap<>(JobState.class);
-  private final Map<String, MemoryJob> liveByUniqueKey = new HashMap<>();
-  private final Map<JobState, Long> counts = new EnumMap<>(JobState.class);
-  private final Set<String> paused = new HashSet<>();
-  private final Map<String, ServerInfo> servers = new TreeMap<>();
-
-  /**
-   * The event log: the event with sequence {@code s} sits at index {@code s - 1}; null once
-   * removed.
-   */
-  private final List<JobEvent> events = new ArrayList<>();
-
-  private final Map<UUID, List<JobEvent>> eventsByJob = new HashMap<>();
-  private boolean closed;
+  private final MemoryTables t = new MemoryTables(); // guarded by lock
+  private boolean closed; // guarded by lock
 
   /** A store on the system clock in UTC. */
   public InMemoryStorage() {
@@ -104,22 +83,6 @@ public final class InMemoryStorage implements Storage {
   public InMemoryStorage(Clock clock) {
     if (clock == null) throw new IllegalArgumentException("clock must not be null");
     this.clock = clock;
-    for (JobState s : JobState.values()) {
-      counts.put(s, 0L);
-      if (s.isFinished()) finished.put(s, new TreeSet<>(MemoryJob.BY_FINISHED_AT));
-    }
-  }
-
-  /** The per-queue indexes: ready jobs in claim order, in due order, and counts per state. */
-  private static final class QueueIndex {
-    final TreeSet<MemoryJob> ready = new TreeSet<>(MemoryJob.CLAIM_ORDER);
-    final TreeSet<MemoryJob> readyByTime = new TreeSet<>(MemoryJob.BY_SCHEDULED_AT);
-    final Map<JobState, Long> counts = new EnumMap<>(JobState.class);
-    long total;
-
-    QueueIndex() {
-      for (JobState s : JobState.values()) counts.put(s, 0L);
-    }
   }
 
   @Override
@@ -148,27 +111,23 @@ public final class InMemoryStorage implements Storage {
           for (NewJob n : params.jobs()) {
             if (n.id() == null || n.type() == null || n.queue() == null) {
               throw new IllegalArgumentException(
-                  "new job needs an id, a type and a queue: id="
-                      + n.id()
-                      + " type="
-                      + n.type()
-                      + " queue="
-                      + n.queue());
+                  "a new job needs an id, a type and a queue; got id=%s type=%s queue=%s"
+                      .formatted(n.id(), n.type(), n.queue()));
             }
-            if (jobs.containsKey(n.id()) || !batchIds.add(n.id())) {
+            if (t.jobs.containsKey(n.id()) || !batchIds.add(n.id())) {
               throw new StorageException(
-                  "job id " + n.id() + " (type " + n.type() + ") already exists; batch not stored");
+                  "job id %s (type %s) already exists; nothing of the batch of %d was stored"
+                      .formatted(n.id(), n.type(), params.jobs().size()));
             }
           }
           Instant now = now();
           List<InsertOutcome> out = new ArrayList<>(params.jobs().size());
           for (NewJob n : params.jobs()) {
-            MemoryJob holder = n.uniqueKey() == null ? null : liveByUniqueKey.get(n.uniqueKey());
-            if (holder != null) {
-              out.add(new InsertOutcome(holder.toJob(), true));
-              continue;
-            }
-            out.add(new InsertOutcome(insert(n, now, params.serverId()), false));
+            MemoryJob holder = n.uniqueKey() == null ? null : t.liveByUniqueKey.get(n.uniqueKey());
+            out.add(
+                holder != null
+                    ? new InsertOutcome(holder.toJob(), true)
+                    : new InsertOutcome(insert(n, now, params.serverId()), false));
           }
           return out;
         });
@@ -191,57 +150,57 @@ public final class InMemoryStorage implements Storage {
     j.maxAttempts = n.maxAttempts();
     j.scheduledAt = due;
     j.state = due.isAfter(now) ? JobState.SCHEDULED : JobState.ENQUEUED;
-    jobs.put(j.id, j);
-    jobsById.put(j.id, j);
-    eventsByJob.put(j.id, new ArrayList<>());
-    index(j);
-    if (j.state == JobState.SCHEDULED) {
-      j.history.add(new HistoryEntry(JobState.SCHEDULED, now, "scheduled", serverId));
-      Job job = j.toJob();
-      append(j, JobEvent.SCHEDULED, EventData.scheduled(job, due, "scheduled"), now);
-      return job;
-    }
-    j.history.add(new HistoryEntry(JobState.ENQUEUED, now, "enqueued", serverId));
+    String reason = j.state.wireName();
+    j.history.add(new HistoryEntry(j.state, now, reason, serverId));
+    t.insert(j);
     Job job = j.toJob();
-    append(j, JobEvent.ENQUEUED, EventData.enqueued(job, "enqueued"), now);
+    if (j.state == JobState.SCHEDULED) {
+      t.append(j, JobEvent.SCHEDULED, EventData.scheduled(job, due, reason), now);
+    } else {
+      t.append(j, JobEvent.ENQUEUED, EventData.enqueued(job, reason), now);
+    }
     return job;
   }
 
   @Override
   public Optional<Job> jobGet(UUID id) {
-    return locked(() -> Optional.ofNullable(jobs.get(id)).map(MemoryJob::toJob));
+    return locked(() -> Optional.ofNullable(t.jobs.get(id)).map(MemoryJob::toJob));
   }
 
   @Override
   public List<Job> jobList(JobListParams p) {
     return locked(
         () -> {
-          NavigableMap<UUID, MemoryJob> range =
+          NavigableMap<UUID, MemoryJob> newestFirst =
               p.beforeId() == null
-                  ? jobsById.descendingMap()
-                  : jobsById.headMap(p.beforeId(), false).descendingMap();
+                  ? t.jobsById.descendingMap()
+                  : t.jobsById.headMap(p.beforeId(), false).descendingMap();
           List<Job> out = new ArrayList<>();
-          for (MemoryJob j : range.values()) {
+          for (MemoryJob j : newestFirst.values()) {
             if (out.size() >= p.limit()) break;
-            if (p.states().isEmpty() ? j.state == JobState.DELETED : !p.states().contains(j.state))
-              continue;
-            if (p.type() != null && !p.type().equals(j.type)) continue;
-            if (p.queue() != null && !p.queue().equals(j.queue)) continue;
-            if (p.owner() != null && !p.owner().equals(j.owner)) continue;
-            if (p.tag() != null && !j.tags.contains(p.tag())) continue;
-            out.add(j.toJob());
+            if (matches(j, p)) out.add(j.toJob());
           }
           return out;
         });
+  }
+
+  private static boolean matches(MemoryJob j, JobListParams p) {
+    boolean stateOk =
+        p.states().isEmpty() ? j.state != JobState.DELETED : p.states().contains(j.state);
+    return stateOk
+        && (p.type() == null || p.type().equals(j.type))
+        && (p.queue() == null || p.queue().equals(j.queue))
+        && (p.owner() == null || p.owner().equals(j.owner))
+        && (p.tag() == null || j.tags.contains(p.tag()));
   }
 
   @Override
   public long jobQueuePosition(UUID id) {
     return locked(
         () -> {
-          MemoryJob j = jobs.get(id);
+          MemoryJob j = t.jobs.get(id);
           if (j == null || j.state != JobState.ENQUEUED) return -1L;
-          return (long) queue(j.queue).ready.headSet(j, false).size();
+          return (long) t.queue(j.queue).ready.headSet(j, false).size();
         });
   }
 
@@ -249,9 +208,8 @@ public final class InMemoryStorage implements Storage {
   public List<Job> jobClaim(JobClaimParams p) {
     return locked(
         () -> {
-          QueueIndex q = queues.get(p.queue());
-          if (q == null || p.max() <= 0 || paused.contains(p.queue())) return List.of();
-          Instant now = now();
+          MemoryTables.QueueIndex q = t.queues.get(p.queue());
+          if (q == null || p.max() <= 0 || t.paused.contains(p.queue())) return List.of();
           Map<String, Integer> left = new HashMap<>(p.typeLimits());
           List<MemoryJob> picked = new ArrayList<>();
           for (MemoryJob j : q.ready) {
@@ -264,18 +222,16 @@ public final class InMemoryStorage implements Storage {
             }
             picked.add(j);
           }
+          Instant now = now();
           List<Job> out = new ArrayList<>(picked.size());
           for (MemoryJob j : picked) {
-            unindex(j);
-            j.state = JobState.PROCESSING;
+            begin(j, JobState.PROCESSING);
             j.attempt++;
             j.leaseOwner = p.leaseOwner();
             j.leaseExpiresAt = now.plus(p.leaseDuration());
             j.startedAt = now;
-            j.history.add(new HistoryEntry(JobState.PROCESSING, now, "claimed", p.leaseOwner()));
-            index(j);
-            Job job = j.toJob();
-            append(j, JobEvent.STARTED, EventData.started(job, p.leaseOwner()), now);
+            Job job = end(j, JobState.PROCESSING, now, "claimed", p.leaseOwner());
+            t.append(j, JobEvent.STARTED, EventData.started(job, p.leaseOwner()), now);
             out.add(job);
           }
           return out;
@@ -291,9 +247,7 @@ public final class InMemoryStorage implements Storage {
           for (JobLease lease : p.leases()) {
             MemoryJob j = fenced(lease);
             if (j == null) continue;
-            unindex(j);
-            j.leaseExpiresAt = expires;
-            index(j);
+            t.update(j, r -> r.leaseExpiresAt = expires);
             held.add(j.id);
           }
           return held;
@@ -305,68 +259,64 @@ public final class InMemoryStorage implements Storage {
     return locked(
         () -> {
           Instant now = now();
-          Set<UUID> done = new LinkedHashSet<>();
+          Set<UUID> recorded = new LinkedHashSet<>();
           for (JobFinish f : p.outcomes()) {
             MemoryJob j = fenced(f.lease());
             if (j == null) continue;
             finish(j, f, now);
-            done.add(j.id);
+            recorded.add(j.id);
           }
-          return done;
+          return recorded;
         });
   }
 
   private void finish(MemoryJob j, JobFinish f, Instant now) {
     String server = j.leaseOwner;
-    unindex(j);
-    j.clearLease();
     switch (f) {
       case JobFinish.Completed c -> {
-        j.state = JobState.COMPLETED;
+        begin(j, JobState.COMPLETED);
         j.resultJson = c.resultJson();
         j.finishedAt = now;
-        record(j, now, "completed", server);
-        append(j, JobEvent.COMPLETED, EventData.completed(j.toJob(), c.resultJson()), now);
+        Job job = end(j, JobState.COMPLETED, now, "completed", server);
+        t.append(j, JobEvent.COMPLETED, EventData.completed(job, c.resultJson()), now);
       }
       case JobFinish.Retry r -> {
-        j.state = JobState.SCHEDULED;
+        begin(j, JobState.SCHEDULED);
         j.errors.add(r.error());
         j.scheduledAt = now.plus(r.delay());
-        record(j, now, "retry", server);
-        append(j, JobEvent.RETRYING, EventData.retrying(j.toJob(), r.error(), j.scheduledAt), now);
+        Job job = end(j, JobState.SCHEDULED, now, "retry", server);
+        t.append(j, JobEvent.RETRYING, EventData.retrying(job, r.error(), j.scheduledAt), now);
       }
       case JobFinish.Failed x -> {
-        j.state = JobState.FAILED;
+        begin(j, JobState.FAILED);
         j.errors.add(x.error());
         j.finishedAt = now;
-        record(j, now, "failed", server);
-        append(j, JobEvent.FAILED, EventData.failed(j.toJob(), x.error()), now);
+        Job job = end(j, JobState.FAILED, now, "failed", server);
+        t.append(j, JobEvent.FAILED, EventData.failed(job, x.error()), now);
       }
-      case JobFinish.Snoozed s -> {
-        j.state = JobState.SCHEDULED;
+      case JobFinish.Snoozed z -> {
+        begin(j, JobState.SCHEDULED);
         j.attempt--;
-        j.scheduledAt = now.plus(s.delay());
-        record(j, now, "snoozed", server);
-        append(
-            j, JobEvent.SCHEDULED, EventData.scheduled(j.toJob(), j.scheduledAt, "snoozed"), now);
+        j.scheduledAt = now.plus(z.delay());
+        Job job = end(j, JobState.SCHEDULED, now, "snoozed", server);
+        t.append(j, JobEvent.SCHEDULED, EventData.scheduled(job, j.scheduledAt, "snoozed"), now);
       }
       case JobFinish.Cancelled c -> {
         String reason = c.reason() == null ? "cancelled" : c.reason();
-        j.state = JobState.CANCELLED;
+        begin(j, JobState.CANCELLED);
         j.finishedAt = now;
-        record(j, now, reason, server);
-        append(j, JobEvent.CANCELLED, EventData.cancelled(j.toJob(), reason), now);
+        Job job = end(j, JobState.CANCELLED, now, reason, server);
+        t.append(j, JobEvent.CANCELLED, EventData.cancelled(job, reason), now);
       }
       case JobFinish.Released r -> {
-        // Back where it was in the queue: scheduledAt is kept.
+        // Back to its old place in the queue: scheduledAt is kept.
         String reason = r.reason() == null ? "released" : r.reason();
-        j.state = JobState.ENQUEUED;
+        begin(j, JobState.ENQUEUED);
         j.attempt--;
-        record(j, now, reason, server);
-        append(j, JobEvent.ENQUEUED, EventData.enqueued(j.toJob(), reason), now);
+        Job job = end(j, JobState.ENQUEUED, now, reason, server);
+        t.append(j, JobEvent.ENQUEUED, EventData.enqueued(job, reason), now);
       }
     }
-    index(j);
   }
 
   @Override
@@ -376,7 +326,7 @@ public final class InMemoryStorage implements Storage {
           MemoryJob j = fenced(p.lease());
           if (j == null) return false;
           j.progress = p.progress();
-          append(j, JobEvent.PROGRESS, EventData.progress(p.progress()), now());
+          t.append(j, JobEvent.PROGRESS, EventData.progress(p.progress()), now());
           return true;
         });
   }
@@ -387,7 +337,7 @@ public final class InMemoryStorage implements Storage {
         () -> {
           Instant now = now();
           List<MemoryJob> expired = new ArrayList<>();
-          for (MemoryJob j : leased) {
+          for (MemoryJob j : t.leased) {
             if (expired.size() >= p.limit() || !j.leaseExpiresAt.isBefore(now)) break;
             expired.add(j);
           }
@@ -397,28 +347,20 @@ public final class InMemoryStorage implements Storage {
                     j.attempt,
                     now,
                     "lease_expired",
-                    "lease of server "
-                        + j.leaseOwner
-                        + " on attempt "
-                        + j.attempt
-                        + " expired at "
-                        + j.leaseExpiresAt,
+                    "the lease of server %s on attempt %d expired at %s"
+                        .formatted(j.leaseOwner, j.attempt, j.leaseExpiresAt),
                     null);
-            unindex(j);
-            j.clearLease();
+            boolean attemptsLeft = j.attempt < j.maxAttempts;
+            JobState to = attemptsLeft ? JobState.ENQUEUED : JobState.FAILED;
+            begin(j, to);
             j.errors.add(error);
-            if (j.attempt < j.maxAttempts) {
-              // Back where it was in the queue: scheduledAt is kept.
-              j.state = JobState.ENQUEUED;
-              record(j, now, "lease_expired", p.serverId());
-              append(j, JobEvent.ENQUEUED, EventData.enqueued(j.toJob(), "lease_expired"), now);
+            if (!attemptsLeft) j.finishedAt = now; // else back to its old place: scheduledAt kept
+            Job job = end(j, to, now, "lease_expired", p.serverId());
+            if (attemptsLeft) {
+              t.append(j, JobEvent.ENQUEUED, EventData.enqueued(job, "lease_expired"), now);
             } else {
-              j.state = JobState.FAILED;
-              j.finishedAt = now;
-              record(j, now, "lease_expired", p.serverId());
-              append(j, JobEvent.FAILED, EventData.failed(j.toJob(), error), now);
+              t.append(j, JobEvent.FAILED, EventData.failed(job, error), now);
             }
-            index(j);
           }
           return expired.size();
         });
@@ -430,16 +372,14 @@ public final class InMemoryStorage implements Storage {
         () -> {
           Instant now = now();
           List<MemoryJob> due = new ArrayList<>();
-          for (MemoryJob j : scheduled) {
+          for (MemoryJob j : t.scheduled) {
             if (due.size() >= p.limit() || j.scheduledAt.isAfter(now)) break;
             due.add(j);
           }
           for (MemoryJob j : due) {
-            unindex(j);
-            j.state = JobState.ENQUEUED;
-            record(j, now, "due", p.serverId());
-            index(j);
-            append(j, JobEvent.ENQUEUED, EventData.enqueued(j.toJob(), "due"), now);
+            begin(j, JobState.ENQUEUED);
+            Job job = end(j, JobState.ENQUEUED, now, "due", p.serverId());
+            t.append(j, JobEvent.ENQUEUED, EventData.enqueued(job, "due"), now);
           }
           return due.size();
         });
@@ -449,55 +389,70 @@ public final class InMemoryStorage implements Storage {
   public Job jobChangeState(JobChangeStateParams p) {
     return locked(
         () -> {
-          MemoryJob j = jobs.get(p.id());
+          MemoryJob j = t.jobs.get(p.id());
           if (j == null) throw new JobNotFoundException(p.id());
           Instant now = now();
           switch (p.action()) {
             case CANCEL -> {
               JobTransitions.check(j.id, j.state, JobState.CANCELLED, "cancel");
               String reason = p.reason() == null ? "cancelled by user" : p.reason();
-              unindex(j);
-              j.clearLease();
-              j.state = JobState.CANCELLED;
+              begin(j, JobState.CANCELLED);
               j.finishedAt = now;
-              record(j, now, reason, p.serverId());
-              index(j);
-              append(j, JobEvent.CANCELLED, EventData.cancelled(j.toJob(), reason), now);
+              Job job = end(j, JobState.CANCELLED, now, reason, p.serverId());
+              t.append(j, JobEvent.CANCELLED, EventData.cancelled(job, reason), now);
+              return job;
             }
             case RETRY -> {
               JobTransitions.check(j.id, j.state, JobState.ENQUEUED, "retry");
-              MemoryJob holder = j.uniqueKey == null ? null : liveByUniqueKey.get(j.uniqueKey);
+              MemoryJob holder = j.uniqueKey == null ? null : t.liveByUniqueKey.get(j.uniqueKey);
               if (holder != null) {
+                String why = "unique key '%s' is held by live job %s";
                 throw new IllegalTransitionException(
-                    j.id,
-                    j.state,
-                    "retry",
-                    "unique key '" + j.uniqueKey + "' is held by live job " + holder.id);
+                    j.id, j.state, "retry", why.formatted(j.uniqueKey, holder.id));
               }
               String reason = p.reason() == null ? "retried by user" : p.reason();
-              unindex(j);
-              j.state = JobState.ENQUEUED;
+              begin(j, JobState.ENQUEUED);
               j.scheduledAt = now;
               j.finishedAt = null;
               j.maxAttempts = Math.max(j.maxAttempts, j.attempt + 1);
-              record(j, now, reason, p.serverId());
-              index(j);
-              append(j, JobEvent.ENQUEUED, EventData.enqueued(j.toJob(), reason), now);
+              Job job = end(j, JobState.ENQUEUED, now, reason, p.serverId());
+              t.append(j, JobEvent.ENQUEUED, EventData.enqueued(job, reason), now);
+              return job;
             }
             case DELETE -> {
               JobTransitions.check(j.id, j.state, JobState.DELETED, "delete");
               String reason = p.reason() == null ? "deleted by user" : p.reason();
-              unindex(j);
-              j.clearLease();
-              j.state = JobState.DELETED;
+              begin(j, JobState.DELETED);
               j.finishedAt = now; // retention of deleted jobs counts from the deletion
-              record(j, now, reason, p.serverId());
-              index(j);
-              append(j, JobEvent.DELETED, EventData.deleted(j.toJob(), reason), now);
+              Job job = end(j, JobState.DELETED, now, reason, p.serverId());
+              t.append(j, JobEvent.DELETED, EventData.deleted(job, reason), now);
+              return job;
             }
           }
-          return j.toJob();
+          throw new IllegalArgumentException("unknown action " + p.action());
         });
+  }
+
+  /**
+   * Starts moving a job to state {@code to}: takes it out of its indexes so that the caller may
+   * change its fields, then {@link #end} files it under the new state. Between the two, only plain
+   * field writes, nothing that can throw.
+   */
+  private void begin(MemoryJob j, JobState to) {
+    if (!JobTransitions.isLegal(j.state, to)) {
+      throw new IllegalStateException(
+          "bug: job %s cannot move from %s to %s".formatted(j.id, j.state, to));
+    }
+    t.detach(j);
+  }
+
+  /** Ends a move: sets the state, clears the lease when leaving processing, records history. */
+  private Job end(MemoryJob j, JobState to, Instant now, String reason, String server) {
+    if (to != JobState.PROCESSING) j.clearLease();
+    j.state = to;
+    j.history.add(new HistoryEntry(to, now, reason, server));
+    t.attach(j);
+    return j.toJob();
   }
 
   @Override
@@ -505,24 +460,18 @@ public final class InMemoryStorage implements Storage {
     return locked(
         () -> {
           List<MemoryJob> doomed = new ArrayList<>();
-          collectFinishedBefore(JobState.COMPLETED, p.completedBefore(), p.limit(), doomed);
-          collectFinishedBefore(JobState.FAILED, p.failedBefore(), p.limit(), doomed);
-          collectFinishedBefore(JobState.CANCELLED, p.cancelledBefore(), p.limit(), doomed);
-          collectFinishedBefore(JobState.DELETED, p.deletedBefore(), p.limit(), doomed);
-          for (MemoryJob j : doomed) {
-            unindex(j);
-            jobs.remove(j.id);
-            jobsById.remove(j.id);
-            for (JobEvent e : eventsByJob.remove(j.id)) events.set((int) e.seq() - 1, null);
-          }
+          finishedBefore(JobState.COMPLETED, p.completedBefore(), p.limit(), doomed);
+          finishedBefore(JobState.FAILED, p.failedBefore(), p.limit(), doomed);
+          finishedBefore(JobState.CANCELLED, p.cancelledBefore(), p.limit(), doomed);
+          finishedBefore(JobState.DELETED, p.deletedBefore(), p.limit(), doomed);
+          doomed.forEach(t::remove);
           return doomed.size();
         });
   }
 
-  private void collectFinishedBefore(
-      JobState state, Instant cutoff, int limit, List<MemoryJob> into) {
+  private void finishedBefore(JobState state, Instant cutoff, int limit, List<MemoryJob> into) {
     if (cutoff == null) return;
-    for (MemoryJob j : finished.get(state)) {
+    for (MemoryJob j : t.finished.get(state)) {
       if (into.size() >= limit || !j.finishedAt.isBefore(cutoff)) return;
       into.add(j);
     }
@@ -534,9 +483,9 @@ public final class InMemoryStorage implements Storage {
   public JobEvent eventAppend(EventAppendParams p) {
     return locked(
         () -> {
-          MemoryJob j = jobs.get(p.jobId());
+          MemoryJob j = t.jobs.get(p.jobId());
           if (j == null) throw new JobNotFoundException(p.jobId());
-          return append(j, p.type(), p.dataJson() == null ? "{}" : p.dataJson(), now());
+          return t.append(j, p.type(), p.dataJson() == null ? "{}" : p.dataJson(), now());
         });
   }
 
@@ -546,16 +495,15 @@ public final class InMemoryStorage implements Storage {
         () -> {
           List<JobEvent> out = new ArrayList<>();
           if (p.jobId() != null) {
-            for (JobEvent e : eventsByJob.getOrDefault(p.jobId(), List.of())) {
+            for (JobEvent e : t.eventsByJob.getOrDefault(p.jobId(), List.of())) {
               if (out.size() >= p.limit()) break;
               if (e.seq() > p.afterSeq()) out.add(e);
             }
             return out;
           }
-          for (int i = (int) Math.max(0, Math.min(p.afterSeq(), events.size()));
-              i < events.size() && out.size() < p.limit();
-              i++) {
-            JobEvent e = events.get(i);
+          int from = (int) Math.max(0, Math.min(p.afterSeq(), t.events.size()));
+          for (int i = from; i < t.events.size() && out.size() < p.limit(); i++) {
+            JobEvent e = t.events.get(i);
             if (e != null) out.add(e);
           }
           return out;
@@ -564,107 +512,82 @@ public final class InMemoryStorage implements Storage {
 
   @Override
   public long eventLatestSeq() {
-    return locked(() -> (long) events.size());
+    return locked(() -> (long) t.events.size());
   }
 
   // ---------------------------------------------------------------- queues, counts, servers
 
   @Override
   public void queuePause(String queue) {
-    locked(() -> paused.add(queue));
+    locked(() -> t.paused.add(queue));
   }
 
   @Override
   public void queueResume(String queue) {
-    locked(() -> paused.remove(queue));
+    locked(() -> t.paused.remove(queue));
   }
 
   @Override
   public List<QueueStats> queueStats() {
     return locked(
         () -> {
-          Set<String> names = new TreeSet<>(paused);
-          queues.forEach((name, q) -> names.add(name));
+          Set<String> names = new TreeSet<>(t.paused);
+          names.addAll(t.queues.keySet());
           List<QueueStats> out = new ArrayList<>();
           for (String name : names) {
-            QueueIndex q = queues.get(name);
-            if (q == null) {
-              out.add(new QueueStats(name, zeroCounts(), null, true));
+            MemoryTables.QueueIndex q = t.queues.get(name);
+            boolean paused = t.paused.contains(name);
+            if (q == null || q.total == 0) {
+              if (paused) out.add(new QueueStats(name, MemoryTables.zeroCounts(), null, true));
               continue;
             }
-            if (q.total == 0 && !paused.contains(name)) continue;
-            Instant oldest = q.readyByTime.isEmpty() ? null : q.readyByTime.first().scheduledAt;
-            out.add(new QueueStats(name, q.counts, oldest, paused.contains(name)));
+            Instant oldest =
+                q.readyByDueTime.isEmpty() ? null : q.readyByDueTime.first().scheduledAt;
+            out.add(new QueueStats(name, q.counts, oldest, paused));
           }
           return out;
         });
   }
 
-  private static Map<JobState, Long> zeroCounts() {
-    Map<JobState, Long> m = new EnumMap<>(JobState.class);
-    for (JobState s : JobState.values()) m.put(s, 0L);
-    return m;
-  }
-
   @Override
   public Map<JobState, Long> jobCountByState() {
-    return locked(() -> Map.copyOf(counts));
+    return locked(() -> Map.copyOf(t.counts));
   }
 
   @Override
-  public void serverHeartbeat(ServerInfo server) {
+  public void serverHeartbeat(ServerInfo s) {
     locked(
         () ->
-            servers.put(
-                server.id(),
-                new ServerInfo(
-                    server.id(),
-                    server.host(),
-                    server.startedAt(),
-                    now(),
-                    server.queues(),
-                    server.running())));
+            t.servers.put(
+                s.id(),
+                new ServerInfo(s.id(), s.host(), s.startedAt(), now(), s.queues(), s.running())));
   }
 
   @Override
   public List<ServerInfo> serverList(Instant since) {
     return locked(
-        () -> {
-          List<ServerInfo> out = new ArrayList<>();
-          for (ServerInfo s : servers.values()) {
-            if (!s.lastHeartbeatAt().isBefore(since)) out.add(s);
-          }
-          return out;
-        });
+        () ->
+            t.servers.values().stream().filter(s -> !s.lastHeartbeatAt().isBefore(since)).toList());
   }
 
   @Override
   public void serverRemove(String serverId) {
-    locked(() -> servers.remove(serverId));
+    locked(() -> t.servers.remove(serverId));
   }
 
+  /** Drops every job, event, pause and server; later calls throw {@link StorageException}. */
   @Override
   public void close() {
     lock.lock();
     try {
       closed = true;
-      jobs.clear();
-      jobsById.clear();
-      queues.clear();
-      scheduled.clear();
-      leased.clear();
-      finished.values().forEach(TreeSet::clear);
-      liveByUniqueKey.clear();
-      events.clear();
-      eventsByJob.clear();
-      servers.clear();
-      paused.clear();
+      t.clear();
     } finally {
       lock.unlock();
     }
   }
 
-  // ---------------------------------------------------------------- internals (lock held)
+  // ---------------------------------------------------------------- internals
 
   private <T> T locked(Supplier<T> body) {
     lock.lock();
@@ -678,68 +601,13 @@ public final class InMemoryStorage implements Storage {
 
   /** The job if the lease still holds it: same id, attempt and owner, and processing. */
   private MemoryJob fenced(JobLease lease) {
-    MemoryJob j = jobs.get(lease.id());
-    if (j == null
-        || j.state != JobState.PROCESSING
-        || j.attempt != lease.attempt()
-        || !lease.leaseOwner().equals(j.leaseOwner)) {
-      return null;
-    }
-    return j;
-  }
-
-  private QueueIndex queue(String name) {
-    return queues.computeIfAbsent(name, n -> new QueueIndex());
-  }
-
-  /** Adds the row to the indexes and counters of its current state. */
-  private void index(MemoryJob j) {
-    QueueIndex q = queue(j.queue);
-    q.counts.merge(j.state, 1L, Long::sum);
-    q.total++;
-    counts.merge(j.state, 1L, Long::sum);
-    switch (j.state) {
-      case ENQUEUED -> {
-        q.ready.add(j);
-        q.readyByTime.add(j);
-      }
-      case SCHEDULED -> scheduled.add(j);
-      case PROCESSING -> leased.add(j);
-      case COMPLETED, FAILED, CANCELLED, DELETED -> finished.get(j.state).add(j);
-      case AWAITING -> {}
-    }
-    if (j.uniqueKey != null && j.isLive()) liveByUniqueKey.put(j.uniqueKey, j);
-  }
-
-  /** Removes the row from the indexes and counters of its current state, before it changes. */
-  private void unindex(MemoryJob j) {
-    QueueIndex q = queue(j.queue);
-    q.counts.merge(j.state, -1L, Long::sum);
-    q.total--;
-    counts.merge(j.state, -1L, Long::sum);
-    switch (j.state) {
-      case ENQUEUED -> {
-        q.ready.remove(j);
-        q.readyByTime.remove(j);
-      }
-      case SCHEDULED -> scheduled.remove(j);
-      case PROCESSING -> leased.remove(j);
-      case COMPLETED, FAILED, CANCELLED, DELETED -> finished.get(j.state).remove(j);
-      case AWAITING -> {}
-    }
-    if (j.uniqueKey != null) liveByUniqueKey.remove(j.uniqueKey, j);
-  }
-
-  private void record(MemoryJob j, Instant now, String reason, String server) {
-    j.history.add(new HistoryEntry(j.state, now, reason, server));
-  }
-
-  private JobEvent append(MemoryJob j, String type, String dataJson, Instant now) {
-    JobEvent e =
-        new JobEvent(
-            Long.toString(events.size() + 1L), type, now, j.id, j.type, j.queue, j.owner, dataJson);
-    events.add(e);
-    eventsByJob.get(j.id).add(e);
-    return e;
+    MemoryJob j = t.jobs.get(lease.id());
+    boolean held =
+        j != null
+            && j.state == JobState.PROCESSING
+            && j.attempt == lease.attempt()
+            && lease.leaseOwner() != null
+            && lease.leaseOwner().equals(j.leaseOwner);
+    return held ? j : null;
   }
 }
