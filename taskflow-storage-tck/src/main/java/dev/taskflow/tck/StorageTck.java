@@ -31,7 +31,8 @@ import org.junit.jupiter.api.BeforeEach;
  * lease comparison. The tests are grouped by topic in the {@code *Contract} interfaces.
  */
 public abstract class StorageTck
-    implements ClaimContract,
+    implements InsertContract,
+        ClaimContract,
         FencingContract,
         FinishContract,
         RescueAndPromotionContract,

@@ -113,20 +113,6 @@ public interface UniqueKeyContract extends TckSupport {
     assertThat(allJobs()).hasSize(2);
   }
 
-  @Test
-  default void insert_many_returns_outcomes_in_request_order() {
-    JobSpec a = job().type("t.a");
-    JobSpec b = job().type("t.b").delay(Duration.ofMinutes(1));
-    JobSpec c = job().type("t.c");
-
-    List<InsertOutcome> outcomes = insertMany(a, b, c);
-
-    assertThat(outcomes).extracting(o -> o.job().id()).containsExactly(a.id(), b.id(), c.id());
-    assertThat(outcomes)
-        .extracting(o -> o.job().state())
-        .containsExactly(JobState.ENQUEUED, JobState.SCHEDULED, JobState.ENQUEUED);
-  }
-
   // A batch that cannot be stored in full (here: an id that already exists) stores nothing: no
   // job, no event, no counter change, and no unique key taken.
   @Test
