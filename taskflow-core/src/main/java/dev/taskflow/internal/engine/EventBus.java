@@ -41,7 +41,7 @@ final class EventBus {
   private final Condition signal = signalLock.newCondition();
   private final List<Sub> subs = new CopyOnWriteArrayList<>();
   private final Backoff backoff = new Backoff("event tailer");
-  private long deliveredSeq;
+  private volatile long deliveredSeq;
   private long ephemeralCounter;
   private boolean woken;
   private volatile boolean running;
@@ -159,20 +159,24 @@ final class EventBus {
   Subscription subscribe(EventFilter filter, String afterEventId, Consumer<JobEvent> listener) {
     long after = afterEventId == null ? -1 : JobEvent.parseSeq(afterEventId);
     Sub sub = new Sub(filter, listener);
+    long cursor = after;
+    if (after >= 0) {
+      // Most of a long backlog is replayed without the lock, so live delivery to everyone else goes
+      // on meanwhile; the sub is not registered yet, so nothing reaches it twice.
+      long target;
+      while (cursor < (target = deliveredSeq)) {
+        long next = replay(sub, cursor, target);
+        if (next == cursor) break;
+        cursor = next;
+      }
+    }
     lock.lock();
     try {
       if (after >= 0) {
-        long cursor = after;
-        while (cursor < deliveredSeq) {
-          List<JobEvent> page =
-              storage.eventsSince(new EventsSinceParams(cursor, filter.jobId(), PAGE));
-          if (page.isEmpty()) break;
-          for (JobEvent e : page) {
-            if (e.seq() > deliveredSeq) break;
-            if (filter.matches(e)) sub.accept(e);
-            cursor = e.seq();
-          }
-          if (page.size() < PAGE) break;
+        while (cursor < deliveredSeq) { // the few events delivered since: the hand-over has no gap
+          long next = replay(sub, cursor, deliveredSeq);
+          if (next == cursor) break;
+          cursor = next;
         }
       }
       subs.add(sub);
@@ -180,6 +184,19 @@ final class EventBus {
       lock.unlock();
     }
     return () -> subs.remove(sub);
+  }
+
+  /**
+   * Delivers one page of persisted events in (from, upTo] to the sub; returns the last seq read.
+   */
+  private long replay(Sub sub, long from, long upTo) {
+    long cursor = from;
+    for (JobEvent e : storage.eventsSince(new EventsSinceParams(from, sub.filter.jobId(), PAGE))) {
+      if (e.seq() > upTo) return upTo;
+      if (sub.filter.matches(e)) sub.accept(e);
+      cursor = e.seq();
+    }
+    return cursor == from ? upTo : cursor;
   }
 
   private void deliver(JobEvent e) {
