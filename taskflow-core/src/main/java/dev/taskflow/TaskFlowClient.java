@@ -1,11 +1,16 @@
 package dev.taskflow;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -56,6 +61,48 @@ public interface TaskFlowClient {
    * with no gap and no duplicate. The listener runs on TaskFlow's dispatch thread: keep it quick.
    */
   Subscription subscribe(EventFilter filter, String afterEventId, Consumer<JobEvent> listener);
+
+  /**
+   * Blocks until the job is finished (completed, failed, cancelled or deleted) and returns it as it
+   * ended.
+   *
+   * {@snippet :
+   * Job done = taskflow.awaitFinished(job.id(), Duration.ofSeconds(30));
+   * }
+   *
+   * @throws JobNotFoundException when no job has the id
+   * @throws TimeoutException when it has not finished within {@code timeout}
+   */
+  default Job awaitFinished(UUID id, Duration timeout)
+      throws InterruptedException, TimeoutException {
+    Job now = get(id).orElseThrow(() -> new JobNotFoundException(id));
+    if (now.state().isFinished()) return now;
+    CompletableFuture<Void> finished = new CompletableFuture<>();
+    // "0" replays the job's own events from its start, so an end that happened already counts too
+    try (Subscription s =
+        subscribe(
+            EventFilter.forJob(id),
+            "0",
+            e -> {
+              if (e.isTerminal()) finished.complete(null);
+            })) {
+      finished.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("unreachable: the future is only completed normally", e);
+    } catch (TimeoutException e) {
+      Job last = get(id).orElseThrow(() -> new JobNotFoundException(id));
+      throw new TimeoutException(
+          "job "
+              + id
+              + " ("
+              + last.type()
+              + ") is still "
+              + last.state().wireName()
+              + " after "
+              + timeout);
+    }
+    return get(id).orElseThrow(() -> new JobNotFoundException(id));
+  }
 
   List<QueueInfo> queues();
 

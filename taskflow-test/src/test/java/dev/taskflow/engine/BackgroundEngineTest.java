@@ -88,6 +88,26 @@ class BackgroundEngineTest {
   }
 
   @Test
+  void await_finished_returns_the_job_as_it_ended_and_times_out_with_its_state() throws Exception {
+    TaskFlow tf = started(builder(new InMemoryStorage()));
+    Job echo = tf.enqueue(new TestJobs.Echo("waited for"));
+    assertThat(tf.awaitFinished(echo.id(), Duration.ofSeconds(10)).resultJson())
+        .isEqualTo("\"waited for\"");
+    assertThat(tf.awaitFinished(echo.id(), Duration.ofMillis(1)).state())
+        .as("already finished")
+        .isEqualTo(JobState.COMPLETED);
+
+    Job blocked = tf.enqueue(new TestJobs.Block("never"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> tf.awaitFinished(blocked.id(), Duration.ofMillis(200)))
+        .isInstanceOf(java.util.concurrent.TimeoutException.class)
+        .hasMessageContaining(blocked.id().toString());
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> tf.awaitFinished(UUID.randomUUID(), Duration.ofMillis(1)))
+        .isInstanceOf(dev.taskflow.JobNotFoundException.class);
+  }
+
+  @Test
   void a_queue_never_runs_more_jobs_than_its_concurrency() {
     TaskFlow tf = started(builder(new InMemoryStorage()).queue("default", q -> q.concurrency(3)));
     for (int i = 0; i < 10; i++) tf.enqueue(new TestJobs.Block("b" + i));
