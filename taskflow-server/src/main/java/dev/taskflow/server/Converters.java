@@ -1,0 +1,64 @@
+package dev.taskflow.server;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** picocli converters for the CLI's option types. */
+final class Converters {
+  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h|d)");
+
+  private Converters() {}
+
+  /** ISO-8601 ({@code PT30S}) or a short form: {@code 500ms}, {@code 30s}, {@code 5m}, ... */
+  static final class DurationConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      return duration(value);
+    }
+  }
+
+  static Duration duration(String value) {
+    String v = value.strip();
+    Matcher m = SHORT_DURATION.matcher(v.toLowerCase(Locale.ROOT));
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      };
+    }
+    try {
+      return Duration.parse(v);
+    } catch (DateTimeParseException e) {
+      throw new TypeConversionException(
+          "'"
+              + value
+              + "' is not a duration: use ISO-8601 such as PT30S or PT5M, or 500ms/30s/5m/2h/1d");
+    }
+  }
+
+  /** An instant with an explicit offset, e.g. {@code 2026-01-01T10:00:00Z} or {@code ...+02:00}. */
+  static final class OffsetDateTimeConverter implements ITypeConverter<OffsetDateTime> {
+    @Override
+    public OffsetDateTime convert(String value) {
+      try {
+        return OffsetDateTime.parse(value.strip());
+      } catch (DateTimeParseException e) {
+        throw new TypeConversionException(
+            "'"
+                + value
+                + "' is not a date-time with an offset, e.g. 2026-01-01T10:00:00Z or"
+                + " 2026-01-01T12:00:00+02:00");
+      }
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package dev.taskflow.server;
+
+import dev.taskflow.server.ApiClient.ApiException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.node.ObjectNode;
+
+/** {@code taskflow enqueue TYPE ARGS_JSON [options]}: POST /api/v1/jobs on a running server. */
+@Command(
+    name = "enqueue",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Enqueues a job on a running TaskFlow server and prints the stored job as JSON.",
+      "Exit code 1 when the server refuses it (the reason and the field are printed)."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  taskflow enqueue demo.echo '{\"hello\": \"world\"}'",
+      "  taskflow enqueue demo.sleep '{\"ms\": 5000, \"steps\": 5}' --priority 10 --delay PT30S",
+      "  taskflow enqueue demo.fail '{\"failTimes\": 2}' --max-attempts 5 --tag demo"
+    })
+final class EnqueueCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "TYPE", description = "The job type, e.g. demo.echo.")
+  String type;
+
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "ARGS_JSON",
+      defaultValue = "{}",
+      description = "The job's args, a JSON object (default: ${DEFAULT-VALUE}).")
+  String argsJson;
+
+  @Option(names = "--queue", paramLabel = "NAME", description = "Queue (default: default).")
+  String queue;
+
+  @Option(
+      names = "--priority",
+      paramLabel = "N",
+      description = "-100..100, higher runs first (default 0).")
+  Integer priority;
+
+  @Option(
+      names = "--delay",
+      paramLabel = "DURATION",
+      converter = Converters.DurationConverter.class,
+      description = "Run after this long: PT30S, 30s, 5m...")
+  Duration delay;
+
+  @Option(
+      names = "--run-at",
+      paramLabel = "TIME",
+      converter = Converters.OffsetDateTimeConverter.class,
+      description = "Run at this time, with an offset: 2026-01-01T10:00:00Z.")
+  OffsetDateTime runAt;
+
+  @Option(names = "--max-attempts", paramLabel = "N", description = "1..100 attempts.")
+  Integer maxAttempts;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DURATION",
+      converter = Converters.DurationConverter.class,
+      description = "Per-attempt timeout: PT10M, 10m...")
+  Duration timeout;
+
+  @Option(
+      names = "--unique-key",
+      paramLabel = "KEY",
+      description = "While a live job holds this key, return it instead of enqueueing another.")
+  String uniqueKey;
+
+  @Option(names = "--owner", paramLabel = "OWNER", description = "The user or tenant it is for.")
+  String owner;
+
+  @Option(names = "--tag", paramLabel = "TAG", description = "A label; repeat for more.")
+  List<String> tags;
+
+  @Option(
+      names = "--url",
+      paramLabel = "URL",
+      defaultValue = "${env:TASKFLOW_URL:-http://127.0.0.1:8080}",
+      description = "The server (default: $TASKFLOW_URL or ${DEFAULT-VALUE}).")
+  String url;
+
+  @Override
+  public Integer call() {
+    ObjectNode body = ApiClient.JSON.createObjectNode();
+    body.put("type", type);
+    body.set("args", parseArgs());
+    if (queue != null) body.put("queue", queue);
+    if (priority != null) body.put("priority", priority);
+    if (delay != null && runAt != null) {
+      throw new ParameterException(
+          spec.commandLine(), "--delay and --run-at exclude each other; give one of them");
+    }
+    if (delay != null) body.put("delay", delay.toString());
+    if (runAt != null) body.put("runAt", runAt.toString());
+    if (maxAttempts != null) body.put("maxAttempts", maxAttempts);
+    if (timeout != null) body.put("timeout", timeout.toString());
+    if (uniqueKey != null) body.put("uniqueKey", uniqueKey);
+    if (owner != null) body.put("owner", owner);
+    if (tags != null) tags.forEach(body.putArray("tags")::add);
+
+    ApiClient client = client(spec, url);
+    try {
+      JsonNode job = client.post("jobs", body);
+      spec.commandLine()
+          .getOut()
+          .println(
+              ApiClient.JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(job));
+      if (job.path("duplicate").asBoolean(false)) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "note: job "
+                    + job.path("id").asString()
+                    + " already holds unique key '"
+                    + uniqueKey
+                    + "'; nothing new was enqueued");
+      }
+      return 0;
+    } catch (ApiException e) {
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      return Main.EXIT_FAILED;
+    }
+  }
+
+  private JsonNode parseArgs() {
+    JsonNode args;
+    try {
+      args = ApiClient.JSON.readTree(argsJson);
+    } catch (JacksonException e) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "ARGS_JSON is not valid JSON ("
+              + e.getOriginalMessage()
+              + "): "
+              + ApiClient.abbreviate(argsJson)
+              + System.lineSeparator()
+              + "Quote it for the shell, e.g. '{\"ms\": 500}'");
+    }
+    if (args == null || !args.isObject()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "ARGS_JSON must be a JSON object such as '{\"ms\": 500}', was: "
+              + ApiClient.abbreviate(argsJson));
+    }
+    return args;
+  }
+
+  /** A client for {@code --url}; a bad URL is a usage error. */
+  static ApiClient client(CommandSpec spec, String url) {
+    try {
+      return new ApiClient(url);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+}

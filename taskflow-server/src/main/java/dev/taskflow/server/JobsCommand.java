@@ -1,0 +1,162 @@
+package dev.taskflow.server;
+
+import dev.taskflow.JobState;
+import dev.taskflow.server.ApiClient.ApiException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
+
+/** {@code taskflow jobs [--state S]...}: GET /api/v1/jobs as a table, newest first. */
+@Command(
+    name = "jobs",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = "Lists jobs on a running TaskFlow server, newest first.",
+    footer = {
+      "",
+      "Examples:",
+      "  taskflow jobs",
+      "  taskflow jobs --state failed --state cancelled --type demo.fail",
+      "  taskflow jobs --json --limit 500"
+    })
+final class JobsCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--state",
+      paramLabel = "STATE",
+      split = ",",
+      description =
+          "Only jobs in this state; repeat or comma-separate for more: ${COMPLETION-CANDIDATES}.",
+      completionCandidates = States.class)
+  List<String> states;
+
+  @Option(names = "--type", paramLabel = "TYPE", description = "Only this job type.")
+  String type;
+
+  @Option(names = "--queue", paramLabel = "NAME", description = "Only this queue.")
+  String queue;
+
+  @Option(names = "--owner", paramLabel = "OWNER", description = "Only this owner.")
+  String owner;
+
+  @Option(names = "--tag", paramLabel = "TAG", description = "Only jobs with this tag.")
+  String tag;
+
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      defaultValue = "20",
+      description = "At most this many, 1..500 (default ${DEFAULT-VALUE}).")
+  int limit;
+
+  @Option(
+      names = "--cursor",
+      paramLabel = "CURSOR",
+      description = "Continue after a previous page (printed under the table).")
+  String cursor;
+
+  @Option(names = "--json", description = "Print the page as JSON instead of a table.")
+  boolean json;
+
+  @Option(
+      names = "--url",
+      paramLabel = "URL",
+      defaultValue = "${env:TASKFLOW_URL:-http://127.0.0.1:8080}",
+      description = "The server (default: $TASKFLOW_URL or ${DEFAULT-VALUE}).")
+  String url;
+
+  @Override
+  public Integer call() {
+    if (states != null) {
+      for (String s : states) {
+        try {
+          JobState.fromWire(s);
+        } catch (IllegalArgumentException e) {
+          throw new ParameterException(spec.commandLine(), "--state: " + e.getMessage());
+        }
+      }
+    }
+    if (limit < 1 || limit > 500) {
+      throw new ParameterException(spec.commandLine(), "--limit must be 1..500, was " + limit);
+    }
+    Map<String, String> query = new LinkedHashMap<>();
+    query.put("state", states == null ? null : String.join(",", states));
+    query.put("type", type);
+    query.put("queue", queue);
+    query.put("owner", owner);
+    query.put("tag", tag);
+    query.put("limit", Integer.toString(limit));
+    query.put("cursor", cursor);
+    PrintWriter out = spec.commandLine().getOut();
+    try {
+      JsonNode page = EnqueueCommand.client(spec, url).get("jobs", query);
+      if (json) {
+        out.println(
+            ApiClient.JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(page));
+      } else {
+        printTable(out, page);
+      }
+      return 0;
+    } catch (ApiException e) {
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      return Main.EXIT_FAILED;
+    }
+  }
+
+  private static void printTable(PrintWriter out, JsonNode page) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"ID", "TYPE", "QUEUE", "STATE", "ATTEMPT", "PROGRESS", "CREATED"});
+    for (JsonNode j : page.path("items")) {
+      JsonNode p = j.path("progress");
+      rows.add(
+          new String[] {
+            j.path("id").asString(""),
+            j.path("type").asString(""),
+            j.path("queue").asString(""),
+            j.path("state").asString(""),
+            j.path("attempt").asInt() + "/" + j.path("maxAttempts").asInt(),
+            p.isObject() ? p.path("percent").asInt() + "%" : "-",
+            j.path("createdAt").asString("")
+          });
+    }
+    if (rows.size() == 1) {
+      out.println("No jobs match.");
+      return;
+    }
+    int[] widths = new int[rows.get(0).length];
+    for (String[] r : rows) {
+      for (int i = 0; i < r.length; i++) widths[i] = Math.max(widths[i], r[i].length());
+    }
+    for (String[] r : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < r.length; i++) {
+        line.append(r[i]);
+        if (i < r.length - 1) line.append(" ".repeat(widths[i] - r[i].length() + 2));
+      }
+      out.println(line);
+    }
+    JsonNode next = page.path("nextCursor");
+    if (next.isString()) {
+      out.println("More: taskflow jobs --cursor " + next.asString() + " (with the same filters)");
+    }
+  }
+
+  /** The state names for the help text. */
+  static final class States implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return java.util.Arrays.stream(JobState.values()).map(JobState::wireName).iterator();
+    }
+  }
+}

@@ -1,0 +1,307 @@
+package dev.taskflow.server;
+
+import dev.taskflow.StorageException;
+import dev.taskflow.TaskFlow;
+import dev.taskflow.memory.InMemoryStorage;
+import dev.taskflow.server.demo.DemoJobs;
+import dev.taskflow.spi.Storage;
+import dev.taskflow.sqlite.SqliteStorage;
+import dev.taskflow.web.TaskFlowWeb;
+import dev.taskflow.web.WebConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/** {@code taskflow server}: runs TaskFlow and its HTTP API until SIGTERM or Ctrl+C. */
+@Command(
+    name = "server",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Runs a TaskFlow server: the engine on a store, and the HTTP API v1.",
+      "Stops gracefully on SIGTERM or Ctrl+C: running jobs get --shutdown-grace to finish, the"
+          + " rest go back to the queue."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  taskflow server --demo",
+      "  taskflow server --demo --store memory --port 9090",
+      "  taskflow server --store sqlite:jobs.db --queue default=20 --queue emails=2"
+    })
+final class ServerCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(ServerCommand.class);
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--demo",
+      description =
+          "Register the demo job types: "
+              + "demo.echo, demo.sleep, demo.fail, demo.embed, demo.workflow.")
+  boolean demo;
+
+  @Option(
+      names = "--store",
+      paramLabel = "sqlite:PATH|memory",
+      defaultValue = "sqlite:taskflow.db",
+      converter = StoreConverter.class,
+      description = "Where jobs live (default: ${DEFAULT-VALUE}, in the current directory).")
+  StoreSpec store;
+
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      defaultValue = WebConfig.DEFAULT_HOST,
+      description = "Interface to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for all).")
+  String host;
+
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      defaultValue = "" + WebConfig.DEFAULT_PORT,
+      description = "TCP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+  int port;
+
+  @Option(
+      names = "--queue",
+      paramLabel = "NAME=CONCURRENCY",
+      description =
+          "A queue to run and how many of its jobs run at once; repeat for more"
+              + " (default: default=10).")
+  Map<String, Integer> queues = new LinkedHashMap<>();
+
+  @Option(
+      names = "--lease",
+      paramLabel = "DURATION",
+      converter = Converters.DurationConverter.class,
+      description =
+          "Lease of a running job: a job whose server died is rescued after it"
+              + " (default: PT30S).")
+  Duration lease = TaskFlow.Builder.DEFAULT_LEASE;
+
+  @Option(
+      names = "--shutdown-grace",
+      paramLabel = "DURATION",
+      converter = Converters.DurationConverter.class,
+      description = "How long running jobs may finish at shutdown (default: PT30S).")
+  Duration shutdownGrace = TaskFlow.Builder.DEFAULT_SHUTDOWN_GRACE;
+
+  @Option(
+      names = "--max-body-bytes",
+      paramLabel = "N",
+      defaultValue = "" + WebConfig.DEFAULT_MAX_BODY_BYTES,
+      description = "Largest HTTP request body (default: ${DEFAULT-VALUE}).")
+  int maxBodyBytes;
+
+  @Option(
+      names = "--max-args-bytes",
+      paramLabel = "N",
+      defaultValue = "" + WebConfig.DEFAULT_MAX_ARGS_BYTES,
+      description = "Largest args of one job, as JSON (default: ${DEFAULT-VALUE}).")
+  int maxArgsBytes;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    Running running;
+    try {
+      running = start();
+    } catch (StartupException e) {
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      return Main.EXIT_FAILED;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("stopping (signal received)");
+                  running.close();
+                  stopped.countDown();
+                },
+                "taskflow-shutdown"));
+    out.println(running.banner());
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  /**
+   * Builds and starts TaskFlow and its HTTP API from the options.
+   *
+   * @throws ParameterException when an option is out of range (exit code 2)
+   * @throws StartupException when the store cannot be opened or the port cannot be bound
+   */
+  Running start() throws StartupException {
+    WebConfig webConfig;
+    TaskFlow.Builder builder;
+    try {
+      webConfig =
+          WebConfig.builder()
+              .host(host)
+              .port(port)
+              .maxBodyBytes(maxBodyBytes)
+              .maxArgsBytes(maxArgsBytes)
+              .build();
+      builder =
+          TaskFlow.builder()
+              .leaseDuration(lease)
+              .shutdownGrace(shutdownGrace)
+              .maxArgsBytes(maxArgsBytes);
+      queues.forEach((name, concurrency) -> builder.queue(name, q -> q.concurrency(concurrency)));
+      if (demo) DemoJobs.register(builder);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+
+    TaskFlow taskflow;
+    try {
+      taskflow = builder.storage(store.create()).build();
+    } catch (StorageException e) {
+      throw new StartupException("cannot open the store " + store + ": " + e.getMessage(), e);
+    }
+    taskflow.start();
+    TaskFlowWeb web = TaskFlowWeb.create(taskflow, webConfig);
+    try {
+      web.start();
+    } catch (RuntimeException e) {
+      web.close();
+      taskflow.close();
+      throw new StartupException(
+          "cannot listen on "
+              + host
+              + ":"
+              + port
+              + " ("
+              + rootMessage(e)
+              + "); is another server running there? Pick another port with --port",
+          e);
+    }
+    if (!demo) {
+      log.warn(
+          "no job types are registered, so every enqueue is refused; run with --demo for the demo types");
+    }
+    return new Running(taskflow, web, store, demo);
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    return root.getClass().getSimpleName() + ": " + root.getMessage();
+  }
+
+  /** A started server: TaskFlow and its HTTP API. Close it to stop both, gracefully. */
+  static final class Running implements AutoCloseable {
+    private final TaskFlow taskflow;
+    private final TaskFlowWeb web;
+    private final StoreSpec store;
+    private final boolean demo;
+
+    Running(TaskFlow taskflow, TaskFlowWeb web, StoreSpec store, boolean demo) {
+      this.taskflow = taskflow;
+      this.web = web;
+      this.store = store;
+      this.demo = demo;
+    }
+
+    TaskFlow taskflow() {
+      return taskflow;
+    }
+
+    int port() {
+      return web.port();
+    }
+
+    /** The URL to reach it, with loopback in place of a wildcard host. */
+    String url() {
+      String h = web.config().host();
+      if (h.equals("0.0.0.0") || h.equals("::") || h.equals("[::]")) h = "127.0.0.1";
+      if (h.contains(":") && !h.startsWith("[")) h = "[" + h + "]";
+      return "http://" + h + ":" + port();
+    }
+
+    String banner() {
+      String url = url();
+      String nl = System.lineSeparator();
+      StringBuilder sb = new StringBuilder();
+      sb.append("TaskFlow is running at ")
+          .append(url)
+          .append(" (store: ")
+          .append(store)
+          .append(")")
+          .append(nl);
+      if (demo) {
+        sb.append("Demo job types: ").append(String.join(", ", DemoJobs.TYPES)).append(nl);
+        sb.append("Try:").append(nl);
+        sb.append("  curl -s -X POST ")
+            .append(url)
+            .append("/api/v1/jobs -H 'Content-Type: application/json' \\")
+            .append(nl)
+            .append(
+                "       -d '{\"type\": \"demo.sleep\", \"args\": {\"ms\": 5000, \"steps\": 5}}'")
+            .append(nl);
+        sb.append("  curl -s ").append(url).append("/api/v1/jobs/JOB_ID").append(nl);
+        sb.append("  curl -N ").append(url).append("/api/v1/jobs/JOB_ID/events").append(nl);
+      }
+      sb.append("Stop with Ctrl+C.");
+      return sb.toString();
+    }
+
+    /** Stops accepting requests, then stops the engine gracefully and closes the store. */
+    @Override
+    public void close() {
+      try {
+        web.close();
+      } finally {
+        taskflow.close();
+      }
+    }
+  }
+
+  /** {@code sqlite:PATH} or {@code memory}. */
+  record StoreSpec(Path sqliteFile) {
+    Storage create() {
+      return sqliteFile == null ? new InMemoryStorage() : SqliteStorage.builder(sqliteFile).build();
+    }
+
+    @Override
+    public String toString() {
+      return sqliteFile == null
+          ? "memory (jobs vanish when the server stops)"
+          : "sqlite:" + sqliteFile.toAbsolutePath().normalize();
+    }
+  }
+
+  static final class StoreConverter implements ITypeConverter<StoreSpec> {
+    @Override
+    public StoreSpec convert(String value) {
+      if (value.equals("memory")) return new StoreSpec(null);
+      if (value.startsWith("sqlite:") && value.length() > "sqlite:".length()) {
+        return new StoreSpec(Path.of(value.substring("sqlite:".length())));
+      }
+      throw new TypeConversionException(
+          "'" + value + "' is not a store: use sqlite:PATH (e.g. sqlite:taskflow.db) or memory");
+    }
+  }
+
+  /** The server could not start; the message says why and what to do. */
+  static final class StartupException extends Exception {
+    StartupException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

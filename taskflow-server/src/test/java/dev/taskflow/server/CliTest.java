@@ -1,0 +1,304 @@
+package dev.taskflow.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.taskflow.Job;
+import dev.taskflow.JobState;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import tools.jackson.databind.JsonNode;
+
+/** The CLI against a real server (in-memory store, random port), as a user would run it. */
+class CliTest {
+  private static ServerCommand.Running server;
+  private static String url;
+
+  @BeforeAll
+  static void start_server() throws Exception {
+    server = startServer("--demo", "--store", "memory", "--port", "0", "--queue", "default=4");
+    url = "--url=" + server.url();
+  }
+
+  @AfterAll
+  static void stop_server() {
+    server.close();
+  }
+
+  @Test
+  void enqueue_prints_the_stored_job_as_json_and_the_job_runs() {
+    Result r = cli("enqueue", "demo.echo", "{\"hello\": \"world\"}", url);
+
+    assertThat(r.code).isZero();
+    JsonNode printed = ApiClient.JSON.readTree(r.out);
+    assertThat(printed.get("type").asString()).isEqualTo("demo.echo");
+    UUID id = UUID.fromString(printed.get("id").asString());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> server.taskflow().get(id).orElseThrow().state() == JobState.COMPLETED);
+    assertThat(server.taskflow().get(id).orElseThrow().resultJson())
+        .isEqualTo("{\"hello\":\"world\"}");
+  }
+
+  @Test
+  void enqueue_passes_every_option_to_the_server() {
+    Result r =
+        cli(
+            "enqueue",
+            "demo.sleep",
+            "{\"ms\": 1}",
+            "--queue=reports",
+            "--priority=7",
+            "--delay=PT1H",
+            "--max-attempts=3",
+            "--timeout=5m",
+            "--unique-key=report-2026-01",
+            "--owner=user-42",
+            "--tag=a",
+            "--tag=b",
+            url);
+
+    assertThat(r.code).as(r.err).isZero();
+    Job job = stored(r);
+    assertThat(job.queue()).isEqualTo("reports");
+    assertThat(job.priority()).isEqualTo(7);
+    assertThat(job.state()).isEqualTo(JobState.SCHEDULED);
+    assertThat(Duration.between(job.createdAt(), job.scheduledAt())).isEqualTo(Duration.ofHours(1));
+    assertThat(job.maxAttempts()).isEqualTo(3);
+    assertThat(job.timeout()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(job.uniqueKey()).isEqualTo("report-2026-01");
+    assertThat(job.owner()).isEqualTo("user-42");
+    assertThat(job.tags()).containsExactly("a", "b");
+  }
+
+  @Test
+  void enqueue_at_a_time_with_an_offset_schedules_the_job_then() {
+    OffsetDateTime at =
+        OffsetDateTime.now(ZoneOffset.ofHours(2)).plusDays(30).truncatedTo(ChronoUnit.SECONDS);
+
+    Result r = cli("enqueue", "demo.echo", "--run-at=" + at, url);
+
+    assertThat(r.code).as(r.err).isZero();
+    assertThat(stored(r).scheduledAt()).isEqualTo(at.toInstant());
+  }
+
+  @Test
+  void enqueue_of_a_held_unique_key_prints_the_live_job_and_says_so() {
+    Result first = cli("enqueue", "demo.sleep", "--delay=1h", "--unique-key=only-once", url);
+    Result second = cli("enqueue", "demo.sleep", "--delay=1h", "--unique-key=only-once", url);
+
+    assertThat(second.code).isZero();
+    assertThat(stored(second).id()).isEqualTo(stored(first).id());
+    assertThat(second.err).contains("already holds unique key 'only-once'");
+  }
+
+  @Test
+  void enqueue_that_the_server_refuses_prints_the_reason_and_the_field_and_exits_1() {
+    Result r = cli("enqueue", "demo.echo", "--priority=500", url);
+
+    assertThat(r.code).isEqualTo(1);
+    assertThat(r.err).contains("(422)", "- priority:", "must be -100..100, was 500", "[range]");
+    assertThat(r.out).isEmpty();
+  }
+
+  @Test
+  void enqueue_of_an_unknown_type_exits_1_naming_the_type() {
+    Result r = cli("enqueue", "no.such.type", url);
+
+    assertThat(r.code).isEqualTo(1);
+    assertThat(r.err).contains("- type:", "no.such.type");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"[1, 2]", "{\"unclosed\": ", "42", "null"})
+  void enqueue_with_args_that_are_not_a_json_object_is_a_usage_error(String args) {
+    Result r = cli("enqueue", "demo.echo", args, url);
+
+    assertThat(r.code).isEqualTo(2);
+    assertThat(r.err).contains("ARGS_JSON", "Try 'taskflow enqueue --help'");
+  }
+
+  @Test
+  void enqueue_with_both_delay_and_run_at_is_a_usage_error() {
+    Result r = cli("enqueue", "demo.echo", "--delay=PT5S", "--run-at=2099-01-01T00:00:00Z", url);
+
+    assertThat(r.code).isEqualTo(2);
+    assertThat(r.err).contains("--delay and --run-at exclude each other");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "--delay=soon",
+        "--timeout=PT",
+        "--run-at=2099-01-01T00:00:00",
+        "--priority=high",
+        "--url=ftp://example.com",
+        "--no-such-option"
+      })
+  void enqueue_with_a_malformed_option_is_a_usage_error(String option) {
+    Result r = cli("enqueue", "demo.echo", option, url);
+
+    assertThat(r.code).isEqualTo(2);
+    assertThat(r.err).startsWith("error: ");
+  }
+
+  @Test
+  void enqueue_when_no_server_answers_says_so_and_exits_1() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+
+    Result r = cli("enqueue", "demo.echo", "--url=http://127.0.0.1:" + closedPort);
+
+    assertThat(r.code).isEqualTo(1);
+    assertThat(r.err).contains("cannot reach TaskFlow at http://127.0.0.1:" + closedPort);
+  }
+
+  @Test
+  void jobs_prints_a_table_of_jobs_filtered_by_state_and_type() {
+    Result enqueued = cli("enqueue", "demo.embed", "{\"text\": \"table\"}", "--delay=1h", url);
+    String id = stored(enqueued).id().toString();
+
+    Result r = cli("jobs", "--state=scheduled", "--type=demo.embed", url);
+
+    assertThat(r.code).as(r.err).isZero();
+    List<String> lines = r.out.lines().toList();
+    assertThat(lines.getFirst().split("\\s+"))
+        .containsExactly("ID", "TYPE", "QUEUE", "STATE", "ATTEMPT", "PROGRESS", "CREATED");
+    assertThat(lines)
+        .anySatisfy(l -> assertThat(l).startsWith(id).contains("demo.embed", "scheduled", "0/25"));
+    assertThat(lines.subList(1, lines.size()))
+        .allSatisfy(l -> assertThat(l).contains("demo.embed", "scheduled"));
+  }
+
+  @Test
+  void jobs_pages_with_a_cursor() {
+    for (int i = 0; i < 3; i++) cli("enqueue", "demo.echo", "--delay=1h", "--tag=paged", url);
+
+    Result first = cli("jobs", "--tag=paged", "--limit=2", url);
+    String cursor =
+        first
+            .out
+            .lines()
+            .filter(l -> l.startsWith("More:"))
+            .findFirst()
+            .orElseThrow()
+            .split(" ")[4];
+    Result second = cli("jobs", "--tag=paged", "--limit=2", "--cursor=" + cursor, url);
+
+    assertThat(first.out.lines().count()).isEqualTo(4); // header, 2 rows, "More:"
+    assertThat(second.out.lines().count())
+        .as(second.out + second.err)
+        .isEqualTo(2); // header, 1 row
+  }
+
+  @Test
+  void jobs_as_json_prints_the_page() {
+    Result r = cli("jobs", "--json", "--limit=1", url);
+
+    assertThat(r.code).isZero();
+    assertThat(ApiClient.JSON.readTree(r.out).has("items")).isTrue();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"--state=bogus", "--limit=0", "--limit=501", "--limit=many"})
+  void jobs_with_a_bad_filter_is_a_usage_error(String option) {
+    Result r = cli("jobs", option, url);
+
+    assertThat(r.code).isEqualTo(2);
+    assertThat(r.err).startsWith("error: ");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"server", "enqueue", "jobs"})
+  void every_command_has_help(String command) {
+    Result r = cli(command, "--help");
+
+    assertThat(r.code).isZero();
+    assertThat(r.out).startsWith("Usage: taskflow " + command);
+  }
+
+  @Test
+  void no_command_or_an_unknown_one_is_a_usage_error() {
+    assertThat(cli().code).isEqualTo(2);
+    Result r = cli("serve");
+    assertThat(r.code).isEqualTo(2);
+    assertThat(r.err).contains("Did you mean", "server");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "--store=postgres://x",
+        "--store=sqlite:",
+        "--queue=default=0",
+        "--queue=bad name=2",
+        "--queue=default",
+        "--port=70000",
+        "--lease=PT0S"
+      })
+  void server_with_a_bad_option_is_a_usage_error(String option) {
+    Result r = cli("server", "--store=memory", option);
+
+    assertThat(r.code).isEqualTo(2);
+    assertThat(r.err).startsWith("error: ");
+  }
+
+  @Test
+  void server_on_a_port_in_use_says_so_and_exits_1() {
+    Result r = cli("server", "--store=memory", "--port=" + server.port());
+
+    assertThat(r.code).isEqualTo(1);
+    assertThat(r.err).contains("cannot listen on 127.0.0.1:" + server.port(), "--port");
+  }
+
+  @Test
+  void server_banner_shows_the_url_and_a_curl_to_try() {
+    assertThat(server.banner())
+        .contains(
+            "TaskFlow is running at " + server.url(),
+            "curl -s -X POST " + server.url() + "/api/v1/jobs",
+            "demo.sleep");
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  record Result(int code, String out, String err) {}
+
+  static Result cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  private static Job stored(Result r) {
+    UUID id = UUID.fromString(ApiClient.JSON.readTree(r.out).get("id").asString());
+    return server.taskflow().get(id).orElseThrow();
+  }
+
+  /** Parses {@code server} options as the CLI does, and starts it without blocking. */
+  static ServerCommand.Running startServer(String... options) throws Exception {
+    var cl = Main.commandLine();
+    String[] args = new String[options.length + 1];
+    args[0] = "server";
+    System.arraycopy(options, 0, args, 1, options.length);
+    cl.parseArgs(args);
+    ServerCommand cmd = cl.getSubcommands().get("server").getCommand();
+    return cmd.start();
+  }
+}
