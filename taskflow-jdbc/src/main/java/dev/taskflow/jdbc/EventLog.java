@@ -9,36 +9,39 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 
-/** Appends built-in events inside the transaction that makes the change they report. */
+/**
+ * Appends built-in events inside the transaction that makes the change they report: one multi-row
+ * insert per batch.
+ */
 final class EventLog {
+  private static final int PARAMS_PER_ROW = 7;
+
   private EventLog() {}
 
   static void append(Connection c, SqlDialect dialect, List<NewEvent> events, Instant now)
       throws SQLException {
     if (events.isEmpty()) return;
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO "
-                + EVENTS
-                + " (job_id, type, time, job_type, queue, owner, data) VALUES (?, ?, ?, ?, ?, ?, "
-                + dialect.jsonParam()
-                + ")")) {
-      long time = now.toEpochMilli();
-      for (NewEvent e : events) {
-        ps.setString(1, e.jobId().toString());
-        ps.setString(2, e.type());
-        ps.setLong(3, time);
-        ps.setString(4, e.jobType());
-        ps.setString(5, e.queue());
-        ps.setString(6, e.owner());
-        ps.setString(7, e.data());
-        if (events.size() == 1) {
-          ps.executeUpdate();
-          return;
+    String row = "(?, ?, ?, ?, ?, ?, " + dialect.jsonParam() + ")";
+    long time = now.toEpochMilli();
+    for (List<NewEvent> chunk : ValuesRows.chunks(events, ValuesRows.chunkSize(PARAMS_PER_ROW))) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO "
+                  + EVENTS
+                  + " (job_id, type, time, job_type, queue, owner, data) VALUES "
+                  + ValuesRows.rows(chunk.size(), row))) {
+        int i = 1;
+        for (NewEvent e : chunk) {
+          ps.setString(i++, e.jobId().toString());
+          ps.setString(i++, e.type());
+          ps.setLong(i++, time);
+          ps.setString(i++, e.jobType());
+          ps.setString(i++, e.queue());
+          ps.setString(i++, e.owner());
+          ps.setString(i++, e.data());
         }
-        ps.addBatch();
+        ps.executeUpdate();
       }
-      ps.executeBatch();
     }
   }
 }

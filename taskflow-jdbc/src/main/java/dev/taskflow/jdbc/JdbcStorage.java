@@ -44,11 +44,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -89,7 +89,7 @@ public abstract class JdbcStorage implements Storage {
   protected JdbcStorage(SqlDialect dialect) {
     this.dialect = dialect;
     this.attempts = new AttemptWriter(dialect);
-    this.appendHistory = "history = " + dialect.jsonArrayAppend("history");
+    this.appendHistory = "history = " + dialect.jsonArrayAppend("history", "?");
   }
 
   /**
@@ -137,6 +137,13 @@ public abstract class JdbcStorage implements Storage {
     return write(
         () -> "jobInsertMany of " + jobs.size() + " job(s), first " + jobs.getFirst().id(),
         c -> {
+          Set<UUID> ids = new HashSet<>();
+          for (NewJob nj : jobs) {
+            if (nj.id() != null && !ids.add(nj.id())) {
+              throw new StorageException(
+                  "job id " + nj.id() + " (type " + nj.type() + ") appears twice in one batch");
+            }
+          }
           Instant now = transactionNow(c);
           Map<String, Job> holders = liveHolders(c, jobs);
           InsertOutcome[] out = new InsertOutcome[jobs.size()];
@@ -154,11 +161,11 @@ public abstract class JdbcStorage implements Storage {
             fresh.add(job);
             slots.add(i);
           }
-          int[] counts = insertJobs(c, fresh);
+          Set<UUID> inserted = insertJobs(c, fresh);
           List<NewEvent> events = new ArrayList<>();
           for (int k = 0; k < fresh.size(); k++) {
             Job job = fresh.get(k);
-            if (counts[k] == 0) {
+            if (!inserted.contains(job.id())) {
               // Another transaction took the unique key first (stores with concurrent writers).
               Job holder = liveHolder(c, job.uniqueKey());
               if (holder == null) {
@@ -222,56 +229,67 @@ public abstract class JdbcStorage implements Storage {
         null);
   }
 
-  private int[] insertJobs(Connection c, List<Job> jobs) throws SQLException {
-    if (jobs.isEmpty()) return new int[0];
+  /** Inserts the jobs, skipping any that conflict; returns the ids that were inserted. */
+  private Set<UUID> insertJobs(Connection c, List<Job> jobs) throws SQLException {
+    Set<UUID> inserted = new HashSet<>();
+    if (jobs.isEmpty()) return inserted;
     String j = dialect.jsonParam();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO "
-                + JOBS
-                + " ("
-                + COLUMNS
-                + ") VALUES (?, ?, ?, ?, "
-                + j
-                + ", ?, ?, ?, ?, ?, ?, ?, ?, "
-                + j
-                + ", "
-                + j
-                + ", "
-                + j
-                + ", ?, "
-                + j
-                + ", ?, "
-                + j
-                + ", ?, ?) ON CONFLICT DO NOTHING")) {
-      for (Job job : jobs) {
-        ps.setString(1, job.id().toString());
-        ps.setString(2, job.type());
-        ps.setString(3, job.queue());
-        ps.setInt(4, job.priority());
-        ps.setString(5, job.argsJson());
-        ps.setString(6, job.state().wireName());
-        ps.setInt(7, job.attempt());
-        ps.setInt(8, job.maxAttempts());
-        setMillis(ps, 9, job.scheduledAt());
-        setMillis(ps, 10, job.createdAt());
-        setMillis(ps, 11, job.startedAt());
-        setMillis(ps, 12, job.finishedAt());
-        setMillis(ps, 13, job.timeout());
-        ps.setString(14, JobCodec.progressToJson(job.progress()));
-        ps.setString(15, job.resultJson());
-        ps.setString(16, JobCodec.errorsToJson(job.errors()));
-        ps.setString(17, job.owner());
-        ps.setString(18, JobCodec.tagsToJson(job.tags()));
-        ps.setString(19, job.uniqueKey());
-        ps.setString(20, JobCodec.historyToJson(job.history()));
-        ps.setString(21, job.leaseOwner());
-        setMillis(ps, 22, job.leaseExpiresAt());
-        if (jobs.size() == 1) return new int[] {ps.executeUpdate()};
-        ps.addBatch();
+    String row =
+        "(?, ?, ?, ?, "
+            + j
+            + ", ?, ?, ?, ?, ?, ?, ?, ?, "
+            + j
+            + ", "
+            + j
+            + ", "
+            + j
+            + ", ?, "
+            + j
+            + ", ?, "
+            + j
+            + ", ?, ?)";
+    for (List<Job> chunk : ValuesRows.chunks(jobs, ValuesRows.chunkSize(22))) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO "
+                  + JOBS
+                  + " ("
+                  + COLUMNS
+                  + ") VALUES "
+                  + ValuesRows.rows(chunk.size(), row)
+                  + " ON CONFLICT DO NOTHING RETURNING id")) {
+        int i = 0;
+        for (Job job : chunk) {
+          ps.setString(i + 1, job.id().toString());
+          ps.setString(i + 2, job.type());
+          ps.setString(i + 3, job.queue());
+          ps.setInt(i + 4, job.priority());
+          ps.setString(i + 5, job.argsJson());
+          ps.setString(i + 6, job.state().wireName());
+          ps.setInt(i + 7, job.attempt());
+          ps.setInt(i + 8, job.maxAttempts());
+          setMillis(ps, i + 9, job.scheduledAt());
+          setMillis(ps, i + 10, job.createdAt());
+          setMillis(ps, i + 11, job.startedAt());
+          setMillis(ps, i + 12, job.finishedAt());
+          setMillis(ps, i + 13, job.timeout());
+          ps.setString(i + 14, JobCodec.progressToJson(job.progress()));
+          ps.setString(i + 15, job.resultJson());
+          ps.setString(i + 16, JobCodec.errorsToJson(job.errors()));
+          ps.setString(i + 17, job.owner());
+          ps.setString(i + 18, JobCodec.tagsToJson(job.tags()));
+          ps.setString(i + 19, job.uniqueKey());
+          ps.setString(i + 20, JobCodec.historyToJson(job.history()));
+          ps.setString(i + 21, job.leaseOwner());
+          setMillis(ps, i + 22, job.leaseExpiresAt());
+          i += 22;
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) inserted.add(UUID.fromString(rs.getString(1)));
+        }
       }
-      return ps.executeBatch();
     }
+    return inserted;
   }
 
   /** The live jobs holding the unique keys of {@code jobs}, by key. */
@@ -457,28 +475,7 @@ public abstract class JdbcStorage implements Storage {
     if (leases.isEmpty()) return Set.of();
     return write(
         () -> "jobHeartbeat of " + leases.size() + " lease(s), first job " + leases.getFirst().id(),
-        c -> {
-          long until = transactionNow(c).plus(p.leaseDuration()).toEpochMilli();
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "UPDATE " + JOBS + " SET lease_expires_at = ?" + AttemptWriter.FENCE)) {
-            for (JobLease l : leases) {
-              ps.setLong(1, until);
-              ps.setString(2, l.id().toString());
-              ps.setInt(3, l.attempt());
-              ps.setString(4, l.leaseOwner());
-              ps.addBatch();
-            }
-            int[] counts = ps.executeBatch();
-            Set<UUID> held = new LinkedHashSet<>();
-            for (int i = 0; i < counts.length; i++) {
-              if (counts[i] > 0 || counts[i] == Statement.SUCCESS_NO_INFO) {
-                held.add(leases.get(i).id());
-              }
-            }
-            return held;
-          }
-        });
+        c -> attempts.heartbeat(c, leases, transactionNow(c).plus(p.leaseDuration())));
   }
 
   @Override
@@ -507,7 +504,7 @@ public abstract class JdbcStorage implements Storage {
                       + JOBS
                       + " SET progress = "
                       + dialect.jsonParam()
-                      + AttemptWriter.FENCE
+                      + " WHERE id = ? AND attempt = ? AND lease_owner = ? AND state = 'processing'"
                       + " RETURNING type, queue, owner")) {
             ps.setString(1, progress);
             ps.setString(2, l.id().toString());

@@ -14,12 +14,12 @@ public interface SqlDialect {
   String name();
 
   /**
-   * An expression that appends one JSON value to the JSON array in {@code column}. The value is
-   * bound as JSON text to the single {@code ?} the expression contains.
+   * An expression that appends one JSON value to the JSON array in {@code column}. {@code value} is
+   * an expression (a {@code ?} or a column) holding the value as JSON text.
    *
-   * <p>SQLite: {@code json_insert(history, '$[#]', json(?))}.
+   * <p>SQLite: {@code json_insert(history, '$[#]', json(value))}.
    */
-  String jsonArrayAppend(String column);
+  String jsonArrayAppend(String column, String value);
 
   /**
    * A predicate that holds when the JSON array of strings in {@code column} contains the text bound
@@ -28,10 +28,24 @@ public interface SqlDialect {
   String jsonArrayContains(String column);
 
   /**
-   * A placeholder for a JSON parameter bound as text: {@code ?} where the column is text, a cast
-   * such as {@code ?::jsonb} where it is a JSON type.
+   * {@code expr} (a {@code ?} or a column holding JSON text) as a value for a JSON column: itself
+   * where JSON columns are text, a cast such as {@code expr::jsonb} where they are a JSON type.
    */
+  default String json(String expr) {
+    return expr;
+  }
+
+  /** A JSON parameter: {@link #json(String) json("?")}. */
   default String jsonParam() {
+    return json("?");
+  }
+
+  /**
+   * A parameter of the given SQL type ({@code text}, {@code int}, {@code bigint}) inside a {@code
+   * VALUES} list, where the database cannot infer its type: {@code ?}, or a cast such as {@code
+   * ?::int}.
+   */
+  default String typedParam(String sqlType) {
     return "?";
   }
 

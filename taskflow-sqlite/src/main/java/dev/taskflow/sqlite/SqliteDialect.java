@@ -10,8 +10,8 @@ final class SqliteDialect implements SqlDialect {
   }
 
   @Override
-  public String jsonArrayAppend(String column) {
-    return "json_insert(" + column + ", '$[#]', json(?))";
+  public String jsonArrayAppend(String column, String value) {
+    return "json_insert(" + column + ", '$[#]', json(" + value + "))";
   }
 
   @Override

@@ -226,6 +226,7 @@ public final class SqliteStorage extends JdbcStorage {
               : SQLiteConfig.SynchronousMode.NORMAL);
     }
     Connection c = config.createConnection("jdbc:sqlite:" + file);
+
     if (readOnly) {
       try (Statement st = c.createStatement()) {
         st.execute("PRAGMA query_only = 1");
