@@ -265,7 +265,7 @@ public abstract class JdbcStorage implements Storage {
           ps.setString(i + 3, job.queue());
           ps.setInt(i + 4, job.priority());
           ps.setString(i + 5, job.argsJson());
-          ps.setString(i + 6, job.state().wireName());
+          ps.setString(i + 6, JobRows.wire(job.state()));
           ps.setInt(i + 7, job.attempt());
           ps.setInt(i + 8, job.maxAttempts());
           setMillis(ps, i + 9, job.scheduledAt());
@@ -831,7 +831,7 @@ public abstract class JdbcStorage implements Storage {
             while (rs.next()) {
               counts
                   .computeIfAbsent(rs.getString(1), q -> zeroCounts())
-                  .put(JobState.fromWire(rs.getString(2)), rs.getLong(3));
+                  .put(JobRows.state(rs.getString(2)), rs.getLong(3));
             }
           }
           Set<String> paused = new LinkedHashSet<>();
@@ -897,7 +897,7 @@ public abstract class JdbcStorage implements Storage {
           try (PreparedStatement ps =
                   c.prepareStatement("SELECT state, sum(n) FROM " + COUNTS + " GROUP BY state");
               ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) out.put(JobState.fromWire(rs.getString(1)), rs.getLong(2));
+            while (rs.next()) out.put(JobRows.state(rs.getString(1)), rs.getLong(2));
           }
           return out;
         });

@@ -10,6 +10,9 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /** Table names, column lists and row mapping shared by every statement of {@link JdbcStorage}. */
@@ -31,7 +34,28 @@ final class JobRows {
 
   static final String EVENT_COLUMNS = "seq, type, time, job_id, job_type, queue, owner, data";
 
+  private static final Map<String, JobState> STATES = new HashMap<>();
+  private static final Map<JobState, String> WIRE = new EnumMap<>(JobState.class);
+
+  static {
+    for (JobState s : JobState.values()) {
+      STATES.put(s.wireName(), s);
+      WIRE.put(s, s.wireName());
+    }
+  }
+
   private JobRows() {}
+
+  /** The state stored as {@code name} (a lookup, as this runs for every row read). */
+  static JobState state(String name) {
+    JobState s = STATES.get(name);
+    return s != null ? s : JobState.fromWire(name);
+  }
+
+  /** The stored name of a state. */
+  static String wire(JobState s) {
+    return WIRE.get(s);
+  }
 
   static Job job(ResultSet rs) throws SQLException {
     return new Job(
@@ -40,7 +64,7 @@ final class JobRows {
         rs.getString(3),
         rs.getInt(4),
         rs.getString(5),
-        JobState.fromWire(rs.getString(6)),
+        state(rs.getString(6)),
         rs.getInt(7),
         rs.getInt(8),
         instant(rs, 9),

@@ -78,6 +78,7 @@ public final class SqliteStorage extends JdbcStorage {
   private final ConcurrentLinkedDeque<Connection> readers = new ConcurrentLinkedDeque<>();
   private final AtomicInteger idle = new AtomicInteger();
   private volatile boolean closed;
+  private Checkpointer checkpointer; // guarded by writeLock
 
   private SqliteStorage(Builder b) {
     super(new SqliteDialect());
@@ -203,7 +204,12 @@ public final class SqliteStorage extends JdbcStorage {
                   + "'); TaskFlow needs WAL. Is the file on a network file system?");
         }
       }
+      try (Statement st = c.createStatement()) {
+        st.execute("PRAGMA wal_autocheckpoint = " + Checkpointer.SAFETY_NET_PAGES);
+      }
       writer = c;
+      checkpointer = new Checkpointer(file, () -> connection(false));
+      checkpointer.start();
       log.info(
           "[sqlite] opened {} (journal_mode=wal, synchronous={}, busy_timeout={}ms)",
           file,
@@ -257,6 +263,7 @@ public final class SqliteStorage extends JdbcStorage {
           st.execute("COMMIT");
         }
         committed = true;
+        checkpointer.committed();
         return result;
       } finally {
         if (!committed) rollbackQuietly(c);
@@ -320,6 +327,10 @@ public final class SqliteStorage extends JdbcStorage {
     closed = true;
     writeLock.lock();
     try {
+      if (checkpointer != null) {
+        checkpointer.stop();
+        checkpointer = null;
+      }
       if (writer != null) {
         closeQuietly(writer);
         writer = null;
