@@ -1,17 +1,13 @@
 package dev.taskflow.examples;
 
-import dev.taskflow.EventFilter;
 import dev.taskflow.Job;
 import dev.taskflow.JobArgs;
-import dev.taskflow.JobEvent;
 import dev.taskflow.JobType;
-import dev.taskflow.Subscription;
 import dev.taskflow.TaskFlow;
 import dev.taskflow.sqlite.SqliteStorage;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * TaskFlow embedded in a Java program: a job type, a worker, the SQLite store, one job, its result.
@@ -40,19 +36,7 @@ public final class EmbeddingExample {
             .build()
             .start()) {
       Job job = taskflow.enqueue(new EmbedArgs("doc-42", "TaskFlow runs jobs durably."));
-
-      // Wait for its end: "0" replays the job's events from the start, then follows live ones.
-      CompletableFuture<JobEvent> finished = new CompletableFuture<>();
-      try (Subscription s =
-          taskflow.subscribe(
-              EventFilter.forJob(job.id()),
-              "0",
-              e -> {
-                if (e.isTerminal()) finished.complete(e);
-              })) {
-        finished.get(30, TimeUnit.SECONDS);
-      }
-      return taskflow.get(job.id()).orElseThrow();
+      return taskflow.awaitFinished(job.id(), Duration.ofSeconds(30));
     }
   }
 

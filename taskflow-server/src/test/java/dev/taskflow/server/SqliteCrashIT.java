@@ -1,0 +1,207 @@
+package dev.taskflow.server;
+
+import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The promise under SIGKILL: a server process on a SQLite file is killed with 200 {@code
+ * demo.sleep} jobs in flight; a new process on the same file completes every acknowledged job.
+ * Reports how many jobs ran more than once (at-least-once, not exactly-once).
+ */
+class SqliteCrashIT {
+  private static final int JOBS = 200;
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @TempDir Path dir;
+  private final List<Process> children = new ArrayList<>();
+
+  @AfterEach
+  void kill_children_and_keep_their_logs() throws IOException {
+    children.forEach(Process::destroyForcibly);
+    // The servers' logs outlive the temp dir, for a look after a failure.
+    try (var logs = Files.newDirectoryStream(dir, "*-server.log")) {
+      for (Path log : logs) {
+        Files.copy(log, reportDir().resolve("crash-test-" + log.getFileName()), REPLACE_EXISTING);
+      }
+    }
+  }
+
+  private static Path reportDir() throws IOException {
+    return Files.createDirectories(Path.of(System.getProperty("taskflow.reportDir", "target")));
+  }
+
+  @Test
+  void a_server_killed_with_sigkill_loses_no_acknowledged_job() throws Exception {
+    Path db = dir.resolve("crash.db");
+    Child first = startServer(db, "first");
+
+    List<String> acknowledged = new ArrayList<>();
+    Random random = new Random(42);
+    for (int i = 0; i < JOBS; i++) {
+      String args =
+          "{\"ms\": "
+              + (200 + random.nextInt(301))
+              + ", \"steps\": "
+              + (2 + random.nextInt(4))
+              + "}";
+      HttpResponse<String> res =
+          send(
+              first.url, "POST", "/api/v1/jobs", "{\"type\":\"demo.sleep\",\"args\":" + args + "}");
+      assertThat(res.statusCode()).as(res.body()).isEqualTo(201);
+      acknowledged.add(json(res).get("id").asString());
+    }
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              JsonNode states = stats(first.url);
+              return states.get("processing").asLong() > 0
+                  && states.get("completed").asLong() >= 10;
+            });
+
+    first.process.destroyForcibly(); // SIGKILL: no shutdown hook, no release of leases
+    assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    Child second = startServer(db, "second");
+
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> stats(second.url).get("completed").asLong() == JOBS);
+
+    int lost = 0;
+    int ranMoreThanOnce = 0;
+    for (String id : acknowledged) {
+      HttpResponse<String> res = send(second.url, "GET", "/api/v1/jobs/" + id, null);
+      if (res.statusCode() != 200 || !json(res).get("state").asString().equals("completed")) {
+        lost++;
+        continue;
+      }
+      JsonNode job = json(res);
+      long processingEntries = 0;
+      for (JsonNode h : job.get("history")) {
+        if (h.get("state").asString().equals("processing")) processingEntries++;
+      }
+      if (job.get("attempt").asInt() > 1 || processingEntries > 1) ranMoreThanOnce++;
+    }
+    String report =
+        "crash test: acknowledged="
+            + acknowledged.size()
+            + " lost="
+            + lost
+            + " ranMoreThanOnce="
+            + ranMoreThanOnce;
+    System.out.println(report);
+    Files.writeString(
+        reportDir().resolve("crash-test-report.txt"), report + System.lineSeparator());
+
+    assertThat(acknowledged).hasSize(JOBS).doesNotHaveDuplicates();
+    assertThat(lost).as(report).isZero();
+    // Jobs were processing when the process died, so some ran again after rescue.
+    assertThat(ranMoreThanOnce).as(report).isPositive();
+  }
+
+  // ------------------------------------------------------------------ child processes
+
+  private record Child(Process process, String url) {}
+
+  /**
+   * Starts {@code taskflow server} from the shaded jar in a new JVM on a free port, with a 2 s
+   * lease so that the jobs of a killed server are rescued quickly; returns once it serves HTTP.
+   */
+  private Child startServer(Path db, String name) throws Exception {
+    Path jar = Path.of(System.getProperty("taskflow.jar", "target/taskflow.jar"));
+    assertThat(jar).as("the shaded jar, built by `package` before failsafe runs").exists();
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Path log = dir.resolve(name + "-server.log");
+    Process p =
+        new ProcessBuilder(
+                java,
+                "-jar",
+                jar.toString(),
+                "server",
+                "--demo",
+                "--store=sqlite:" + db,
+                "--port=0",
+                "--lease=PT2S",
+                "--shutdown-grace=PT1S")
+            .redirectError(log.toFile())
+            .start();
+    children.add(p);
+    CompletableFuture<String> url = new CompletableFuture<>();
+    Thread.ofPlatform()
+        .daemon()
+        .name("crash-it-" + name + "-stdout")
+        .start(
+            () -> {
+              try (BufferedReader r =
+                  new BufferedReader(
+                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                  if (line.startsWith("TaskFlow is running at ")) {
+                    url.complete(line.substring("TaskFlow is running at ".length()).split(" ")[0]);
+                  }
+                }
+              } catch (IOException e) {
+                url.completeExceptionally(e);
+              }
+              url.completeExceptionally(
+                  new IllegalStateException(
+                      "server " + name + " exited before it printed its URL"));
+            });
+    try {
+      return new Child(p, url.get(60, TimeUnit.SECONDS));
+    } catch (Exception e) {
+      throw new AssertionError(
+          "server " + name + " did not start; its log:\n" + Files.readString(log), e);
+    }
+  }
+
+  // ------------------------------------------------------------------ HTTP
+
+  private static JsonNode stats(String url) throws Exception {
+    HttpResponse<String> res = send(url, "GET", "/api/v1/stats", null);
+    assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+    return json(res).get("states");
+  }
+
+  private static HttpResponse<String> send(String url, String method, String path, String body)
+      throws Exception {
+    HttpRequest.Builder req =
+        HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(30));
+    if (body == null) {
+      req.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      req.header("Content-Type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofString(body));
+    }
+    return HTTP.send(req.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static JsonNode json(HttpResponse<String> res) {
+    return ApiClient.JSON.readTree(res.body());
+  }
+}
