@@ -4,6 +4,8 @@ import dev.taskflow.JobState;
 import dev.taskflow.server.ApiClient.ApiException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -155,8 +157,8 @@ final class JobsCommand implements Callable<Integer> {
   /** The state names for the help text. */
   static final class States implements Iterable<String> {
     @Override
-    public java.util.Iterator<String> iterator() {
-      return java.util.Arrays.stream(JobState.values()).map(JobState::wireName).iterator();
+    public Iterator<String> iterator() {
+      return Arrays.stream(JobState.values()).map(JobState::wireName).iterator();
     }
   }
 }

@@ -80,8 +80,8 @@ final class ServerCommand implements Callable<Integer> {
       names = "--queue",
       paramLabel = "NAME=CONCURRENCY",
       description =
-          "A queue to run and how many of its jobs run at once; repeat for more"
-              + " (default: default=10).")
+          "A queue to run and how many of its jobs run at once; repeat for more. Only the"
+              + " listed queues run here (default: default=10).")
   Map<String, Integer> queues = new LinkedHashMap<>();
 
   @Option(
