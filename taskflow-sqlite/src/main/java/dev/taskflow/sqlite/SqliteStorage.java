@@ -342,6 +342,23 @@ public final class SqliteStorage extends JdbcStorage {
     while ((c = readers.pollFirst()) != null) closeQuietly(c);
   }
 
+  /** The value of {@code PRAGMA name} on the write connection (for tests and diagnostics). */
+  String writerPragma(String name) {
+    if (!name.matches("[a-z_]+")) throw new IllegalArgumentException("not a pragma: " + name);
+    writeLock.lock();
+    try {
+      if (writer == null) throw closedException();
+      try (Statement st = writer.createStatement();
+          ResultSet rs = st.executeQuery("PRAGMA " + name)) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    } catch (SQLException e) {
+      throw new StorageException("PRAGMA " + name + " failed on " + this + ": " + e, e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
   @Override
   public String toString() {
     return "sqlite store " + file;

@@ -28,8 +28,8 @@ CREATE TABLE taskflow_jobs (
 );
 
 -- Claims: the ready jobs of a queue in claim order. Also serves queue positions and the oldest
--- ready job per queue.
-CREATE INDEX taskflow_jobs_ready ON taskflow_jobs (queue, priority DESC, scheduled_at, id)
+-- ready job per queue. The trailing type makes claims filtered by type index-only.
+CREATE INDEX taskflow_jobs_ready ON taskflow_jobs (queue, priority DESC, scheduled_at, id, type)
   WHERE state = 'enqueued';
 
 -- The promoter: scheduled jobs by due time.
