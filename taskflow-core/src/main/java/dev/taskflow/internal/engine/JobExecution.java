@@ -22,6 +22,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -166,7 +167,7 @@ final class JobExecution implements JobContext {
         new JobEvent(
             null,
             JobEvent.PROGRESS,
-            clock.instant(),
+            clock.instant().truncatedTo(ChronoUnit.MILLIS), // the precision of persisted events
             job.id(),
             job.type(),
             job.queue(),
