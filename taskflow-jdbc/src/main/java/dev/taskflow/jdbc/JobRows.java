@@ -1,9 +1,11 @@
 package dev.taskflow.jdbc;
 
+import dev.taskflow.HistoryEntry;
 import dev.taskflow.Job;
 import dev.taskflow.JobEvent;
 import dev.taskflow.JobState;
 import dev.taskflow.spi.JobCodec;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -81,6 +83,22 @@ final class JobRows {
         JobCodec.historyFromJson(rs.getString(20)),
         rs.getString(21),
         instant(rs, 22));
+  }
+
+  /** The job with this id, or null; {@code lock} is appended to the select. */
+  static Job select(Connection c, UUID id, String lock) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT " + COLUMNS + " FROM " + JOBS + " WHERE id = ?" + lock)) {
+      ps.setString(1, id.toString());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? job(rs) : null;
+      }
+    }
+  }
+
+  /** One history entry as JSON text. */
+  static String historyJson(JobState state, Instant at, String reason, String server) {
+    return JobCodec.historyToNode(new HistoryEntry(state, at, reason, server)).toString();
   }
 
   static JobEvent event(ResultSet rs) throws SQLException {

@@ -64,8 +64,8 @@ final class Checkpointer {
           st.execute("PRAGMA wal_checkpoint(PASSIVE)");
         }
         failures = 0;
-      } catch (SQLException | RuntimeException e) {
-        // Keep going: the writer's own auto-checkpoint bounds the WAL meanwhile.
+      } catch (Throwable e) {
+        // Never die silently: the writer's own auto-checkpoint bounds the WAL meanwhile.
         if (failures++ % 100 == 0) {
           log.warn(
               "[sqlite] checkpoint of {} failed ({} in a row); will keep trying: {}",
