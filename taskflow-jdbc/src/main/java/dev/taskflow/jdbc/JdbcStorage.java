@@ -45,7 +45,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -71,7 +71,8 @@ public abstract class JdbcStorage implements Storage {
   private final UserChanges changes;
   private final QueueRegistry queues;
   private final String appendHistory;
-  private final AtomicBoolean opened = new AtomicBoolean();
+  private final ReentrantLock openLock = new ReentrantLock();
+  private volatile boolean opened; // guarded by openLock
 
   protected JdbcStorage(SqlDialect dialect) {
     this.dialect = dialect;
@@ -104,16 +105,21 @@ public abstract class JdbcStorage implements Storage {
     return dialect;
   }
 
+  /** Connects and migrates the schema; later calls return at once. */
   @Override
   public void open() {
-    if (!opened.compareAndSet(false, true)) return;
+    if (opened) return;
+    openLock.lock();
     try {
+      if (opened) return;
       connect();
       inWriteTransaction(c -> migrationRunner().migrate(c));
+      opened = true;
     } catch (SQLException | RuntimeException e) {
-      opened.set(false);
       if (e instanceof StorageException se) throw se;
       throw new StorageException("opening " + this + " failed: " + e.getMessage(), e);
+    } finally {
+      openLock.unlock();
     }
   }
 

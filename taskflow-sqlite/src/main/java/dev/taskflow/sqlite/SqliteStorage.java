@@ -14,6 +14,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,6 +34,9 @@ import org.sqlite.SQLiteConfig;
  * which WAL lets run beside the writer.
  *
  * <p>The injected {@link Clock} is the store's clock: every due time and lease is compared with it.
+ *
+ * <p>The driver (sqlite-jdbc) loads a native library; on JDK 24 and later, run with {@code
+ * --enable-native-access=ALL-UNNAMED} to keep the JVM from warning about it.
  *
  * {@snippet :
  * SqliteStorage store = SqliteStorage.open(Path.of("taskflow.db"));
@@ -191,11 +195,12 @@ public final class SqliteStorage extends JdbcStorage {
             "cannot create the directory of the SQLite file " + file + ": " + e, e);
       }
       Connection c = connection(false);
-      try (Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery("PRAGMA journal_mode")) {
-        String mode = rs.next() ? rs.getString(1) : "?";
+      try (Statement st = c.createStatement()) {
+        String mode;
+        try (ResultSet rs = st.executeQuery("PRAGMA journal_mode")) {
+          mode = rs.next() ? rs.getString(1) : "?";
+        }
         if (!mode.equalsIgnoreCase("wal")) {
-          c.close();
           throw new StorageException(
               "the SQLite file "
                   + file
@@ -203,9 +208,10 @@ public final class SqliteStorage extends JdbcStorage {
                   + mode
                   + "'); TaskFlow needs WAL. Is the file on a network file system?");
         }
-      }
-      try (Statement st = c.createStatement()) {
         st.execute("PRAGMA wal_autocheckpoint = " + Checkpointer.SAFETY_NET_PAGES);
+      } catch (SQLException | RuntimeException e) {
+        closeQuietly(c);
+        throw e;
       }
       writer = c;
       checkpointer = new Checkpointer(file, () -> connection(false));
@@ -213,7 +219,7 @@ public final class SqliteStorage extends JdbcStorage {
       log.info(
           "[sqlite] opened {} (journal_mode=wal, synchronous={}, busy_timeout={}ms)",
           file,
-          synchronous.name().toLowerCase(java.util.Locale.ROOT),
+          synchronous.name().toLowerCase(Locale.ROOT),
           busyTimeout.toMillis());
     } finally {
       writeLock.unlock();
@@ -232,7 +238,6 @@ public final class SqliteStorage extends JdbcStorage {
               : SQLiteConfig.SynchronousMode.NORMAL);
     }
     Connection c = config.createConnection("jdbc:sqlite:" + file);
-
     if (readOnly) {
       try (Statement st = c.createStatement()) {
         st.execute("PRAGMA query_only = 1");
