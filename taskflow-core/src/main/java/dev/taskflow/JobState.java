@@ -1,7 +1,9 @@
 package dev.taskflow;
 
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -38,10 +40,17 @@ public enum JobState {
   DELETED;
 
   private static final Set<JobState> FINISHED = EnumSet.of(COMPLETED, FAILED, CANCELLED, DELETED);
+  private static final Map<String, JobState> BY_WIRE_NAME = new HashMap<>();
+
+  static {
+    for (JobState s : values()) BY_WIRE_NAME.put(s.wireName, s);
+  }
+
+  private final String wireName = name().toLowerCase(Locale.ROOT);
 
   /** The lowercase name used in JSON, SQL and URLs. */
   public String wireName() {
-    return name().toLowerCase(Locale.ROOT);
+    return wireName;
   }
 
   /** True for states a job never leaves on its own: completed, failed, cancelled, deleted. */
@@ -55,11 +64,8 @@ public enum JobState {
    * @throws IllegalArgumentException naming the value and the accepted names
    */
   public static JobState fromWire(String name) {
-    for (JobState s : values()) {
-      if (s.wireName().equals(name)) {
-        return s;
-      }
-    }
+    JobState s = name == null ? null : BY_WIRE_NAME.get(name);
+    if (s != null) return s;
     throw new IllegalArgumentException(
         "unknown job state '" + name + "'; expected one of " + wireNames());
   }
