@@ -14,6 +14,7 @@ import dev.taskflow.spi.JobListParams;
 import dev.taskflow.spi.NewJob;
 import dev.taskflow.spi.QueueStats;
 import dev.taskflow.spi.Storage;
+import dev.taskflow.spi.TransactionalStorage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -137,6 +138,39 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
           "jobs", "max_items", null, "at most 10000 jobs per batch, got " + requests.size());
     }
     return insert(validator.validateAll(requests, true));
+  }
+
+  /**
+   * Enqueues inside a transaction the caller owns: the job exists if and only if that transaction
+   * commits. For the JDBC stores {@code transaction} is a {@code java.sql.Connection} with
+   * auto-commit off; servers learn of the job when it commits (store notifications, else the next
+   * poll).
+   *
+   * @throws UnsupportedOperationException when the store cannot join a caller's transaction
+   */
+  public EnqueueResult enqueueIn(Object transaction, JobArgs args, EnqueueOptions options) {
+    Objects.requireNonNull(args, "args");
+    return enqueueAllIn(
+            transaction, List.of(new JobRequest(args.type(), Json.write(args), options)))
+        .get(0);
+  }
+
+  /** {@link #enqueueAll} inside the caller's transaction; see {@link #enqueueIn}. */
+  public List<EnqueueResult> enqueueAllIn(Object transaction, List<JobRequest> requests) {
+    Objects.requireNonNull(transaction, "transaction");
+    if (!(storage instanceof TransactionalStorage tx)) {
+      throw new UnsupportedOperationException(
+          "the "
+              + storage.capabilities().name()
+              + " store cannot enqueue inside a caller's transaction");
+    }
+    List<NewJob> jobs = validator.validateAll(requests, requests.size() > 1);
+    List<EnqueueResult> out = new ArrayList<>();
+    for (InsertOutcome o :
+        tx.jobInsertManyIn(transaction, new JobInsertManyParams(jobs, engine.serverId()))) {
+      out.add(new EnqueueResult(o.job(), o.duplicate()));
+    }
+    return out;
   }
 
   private List<EnqueueResult> insert(List<NewJob> jobs) {
@@ -282,6 +316,7 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
     public static final Duration DEFAULT_PROGRESS_WRITE_INTERVAL = Duration.ofSeconds(1);
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_ARGS_BYTES = 256 * 1024;
+    public static final Duration DEFAULT_LEADER_TTL = Duration.ofSeconds(30);
 
     private Storage storage;
     private Clock clock = Clock.systemUTC();
@@ -299,6 +334,7 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
     private Duration serverHeartbeat = DEFAULT_SERVER_HEARTBEAT;
     private Duration progressWriteInterval = DEFAULT_PROGRESS_WRITE_INTERVAL;
     private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+    private Duration leaderTtl = DEFAULT_LEADER_TTL;
     private EngineConfig.Retention retention = EngineConfig.Retention.DEFAULT;
     private int maxArgsBytes = DEFAULT_MAX_ARGS_BYTES;
     private String serverId;
@@ -410,6 +446,15 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
       return this;
     }
 
+    /**
+     * How long the maintenance leadership lasts unless renewed (default 30 s; renewed every third).
+     * When the leader dies, another server takes over within this time.
+     */
+    public Builder leaderTtl(Duration d) {
+      this.leaderTtl = positive("leaderTtl", d, Duration.ofMillis(300));
+      return this;
+    }
+
     /** How long finished jobs are kept: completed 7 days, failed and cancelled 30, deleted 7. */
     public Builder retention(
         Duration completed, Duration failed, Duration cancelled, Duration deleted) {
@@ -489,6 +534,7 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
               retentionInterval,
               serverHeartbeat,
               progressWriteInterval,
+              leaderTtl,
               retention);
       return new TaskFlow(this, config, workers);
     }

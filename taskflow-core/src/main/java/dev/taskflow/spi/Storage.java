@@ -136,6 +136,30 @@ public interface Storage extends AutoCloseable {
 
   void serverRemove(String serverId);
 
+  /**
+   * Takes or renews a named leadership: true when {@code owner} holds it until {@code now + ttl}
+   * afterwards. Another owner gets it only once the holder's ttl has passed. Work that must run
+   * once per cluster (retention, later the recurring scheduler) runs only on the leader.
+   *
+   * <p>The default, always true, suits a store that only one process uses; a store that several
+   * processes share must override it.
+   */
+  default boolean leaderTryAcquire(LeaderParams params) {
+    return true;
+  }
+
+  /** Gives a leadership up early (at shutdown), if {@code owner} holds it. */
+  default void leaderRelease(String name, String owner) {}
+
+  /**
+   * Starts delivering notifications of changes made by other processes; returns a handle that stops
+   * them. The default delivers none (polling covers it): stores with {@code
+   * capabilities().wakeups()} override it.
+   */
+  default AutoCloseable listen(StoreListener listener) {
+    return () -> {};
+  }
+
   @Override
   void close();
 }

@@ -13,7 +13,9 @@ import dev.taskflow.spi.JobLease;
 import dev.taskflow.spi.JobPromoteParams;
 import dev.taskflow.spi.JobRescueParams;
 import dev.taskflow.spi.JobRetentionParams;
+import dev.taskflow.spi.LeaderParams;
 import dev.taskflow.spi.Storage;
+import dev.taskflow.spi.StoreListener;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,6 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class Engine {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
   private static final int MAINTENANCE_BATCH = 1000;
+  static final String MAINTENANCE_LEADERSHIP = "maintenance";
 
   private final Storage storage;
   private final EngineConfig config;
@@ -81,6 +84,11 @@ public final class Engine {
   private ExecutorService jobThreads;
   private volatile boolean started;
   private volatile boolean stopping;
+
+  /** Whether this server holds the maintenance leadership (retention runs on the leader only). */
+  private volatile boolean leader;
+
+  private AutoCloseable storeNotifications = () -> {};
 
   public Engine(Storage storage, EngineConfig config, Map<String, RegisteredWorker<?>> workers) {
     this.storage = storage;
@@ -146,9 +154,24 @@ public final class Engine {
         guard("heartbeat", this::heartbeat), hb, hb, TimeUnit.MILLISECONDS);
     scheduleMaintenance("promoter", config.promoteInterval(), this::promoteDue);
     scheduleMaintenance("rescuer", config.rescueInterval(), this::rescueExpired);
+    scheduleMaintenance("leader election", config.leaderTtl().dividedBy(3), this::renewLeadership);
     scheduleMaintenance("retention", config.retentionInterval(), this::applyRetention);
     scheduleMaintenance("server registry", config.serverHeartbeatInterval(), this::registerServer);
     fetchers.values().forEach(Fetcher::start);
+    storeNotifications =
+        storage.listen(
+            new StoreListener() {
+              @Override
+              public void jobsAvailable(String queue) {
+                Fetcher f = fetchers.get(queue);
+                if (f != null) f.wake();
+              }
+
+              @Override
+              public void eventsAppended() {
+                bus.wake();
+              }
+            });
     log.info(
         "TaskFlow server {} started on {} store: queues {}, {} threads, lease {}, poll {} with local wake-ups{}",
         config.serverId(),
@@ -193,8 +216,10 @@ public final class Engine {
     maintenance.shutdownNow();
     awaitQuietly(timers);
     awaitQuietly(maintenance);
+    closeQuietly(storeNotifications);
     if (started) {
       try {
+        if (leader) storage.leaderRelease(MAINTENANCE_LEADERSHIP, config.serverId());
         storage.serverRemove(config.serverId());
       } catch (StorageException e) {
         log.debug("could not deregister server {}: {}", config.serverId(), e.getMessage());
@@ -497,7 +522,30 @@ public final class Engine {
     }
   }
 
+  private void renewLeadership() {
+    boolean was = leader;
+    try {
+      leader =
+          storage.leaderTryAcquire(
+              new LeaderParams(MAINTENANCE_LEADERSHIP, config.serverId(), config.leaderTtl()));
+    } catch (StorageException e) {
+      leader = false; // cannot prove we still lead: step back until the store answers
+      throw e;
+    }
+    if (leader != was)
+      log.info(
+          "server {} {} the maintenance leader",
+          config.serverId(),
+          leader ? "is now" : "is no longer");
+  }
+
+  /** Whether this server currently holds the maintenance leadership. */
+  public boolean isLeader() {
+    return leader;
+  }
+
   private void applyRetention() {
+    if (!leader) return;
     EngineConfig.Retention r = config.retention();
     Instant now = storage.now();
     int n;
@@ -552,6 +600,14 @@ public final class Engine {
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {
     return Thread.ofPlatform().daemon().name(name).factory();
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception e) {
+      log.debug("closing store notifications failed: {}", e.toString());
+    }
   }
 
   private static void awaitQuietly(ExecutorService ex) {

@@ -25,6 +25,7 @@ public record EngineConfig(
     Duration retentionInterval,
     Duration serverHeartbeatInterval,
     Duration progressWriteInterval,
+    Duration leaderTtl,
     Retention retention) {
 
   public EngineConfig {
