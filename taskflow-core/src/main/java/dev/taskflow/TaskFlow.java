@@ -207,7 +207,16 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
     List<Job> rows =
         storage.jobList(
             new JobListParams(
-                q.states(), q.type(), q.queue(), q.owner(), q.tag(), before, q.limit() + 1));
+                q.states(),
+                q.type(),
+                q.queue(),
+                q.owner(),
+                q.tag(),
+                before,
+                q.limit() + 1,
+                q.createdAfter(),
+                q.createdBefore(),
+                q.text()));
     if (rows.size() <= q.limit()) return new JobPage(rows, null);
     List<Job> page = rows.subList(0, q.limit());
     return new JobPage(page, Cursors.encode(page.get(page.size() - 1).id()));

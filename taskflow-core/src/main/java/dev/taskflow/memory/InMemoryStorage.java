@@ -191,7 +191,9 @@ public final class InMemoryStorage implements Storage {
         && (p.type() == null || p.type().equals(j.type))
         && (p.queue() == null || p.queue().equals(j.queue))
         && (p.owner() == null || p.owner().equals(j.owner))
-        && (p.tag() == null || j.tags.contains(p.tag()));
+        && (p.tag() == null || j.tags.contains(p.tag()))
+        && p.createdMatches(j.createdAt)
+        && p.textMatches(j.argsJson);
   }
 
   @Override

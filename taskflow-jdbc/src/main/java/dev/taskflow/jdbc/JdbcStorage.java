@@ -144,7 +144,7 @@ public abstract class JdbcStorage implements Storage {
   public List<Job> jobList(JobListParams p) {
     if (p.limit() <= 0) return List.of();
     StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM " + JOBS + " WHERE ");
-    List<String> args = new ArrayList<>();
+    List<Object> args = new ArrayList<>();
     if (p.states().isEmpty()) {
       sql.append("state <> 'deleted'");
     } else {
@@ -156,13 +156,19 @@ public abstract class JdbcStorage implements Storage {
     filter(sql, args, "owner = ?", p.owner());
     filter(sql, args, dialect.jsonArrayContains("tags"), p.tag());
     filter(sql, args, "id < ?", p.beforeId() == null ? null : p.beforeId().toString());
+    filter(sql, args, "created_at >= ?", millis(p.createdAfter()));
+    filter(sql, args, "created_at < ?", millis(p.createdBefore()));
+    filter(sql, args, dialect.textContains("args"), likeContains(p.text()));
     sql.append(" ORDER BY id DESC LIMIT ?");
     return read(
         () -> "jobList " + p,
         c -> {
           try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int i = 1;
-            for (String a : args) ps.setString(i++, a);
+            for (Object a : args) {
+              if (a instanceof Long l) ps.setLong(i++, l);
+              else ps.setString(i++, (String) a);
+            }
             ps.setInt(i, p.limit());
             List<Job> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
@@ -173,10 +179,22 @@ public abstract class JdbcStorage implements Storage {
         });
   }
 
-  private static void filter(StringBuilder sql, List<String> args, String predicate, String v) {
+  private static void filter(StringBuilder sql, List<Object> args, String predicate, Object v) {
     if (v == null) return;
     sql.append(" AND ").append(predicate);
     args.add(v);
+  }
+
+  private static Long millis(Instant t) {
+    return t == null ? null : t.toEpochMilli();
+  }
+
+  /**
+   * A LIKE pattern matching {@code text} anywhere, with {@code \}, {@code %}, {@code _} literal.
+   */
+  static String likeContains(String text) {
+    if (text == null) return null;
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
   }
 
   @Override

@@ -28,6 +28,17 @@ public interface SqlDialect {
   String jsonArrayContains(String column);
 
   /**
+   * A predicate that holds when the text of {@code column} matches the {@code LIKE} pattern bound
+   * to its single {@code ?} (escape character {@code \\}), ASCII letters matching in either case:
+   * the args search of the job listing. SQLite's {@code LIKE} already ignores ASCII case; a
+   * database whose {@code LIKE} does not, or whose column is a JSON type, overrides this (e.g.
+   * {@code args::text ILIKE ? ESCAPE '\\'}).
+   */
+  default String textContains(String column) {
+    return column + " LIKE ? ESCAPE '\\'";
+  }
+
+  /**
    * {@code expr} (a {@code ?} or a column holding JSON text) as a value for a JSON column: itself
    * where JSON columns are text, a cast such as {@code expr::jsonb} where they are a JSON type.
    */

@@ -7,6 +7,7 @@ import dev.taskflow.JobState;
 import dev.taskflow.spi.JobChangeStateParams.Action;
 import dev.taskflow.spi.JobListParams;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -130,5 +131,72 @@ public interface ListContract extends TckSupport {
     assertThat(list(new JobListParams(Set.of(), null, null, null, null, missing, 50))).hasSize(6);
     assertThat(list(new JobListParams(Set.of(), null, null, null, null, jobs.get(3).id(), 50)))
         .containsExactly(jobs.get(2).id(), jobs.get(1).id(), jobs.get(0).id());
+  }
+
+  @Test
+  default void the_listing_filters_by_created_between_with_an_inclusive_start_and_exclusive_end() {
+    Job early = insert(job());
+    clock().advance(Duration.ofMinutes(1));
+    Job middle = insert(job());
+    clock().advance(Duration.ofMinutes(1));
+    Job late = insert(job());
+    Instant from = middle.createdAt();
+    Instant until = late.createdAt();
+
+    assertThat(list(created(from, null))).containsExactly(late.id(), middle.id());
+    assertThat(list(created(null, until))).containsExactly(middle.id(), early.id());
+    assertThat(list(created(from, until))).containsExactly(middle.id());
+    assertThat(list(created(until.plusMillis(1), null))).isEmpty();
+  }
+
+  @Test
+  default void the_listing_finds_jobs_by_text_in_their_args_ignoring_ascii_case() {
+    Job invoice = insert(job().args("{\"subject\":\"Invoice 42 for ACME\"}"));
+    Job other = insert(job().args("{\"subject\":\"welcome mail\"}"));
+    Job literal = insert(job().args("{\"pattern\":\"50%_off\"}"));
+
+    assertThat(list(text("acme"))).containsExactly(invoice.id());
+    assertThat(list(text("INVOICE 42"))).containsExactly(invoice.id());
+    assertThat(list(text("mail"))).containsExactly(other.id());
+    assertThat(list(text("subject")))
+        .as("keys are text too")
+        .containsExactly(other.id(), invoice.id());
+    assertThat(list(text("%_"))).as("%% and _ match themselves").containsExactly(literal.id());
+    assertThat(list(text("0%"))).containsExactly(literal.id());
+    assertThat(list(text("nowhere"))).isEmpty();
+  }
+
+  @Test
+  default void text_search_pages_with_the_keyset_and_combines_with_other_filters() {
+    List<UUID> hits = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      boolean hit = i % 2 == 0;
+      Job j =
+          insert(job().owner("erin").args(hit ? "{\"word\":\"needle\"}" : "{\"word\":\"hay\"}"));
+      if (hit) hits.add(0, j.id());
+    }
+    insert(job().owner("frank").args("{\"word\":\"needle\"}"));
+
+    List<UUID> seen = new ArrayList<>();
+    UUID before = null;
+    while (true) {
+      List<UUID> page =
+          list(
+              new JobListParams(
+                  Set.of(), null, null, "erin", null, before, 4, null, null, "needle"));
+      seen.addAll(page);
+      if (page.size() < 4) break;
+      before = page.get(page.size() - 1);
+    }
+
+    assertThat(seen).containsExactlyElementsOf(hits);
+  }
+
+  private static JobListParams created(Instant after, Instant before) {
+    return new JobListParams(Set.of(), null, null, null, null, null, 50, after, before, null);
+  }
+
+  private static JobListParams text(String text) {
+    return new JobListParams(Set.of(), null, null, null, null, null, 50, null, null, text);
   }
 }
