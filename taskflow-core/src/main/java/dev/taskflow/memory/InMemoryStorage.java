@@ -328,7 +328,8 @@ public final class InMemoryStorage implements Storage {
           MemoryJob j = fenced(p.lease());
           if (j == null) return false;
           j.progress = p.progress();
-          t.append(j, JobEvent.PROGRESS, EventData.progress(p.progress()), now());
+          t.append(
+              j, JobEvent.PROGRESS, EventData.progress(p.lease().attempt(), p.progress()), now());
           return true;
         });
   }

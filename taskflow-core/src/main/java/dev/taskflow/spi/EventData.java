@@ -36,9 +36,13 @@ public final class EventData {
     return n.toString();
   }
 
-  /** {@code job.progress}: {@code {percent, message, step, steps}}. */
-  public static String progress(JobProgress p) {
-    return JobCodec.progressToJson(p);
+  /** {@code job.progress}: {@code {attempt, percent, message, step, steps}}. */
+  public static String progress(int attempt, JobProgress p) {
+    ObjectNode n = (ObjectNode) JobCodec.MAPPER.readTree(JobCodec.progressToJson(p));
+    ObjectNode out = JobCodec.MAPPER.createObjectNode();
+    out.put("attempt", attempt);
+    out.setAll(n);
+    return out.toString();
   }
 
   /** {@code job.completed}: {@code {attempt, result}}. */

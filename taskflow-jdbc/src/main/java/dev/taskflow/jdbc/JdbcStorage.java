@@ -331,7 +331,7 @@ public abstract class JdbcStorage implements Storage {
                       rs.getString(1),
                       rs.getString(2),
                       rs.getString(3),
-                      EventData.progress(p.progress()));
+                      EventData.progress(p.lease().attempt(), p.progress()));
               EventLog.append(c, dialect, List.of(e), now);
               return true;
             }

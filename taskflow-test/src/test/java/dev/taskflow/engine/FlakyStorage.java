@@ -33,8 +33,15 @@ final class FlakyStorage implements Storage {
     this.closeReal = closeReal;
   }
 
+  /** Per-operation faults: given the SPI method name, the exception to throw, or null. */
+  volatile java.util.function.Function<String, RuntimeException> fault = op -> null;
+
   private <T> T call(Supplier<T> s) {
     if (down) throw new StorageException("connection refused (store is down for this test)");
+    String op =
+        StackWalker.getInstance().walk(f -> f.skip(1).findFirst().orElseThrow().getMethodName());
+    RuntimeException e = fault.apply(op);
+    if (e != null) throw e;
     return s.get();
   }
 

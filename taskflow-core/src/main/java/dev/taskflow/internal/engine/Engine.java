@@ -7,7 +7,9 @@ import dev.taskflow.ServerInfo;
 import dev.taskflow.StorageException;
 import dev.taskflow.Subscription;
 import dev.taskflow.spi.JobClaimParams;
+import dev.taskflow.spi.JobCodec;
 import dev.taskflow.spi.JobFinish;
+import dev.taskflow.spi.JobFinishManyParams;
 import dev.taskflow.spi.JobHeartbeatParams;
 import dev.taskflow.spi.JobLease;
 import dev.taskflow.spi.JobPromoteParams;
@@ -29,6 +31,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +53,8 @@ public final class Engine {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
   private static final int MAINTENANCE_BATCH = 1000;
   static final String MAINTENANCE_LEADERSHIP = "maintenance";
+  private static final Duration SHUTDOWN_FLUSH_DEADLINE = Duration.ofSeconds(10);
+  private static final long RECENT_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   private final Storage storage;
   private final EngineConfig config;
@@ -64,16 +69,17 @@ public final class Engine {
    */
   private final Map<JobLease, RunningJob> leases = new ConcurrentHashMap<>();
 
-  /** How many local attempts each job has, for the per-event progress check. */
+  /** How many local attempts each job has: a quick filter for cancel events. */
   private final Map<UUID, AtomicInteger> attemptsPerJob = new ConcurrentHashMap<>();
 
   /**
-   * Jobs that ran here lately (id to the nanoTime they finished): their progress already went out
-   * live, so the persisted copies the tailer reads a moment later are not delivered again.
+   * Attempts that ran here lately (to the nanoTime they ended): their progress already went out
+   * live, so the persisted copies the tailer reads a moment later are not delivered again. Keyed by
+   * attempt, so a retry that runs on another server still shows its progress here.
    */
-  private final Map<UUID, Long> recentlyLocal = new ConcurrentHashMap<>();
+  private final Map<JobLease, Long> recentlyLocal = new ConcurrentHashMap<>();
 
-  private final Map<String, AtomicInteger> runningPerType = new ConcurrentHashMap<>();
+  private final TypeCaps typeCaps;
   private final Map<String, Fetcher> fetchers = new LinkedHashMap<>();
   private final ScheduledExecutorService timers;
   private final ScheduledExecutorService maintenance;
@@ -94,13 +100,17 @@ public final class Engine {
     this.storage = storage;
     this.config = config;
     this.workers = Map.copyOf(workers);
+    this.typeCaps = new TypeCaps(config.typeCaps());
     this.bus = new EventBus(storage, config.eventPollInterval(), this::isLocalProgress);
     this.completer = new Completer(storage, this::outcomeWritten);
     this.timers = Executors.newSingleThreadScheduledExecutor(daemon("taskflow-heartbeat"));
     this.maintenance = Executors.newSingleThreadScheduledExecutor(daemon("taskflow-maintenance"));
     this.startedAt = config.clock().instant();
     this.host = hostName();
-    config.queues().forEach((q, c) -> fetchers.put(q, new Fetcher(q, c)));
+    long pollMillis = config.pollInterval().toMillis();
+    config
+        .queues()
+        .forEach((q, c) -> fetchers.put(q, new Fetcher(q, c, pollMillis, this::claimAndStart)));
     bus.start();
     // Interrupt local attempts that a user cancelled or deleted, on whichever node it was done.
     bus.subscribe(
@@ -152,6 +162,10 @@ public final class Engine {
     long hb = config.heartbeatInterval().toMillis();
     timers.scheduleWithFixedDelay(
         guard("heartbeat", this::heartbeat), hb, hb, TimeUnit.MILLISECONDS);
+    scheduleMaintenance(
+        "progress writer",
+        max(config.progressWriteInterval(), Duration.ofMillis(200)),
+        this::flushDueProgress);
     scheduleMaintenance("promoter", config.promoteInterval(), this::promoteDue);
     scheduleMaintenance("rescuer", config.rescueInterval(), this::rescueExpired);
     scheduleMaintenance("leader election", config.leaderTtl().dividedBy(3), this::renewLeadership);
@@ -192,25 +206,20 @@ public final class Engine {
     stopping = true;
     fetchers.values().forEach(Fetcher::stop);
     if (started) {
-      long deadline = System.nanoTime() + grace.toNanos();
-      while (runningCount() > 0 && System.nanoTime() < deadline) {
-        parkMillis(10);
-      }
+      awaitIdle(grace);
       int released = 0;
       for (RunningJob rj : leases.values()) {
         if (!rj.done && rj.stop(RunningJob.Stop.RELEASE)) released++;
       }
-      long releaseDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-      while (runningCount() > 0 && System.nanoTime() < releaseDeadline) {
-        parkMillis(10);
-      }
+      awaitIdle(Duration.ofSeconds(5));
       // Attempts that ignored the interrupt: release them anyway; a late completion is fenced out.
       for (RunningJob rj : leases.values()) {
-        if (!rj.done) completer.submit(new JobFinish.Released(rj.lease, "shutdown"));
+        if (!rj.done && rj.takeOutcome())
+          completer.submit(new JobFinish.Released(rj.lease, "shutdown"));
       }
       if (released > 0) log.info("released {} unfinished jobs at shutdown", released);
       jobThreads.shutdown();
-      completer.stopAndFlush();
+      completer.stopAndFlush(SHUTDOWN_FLUSH_DEADLINE);
     }
     timers.shutdownNow();
     maintenance.shutdownNow();
@@ -229,46 +238,122 @@ public final class Engine {
     if (started) log.info("TaskFlow server {} stopped", config.serverId());
   }
 
+  private void awaitIdle(Duration max) {
+    long deadline = System.nanoTime() + max.toNanos();
+    while (runningCount() > 0 && System.nanoTime() < deadline) parkMillis(10);
+  }
+
   int runningCount() {
     int n = 0;
     for (RunningJob rj : leases.values()) if (!rj.done) n++;
     return n;
   }
 
-  // ---------------------------------------------------------------- running one job
+  // ---------------------------------------------------------------- claiming and running
 
-  /** Registers a claimed job and returns the execution; the caller decides on which thread. */
+  /** Claims for one queue, within the type caps. */
+  private List<Job> claim(String queue, int max) {
+    Map<String, Integer> reserved = typeCaps.reserve();
+    List<Job> jobs = List.of();
+    try {
+      jobs =
+          storage.jobClaim(
+              new JobClaimParams(
+                  queue,
+                  max,
+                  config.serverId(),
+                  config.leaseDuration(),
+                  workers.keySet(),
+                  reserved));
+      return jobs;
+    } finally {
+      typeCaps.settle(reserved, jobs);
+    }
+  }
+
+  /** The fetch loop's step: claim, then start each job on its own thread. */
+  private int claimAndStart(Fetcher fetcher, int max) {
+    List<Job> jobs = claim(fetcher.queue, max);
+    List<JobFinish> giveBack = new ArrayList<>();
+    for (Job job : jobs) {
+      if (!fetcher.isActive() || stopping) { // claimed while shutting down: never started
+        typeCaps.release(job.type());
+        giveBack.add(
+            new JobFinish.Released(
+                new JobLease(job.id(), job.attempt(), config.serverId()), "shutdown"));
+        continue;
+      }
+      RunningJob rj = admit(job);
+      fetcher.slotTaken();
+      try {
+        jobThreads.execute(() -> execute(rj, fetcher));
+      } catch (RejectedExecutionException e) {
+        rj.done = true;
+        rj.takeOutcome();
+        forget(rj.lease);
+        typeCaps.release(job.type());
+        fetcher.slotFreed();
+        giveBack.add(new JobFinish.Released(rj.lease, "shutdown"));
+      }
+    }
+    if (!giveBack.isEmpty()) {
+      try {
+        storage.jobFinishMany(new JobFinishManyParams(giveBack));
+      } catch (StorageException e) {
+        log.warn(
+            "{} jobs claimed during shutdown could not be released; they are rescued after their lease",
+            giveBack.size());
+      }
+    }
+    return jobs.size();
+  }
+
   private RunningJob admit(Job job) {
-    RegisteredWorker<?> w = workers.get(job.type());
-    RunningJob rj = new RunningJob(job, config.serverId(), w);
+    RunningJob rj = new RunningJob(job, config.serverId(), workers.get(job.type()));
     leases.put(rj.lease, rj);
     attemptsPerJob.computeIfAbsent(job.id(), id -> new AtomicInteger()).incrementAndGet();
-    runningPerType.computeIfAbsent(job.type(), t -> new AtomicInteger()).incrementAndGet();
     return rj;
   }
 
+  /**
+   * Runs one attempt on the calling thread. Whatever happens, the slot and type permit are freed
+   * and the attempt ends in exactly one outcome (or none, when a user or another server already
+   * moved the job): a lease left behind would be renewed forever and its job never rescued.
+   */
   private void execute(RunningJob rj, Fetcher fetcher) {
     JobExecution ex =
         new JobExecution(rj, storage, bus, config.clock(), config.progressWriteInterval());
-    Duration timeout = ex.timeout();
-    rj.timeoutTask =
-        timers.schedule(
-            () -> {
-              if (rj.stop(RunningJob.Stop.TIMEOUT)) {
-                log.debug("job {} ({}) timed out after {}", rj.job.id(), rj.job.type(), timeout);
-              }
-            },
-            timeout.toMillis(),
-            TimeUnit.MILLISECONDS);
     JobFinish outcome;
     try {
+      Duration timeout = ex.timeout();
+      rj.timeoutTask =
+          timers.schedule(
+              () -> {
+                if (rj.stop(RunningJob.Stop.TIMEOUT)) {
+                  log.debug("job {} ({}) timed out after {}", rj.job.id(), rj.job.type(), timeout);
+                }
+              },
+              timeout.toMillis(),
+              TimeUnit.MILLISECONDS);
       outcome = ex.run();
+    } catch (RejectedExecutionException e) { // the timer is gone: we are shutting down
+      outcome = new JobFinish.Released(rj.lease, "shutdown");
+    } catch (Throwable t) {
+      log.error(
+          "job {} ({}) attempt {}: the engine failed around the attempt",
+          rj.job.id(),
+          rj.job.type(),
+          rj.job.attempt(),
+          t);
+      outcome = ex.failure(t, "engine_error", String.valueOf(t));
     } finally {
-      rj.timeoutTask.cancel(false);
+      var tt = rj.timeoutTask;
+      if (tt != null) tt.cancel(false);
       rj.done = true;
-      runningPerType.get(rj.job.type()).decrementAndGet();
+      typeCaps.release(rj.job.type());
       if (fetcher != null) fetcher.slotFreed();
     }
+    if (!rj.takeOutcome()) return; // a shutdown release already went out for this lease
     if (outcome == null) {
       forget(rj.lease);
       if (rj.stopReason() == RunningJob.Stop.LEASE_LOST) {
@@ -292,9 +377,8 @@ public final class Engine {
           f.lease().attempt(),
           f.getClass().getSimpleName());
     }
-    if (rj != null && (f instanceof JobFinish.Retry || f instanceof JobFinish.Released)) {
-      // retries come back through the promoter; released jobs are claimable now
-      wakeQueue(rj.job.queue());
+    if (rj != null && f instanceof JobFinish.Released) {
+      wakeQueue(rj.job.queue()); // released jobs are claimable now
     } else {
       bus.wake();
     }
@@ -304,121 +388,43 @@ public final class Engine {
     RunningJob rj = leases.remove(lease);
     if (rj != null) {
       attemptsPerJob.computeIfPresent(lease.id(), (id, n) -> n.decrementAndGet() <= 0 ? null : n);
-      recentlyLocal.put(lease.id(), System.nanoTime());
+      long now = System.nanoTime();
+      recentlyLocal.put(lease, now);
+      if (recentlyLocal.size() > 10_000)
+        recentlyLocal.values().removeIf(t -> now - t > RECENT_NANOS);
     }
     return rj;
   }
 
   private void onCancelledOrDeleted(JobEvent e) {
     if (!attemptsPerJob.containsKey(e.jobId())) return;
+    int eventAttempt = attemptOf(e);
     for (RunningJob rj : leases.values()) {
-      if (rj.job.id().equals(e.jobId()) && !rj.done && rj.stop(RunningJob.Stop.CANCELLED)) {
+      // A cancel issued before a later attempt started (cancel, then retry) must not stop it.
+      boolean current = eventAttempt < 0 || rj.job.attempt() <= eventAttempt;
+      if (rj.job.id().equals(e.jobId())
+          && current
+          && !rj.done
+          && rj.stop(RunningJob.Stop.CANCELLED)) {
         log.debug("job {} ({}) {} while running: interrupted", e.jobId(), e.jobType(), e.type());
       }
     }
   }
 
   private boolean isLocalProgress(JobEvent e) {
-    return e.type().equals(JobEvent.PROGRESS)
-        && (attemptsPerJob.containsKey(e.jobId()) || recentlyLocal.containsKey(e.jobId()));
+    if (!e.type().equals(JobEvent.PROGRESS)) return false;
+    int attempt = attemptOf(e);
+    if (attempt < 0) return false;
+    JobLease key = new JobLease(e.jobId(), attempt, config.serverId());
+    return leases.containsKey(key) || recentlyLocal.containsKey(key);
   }
 
-  // ---------------------------------------------------------------- fetch loops
-
-  /**
-   * One per queue: claims as many jobs as there are free slots, then waits for a wake-up or the
-   * poll.
-   */
-  private final class Fetcher {
-    private final String queue;
-    private final int concurrency;
-    private final AtomicInteger running = new AtomicInteger();
-    private final java.util.concurrent.Semaphore wakeups = new java.util.concurrent.Semaphore(0);
-    private final Backoff backoff;
-    private volatile boolean active;
-    private Thread thread;
-
-    Fetcher(String queue, int concurrency) {
-      this.queue = queue;
-      this.concurrency = concurrency;
-      this.backoff = new Backoff("fetcher[" + queue + "]");
+  private static int attemptOf(JobEvent e) {
+    try {
+      return JobCodec.MAPPER.readTree(e.dataJson()).path("attempt").asInt(-1);
+    } catch (RuntimeException ex) {
+      return -1;
     }
-
-    void start() {
-      active = true;
-      thread = Thread.ofPlatform().daemon().name("taskflow-fetch-" + queue).start(this::loop);
-    }
-
-    void stop() {
-      active = false;
-      wake();
-      if (thread != null) {
-        try {
-          thread.join(5000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }
-
-    void wake() {
-      if (wakeups.availablePermits() == 0) wakeups.release();
-    }
-
-    void slotFreed() {
-      running.decrementAndGet();
-      wake();
-    }
-
-    private void loop() {
-      while (active) {
-        try {
-          int claimed = fetchOnce();
-          if (claimed > 0 && running.get() < concurrency) continue; // more may be waiting
-          long poll = config.pollInterval().toMillis();
-          long jittered = poll * 4 / 5 + ThreadLocalRandom.current().nextLong(poll * 2 / 5 + 1);
-          wakeups.tryAcquire(jittered, TimeUnit.MILLISECONDS);
-          wakeups.drainPermits();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        } catch (StorageException e) {
-          backoff.failed(e);
-          backoff.pause();
-        } catch (RuntimeException e) {
-          log.error("fetcher[{}]: unexpected error; will keep running", queue, e);
-          backoff.pause();
-        }
-      }
-    }
-
-    /** Claims up to the free slots and starts the jobs; returns how many were claimed. */
-    int fetchOnce() {
-      int free = concurrency - running.get();
-      if (free <= 0 || !active) return 0;
-      List<Job> jobs = claim(queue, free);
-      backoff.succeeded();
-      for (Job job : jobs) {
-        running.incrementAndGet();
-        RunningJob rj = admit(job);
-        jobThreads.execute(() -> execute(rj, this));
-      }
-      return jobs.size();
-    }
-  }
-
-  private List<Job> claim(String queue, int max) {
-    Map<String, Integer> limits = new HashMap<>();
-    config
-        .typeCaps()
-        .forEach(
-            (type, cap) -> {
-              AtomicInteger n = runningPerType.get(type);
-              limits.put(type, Math.max(0, cap - (n == null ? 0 : n.get())));
-            });
-    return storage.jobClaim(
-        new JobClaimParams(
-            queue, max, config.serverId(), config.leaseDuration(), workers.keySet(), limits));
   }
 
   // ---------------------------------------------------------------- manual runs (tests)
@@ -451,8 +457,8 @@ public final class Engine {
   // ---------------------------------------------------------------- heartbeat and maintenance
 
   private void heartbeat() {
-    long forgetBefore = System.nanoTime() - TimeUnit.MINUTES.toNanos(1);
-    recentlyLocal.values().removeIf(t -> t < forgetBefore);
+    long now = System.nanoTime();
+    recentlyLocal.values().removeIf(t -> now - t > RECENT_NANOS);
     List<JobLease> held = new ArrayList<>(leases.keySet());
     // Two local attempts of one job: only the newest can hold the lease (attempts only grow).
     Map<UUID, Integer> newest = new HashMap<>();
@@ -462,37 +468,39 @@ public final class Engine {
       if (rj != null && l.attempt() < newest.get(l.id()) && !rj.done)
         rj.stop(RunningJob.Stop.LEASE_LOST);
     }
-    if (!held.isEmpty()) {
-      Set<UUID> still;
-      try {
-        still = storage.jobHeartbeat(new JobHeartbeatParams(held, config.leaseDuration()));
-        heartbeatBackoff.succeeded();
-        lastHeartbeatOkNanos = System.nanoTime();
-      } catch (StorageException e) {
-        heartbeatBackoff.failed(e);
-        if (System.nanoTime() - lastHeartbeatOkNanos > config.leaseDuration().toNanos()) {
-          // Our leases have expired by now and others may rescue these jobs: stop running them.
-          for (RunningJob rj : leases.values()) {
-            if (!rj.done && rj.stop(RunningJob.Stop.LEASE_LOST)) {
-              log.warn("job {}: no heartbeat for a whole lease; interrupted", rj.job.id());
-            }
+    if (held.isEmpty()) {
+      lastHeartbeatOkNanos = now;
+      return;
+    }
+    Set<UUID> still;
+    try {
+      still = storage.jobHeartbeat(new JobHeartbeatParams(held, config.leaseDuration()));
+      heartbeatBackoff.succeeded();
+      lastHeartbeatOkNanos = System.nanoTime();
+    } catch (StorageException e) {
+      heartbeatBackoff.failed(e);
+      if (System.nanoTime() - lastHeartbeatOkNanos > config.leaseDuration().toNanos()) {
+        // Our leases have expired by now and others may rescue these jobs: stop running them.
+        for (RunningJob rj : leases.values()) {
+          if (!rj.done && rj.stop(RunningJob.Stop.LEASE_LOST)) {
+            log.warn("job {}: no heartbeat for a whole lease; interrupted", rj.job.id());
           }
         }
-        return;
       }
-      for (JobLease l : held) {
-        RunningJob rj = leases.get(l);
-        if (rj != null && !still.contains(l.id()) && !rj.done) {
-          rj.stop(RunningJob.Stop.LEASE_LOST);
-        }
-      }
-    } else {
-      lastHeartbeatOkNanos = System.nanoTime();
+      return;
     }
+    for (JobLease l : held) {
+      RunningJob rj = leases.get(l);
+      if (rj != null && !still.contains(l.id()) && !rj.done) rj.stop(RunningJob.Stop.LEASE_LOST);
+    }
+  }
+
+  /** Writes progress that waited for its once-a-second slot (off the heartbeat thread). */
+  private void flushDueProgress() {
+    long interval = config.progressWriteInterval().toNanos();
     for (RunningJob rj : leases.values()) {
-      if (rj.pendingProgress != null
-          && System.nanoTime() - rj.lastProgressWriteNanos
-              >= config.progressWriteInterval().toNanos()) {
+      if (rj.pendingProgress.get() != null
+          && System.nanoTime() - rj.lastProgressWriteNanos >= interval) {
         new JobExecution(rj, storage, bus, config.clock(), config.progressWriteInterval())
             .flushProgressQuietly();
       }
@@ -592,14 +600,18 @@ public final class Engine {
         b.succeeded();
       } catch (StorageException e) {
         b.failed(e);
-      } catch (RuntimeException e) {
-        log.error("{}: unexpected error; will keep running", name, e);
+      } catch (Throwable t) { // an Error would silently cancel the periodic task
+        log.error("{}: unexpected error; will keep running", name, t);
       }
     };
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {
     return Thread.ofPlatform().daemon().name(name).factory();
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   private static void closeQuietly(AutoCloseable c) {

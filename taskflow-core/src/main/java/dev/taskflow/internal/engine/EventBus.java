@@ -21,13 +21,16 @@ import org.slf4j.LoggerFactory;
  * The in-process event bus. The store's event log is the single source of truth: a tailer reads it
  * in sequence order and hands each event to the matching subscribers, so every subscriber sees
  * every persisted event once, in order, whichever process wrote it. Local writers {@link #wake()}
- * the tailer so delivery is immediate; a poll catches the rest.
+ * the tailer so delivery is immediate; a poll (and store notifications) catch the rest.
  *
  * <p>Progress events go out at once, before they are persisted ({@link #publishEphemeral}); the
- * persisted copies of progress for jobs running here are then skipped so nobody sees them twice.
+ * persisted copies of progress from attempts that ran here are then skipped so nobody sees them
+ * twice.
  *
- * <p>Locking: {@code lock} orders delivery. Replays for new subscribers run under it, so a
- * subscriber's replay and its live events never overlap or leave a gap.
+ * <p>Locking: {@code readLock} serialises reading the log; {@code deliveryLock} orders delivery and
+ * is never held across a store read of the tailer, so a slow store does not hold up live progress.
+ * A new subscriber replays most of its backlog without either lock, then the last few events under
+ * {@code deliveryLock}, so replay and live delivery never overlap or leave a gap.
  */
 final class EventBus {
   private static final Logger log = LoggerFactory.getLogger(EventBus.class);
@@ -36,12 +39,16 @@ final class EventBus {
   private final Storage storage;
   private final Duration pollInterval;
   private final Predicate<JobEvent> skipPersisted;
-  private final ReentrantLock lock = new ReentrantLock();
+  private final ReentrantLock readLock = new ReentrantLock();
+  private final ReentrantLock deliveryLock = new ReentrantLock();
   private final ReentrantLock signalLock = new ReentrantLock();
   private final Condition signal = signalLock.newCondition();
   private final List<Sub> subs = new CopyOnWriteArrayList<>();
   private final Backoff backoff = new Backoff("event tailer");
+
+  /** The newest sequence delivered; written under deliveryLock. */
   private volatile long deliveredSeq;
+
   private long ephemeralCounter;
   private boolean woken;
   private volatile boolean running;
@@ -57,12 +64,7 @@ final class EventBus {
    * Starts tailing from the newest event: history before this point is replayed on request only.
    */
   void start() {
-    lock.lock();
-    try {
-      deliveredSeq = storage.eventLatestSeq();
-    } finally {
-      lock.unlock();
-    }
+    deliveredSeq = storage.eventLatestSeq();
     running = true;
     tailer = Thread.ofPlatform().daemon().name("taskflow-events").start(this::tailLoop);
   }
@@ -77,7 +79,11 @@ final class EventBus {
         Thread.currentThread().interrupt();
       }
     }
-    pump(); // deliver what the last writes appended
+    try {
+      pump(); // deliver what the last writes appended
+    } catch (StorageException e) {
+      log.debug("event tailer: final read failed: {}", e.getMessage());
+    }
   }
 
   /** Asks the tailer to read the log now. */
@@ -109,38 +115,45 @@ final class EventBus {
       } catch (StorageException e) {
         backoff.failed(e);
         backoff.pause();
-      } catch (RuntimeException e) {
-        log.error("event tailer: unexpected error; will keep running", e);
+      } catch (Throwable t) {
+        log.error("event tailer: unexpected error; will keep running", t);
       }
     }
   }
 
   /** Reads and delivers every event appended since the last pump. */
   void pump() {
-    lock.lock();
+    readLock.lock();
     try {
       while (true) {
         List<JobEvent> page = storage.eventsSince(new EventsSinceParams(deliveredSeq, null, PAGE));
-        for (JobEvent e : page) {
-          deliveredSeq = e.seq();
-          ephemeralCounter = 0;
-          if (!skipPersisted.test(e)) deliver(e);
+        if (page.isEmpty()) return;
+        deliveryLock.lock();
+        try {
+          for (JobEvent e : page) {
+            deliveredSeq = e.seq();
+            ephemeralCounter = 0;
+            if (!skipPersisted.test(e)) deliver(e);
+          }
+        } finally {
+          deliveryLock.unlock();
         }
         if (page.size() < PAGE) return;
       }
     } finally {
-      lock.unlock();
+      readLock.unlock();
     }
   }
 
   /**
-   * Delivers an event that is not (yet) persisted; its id is the last persisted seq plus a suffix.
+   * Delivers an event that is not (yet) persisted, on the caller's thread; its id is the last
+   * persisted seq plus a suffix.
    */
   void publishEphemeral(JobEvent withoutId) {
-    lock.lock();
+    deliveryLock.lock();
     try {
       String id = deliveredSeq + "." + (++ephemeralCounter);
-      JobEvent e =
+      deliver(
           new JobEvent(
               id,
               withoutId.type(),
@@ -149,72 +162,91 @@ final class EventBus {
               withoutId.jobType(),
               withoutId.queue(),
               withoutId.owner(),
-              withoutId.dataJson());
-      deliver(e);
+              withoutId.dataJson()));
     } finally {
-      lock.unlock();
+      deliveryLock.unlock();
     }
   }
 
   Subscription subscribe(EventFilter filter, String afterEventId, Consumer<JobEvent> listener) {
     long after = afterEventId == null ? -1 : JobEvent.parseSeq(afterEventId);
-    Sub sub = new Sub(filter, listener);
-    long cursor = after;
+    Sub sub = new Sub(filter, listener, after);
     if (after >= 0) {
-      // Most of a long backlog is replayed without the lock, so live delivery to everyone else goes
-      // on meanwhile; the sub is not registered yet, so nothing reaches it twice.
+      // Most of a long backlog is replayed without a lock, so delivery to everyone else goes on
+      // meanwhile; the sub is not registered yet, so nothing reaches it twice.
       long target;
-      while (cursor < (target = deliveredSeq)) {
-        long next = replay(sub, cursor, target);
-        if (next == cursor) break;
-        cursor = next;
+      while (sub.floor < (target = deliveredSeq)) {
+        if (!replayPage(sub, target)) break;
       }
     }
-    lock.lock();
+    deliveryLock.lock();
     try {
       if (after >= 0) {
-        while (cursor < deliveredSeq) { // the few events delivered since: the hand-over has no gap
-          long next = replay(sub, cursor, deliveredSeq);
-          if (next == cursor) break;
-          cursor = next;
+        while (sub.floor
+            < deliveredSeq) { // the few events delivered since: no gap at the hand-over
+          if (!replayPage(sub, deliveredSeq)) break;
         }
       }
       subs.add(sub);
     } finally {
-      lock.unlock();
+      deliveryLock.unlock();
     }
     return () -> subs.remove(sub);
   }
 
   /**
-   * Delivers one page of persisted events in (from, upTo] to the sub; returns the last seq read.
+   * Delivers one page of persisted events in (sub.floor, upTo] to the sub and moves its floor;
+   * returns false when the page was empty (nothing more to replay up to {@code upTo}).
    */
-  private long replay(Sub sub, long from, long upTo) {
-    long cursor = from;
-    for (JobEvent e : storage.eventsSince(new EventsSinceParams(from, sub.filter.jobId(), PAGE))) {
-      if (e.seq() > upTo) return upTo;
+  private boolean replayPage(Sub sub, long upTo) {
+    List<JobEvent> page =
+        storage.eventsSince(new EventsSinceParams(sub.floor, sub.filter.jobId(), PAGE));
+    for (JobEvent e : page) {
+      if (e.seq() > upTo) {
+        sub.floor = upTo;
+        return false;
+      }
       if (sub.filter.matches(e)) sub.accept(e);
-      cursor = e.seq();
+      sub.floor = e.seq();
     }
-    return cursor == from ? upTo : cursor;
+    if (page.size() < PAGE) {
+      sub.floor = Math.max(sub.floor, upTo); // nothing else of this filter up to upTo
+      return false;
+    }
+    return true;
   }
 
   private void deliver(JobEvent e) {
+    boolean persisted = e.id().indexOf('.') < 0;
     for (Sub s : subs) {
+      if (persisted && e.seq() <= s.floor) continue; // already replayed to this subscriber
       if (s.filter.matches(e)) s.accept(e);
     }
   }
 
-  private record Sub(EventFilter filter, Consumer<JobEvent> listener) {
+  /** One subscription; compared by identity, so closing one never removes another. */
+  private static final class Sub {
+    final EventFilter filter;
+    final Consumer<JobEvent> listener;
+
+    /** Persisted events at or below this sequence were already delivered by the replay. */
+    volatile long floor;
+
+    Sub(EventFilter filter, Consumer<JobEvent> listener, long floor) {
+      this.filter = filter;
+      this.listener = listener;
+      this.floor = floor;
+    }
+
     void accept(JobEvent e) {
       try {
         listener.accept(e);
-      } catch (RuntimeException ex) {
+      } catch (Throwable t) {
         log.warn(
             "event listener failed on event {} of job {}; it stays subscribed",
             e.id(),
             e.jobId(),
-            ex);
+            t);
       }
     }
   }

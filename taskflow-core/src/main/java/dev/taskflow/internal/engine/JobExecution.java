@@ -31,6 +31,7 @@ import org.slf4j.MDC;
 final class JobExecution implements JobContext {
   private static final Logger log = LoggerFactory.getLogger(JobExecution.class);
   private static final int MAX_STACK_CHARS = 16_000;
+  private static final Duration MAX_TIMEOUT = Duration.ofDays(365);
 
   private final RunningJob rj;
   private final Storage storage;
@@ -56,12 +57,14 @@ final class JobExecution implements JobContext {
   JobFinish run() {
     Job job = rj.job;
     rj.thread = Thread.currentThread();
+    // a cancel, timeout or release that came before the thread was known still interrupts it
+    if (rj.isStopped()) Thread.currentThread().interrupt();
     MDC.put("jobId", job.id().toString());
     MDC.put("jobType", job.type());
     MDC.put("queue", job.queue());
     try {
       Object result = invoke(rj.worker);
-      flushProgress();
+      flushProgressQuietly(); // a store hiccup here must not turn a finished job into a failure
       if (rj.isStopped()) return outcomeOfStop(null);
       return new JobFinish.Completed(rj.lease, result == null ? null : Json.write(result));
     } catch (JobSnooze s) {
@@ -69,16 +72,25 @@ final class JobExecution implements JobContext {
     } catch (JobCancel c) {
       return rj.isStopped() ? outcomeOfStop(c) : new JobFinish.Cancelled(rj.lease, c.getMessage());
     } catch (Throwable t) {
-      if (t instanceof VirtualMachineError vme && !(t instanceof StackOverflowError)) throw vme;
+      // Errors too (even OutOfMemoryError): the attempt must end in an outcome, or its lease would
+      // be renewed forever and the job never rescued.
       if (rj.isStopped()) return outcomeOfStop(t);
       flushProgressQuietly();
-      return failure(t, t.getClass().getName(), String.valueOf(t.getMessage()));
+      return failure(t, t.getClass().getName(), messageOf(t));
     } finally {
-      Thread.interrupted(); // clear a late interrupt so it does not leak into the pooled thread
-      rj.thread = null;
+      rj.thread = null; // first, so a late stop() no longer interrupts this thread...
+      Thread.interrupted(); // ...then clear any interrupt so it cannot leak into the next task
       MDC.remove("jobId");
       MDC.remove("jobType");
       MDC.remove("queue");
+    }
+  }
+
+  private static String messageOf(Throwable t) {
+    try {
+      return String.valueOf(t.getMessage());
+    } catch (RuntimeException e) {
+      return t.getClass().getName() + " (its getMessage() threw " + e.getClass().getName() + ")";
     }
   }
 
@@ -119,15 +131,31 @@ final class JobExecution implements JobContext {
     };
   }
 
-  private JobFinish failure(Throwable t, String type, String message) {
+  /** The outcome of a failed attempt: a retry after backoff while attempts remain, else failed. */
+  JobFinish failure(Throwable t, String type, String message) {
     Job job = rj.job;
     JobError error =
         new JobError(
             job.attempt(), clock.instant(), type, message, t == null ? null : stackTrace(t));
-    RetryPolicy policy = rj.worker.worker().retryPolicy();
-    boolean retryable = t == null || (policy.isRetryable(t) && !(t instanceof InvalidJobException));
+    RetryPolicy policy;
+    boolean retryable;
+    Duration delay;
+    try {
+      policy = rj.worker.worker().retryPolicy();
+      retryable = t == null || (policy.isRetryable(t) && !(t instanceof InvalidJobException));
+      delay = policy.delay(job.attempt());
+    } catch (RuntimeException e) { // the worker's own policy code threw: fall back to the default
+      log.warn(
+          "job {} ({}): retryPolicy() failed, using the default: {}",
+          job.id(),
+          job.type(),
+          e.toString());
+      policy = RetryPolicy.DEFAULT;
+      retryable = !(t instanceof InvalidJobException);
+      delay = policy.delay(job.attempt());
+    }
     if (retryable && job.attempt() < job.maxAttempts()) {
-      return new JobFinish.Retry(rj.lease, error, policy.delay(job.attempt()));
+      return new JobFinish.Retry(rj.lease, error, delay);
     }
     if (log.isDebugEnabled()) {
       log.debug(
@@ -140,13 +168,27 @@ final class JobExecution implements JobContext {
     return new JobFinish.Failed(rj.lease, error);
   }
 
+  /** The attempt's timeout: the job's own, else the worker's; never null, at most a year. */
   Duration timeout() {
-    return rj.job.timeout() != null ? rj.job.timeout() : rj.worker.worker().timeout();
+    Duration d = rj.job.timeout();
+    if (d == null) {
+      try {
+        d = rj.worker.worker().timeout();
+      } catch (RuntimeException e) {
+        d = null;
+      }
+    }
+    if (d == null || d.isNegative() || d.isZero()) d = dev.taskflow.Worker.DEFAULT_TIMEOUT;
+    return d.compareTo(MAX_TIMEOUT) > 0 ? MAX_TIMEOUT : d;
   }
 
   static String stackTrace(Throwable t) {
     StringWriter sw = new StringWriter();
-    t.printStackTrace(new PrintWriter(sw));
+    try {
+      t.printStackTrace(new PrintWriter(sw));
+    } catch (RuntimeException e) {
+      return t.getClass().getName() + " (printing its stack trace threw " + e + ")";
+    }
     String s = sw.toString();
     return s.length() <= MAX_STACK_CHARS
         ? s
@@ -172,20 +214,27 @@ final class JobExecution implements JobContext {
             job.type(),
             job.queue(),
             job.owner(),
-            EventData.progress(progress)));
-    rj.pendingProgress = progress;
+            EventData.progress(rj.job.attempt(), progress)));
+    rj.pendingProgress.set(progress);
     if (System.nanoTime() - rj.lastProgressWriteNanos >= progressWriteInterval.toNanos()) {
       flushProgressQuietly();
     }
   }
 
-  /** Writes the pending progress, if any. Called by the job thread and by the heartbeat. */
+  /**
+   * Writes the pending progress, if any, on the calling thread. Writes of one job are serialised,
+   * so the store always ends with the newest value.
+   */
   void flushProgress() {
-    JobProgress p = rj.pendingProgress;
-    if (p == null) return;
-    rj.pendingProgress = null;
-    rj.lastProgressWriteNanos = System.nanoTime();
-    storage.jobProgress(new JobProgressParams(rj.lease, p));
+    rj.progressWrite.lock();
+    try {
+      JobProgress p = rj.pendingProgress.getAndSet(null);
+      if (p == null) return;
+      rj.lastProgressWriteNanos = System.nanoTime();
+      storage.jobProgress(new JobProgressParams(rj.lease, p));
+    } finally {
+      rj.progressWrite.unlock();
+    }
   }
 
   void flushProgressQuietly() {

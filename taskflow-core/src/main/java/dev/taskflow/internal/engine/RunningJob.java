@@ -4,11 +4,14 @@ import dev.taskflow.Job;
 import dev.taskflow.JobProgress;
 import dev.taskflow.spi.JobLease;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One attempt this server holds a lease for: from claim until its outcome is written. Fields that
- * other threads read are volatile; the stop reason is set once.
+ * One attempt this server holds a lease for: from claim until its outcome is written. Fields other
+ * threads read are volatile or atomic; the stop reason and the right to submit the outcome are each
+ * won once.
  */
 final class RunningJob {
   enum Stop {
@@ -25,18 +28,24 @@ final class RunningJob {
   final Job job;
   final JobLease lease;
   final RegisteredWorker<?> worker;
+
+  /** The thread running the attempt, while it runs. */
   volatile Thread thread;
 
   /** Set once the attempt's code has returned (its outcome may still be waiting to be written). */
   volatile boolean done;
 
-  private final AtomicReference<Stop> stop = new AtomicReference<>();
   volatile ScheduledFuture<?> timeoutTask;
 
-  /** The newest progress not yet written to the store, or null. */
-  volatile JobProgress pendingProgress;
+  /** The newest progress not yet written to the store. */
+  final AtomicReference<JobProgress> pendingProgress = new AtomicReference<>();
+
+  /** Serialises progress writes so an older value never lands after a newer one. */
+  final ReentrantLock progressWrite = new ReentrantLock();
 
   volatile long lastProgressWriteNanos;
+  private final AtomicReference<Stop> stop = new AtomicReference<>();
+  private final AtomicBoolean outcomeTaken = new AtomicBoolean();
 
   RunningJob(Job job, String leaseOwner, RegisteredWorker<?> worker) {
     this.job = job;
@@ -60,5 +69,13 @@ final class RunningJob {
 
   Stop stopReason() {
     return stop.get();
+  }
+
+  /**
+   * Wins the one right to submit this attempt's outcome (the attempt itself, or a release at
+   * shutdown). Two outcomes for one lease could re-run a finished job.
+   */
+  boolean takeOutcome() {
+    return outcomeTaken.compareAndSet(false, true);
   }
 }
