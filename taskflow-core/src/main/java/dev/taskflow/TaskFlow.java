@@ -71,7 +71,7 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
                   : null;
             });
     storage.open();
-    this.engine = new Engine(storage, config, workers);
+    this.engine = new Engine(storage, config, workers, List.copyOf(b.listeners));
   }
 
   public static Builder builder() {
@@ -333,6 +333,7 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
     private final Map<String, Integer> queues = new LinkedHashMap<>();
     private final Map<String, Integer> typeCaps = new LinkedHashMap<>();
     private final Set<String> extraTypes = new HashSet<>();
+    private final List<JobListener> listeners = new ArrayList<>();
     private boolean acceptAnyType;
     private boolean virtualThreads = true;
     private Duration lease = DEFAULT_LEASE;
@@ -385,6 +386,15 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
             "a worker is already registered for job type '" + type + "'");
       }
       workers.put(type, new RegisteredWorker<>(type, argsClass, worker));
+      return this;
+    }
+
+    /**
+     * Adds a listener that hears every job event, on its own thread with a bounded queue, so it can
+     * never slow the engine; see {@link JobListener}.
+     */
+    public Builder listener(JobListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 

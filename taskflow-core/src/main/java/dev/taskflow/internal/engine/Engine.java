@@ -3,6 +3,7 @@ package dev.taskflow.internal.engine;
 import dev.taskflow.EventFilter;
 import dev.taskflow.Job;
 import dev.taskflow.JobEvent;
+import dev.taskflow.JobListener;
 import dev.taskflow.ServerInfo;
 import dev.taskflow.StorageException;
 import dev.taskflow.Subscription;
@@ -96,7 +97,13 @@ public final class Engine {
 
   private AutoCloseable storeNotifications = () -> {};
 
-  public Engine(Storage storage, EngineConfig config, Map<String, RegisteredWorker<?>> workers) {
+  private final List<ListenerDispatcher> listeners = new ArrayList<>();
+
+  public Engine(
+      Storage storage,
+      EngineConfig config,
+      Map<String, RegisteredWorker<?>> workers,
+      List<JobListener> jobListeners) {
     this.storage = storage;
     this.config = config;
     this.workers = Map.copyOf(workers);
@@ -117,6 +124,11 @@ public final class Engine {
         new EventFilter(null, Set.of(JobEvent.CANCELLED, JobEvent.DELETED), null, null, null),
         null,
         this::onCancelledOrDeleted);
+    for (JobListener l : jobListeners) {
+      ListenerDispatcher d = new ListenerDispatcher(l, listeners.size());
+      listeners.add(d);
+      bus.subscribe(EventFilter.ALL, null, d::offer);
+    }
   }
 
   public String serverId() {
@@ -235,6 +247,7 @@ public final class Engine {
       }
     }
     bus.stop();
+    listeners.forEach(l -> l.stop(2_000));
     if (started) log.info("TaskFlow server {} stopped", config.serverId());
   }
 
