@@ -1,0 +1,138 @@
+package dev.taskflow.benchmarks;
+
+import dev.taskflow.memory.InMemoryStorage;
+import dev.taskflow.spi.Storage;
+import dev.taskflow.sqlite.SqliteStorage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * A store under test, given as on the command line: {@code memory}, {@code sqlite:PATH} or {@code
+ * postgres://…}. Every figure gets a fresh, empty store: for SQLite the file (a scratch file the
+ * benchmark owns; it refuses one that exists) is deleted before each figure and at the end.
+ */
+final class BenchStore {
+  enum Kind {
+    MEMORY,
+    SQLITE,
+    POSTGRES
+  }
+
+  private final String spec;
+  private final Kind kind;
+  private final Path file;
+
+  private BenchStore(String spec, Kind kind, Path file) {
+    this.spec = spec;
+    this.kind = kind;
+    this.file = file;
+  }
+
+  static BenchStore parse(String spec) {
+    if (spec.equals("memory")) return new BenchStore(spec, Kind.MEMORY, null);
+    if (spec.startsWith("sqlite:") && spec.length() > "sqlite:".length()) {
+      Path f = Path.of(spec.substring("sqlite:".length())).toAbsolutePath().normalize();
+      if (Files.exists(f)) {
+        throw new IllegalArgumentException(
+            "sqlite:"
+                + f
+                + " exists; the benchmark deletes and recreates its file for every figure, so"
+                + " give it a path that does not exist yet");
+      }
+      return new BenchStore(spec, Kind.SQLITE, f);
+    }
+    if (spec.startsWith("postgres://") || spec.startsWith("postgresql://")) {
+      return new BenchStore(spec, Kind.POSTGRES, null);
+    }
+    throw new IllegalArgumentException(
+        "'" + spec + "' is not a store: use memory, sqlite:PATH or postgres://USER@HOST:PORT/DB");
+  }
+
+  /** A scratch SQLite file in the temp directory, for the default store list. */
+  static BenchStore scratchSqlite() {
+    try {
+      Path dir = Files.createTempDirectory("taskflow-bench");
+      dir.toFile().deleteOnExit();
+      return parse("sqlite:" + dir.resolve("bench.db"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temp directory for the SQLite file", e);
+    }
+  }
+
+  String label() {
+    return kind.name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  Kind kind() {
+    return kind;
+  }
+
+  /** The {@code --store} argument of the child server. */
+  String serverSpec() {
+    return kind == Kind.SQLITE ? "sqlite:" + file : spec;
+  }
+
+  /** A new, empty store (not opened: TaskFlow opens it). */
+  Storage fresh() {
+    return switch (kind) {
+      case MEMORY -> new InMemoryStorage();
+      case SQLITE -> {
+        wipe();
+        yield SqliteStorage.builder(file).build();
+      }
+      case POSTGRES -> throw postgresMissing();
+    };
+  }
+
+  /** A plain JDBC connection to the same database, with the store's durability settings. */
+  Connection jdbc() throws SQLException {
+    return switch (kind) {
+      case SQLITE -> {
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+        try (Statement s = c.createStatement()) {
+          s.execute("PRAGMA journal_mode=WAL");
+          s.execute("PRAGMA synchronous=FULL");
+          s.execute("PRAGMA busy_timeout=10000");
+        }
+        yield c;
+      }
+      case MEMORY -> throw new IllegalStateException("the memory store has no JDBC connection");
+      case POSTGRES -> throw postgresMissing();
+    };
+  }
+
+  boolean hasJdbc() {
+    return kind != Kind.MEMORY;
+  }
+
+  /** Deletes the scratch file and its WAL. */
+  void wipe() {
+    if (file == null) return;
+    try {
+      for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
+        Files.deleteIfExists(Path.of(file + suffix));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete the benchmark's SQLite file " + file, e);
+    }
+  }
+
+  private IllegalStateException postgresMissing() {
+    return new IllegalStateException(
+        "store "
+            + spec
+            + ": the PostgreSQL store (taskflow-postgres) is not part of this build yet;"
+            + " run the benchmark with --store memory or --store sqlite:PATH");
+  }
+
+  @Override
+  public String toString() {
+    return kind == Kind.SQLITE ? "sqlite:" + file : spec;
+  }
+}

@@ -1,0 +1,85 @@
+package dev.taskflow.benchmarks;
+
+import java.util.function.Consumer;
+
+/** Every figure of one store, in an order that lets each drain be compared with its references. */
+final class StoreRun {
+  private final Plan plan;
+  private final BenchStore store;
+  private final String only;
+  private final Consumer<Figure> sink;
+  private final EngineBench engine;
+  private final SpiLoop loops;
+  private final HttpBench http;
+  private final Profiler profiler;
+
+  StoreRun(
+      Plan plan,
+      Machine machine,
+      Profiler profiler,
+      BenchStore store,
+      String only,
+      Consumer<Figure> sink) {
+    this.plan = plan;
+    this.store = store;
+    this.only = only;
+    this.sink = sink;
+    this.profiler = profiler;
+    this.engine = new EngineBench(plan, machine);
+    this.loops = new SpiLoop(plan, machine, engine);
+    this.http = new HttpBench(plan, machine);
+  }
+
+  private boolean wants(String figure) {
+    return only == null || figure.startsWith(only);
+  }
+
+  void run() throws Exception {
+    Figure loop = wants("store_loop") || wants("drain") ? loops.storeLoop(store) : null;
+    if (loop != null && wants("store_loop")) emit(loop);
+    Figure ceiling = null;
+    if (store.hasJdbc() && (wants("ceiling_jdbc") || wants("drain"))) {
+      ceiling = loops.ceilingJdbc(store);
+      if (wants("ceiling_jdbc")) emit(ceiling);
+    }
+    if (wants("enqueue_bulk_java")) emit(engine.bulkEnqueue(store));
+    if (wants("enqueue_single_java")) emit(engine.singleEnqueue(store));
+
+    Figure drain = null;
+    if (wants("drain") || wants("latency_load")) {
+      drain = compare(engine.drain(store, plan.jobs(), 0, profiler), loop, ceiling);
+      if (wants("drain")) emit(drain);
+    }
+    if (wants("latency_idle")) emit(engine.latencyIdle(store));
+    if (wants("latency_load")) {
+      emit(engine.latencyUnderLoad(store, drain.get("jobs_per_s") / 2));
+    }
+    if (wants("drain_history")) {
+      Figure withHistory =
+          compare(engine.drain(store, plan.jobs(), plan.history(), profiler), loop, ceiling);
+      if (drain != null) {
+        withHistory =
+            withHistory.with(
+                "ratio_to_empty_drain", withHistory.get("jobs_per_s") / drain.get("jobs_per_s"));
+      }
+      emit(withHistory);
+    }
+    if (wants("http")) http.run(store).forEach(this::emit);
+    store.wipe();
+  }
+
+  private static Figure compare(Figure drain, Figure loop, Figure ceiling) {
+    Figure f = drain;
+    if (ceiling != null) {
+      f = f.with("ratio_to_ceiling", drain.get("jobs_per_s") / ceiling.get("jobs_per_s"));
+    }
+    if (loop != null) {
+      f = f.with("ratio_to_store_loop", drain.get("jobs_per_s") / loop.get("jobs_per_s"));
+    }
+    return f;
+  }
+
+  private void emit(Figure f) {
+    sink.accept(f);
+  }
+}
