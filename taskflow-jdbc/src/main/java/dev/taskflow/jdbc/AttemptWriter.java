@@ -336,7 +336,7 @@ final class AttemptWriter {
     if (leases.isEmpty()) return changed;
     StringBuilder row =
         new StringBuilder("(")
-            .append(dialect.typedParam("text"))
+            .append(dialect.typedParam(dialect.idType()))
             .append(", ")
             .append(dialect.typedParam("int"))
             .append(", ")

@@ -5,10 +5,6 @@ import static dev.taskflow.jdbc.JobRows.marks;
 
 import dev.taskflow.Job;
 import dev.taskflow.spi.JobClaimParams;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -17,9 +13,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Picks the ids a claim takes, in claim order (priority descending, then scheduledAt, then id),
- * from the partial index of enqueued rows. Capped types ({@link JobClaimParams#typeLimits()}) get
- * their own limited select each; the uncapped ones share one; the merge keeps the global order.
+ * Builds the sub-select of the ids a claim takes, in claim order (priority descending, then
+ * scheduledAt, then id), from the partial index of enqueued rows, so that the claim is one {@code
+ * UPDATE .. WHERE id IN (<this>) RETURNING ..}. Capped types ({@link JobClaimParams#typeLimits()})
+ * get their own limited select each and the uncapped ones share one; the outer select merges them
+ * in the global order. Each select carries the dialect's {@code FOR UPDATE SKIP LOCKED}.
  */
 final class ClaimCandidates {
   /** Claim order of jobs; ids compare as their canonical text, as in SQL. */
@@ -29,85 +27,81 @@ final class ClaimCandidates {
           .thenComparing(Job::scheduledAt)
           .thenComparing(j -> j.id().toString());
 
-  private static final Comparator<Candidate> CANDIDATE_ORDER =
-      Comparator.comparingInt(Candidate::priority)
-          .reversed()
-          .thenComparingLong(Candidate::scheduledAt)
-          .thenComparing(Candidate::id);
+  private static final String CLAIM_ORDER = " ORDER BY priority DESC, scheduled_at, id LIMIT ?";
 
-  private record Candidate(String id, int priority, long scheduledAt) {}
+  /** A sub-select and its arguments, in order. */
+  record Select(String sql, List<Object> args) {}
 
   private ClaimCandidates() {}
 
-  static List<String> select(Connection c, SqlDialect dialect, JobClaimParams p)
-      throws SQLException {
+  /** The select of at most {@code p.max()} ids, or null when nothing may be claimed. */
+  static Select select(SqlDialect dialect, JobClaimParams p) {
     Set<String> types = p.types();
     Map<String, Integer> caps = p.typeLimits();
-    List<Candidate> all = new ArrayList<>();
+    List<Object> args = new ArrayList<>();
     if (caps.isEmpty()) {
-      query(c, dialect, p.queue(), types, Set.of(), null, p.max(), all);
-      return ids(all, p.max());
+      String sql = one(dialect, "id", p.queue(), types, Set.of(), null, p.max(), args);
+      return new Select(sql, args);
     }
+    List<String> parts = new ArrayList<>();
+    String cols = "id, priority, scheduled_at";
     // Uncapped types: the allowed ones (or any) minus the capped ones.
     Set<String> uncapped = new LinkedHashSet<>(types);
     uncapped.removeAll(caps.keySet());
     if (types.isEmpty() || !uncapped.isEmpty()) {
-      query(c, dialect, p.queue(), uncapped, caps.keySet(), null, p.max(), all);
+      parts.add(one(dialect, cols, p.queue(), uncapped, caps.keySet(), null, p.max(), args));
     }
     for (Map.Entry<String, Integer> cap : caps.entrySet()) {
       if (cap.getValue() <= 0 || (!types.isEmpty() && !types.contains(cap.getKey()))) continue;
-      query(
-          c,
-          dialect,
-          p.queue(),
-          Set.of(),
-          Set.of(),
-          cap.getKey(),
-          Math.min(cap.getValue(), p.max()),
-          all);
+      parts.add(
+          one(
+              dialect,
+              cols,
+              p.queue(),
+              Set.of(),
+              Set.of(),
+              cap.getKey(),
+              Math.min(cap.getValue(), p.max()),
+              args));
     }
-    all.sort(CANDIDATE_ORDER);
-    return ids(all, p.max());
+    if (parts.isEmpty()) return null;
+    StringBuilder sql = new StringBuilder("SELECT id FROM (");
+    for (int i = 0; i < parts.size(); i++) {
+      if (i > 0) sql.append(" UNION ALL ");
+      sql.append("SELECT * FROM (").append(parts.get(i)).append(") AS c").append(i);
+    }
+    sql.append(") AS c").append(CLAIM_ORDER);
+    args.add(p.max());
+    return new Select(sql.toString(), args);
   }
 
-  private static List<String> ids(List<Candidate> all, int max) {
-    List<String> out = new ArrayList<>(Math.min(max, all.size()));
-    for (int i = 0; i < all.size() && i < max; i++) out.add(all.get(i).id());
-    return out;
-  }
-
-  private static void query(
-      Connection c,
+  private static String one(
       SqlDialect dialect,
+      String columns,
       String queue,
       Set<String> onlyTypes,
       Set<String> notTypes,
       String type,
       int limit,
-      List<Candidate> into)
-      throws SQLException {
+      List<Object> args) {
     StringBuilder sql =
         new StringBuilder(
-            "SELECT id, priority, scheduled_at FROM "
-                + JOBS
-                + " WHERE state = 'enqueued' AND queue = ?");
-    if (!onlyTypes.isEmpty())
+            "SELECT " + columns + " FROM " + JOBS + " WHERE state = 'enqueued' AND queue = ?");
+    args.add(queue);
+    if (!onlyTypes.isEmpty()) {
       sql.append(" AND type IN (").append(marks(onlyTypes.size())).append(')');
-    if (!notTypes.isEmpty())
-      sql.append(" AND type NOT IN (").append(marks(notTypes.size())).append(')');
-    if (type != null) sql.append(" AND type = ?");
-    sql.append(" ORDER BY priority DESC, scheduled_at, id LIMIT ?")
-        .append(dialect.lockSkipLocked());
-    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-      int i = 1;
-      ps.setString(i++, queue);
-      for (String t : onlyTypes) ps.setString(i++, t);
-      for (String t : notTypes) ps.setString(i++, t);
-      if (type != null) ps.setString(i++, type);
-      ps.setInt(i, limit);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) into.add(new Candidate(rs.getString(1), rs.getInt(2), rs.getLong(3)));
-      }
+      args.addAll(onlyTypes);
     }
+    if (!notTypes.isEmpty()) {
+      sql.append(" AND type NOT IN (").append(marks(notTypes.size())).append(')');
+      args.addAll(notTypes);
+    }
+    if (type != null) {
+      sql.append(" AND type = ?");
+      args.add(type);
+    }
+    sql.append(CLAIM_ORDER).append(dialect.lockSkipLocked());
+    args.add(limit);
+    return sql.toString();
   }
 }

@@ -6,6 +6,7 @@ import dev.taskflow.jdbc.JobMeta.NewEvent;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 
@@ -18,9 +19,19 @@ final class EventLog {
 
   private EventLog() {}
 
+  /** Runs the dialect's event-log lock, if it has one; call right before inserting events. */
+  static void lock(Connection c, SqlDialect dialect) throws SQLException {
+    String lock = dialect.eventLogLockStatement();
+    if (lock == null) return;
+    try (Statement st = c.createStatement()) {
+      st.execute(lock);
+    }
+  }
+
   static void append(Connection c, SqlDialect dialect, List<NewEvent> events, Instant now)
       throws SQLException {
     if (events.isEmpty()) return;
+    lock(c, dialect);
     String row = "(?, ?, ?, ?, ?, ?, " + dialect.jsonParam() + ")";
     long time = now.toEpochMilli();
     for (List<NewEvent> chunk : ValuesRows.chunks(events, ValuesRows.chunkSize(PARAMS_PER_ROW))) {

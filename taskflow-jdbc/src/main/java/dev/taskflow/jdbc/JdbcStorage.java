@@ -30,6 +30,7 @@ import dev.taskflow.spi.JobProgressParams;
 import dev.taskflow.spi.JobPromoteParams;
 import dev.taskflow.spi.JobRescueParams;
 import dev.taskflow.spi.JobRetentionParams;
+import dev.taskflow.spi.LeaderParams;
 import dev.taskflow.spi.NewJob;
 import dev.taskflow.spi.QueueStats;
 import dev.taskflow.spi.Storage;
@@ -98,6 +99,14 @@ public abstract class JdbcStorage implements Storage {
   /** The migrations of this store's schema. */
   protected abstract MigrationRunner migrationRunner();
 
+  /**
+   * Brings the schema up to date inside the open transaction; returns how many migrations ran. A
+   * store told never to migrate overrides it to only check that none is pending.
+   */
+  protected int migrateSchema(Connection c) throws SQLException {
+    return migrationRunner().migrate(c);
+  }
+
   /** Opens connections; called by {@link #open()} before migrating. */
   protected void connect() throws SQLException {}
 
@@ -113,7 +122,7 @@ public abstract class JdbcStorage implements Storage {
     try {
       if (opened) return;
       connect();
-      inWriteTransaction(c -> migrationRunner().migrate(c));
+      inWriteTransaction(this::migrateSchema);
       opened = true;
     } catch (SQLException | RuntimeException e) {
       if (e instanceof StorageException se) throw se;
@@ -234,11 +243,11 @@ public abstract class JdbcStorage implements Storage {
     return write(
         () -> "jobClaim of up to " + p.max() + " job(s) on queue '" + p.queue() + "'",
         c -> {
-          if (isPaused(c, p.queue())) return List.of();
-          List<String> ids = ClaimCandidates.select(c, dialect, p);
-          if (ids.isEmpty()) return List.of();
+          // One statement: pick in claim order (skipping rows other claimers hold) and mark.
+          ClaimCandidates.Select pick = ClaimCandidates.select(dialect, p);
+          if (pick == null) return List.of();
           Instant now = transactionNow(c);
-          List<Job> claimed = new ArrayList<>(ids.size());
+          List<Job> claimed = new ArrayList<>();
           try (PreparedStatement ps =
               c.prepareStatement(
                   "UPDATE "
@@ -247,8 +256,10 @@ public abstract class JdbcStorage implements Storage {
                       + " lease_expires_at = ?, started_at = ?, "
                       + appendHistory
                       + " WHERE state = 'enqueued' AND id IN ("
-                      + marks(ids.size())
-                      + ") RETURNING "
+                      + pick.sql()
+                      + ") AND NOT EXISTS (SELECT 1 FROM "
+                      + QUEUES
+                      + " WHERE name = ? AND paused = ?) RETURNING "
                       + COLUMNS)) {
             ps.setString(1, p.leaseOwner());
             ps.setLong(2, now.plus(p.leaseDuration()).toEpochMilli());
@@ -256,7 +267,12 @@ public abstract class JdbcStorage implements Storage {
             ps.setString(
                 4, JobRows.historyJson(JobState.PROCESSING, now, "claimed", p.leaseOwner()));
             int i = 5;
-            for (String id : ids) ps.setString(i++, id);
+            for (Object a : pick.args()) {
+              if (a instanceof Integer n) ps.setInt(i++, n);
+              else ps.setString(i++, (String) a);
+            }
+            ps.setString(i++, p.queue());
+            ps.setBoolean(i, true);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) claimed.add(JobRows.job(rs));
             }
@@ -269,16 +285,6 @@ public abstract class JdbcStorage implements Storage {
           EventLog.append(c, dialect, events, now);
           return claimed;
         });
-  }
-
-  private boolean isPaused(Connection c, String queue) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement("SELECT paused FROM " + QUEUES + " WHERE name = ?")) {
-      ps.setString(1, queue);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() && rs.getBoolean(1);
-      }
-    }
   }
 
   @Override
@@ -417,6 +423,7 @@ public abstract class JdbcStorage implements Storage {
         () -> "eventAppend of '" + p.type() + "' for job " + p.jobId(),
         c -> {
           Instant now = transactionNow(c);
+          EventLog.lock(c, dialect);
           try (PreparedStatement ps =
               c.prepareStatement(
                   "INSERT INTO "
@@ -518,6 +525,40 @@ public abstract class JdbcStorage implements Storage {
   @Override
   public void serverRemove(String serverId) {
     write(() -> "serverRemove of server " + serverId, c -> queues.remove(c, serverId));
+  }
+
+  @Override
+  public boolean leaderTryAcquire(LeaderParams p) {
+    return write(
+        () -> "leaderTryAcquire of '" + p.name() + "' by " + p.owner(),
+        c -> LeaderLease.tryAcquire(c, p, transactionNow(c)));
+  }
+
+  @Override
+  public void leaderRelease(String name, String owner) {
+    write(
+        () -> "leaderRelease of '" + name + "' by " + owner,
+        c -> LeaderLease.release(c, name, owner));
+  }
+
+  /**
+   * Inserts jobs on a connection whose transaction the caller owns (auto-commit off); does not
+   * commit. For stores that implement {@link dev.taskflow.spi.TransactionalStorage}.
+   */
+  protected final List<InsertOutcome> jobInsertManyOn(Connection c, JobInsertManyParams p) {
+    List<NewJob> jobs = p.jobs();
+    if (jobs.isEmpty()) return List.of();
+    try {
+      return inserter.insertMany(c, jobs, p.serverId(), transactionNow(c));
+    } catch (SQLException e) {
+      throw wrap(
+          () ->
+              "jobInsertManyIn (the caller's transaction) of "
+                  + jobs.size()
+                  + " job(s), first "
+                  + jobs.getFirst().id(),
+          e);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -116,7 +116,7 @@ public final class MigrationRunner {
   public int migrate(Connection c) throws SQLException {
     try (Statement st = c.createStatement()) {
       if (dialect.migrationLockStatement() != null) {
-        st.execute(dialect.migrationLockStatement());
+        for (String sql : SqlScript.split(dialect.migrationLockStatement())) st.execute(sql);
       }
       st.execute(
           "CREATE TABLE IF NOT EXISTS "
@@ -124,6 +124,76 @@ public final class MigrationRunner {
               + " (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL,"
               + " applied_at BIGINT NOT NULL)");
     }
+    Map<Integer, String[]> applied = verified(c);
+    int count = 0;
+    for (Migration m : migrations) {
+      if (applied.containsKey(m.version())) continue;
+      try (Statement st = c.createStatement()) {
+        for (String sql : SqlScript.split(m.sql())) {
+          st.execute(sql);
+        }
+      } catch (SQLException e) {
+        throw new SQLException(
+            "migration " + m.name() + " failed: " + e.getMessage(), e.getSQLState(), e);
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "INSERT INTO "
+                  + HISTORY_TABLE
+                  + " (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)")) {
+        ps.setInt(1, m.version());
+        ps.setString(2, m.name());
+        ps.setString(3, m.checksum());
+        ps.setLong(4, clock.millis());
+        ps.executeUpdate();
+      }
+      log.info("[{}] applied migration {}", dialect.name(), m.name());
+      count++;
+    }
+    return count;
+  }
+
+  /**
+   * The migrations not applied yet, in order, without changing anything (for {@code migrate
+   * --print-sql} and for stores told never to migrate).
+   *
+   * @throws StorageException when an applied migration changed or the database is newer
+   */
+  public List<Migration> pending(Connection c) throws SQLException {
+    Map<Integer, String[]> applied =
+        dialect.tableExists(c, HISTORY_TABLE) ? verified(c) : new LinkedHashMap<>();
+    List<Migration> out = new ArrayList<>();
+    for (Migration m : migrations) if (!applied.containsKey(m.version())) out.add(m);
+    return out;
+  }
+
+  /**
+   * Checks that the schema is fully migrated, for stores told never to migrate.
+   *
+   * @param where names the database and schema in the message, e.g. {@code schema jobs on
+   *     db.example:5432/app}
+   * @param how tells the reader how to migrate, e.g. {@code run: taskflow migrate --store ...}
+   * @throws StorageException naming the pending migrations when some are missing
+   */
+  public void verifyCurrent(Connection c, String where, String how) throws SQLException {
+    List<Migration> pending = pending(c);
+    if (pending.isEmpty()) return;
+    int at = migrations.size() - pending.size();
+    throw new StorageException(
+        "the TaskFlow schema in "
+            + where
+            + " is at version "
+            + at
+            + " but this TaskFlow needs version "
+            + migrations.size()
+            + " (pending: "
+            + String.join(", ", pending.stream().map(Migration::name).toList())
+            + ") and automatic migration is off; "
+            + how);
+  }
+
+  /** The applied migrations by version, after checking them against the known ones. */
+  private Map<Integer, String[]> verified(Connection c) throws SQLException {
     Map<Integer, String[]> applied = new LinkedHashMap<>();
     try (PreparedStatement ps =
             c.prepareStatement(
@@ -162,32 +232,7 @@ public final class MigrationRunner {
                 + " migration.");
       }
     }
-    int count = 0;
-    for (Migration m : migrations) {
-      if (applied.containsKey(m.version())) continue;
-      try (Statement st = c.createStatement()) {
-        for (String sql : SqlScript.split(m.sql())) {
-          st.execute(sql);
-        }
-      } catch (SQLException e) {
-        throw new SQLException(
-            "migration " + m.name() + " failed: " + e.getMessage(), e.getSQLState(), e);
-      }
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "INSERT INTO "
-                  + HISTORY_TABLE
-                  + " (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)")) {
-        ps.setInt(1, m.version());
-        ps.setString(2, m.name());
-        ps.setString(3, m.checksum());
-        ps.setLong(4, clock.millis());
-        ps.executeUpdate();
-      }
-      log.info("[{}] applied migration {}", dialect.name(), m.name());
-      count++;
-    }
-    return count;
+    return applied;
   }
 
   /** SHA-256 of the script with line endings normalised, as lower-case hex. */

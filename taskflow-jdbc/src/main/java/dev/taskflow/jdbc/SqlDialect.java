@@ -1,5 +1,9 @@
 package dev.taskflow.jdbc;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
 /**
  * The few SQL fragments that differ between databases. Everything else (the flow of every storage
  * operation) lives in {@link JdbcStorage}, so a new database is a dialect plus its migrations.
@@ -83,5 +87,33 @@ public interface SqlDialect {
    */
   default String migrationLockStatement() {
     return null;
+  }
+
+  /**
+   * The SQL type of job ids inside a {@code VALUES} list ({@link #typedParam}): {@code text} where
+   * ids are stored as text, {@code uuid} where they have their own type.
+   */
+  default String idType() {
+    return "text";
+  }
+
+  /**
+   * A statement run right before every insert into the event log, in the same transaction, or null.
+   * A database where several transactions write at once uses it to make event sequences increase in
+   * commit order: a lock held until commit (PostgreSQL: {@code pg_advisory_xact_lock}), so that a
+   * transaction that took a lower sequence is visible before one that took a higher one.
+   */
+  default String eventLogLockStatement() {
+    return null;
+  }
+
+  /**
+   * Whether {@code table} exists where this store's unqualified names resolve, without failing the
+   * transaction when it does not. The default asks the JDBC metadata of the connection's schema.
+   */
+  default boolean tableExists(Connection c, String table) throws SQLException {
+    try (ResultSet rs = c.getMetaData().getTables(null, c.getSchema(), table, null)) {
+      return rs.next();
+    }
   }
 }

@@ -43,6 +43,7 @@ public abstract class StorageTck
         ListContract,
         EventLogContract,
         ServerContract,
+        LeaderContract,
         DurabilityContract {
 
   /** Where every test's clock starts. */
