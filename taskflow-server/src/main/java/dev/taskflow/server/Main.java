@@ -1,5 +1,6 @@
 package dev.taskflow.server;
 
+import dev.taskflow.benchmarks.BenchCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,15 +11,22 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code taskflow} command line: {@code server}, {@code enqueue}, {@code jobs}. Exit codes: 0
- * success, 1 the server refused or could not be reached, 2 bad command-line arguments.
+ * The {@code taskflow} command line: {@code server}, {@code enqueue}, {@code jobs}, {@code bench}.
+ * Exit codes: 0 success, 1 the server refused or could not be reached, 2 bad command-line
+ * arguments.
  */
 @Command(
     name = "taskflow",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "TaskFlow: durable background jobs for the JVM.",
-    subcommands = {ServerCommand.class, EnqueueCommand.class, JobsCommand.class, HelpCommand.class},
+    subcommands = {
+      ServerCommand.class,
+      EnqueueCommand.class,
+      JobsCommand.class,
+      BenchCommand.class,
+      HelpCommand.class
+    },
     footer = {
       "",
       "Start here:  taskflow server --demo",
@@ -51,7 +59,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(
-        spec.commandLine(), "Missing a command: server, enqueue, jobs or help");
+        spec.commandLine(), "Missing a command: server, enqueue, jobs, bench or help");
   }
 
   /** A bad argument: one line saying what is wrong and where to get help, not the whole help. */
