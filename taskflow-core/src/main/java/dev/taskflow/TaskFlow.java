@@ -51,6 +51,7 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
   private final JobValidator validator;
   private final Clock clock;
   private final Duration shutdownGrace;
+  private final RemoteWorkers remote;
 
   private TaskFlow(Builder b, EngineConfig config, Map<String, RegisteredWorker<?>> workers) {
     this.storage = b.storage;
@@ -71,7 +72,9 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
                   : null;
             });
     storage.open();
+    this.remote = new RemoteWorkers(storage, this);
     this.engine = new Engine(storage, config, workers, List.copyOf(b.listeners));
+    engine.onJobsAvailable(remote::jobsAvailable);
   }
 
   public static Builder builder() {
@@ -100,6 +103,20 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
     } finally {
       storage.close();
     }
+  }
+
+  /** Leases jobs to workers in other processes or languages; see {@link RemoteWorkers}. */
+  public RemoteWorkers remoteWorkers() {
+    return remote;
+  }
+
+  void wakeEvents() {
+    engine.wakeEvents();
+  }
+
+  /** A remote worker finished an attempt: retries and releases may be claimable, events are new. */
+  void afterRemoteFinish(Job job) {
+    engine.wakeQueue(job.queue());
   }
 
   /** This server's id, as in leases, history and the servers list. */

@@ -209,6 +209,16 @@ class ManualRunTest {
   }
 
   @Test
+  void a_server_without_workers_claims_nothing_even_for_types_it_accepts() {
+    try (TaskFlow clientOnly =
+        TaskFlow.builder().storage(storage).clock(clock).acceptTypes("py.embed").build()) {
+      Job job = clientOnly.enqueue(new dev.taskflow.JobRequest("py.embed", "{}", null)).job();
+      assertThat(clientOnly.runDueJobs()).isZero();
+      assertThat(reload(job).state()).isEqualTo(JobState.ENQUEUED);
+    }
+  }
+
+  @Test
   void higher_priority_runs_first_then_older_jobs() {
     List<String> order = new ArrayList<>();
     try (TaskFlow tf =

@@ -97,6 +97,9 @@ public final class Engine {
 
   private AutoCloseable storeNotifications = () -> {};
 
+  /** Told whenever jobs may have become claimable (remote workers long-poll on it). */
+  private volatile Runnable jobsAvailableHook = () -> {};
+
   private final List<ListenerDispatcher> listeners = new ArrayList<>();
 
   public Engine(
@@ -152,6 +155,18 @@ public final class Engine {
   public void wakeQueue(String queue) {
     Fetcher f = fetchers.get(queue);
     if (f != null) f.wake();
+    jobsAvailableHook.run();
+    bus.wake();
+  }
+
+  /** Registers the hook told whenever jobs may have become claimable on some queue. */
+  public void onJobsAvailable(Runnable hook) {
+    this.jobsAvailableHook = hook;
+  }
+
+  private void wakeAllQueues() {
+    fetchers.values().forEach(Fetcher::wake);
+    jobsAvailableHook.run();
     bus.wake();
   }
 
@@ -191,6 +206,7 @@ public final class Engine {
               public void jobsAvailable(String queue) {
                 Fetcher f = fetchers.get(queue);
                 if (f != null) f.wake();
+                jobsAvailableHook.run();
               }
 
               @Override
@@ -266,6 +282,8 @@ public final class Engine {
 
   /** Claims for one queue, within the type caps. */
   private List<Job> claim(String queue, int max) {
+    // No workers here: claim nothing (an empty type filter would mean "any type").
+    if (workers.isEmpty()) return List.of();
     Map<String, Integer> reserved = typeCaps.reserve();
     List<Job> jobs = List.of();
     try {
@@ -529,8 +547,7 @@ public final class Engine {
     } while (n == MAINTENANCE_BATCH);
     if (total > 0) {
       log.debug("promoter: {} scheduled jobs now enqueued", total);
-      fetchers.values().forEach(Fetcher::wake);
-      bus.wake();
+      wakeAllQueues();
     }
   }
 
@@ -538,8 +555,7 @@ public final class Engine {
     int n = storage.jobRescueExpired(new JobRescueParams(config.serverId(), MAINTENANCE_BATCH));
     if (n > 0) {
       log.info("rescuer: {} jobs whose lease expired were rescued", n);
-      fetchers.values().forEach(Fetcher::wake);
-      bus.wake();
+      wakeAllQueues();
     }
   }
 

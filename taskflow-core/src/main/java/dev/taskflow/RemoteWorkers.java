@@ -1,0 +1,296 @@
+package dev.taskflow;
+
+import dev.taskflow.internal.JobValidator;
+import dev.taskflow.spi.EventAppendParams;
+import dev.taskflow.spi.JobClaimParams;
+import dev.taskflow.spi.JobFinish;
+import dev.taskflow.spi.JobFinishManyParams;
+import dev.taskflow.spi.JobHeartbeatParams;
+import dev.taskflow.spi.JobLease;
+import dev.taskflow.spi.JobProgressParams;
+import dev.taskflow.spi.Storage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Leases jobs to workers in other processes or languages (the HTTP API's {@code /workers/lease}). A
+ * leased job is held exactly like a local one: its lease must be extended by heartbeats, every
+ * report is fenced by the lease token ({@code id AND attempt AND owner}), and a worker that goes
+ * silent loses the job to the rescuer when the lease expires, which counts as an attempt.
+ *
+ * {@snippet :
+ * RemoteWorkers remote = taskflow.remoteWorkers();
+ * for (RemoteWorkers.LeasedJob leased : remote.lease(new RemoteWorkers.LeaseRequest(
+ *     "py-worker-1", Set.of("default"), Set.of("embedding.generate"), 10, Duration.ofSeconds(60), Duration.ofSeconds(20)))) {
+ *   remote.complete(leased.job().id(), leased.leaseToken(), "{\"ok\":true}");
+ * }
+ * }
+ */
+public final class RemoteWorkers {
+  public static final Duration MIN_LEASE = Duration.ofSeconds(5);
+  public static final Duration MAX_LEASE = Duration.ofHours(1);
+  public static final Duration MAX_WAIT = Duration.ofSeconds(60);
+  public static final int MAX_JOBS = 100;
+  private static final String OWNER_PREFIX = "remote:";
+
+  /**
+   * @param workerId a stable name of the worker process (1..128 of {@code [A-Za-z0-9_.:-]})
+   * @param queues queues to lease from, in order of preference (at least one)
+   * @param types only these job types (empty: any)
+   * @param max 1..100 jobs
+   * @param leaseDuration 5 s..1 h; heartbeat well within it
+   * @param longPoll wait up to this long (0..60 s) when nothing is ready
+   */
+  public record LeaseRequest(
+      String workerId,
+      List<String> queues,
+      Set<String> types,
+      int max,
+      Duration leaseDuration,
+      Duration longPoll) {
+    public LeaseRequest {
+      queues = queues == null ? List.of() : List.copyOf(queues);
+      types = types == null ? Set.of() : Set.copyOf(types);
+    }
+  }
+
+  /**
+   * @param job the job as claimed (attempt already counted)
+   * @param leaseToken pass it back with every heartbeat, completion, failure and event
+   * @param leaseExpiresAt when the lease ends unless extended (store clock)
+   */
+  public record LeasedJob(Job job, String leaseToken, Instant leaseExpiresAt) {}
+
+  private final Storage storage;
+  private final TaskFlow taskflow;
+  private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition available = lock.newCondition();
+
+  RemoteWorkers(Storage storage, TaskFlow taskflow) {
+    this.storage = storage;
+    this.taskflow = taskflow;
+  }
+
+  /** Jobs may be ready on a queue: wakes long-polling lease calls. */
+  void jobsAvailable() {
+    lock.lock();
+    try {
+      available.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Leases up to {@code max} jobs, waiting up to {@code wait} for the first when none is ready.
+   *
+   * @throws InvalidJobException naming the bad field
+   */
+  public List<LeasedJob> lease(LeaseRequest r) throws InterruptedException {
+    validate(r);
+    String owner = OWNER_PREFIX + r.workerId();
+    registerWorker(r, owner);
+    long deadline = System.nanoTime() + r.longPoll().toNanos();
+    while (true) {
+      List<LeasedJob> out = new ArrayList<>();
+      for (String queue : r.queues()) {
+        int want = r.max() - out.size();
+        if (want <= 0) break;
+        for (Job j :
+            storage.jobClaim(
+                new JobClaimParams(queue, want, owner, r.leaseDuration(), r.types(), Map.of()))) {
+          out.add(new LeasedJob(j, token(j.attempt(), owner), j.leaseExpiresAt()));
+        }
+      }
+      long left = deadline - System.nanoTime();
+      if (!out.isEmpty() || left <= 0) return out;
+      lock.lock();
+      try {
+        // woken by a local enqueue or a store notification; the timed wait is the fallback poll
+        available.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(500)), TimeUnit.NANOSECONDS);
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /**
+   * Extends the lease (by the given duration from the store's now) and stores progress if given.
+   *
+   * @return the new expiry
+   * @throws LeaseLostException when the lease is no longer held
+   */
+  public Instant heartbeat(UUID jobId, String leaseToken, Duration extendBy, JobProgress progress) {
+    JobLease lease = lease(jobId, leaseToken);
+    Duration d = extendBy == null ? Duration.ofSeconds(60) : extendBy;
+    if (d.compareTo(MIN_LEASE) < 0 || d.compareTo(MAX_LEASE) > 0) {
+      throw new InvalidJobException(
+          "leaseSeconds", "range", null, "lease must be 5..3600 seconds, was " + d.toSeconds());
+    }
+    if (!storage.jobHeartbeat(new JobHeartbeatParams(List.of(lease), d)).contains(jobId)) {
+      throw lost(jobId);
+    }
+    if (progress != null) storage.jobProgress(new JobProgressParams(lease, progress));
+    taskflow.wakeEvents();
+    return storage.now().plus(d);
+  }
+
+  /** Completes the job with a result (JSON text or null). */
+  public Job complete(UUID jobId, String leaseToken, String resultJson) {
+    return finish(new JobFinish.Completed(lease(jobId, leaseToken), resultJson));
+  }
+
+  /**
+   * Records a failed attempt: retried with the default backoff while attempts remain and {@code
+   * retryable}, else failed for good.
+   */
+  public Job fail(
+      UUID jobId,
+      String leaseToken,
+      String errorType,
+      String message,
+      String stackTrace,
+      boolean retryable) {
+    JobLease lease = lease(jobId, leaseToken);
+    Job job = taskflow.get(jobId).orElseThrow(() -> new JobNotFoundException(jobId));
+    JobError error =
+        new JobError(
+            lease.attempt(),
+            storage.now(),
+            errorType == null ? "remote_error" : errorType,
+            message,
+            stackTrace);
+    JobFinish f =
+        retryable && lease.attempt() < job.maxAttempts()
+            ? new JobFinish.Retry(lease, error, RetryPolicy.DEFAULT.delay(lease.attempt()))
+            : new JobFinish.Failed(lease, error);
+    return finish(f);
+  }
+
+  /** Emits a custom event for a job the worker holds. */
+  public JobEvent emit(UUID jobId, String leaseToken, String eventType, String dataJson) {
+    JobLease lease = lease(jobId, leaseToken);
+    if (eventType == null
+        || eventType.length() > 128
+        || !JobValidator.NAME.matcher(eventType).matches()
+        || eventType.startsWith("job.")) {
+      throw new InvalidJobException(
+          "type",
+          "pattern",
+          null,
+          "custom event type must match "
+              + JobValidator.NAME.pattern()
+              + " and not start with 'job.', was '"
+              + eventType
+              + "'");
+    }
+    Job job = taskflow.get(jobId).orElseThrow(() -> new JobNotFoundException(jobId));
+    if (job.state() != JobState.PROCESSING
+        || job.attempt() != lease.attempt()
+        || !lease.leaseOwner().equals(job.leaseOwner())) {
+      throw lost(jobId);
+    }
+    JobEvent e =
+        storage.eventAppend(
+            new EventAppendParams(jobId, eventType, dataJson == null ? "{}" : dataJson));
+    taskflow.wakeEvents();
+    return e;
+  }
+
+  private Job finish(JobFinish f) {
+    UUID id = f.lease().id();
+    if (!storage.jobFinishMany(new JobFinishManyParams(List.of(f))).contains(id)) throw lost(id);
+    Job job = taskflow.get(id).orElseThrow(() -> new JobNotFoundException(id));
+    taskflow.afterRemoteFinish(job);
+    return job;
+  }
+
+  private LeaseLostException lost(UUID jobId) {
+    String why =
+        taskflow
+            .get(jobId)
+            .map(
+                j ->
+                    j.state() == JobState.PROCESSING
+                        ? "another worker holds attempt " + j.attempt()
+                        : "the job is " + j.state().wireName())
+            .orElse("the job no longer exists");
+    return new LeaseLostException(jobId, why);
+  }
+
+  private void registerWorker(LeaseRequest r, String owner) {
+    Instant first = firstSeen.computeIfAbsent(r.workerId(), w -> storage.now());
+    Map<String, Integer> queues = new java.util.LinkedHashMap<>();
+    r.queues().forEach(q -> queues.put(q, r.max()));
+    storage.serverHeartbeat(new ServerInfo(owner, "remote", first, null, queues, 0));
+  }
+
+  static String token(int attempt, String owner) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString((attempt + ":" + owner).getBytes(StandardCharsets.UTF_8));
+  }
+
+  static JobLease lease(UUID jobId, String token) {
+    try {
+      String s = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+      int colon = s.indexOf(':');
+      int attempt = Integer.parseInt(s.substring(0, colon));
+      String owner = s.substring(colon + 1);
+      if (!owner.startsWith(OWNER_PREFIX) || attempt < 1) throw new IllegalArgumentException();
+      return new JobLease(jobId, attempt, owner);
+    } catch (RuntimeException e) {
+      throw new InvalidJobException(
+          "leaseToken", "invalid", null, "leaseToken is not one this API issued");
+    }
+  }
+
+  private static void validate(LeaseRequest r) {
+    if (r.workerId() == null
+        || r.workerId().isEmpty()
+        || r.workerId().length() > 128
+        || !JobValidator.NAME.matcher(r.workerId()).matches()) {
+      throw new InvalidJobException(
+          "workerId",
+          "pattern",
+          null,
+          "workerId must be 1..128 of [A-Za-z0-9_.:-], was '" + r.workerId() + "'");
+    }
+    if (r.queues().isEmpty())
+      throw new InvalidJobException("queues", "required", null, "name at least one queue");
+    for (int i = 0; i < r.queues().size(); i++) {
+      String q = r.queues().get(i);
+      if (q == null
+          || q.isEmpty()
+          || q.length() > JobValidator.MAX_QUEUE_LENGTH
+          || !JobValidator.NAME.matcher(q).matches()) {
+        throw new InvalidJobException(
+            "queues/" + i, "pattern", null, "not a valid queue name: '" + q + "'");
+      }
+    }
+    if (r.max() < 1 || r.max() > MAX_JOBS)
+      throw new InvalidJobException("max", "range", null, "max must be 1..100, was " + r.max());
+    if (r.leaseDuration() == null
+        || r.leaseDuration().compareTo(MIN_LEASE) < 0
+        || r.leaseDuration().compareTo(MAX_LEASE) > 0) {
+      throw new InvalidJobException(
+          "leaseSeconds", "range", null, "lease must be 5..3600 seconds, was " + r.leaseDuration());
+    }
+    if (r.longPoll() == null || r.longPoll().isNegative() || r.longPoll().compareTo(MAX_WAIT) > 0) {
+      throw new InvalidJobException(
+          "wait", "range", null, "wait must be 0..60 seconds, was " + r.longPoll());
+    }
+  }
+}
