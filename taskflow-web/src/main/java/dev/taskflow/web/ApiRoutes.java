@@ -22,12 +22,19 @@ final class ApiRoutes {
   private final JobRoutes jobs;
   private final EventRoutes events;
   private final OpsRoutes ops;
+  private final WorkerRoutes workers;
   private final ProblemMapper problems;
   private final Metrics metrics;
 
   ApiRoutes(
-      JobRoutes jobs, EventRoutes events, OpsRoutes ops, ProblemMapper problems, Metrics metrics) {
+      JobRoutes jobs,
+      EventRoutes events,
+      OpsRoutes ops,
+      WorkerRoutes workers,
+      ProblemMapper problems,
+      Metrics metrics) {
     this.jobs = jobs;
+    this.workers = workers;
     this.events = events;
     this.ops = ops;
     this.problems = problems;
@@ -45,6 +52,11 @@ final class ApiRoutes {
     route(r, DELETE, API + "/jobs/{id}", jobs::delete);
     route(r, GET, API + "/jobs/{id}/events", events::job);
     route(r, GET, API + "/events", events::all);
+    route(r, POST, API + "/workers/lease", workers::lease);
+    route(r, POST, API + "/jobs/{id}/heartbeat", workers::heartbeat);
+    route(r, POST, API + "/jobs/{id}/complete", workers::complete);
+    route(r, POST, API + "/jobs/{id}/fail", workers::fail);
+    route(r, POST, API + "/jobs/{id}/events", workers::event);
     route(r, GET, API + "/queues", ops::queues);
     route(r, POST, API + "/queues/{name}/pause", ops::pause);
     route(r, POST, API + "/queues/{name}/resume", ops::resume);

@@ -3,6 +3,7 @@ package dev.taskflow.web;
 import dev.taskflow.IllegalTransitionException;
 import dev.taskflow.InvalidJobException;
 import dev.taskflow.JobNotFoundException;
+import dev.taskflow.LeaseLostException;
 import dev.taskflow.StorageException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -62,6 +63,14 @@ final class ProblemMapper {
           Problem.invalid(FieldError.at(pointer(e.field()), e.rule(), shorten(e.getMessage())));
       case JobNotFoundException e -> Problem.notFound("id", e.getMessage());
       case IllegalTransitionException e -> conflict(e);
+      case LeaseLostException e ->
+          new Problem(
+              409,
+              "lease-lost",
+              "Lease lost",
+              shorten(e.getMessage()),
+              List.of(FieldError.at("/leaseToken", "lease_lost", shorten(e.getMessage()))),
+              Map.of());
       case StorageException e -> unavailable(ctx, e);
       case HttpResponseException e ->
           new Problem(

@@ -95,6 +95,8 @@ public final class TaskFlowWeb implements AutoCloseable {
             new JobRoutes(client, json, bodies, parser),
             events,
             new OpsRoutes(client, json, tracker, metrics, events::openStreams),
+            new WorkerRoutes(
+                client instanceof dev.taskflow.TaskFlow tf ? tf.remoteWorkers() : null, json, bodies),
             new ProblemMapper(json),
             metrics)
         .register(javalinConfig.routes);
