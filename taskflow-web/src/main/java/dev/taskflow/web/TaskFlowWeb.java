@@ -1,9 +1,12 @@
 package dev.taskflow.web;
 
 import dev.taskflow.TaskFlowClient;
+import dev.taskflow.web.dashboard.Dashboard;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +23,9 @@ import org.slf4j.LoggerFactory;
  * }
  * }
  *
+ * <p>The live dashboard is served at {@code /} too, unless {@link WebConfig#dashboard()} is off
+ * (see {@code docs/dashboard.md}).
+ *
  * <p>To serve the API from an application's own Javalin instead, call {@link #mount(JavalinConfig)}
  * inside its {@code Javalin.create(config -> ...)}, and {@link #close()} this object when the
  * application stops.
@@ -33,6 +39,7 @@ public final class TaskFlowWeb implements AutoCloseable {
   private final Metrics metrics = new Metrics();
   private final EventRoutes events;
   private final ReentrantLock lock = new ReentrantLock();
+  private final List<Dashboard> dashboards = new CopyOnWriteArrayList<>();
   private ThroughputTracker throughput;
   private Javalin javalin;
 
@@ -72,10 +79,18 @@ public final class TaskFlowWeb implements AutoCloseable {
       app.start(config.host(), config.port());
       javalin = app;
       log.info(
-          "taskflow-web: HTTP API v1 listening on http://{}:{}{}",
+          "taskflow-web: HTTP API v1 listening on http://{}:{}{}{}",
           config.host(),
           app.port(),
-          ApiRoutes.API);
+          ApiRoutes.API,
+          !config.dashboard()
+              ? ""
+              : ", dashboard on http://"
+                  + config.host()
+                  + ":"
+                  + app.port()
+                  + "/"
+                  + (config.dashboardReadOnly() ? " (read-only)" : ""));
       return this;
     } finally {
       lock.unlock();
@@ -96,10 +111,17 @@ public final class TaskFlowWeb implements AutoCloseable {
             events,
             new OpsRoutes(client, json, tracker, metrics, events::openStreams),
             new WorkerRoutes(
-                client instanceof dev.taskflow.TaskFlow tf ? tf.remoteWorkers() : null, json, bodies),
+                client instanceof dev.taskflow.TaskFlow tf ? tf.remoteWorkers() : null,
+                json,
+                bodies),
             new ProblemMapper(json),
             metrics)
         .register(javalinConfig.routes);
+    if (config.dashboard()) {
+      Dashboard dashboard = new Dashboard(client, tracker, "", config.dashboardReadOnly());
+      dashboard.register(javalinConfig.routes);
+      dashboards.add(dashboard);
+    }
   }
 
   /** The port listened on (the chosen one when configured with 0). */
@@ -130,9 +152,9 @@ public final class TaskFlowWeb implements AutoCloseable {
     }
   }
 
-  /** SSE streams open now. */
+  /** SSE streams open now (API and dashboard). */
   public int openStreams() {
-    return events.openStreams();
+    return events.openStreams() + dashboards.stream().mapToInt(Dashboard::openStreams).sum();
   }
 
   /** Ends open SSE streams, stops the server (if {@link #start()}ed) and the throughput counter. */
@@ -140,6 +162,7 @@ public final class TaskFlowWeb implements AutoCloseable {
     lock.lock();
     try {
       events.closeAll();
+      dashboards.forEach(Dashboard::close);
       if (javalin != null) {
         javalin.stop();
         javalin = null;

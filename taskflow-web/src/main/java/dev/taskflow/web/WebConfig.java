@@ -18,6 +18,9 @@ import java.time.Duration;
  * @param sseBufferEvents events buffered per SSE connection before a slow client is cut off (it
  *     resumes with {@code Last-Event-ID})
  * @param throughputWindow how far back {@code GET /stats} reports completed and failed per second
+ * @param dashboard whether to serve the live dashboard at {@code /} (see {@code docs/dashboard.md})
+ * @param dashboardReadOnly a dashboard that shows everything and changes nothing: no action
+ *     buttons, and every dashboard {@code POST} is refused with 403
  */
 public record WebConfig(
     String host,
@@ -27,7 +30,9 @@ public record WebConfig(
     int maxJsonDepth,
     Duration pingInterval,
     int sseBufferEvents,
-    Duration throughputWindow) {
+    Duration throughputWindow,
+    boolean dashboard,
+    boolean dashboardReadOnly) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -37,6 +42,29 @@ public record WebConfig(
   public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(15);
   public static final int DEFAULT_SSE_BUFFER_EVENTS = 1024;
   public static final Duration DEFAULT_THROUGHPUT_WINDOW = Duration.ofMinutes(5);
+
+  /** A config with the dashboard on and writable. */
+  public WebConfig(
+      String host,
+      int port,
+      int maxBodyBytes,
+      int maxArgsBytes,
+      int maxJsonDepth,
+      Duration pingInterval,
+      int sseBufferEvents,
+      Duration throughputWindow) {
+    this(
+        host,
+        port,
+        maxBodyBytes,
+        maxArgsBytes,
+        maxJsonDepth,
+        pingInterval,
+        sseBufferEvents,
+        throughputWindow,
+        true,
+        false);
+  }
 
   public WebConfig {
     if (host == null || host.isBlank()) {
@@ -88,7 +116,9 @@ public record WebConfig(
         .maxJsonDepth(maxJsonDepth)
         .pingInterval(pingInterval)
         .sseBufferEvents(sseBufferEvents)
-        .throughputWindow(throughputWindow);
+        .throughputWindow(throughputWindow)
+        .dashboard(dashboard)
+        .dashboardReadOnly(dashboardReadOnly);
   }
 
   /** Builds a {@link WebConfig}; every value starts at its {@code DEFAULT_*}. */
@@ -101,6 +131,8 @@ public record WebConfig(
     private Duration pingInterval = DEFAULT_PING_INTERVAL;
     private int sseBufferEvents = DEFAULT_SSE_BUFFER_EVENTS;
     private Duration throughputWindow = DEFAULT_THROUGHPUT_WINDOW;
+    private boolean dashboard = true;
+    private boolean dashboardReadOnly;
 
     private Builder() {}
 
@@ -144,6 +176,18 @@ public record WebConfig(
       return this;
     }
 
+    /** Serve the dashboard at {@code /} (default true). */
+    public Builder dashboard(boolean dashboard) {
+      this.dashboard = dashboard;
+      return this;
+    }
+
+    /** Show the dashboard without any action (default false). */
+    public Builder dashboardReadOnly(boolean dashboardReadOnly) {
+      this.dashboardReadOnly = dashboardReadOnly;
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException naming the setting and its value when one is out of range
      */
@@ -156,7 +200,9 @@ public record WebConfig(
           maxJsonDepth,
           pingInterval,
           sseBufferEvents,
-          throughputWindow);
+          throughputWindow,
+          dashboard,
+          dashboardReadOnly);
     }
   }
 }

@@ -1,0 +1,178 @@
+package dev.taskflow.web.dashboard;
+
+import dev.taskflow.JobQuery;
+import dev.taskflow.JobState;
+import io.javalin.http.Context;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The filter of the Jobs page, read from query or form parameters. Every value is optional; a blank
+ * one counts as absent. Times are {@code datetime-local} values read as UTC, or ISO instants.
+ *
+ * @param state one state, or null for every state but deleted
+ * @param q the search box: a job id, a job type, or text searched in the args
+ * @param error what could not be parsed (shown above the list), or null
+ */
+record JobFilter(
+    JobState state,
+    String type,
+    String queue,
+    String owner,
+    String tag,
+    Instant from,
+    Instant to,
+    String q,
+    String cursor,
+    String error) {
+
+  static final int MAX_VALUE = 200;
+
+  static JobFilter none() {
+    return new JobFilter(null, null, null, null, null, null, null, null, null, null);
+  }
+
+  /** Reads the filter from the query string. */
+  static JobFilter fromQuery(Context ctx) {
+    return read(ctx::queryParam);
+  }
+
+  /** Reads the filter from a form body (bulk actions post the filter they were shown with). */
+  static JobFilter fromForm(Context ctx) {
+    return read(ctx::formParam);
+  }
+
+  private static JobFilter read(Function<String, String> param) {
+    List<String> errors = new ArrayList<>();
+    JobState state = null;
+    String s = clean(param.apply("state"));
+    if (s != null) {
+      try {
+        state = JobState.fromWire(s);
+      } catch (IllegalArgumentException e) {
+        errors.add("state must be one of " + JobState.wireNames() + ", was '" + s + "'");
+      }
+    }
+    Instant from = time(clean(param.apply("from")), "from", errors);
+    Instant to = time(clean(param.apply("to")), "to", errors);
+    return new JobFilter(
+        state,
+        clean(param.apply("type")),
+        clean(param.apply("queue")),
+        clean(param.apply("owner")),
+        clean(param.apply("tag")),
+        from,
+        to,
+        clean(param.apply("q")),
+        clean(param.apply("cursor")),
+        errors.isEmpty() ? null : String.join("; ", errors));
+  }
+
+  private static String clean(String v) {
+    if (v == null) return null;
+    v = v.strip();
+    if (v.isEmpty()) return null;
+    return v.length() > MAX_VALUE ? v.substring(0, MAX_VALUE) : v;
+  }
+
+  private static Instant time(String v, String name, List<String> errors) {
+    if (v == null) return null;
+    try {
+      return v.endsWith("Z") || v.contains("+")
+          ? Instant.parse(v)
+          : LocalDateTime.parse(v).toInstant(ZoneOffset.UTC);
+    } catch (DateTimeException e) {
+      errors.add(name + " must be a date and time such as 2026-01-31T09:30, was '" + v + "'");
+      return null;
+    }
+  }
+
+  /** The search box as a job id, when it is one. */
+  UUID qAsId() {
+    if (q == null || q.length() != 36) return null;
+    try {
+      return UUID.fromString(q);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The list query: the search box is a type filter when it names a registered type, else a text
+   * search in args.
+   */
+  JobQuery query(Set<String> knownTypes, int limit) {
+    String t = type;
+    String text = null;
+    if (q != null && qAsId() == null) {
+      if (t == null && knownTypes.contains(q)) t = q;
+      else text = q;
+    }
+    return new JobQuery(
+        state == null ? Set.of() : Set.of(state),
+        t,
+        queue,
+        owner,
+        tag,
+        limit,
+        cursor,
+        from,
+        to,
+        text);
+  }
+
+  JobFilter withCursor(String c) {
+    return new JobFilter(state, type, queue, owner, tag, from, to, q, c, error);
+  }
+
+  JobFilter withState(JobState s) {
+    return new JobFilter(s, type, queue, owner, tag, from, to, q, null, error);
+  }
+
+  /** Whether any filter besides the state is set. */
+  boolean narrowed() {
+    return type != null
+        || queue != null
+        || owner != null
+        || tag != null
+        || from != null
+        || to != null
+        || q != null;
+  }
+
+  /** {@code state=failed&type=...} without the cursor (empty when nothing is set). */
+  String queryString() {
+    StringBuilder sb = new StringBuilder();
+    add(sb, "state", state == null ? null : state.wireName());
+    add(sb, "type", type);
+    add(sb, "queue", queue);
+    add(sb, "owner", owner);
+    add(sb, "tag", tag);
+    add(sb, "from", from == null ? null : Fmt.inputTime(from));
+    add(sb, "to", to == null ? null : Fmt.inputTime(to));
+    add(sb, "q", q);
+    return sb.toString();
+  }
+
+  /** {@link #queryString()} plus the cursor. */
+  String queryStringWithCursor() {
+    StringBuilder sb = new StringBuilder(queryString());
+    add(sb, "cursor", cursor);
+    return sb.toString();
+  }
+
+  private static void add(StringBuilder sb, String name, String value) {
+    if (value == null) return;
+    if (!sb.isEmpty()) sb.append('&');
+    sb.append(name).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,175 @@
+package dev.taskflow.web.dashboard;
+
+import dev.taskflow.Job;
+import dev.taskflow.JobEvent;
+import dev.taskflow.JobPage;
+import dev.taskflow.JobState;
+import dev.taskflow.QueueInfo;
+import dev.taskflow.ServerInfo;
+import dev.taskflow.TaskFlowClient;
+import dev.taskflow.web.ThroughputTracker;
+import dev.taskflow.web.dashboard.Views.JobLive;
+import dev.taskflow.web.dashboard.Views.JobsLive;
+import dev.taskflow.web.dashboard.Views.Layout;
+import dev.taskflow.web.dashboard.Views.OverviewLive;
+import dev.taskflow.web.dashboard.Views.QueueRow;
+import dev.taskflow.web.dashboard.Views.QueuesLive;
+import dev.taskflow.web.dashboard.Views.ServersLive;
+import dev.taskflow.web.dashboard.Views.StateCount;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Builds the model of each page from {@link TaskFlowClient} reads. Counts come from the store's
+ * counters ({@code stateCounts}, {@code queues}), lists from keyset pages: nothing here scans the
+ * job table, so a page costs the same with a thousand jobs or a million.
+ */
+final class Pages {
+  static final int PAGE_SIZE = 50;
+
+  /** A job's events read for its page; older ones past this are not shown. */
+  static final int MAX_EVENTS = 1000;
+
+  private final TaskFlowClient client;
+  private final ThroughputTracker throughput;
+  private final Clock clock;
+
+  Pages(TaskFlowClient client, ThroughputTracker throughput, Clock clock) {
+    this.client = client;
+    this.throughput = throughput;
+    this.clock = clock;
+  }
+
+  OverviewLive overview(Layout page) {
+    Map<JobState, Long> counts = client.stateCounts();
+    List<ThroughputTracker.Point> points = throughput.snapshot();
+    long completed = 0;
+    long failed = 0;
+    StringBuilder t = new StringBuilder("[[");
+    StringBuilder c = new StringBuilder("[");
+    StringBuilder f = new StringBuilder("[");
+    for (int i = 0; i < points.size(); i++) {
+      ThroughputTracker.Point p = points.get(i);
+      completed += p.completed();
+      failed += p.failed();
+      String sep = i == 0 ? "" : ",";
+      t.append(sep).append(p.time().getEpochSecond());
+      c.append(sep).append(p.completed());
+      f.append(sep).append(p.failed());
+    }
+    String chart = t.append("],").append(c).append("],").append(f).append("]]").toString();
+    List<ServerInfo> servers = client.servers();
+    int running = servers.stream().mapToInt(ServerInfo::running).sum();
+    return new OverviewLive(
+        page,
+        stateCounts(counts),
+        completed,
+        failed,
+        Fmt.span(Duration.ofSeconds(points.size())).replace(" 0s", ""),
+        queues(servers),
+        servers.size(),
+        running,
+        clock.instant(),
+        chart);
+  }
+
+  QueuesLive queues(Layout page) {
+    return new QueuesLive(page, queues(client.servers()), clock.instant());
+  }
+
+  ServersLive servers(Layout page) {
+    List<ServerInfo> servers = new ArrayList<>(client.servers());
+    servers.sort(Comparator.comparing(ServerInfo::host).thenComparing(ServerInfo::id));
+    return new ServersLive(page, servers, clock.instant());
+  }
+
+  /**
+   * The Jobs list: one keyset page of the filter, plus the per-state counters for the tabs (from
+   * counters, so they ignore the other filters).
+   */
+  JobsLive jobs(Layout page, JobFilter filter) {
+    JobPage result;
+    JobFilter f = filter;
+    try {
+      result = client.list(f.query(client.jobTypes(), PAGE_SIZE));
+    } catch (IllegalArgumentException e) {
+      // A cursor this server did not issue (edited URL): start over at the first page.
+      f = f.withCursor(null);
+      result = client.list(f.query(client.jobTypes(), PAGE_SIZE));
+    }
+    return new JobsLive(
+        page,
+        f,
+        result.items(),
+        result.nextCursor(),
+        stateCounts(client.stateCounts()),
+        clock.instant());
+  }
+
+  /** The job page's model, or empty when no job has the id. */
+  Optional<JobLive> job(Layout page, UUID id) {
+    Optional<Job> found = client.get(id);
+    if (found.isEmpty()) return Optional.empty();
+    Job job = found.get();
+    List<JobEvent> logs = new ArrayList<>();
+    List<JobEvent> custom = new ArrayList<>();
+    for (JobEvent e : client.events(id, null, MAX_EVENTS)) {
+      if (e.type().equals(JobEvent.LOG)) logs.add(e);
+      else if (!e.type().startsWith("job.")) custom.add(e);
+    }
+    Long position = null;
+    if (job.state() == JobState.ENQUEUED) {
+      var p = client.queuePosition(id);
+      if (p.isPresent()) position = p.getAsLong();
+    }
+    return Optional.of(new JobLive(page, job, logs, custom, position, clock.instant()));
+  }
+
+  private static List<StateCount> stateCounts(Map<JobState, Long> counts) {
+    List<StateCount> out = new ArrayList<>();
+    for (JobState s : Views.STATES) out.add(new StateCount(s, counts.getOrDefault(s, 0L)));
+    return out;
+  }
+
+  /** The store's queues plus the ones a live server runs, with the servers' concurrency. */
+  private List<QueueRow> queues(List<ServerInfo> servers) {
+    Map<String, Integer> concurrency = new HashMap<>();
+    Map<String, Integer> serverCount = new HashMap<>();
+    Map<String, QueueInfo> byName = new TreeMap<>();
+    for (ServerInfo s : servers) {
+      s.queues()
+          .forEach(
+              (q, n) -> {
+                concurrency.merge(q, n, Integer::sum);
+                serverCount.merge(q, 1, Integer::sum);
+                byName.putIfAbsent(q, new QueueInfo(q, Map.of(), null, false));
+              });
+    }
+    for (QueueInfo q : client.queues()) byName.put(q.name(), q);
+    List<QueueRow> rows = new ArrayList<>();
+    for (QueueInfo q : byName.values()) {
+      rows.add(
+          new QueueRow(
+              q.name(),
+              q.counts(),
+              q.oldestEnqueuedAge(),
+              q.paused(),
+              concurrency.getOrDefault(q.name(), 0),
+              serverCount.getOrDefault(q.name(), 0)));
+    }
+    return rows;
+  }
+
+  Instant now() {
+    return clock.instant();
+  }
+}

@@ -1,0 +1,124 @@
+package dev.taskflow.web.dashboard;
+
+import dev.taskflow.Job;
+import dev.taskflow.JobEvent;
+import dev.taskflow.JobState;
+import dev.taskflow.JobTransitions;
+import dev.taskflow.ServerInfo;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** The models the templates render; one record per page or fragment. */
+final class Views {
+  private Views() {}
+
+  /** The states in the order the dashboard shows them. */
+  static final List<JobState> STATES =
+      List.of(
+          JobState.ENQUEUED,
+          JobState.PROCESSING,
+          JobState.SCHEDULED,
+          JobState.AWAITING,
+          JobState.COMPLETED,
+          JobState.FAILED,
+          JobState.CANCELLED,
+          JobState.DELETED);
+
+  /**
+   * What every page shares.
+   *
+   * @param nav the active navigation item: overview, queues, jobs, servers
+   * @param base the path the dashboard is mounted at, "" for the root
+   * @param csrf the session's CSRF token ("" when read-only)
+   * @param live the SSE stream that keeps this page current, or null
+   * @param notice a one-line message after an action, or null
+   */
+  record Layout(
+      String title,
+      String nav,
+      String base,
+      String csrf,
+      boolean readOnly,
+      String live,
+      String notice) {}
+
+  record StateCount(JobState state, long count) {}
+
+  /**
+   * A queue as the dashboard shows it.
+   *
+   * @param concurrency the sum of the live servers' concurrency for it
+   * @param servers how many live servers run it
+   */
+  record QueueRow(
+      String name,
+      Map<JobState, Long> counts,
+      Duration oldestAge,
+      boolean paused,
+      int concurrency,
+      int servers) {
+    long count(JobState s) {
+      return counts.getOrDefault(s, 0L);
+    }
+  }
+
+  /** The live part of the overview: counters, throughput, queues, servers. */
+  record OverviewLive(
+      Layout page,
+      List<StateCount> counts,
+      long completedInWindow,
+      long failedInWindow,
+      String window,
+      List<QueueRow> queues,
+      int servers,
+      int running,
+      Instant now,
+      String chartJson) {}
+
+  record QueuesLive(Layout page, List<QueueRow> queues, Instant now) {}
+
+  record ServersLive(Layout page, List<ServerInfo> servers, Instant now) {}
+
+  /**
+   * @param tabs one per state, with its count, then "all"
+   * @param types the registered job types (for the type filter's suggestions)
+   */
+  record JobsLive(
+      Layout page,
+      JobFilter filter,
+      List<Job> jobs,
+      String nextCursor,
+      List<StateCount> tabs,
+      Instant now) {}
+
+  record JobsPage(JobsLive live, List<String> types, List<String> queues) {}
+
+  /**
+   * @param logs the job's {@code job.log} events, oldest first
+   * @param custom events a handler emitted (types outside {@code job.*})
+   * @param queuePosition jobs ahead of it while enqueued, else null
+   */
+  record JobLive(
+      Layout page,
+      Job job,
+      List<JobEvent> logs,
+      List<JobEvent> custom,
+      Long queuePosition,
+      Instant now) {
+    boolean canRetry() {
+      return !page.readOnly() && JobTransitions.canRetry(job.state());
+    }
+
+    boolean canCancel() {
+      return !page.readOnly() && JobTransitions.canCancel(job.state());
+    }
+
+    boolean canDelete() {
+      return !page.readOnly() && JobTransitions.canDelete(job.state());
+    }
+  }
+
+  record Problem(Layout page, int status, String message) {}
+}
