@@ -1,0 +1,170 @@
+package dev.taskflow.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.taskflow.Job;
+import dev.taskflow.JobState;
+import dev.taskflow.spi.JobListParams;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * Three worker JVMs drain one queue of 10,000 no-op jobs on a shared store: once undisturbed, once
+ * with one of them killed (SIGKILL) in the middle.
+ */
+class ClusterDrainIT {
+  private static final int JOBS = 10_000;
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(90);
+
+  private Cluster cluster;
+
+  @BeforeEach
+  void start(TestInfo info) {
+    cluster = TestStores.cluster(info);
+  }
+
+  @AfterEach
+  void stop() {
+    if (cluster != null) cluster.close();
+  }
+
+  @AfterAll
+  static void killLeftovers() {
+    Node.killAll();
+  }
+
+  @Test
+  void three_workers_drain_ten_thousand_jobs_and_each_completes_exactly_once() {
+    List<Node> workers = cluster.startWorkers(3, Duration.ofSeconds(30), 10);
+    long t0 = System.nanoTime();
+    List<UUID> ids;
+    LeaseSampler sampler = new LeaseSampler(cluster.storage());
+    try {
+      ids = cluster.enqueueNoops(JOBS);
+      cluster.awaitCompleted(JOBS, DRAIN_TIMEOUT);
+    } finally {
+      sampler.close();
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    StoreAudit audit = StoreAudit.read(cluster.storage());
+    List<String> leaseViolations = sampler.violations(audit);
+    Map<String, Long> perNode = startsPerNode(audit, workers);
+
+    new ClusterReport("drain-3-workers")
+        .put("store", cluster.storeName())
+        .put("jobs", ids.size())
+        .put("completed", ids.size() - audit.notCompleted(ids).size())
+        .put("lost", audit.missing(ids).size())
+        .put("completionsNotOne", audit.completionsOtherThanOne(ids).size())
+        .put("ranMoreThanOnce", audit.ranMoreThanOnce(ids).size())
+        .put("twoLiveLeases", leaseViolations.size())
+        .put("samples", sampler.samples())
+        .put("attemptsSampled", sampler.attemptsSeen())
+        .put("perNode", perNode)
+        .put("seconds", String.format("%.1f", seconds))
+        .put("jobsPerSecond", Math.round(ids.size() / seconds))
+        .write();
+
+    assertThat(audit.missing(ids)).as("acknowledged jobs missing from the store").isEmpty();
+    assertThat(audit.notCompleted(ids)).as("jobs not completed").isEmpty();
+    assertThat(audit.completionsOtherThanOne(ids)).as("job.completed events per job").isEmpty();
+    assertThat(audit.historyCompletionsOtherThanOne(ids)).as("completed history entries").isEmpty();
+    assertThat(audit.ranMoreThanOnce(ids)).as("jobs claimed more than once").isEmpty();
+    assertThat(leaseViolations).as("jobs held by two live leases").isEmpty();
+    assertThat(sampler.attemptsSeen()).as("attempts the sampler saw processing").isPositive();
+    assertThat(perNode.values()).as("jobs run per node " + perNode).allMatch(n -> n > 0);
+  }
+
+  @Test
+  void when_one_of_three_workers_is_killed_every_job_still_completes() {
+    Duration lease = Duration.ofSeconds(3);
+    List<Node> workers = cluster.startWorkers(3, lease, 10);
+    Node victim = workers.getFirst();
+    List<UUID> ids;
+    Instant killedAt;
+    LeaseSampler sampler = new LeaseSampler(cluster.storage());
+    try {
+      ids = cluster.enqueueNoops(JOBS);
+      cluster.awaitCompleted(JOBS / 4, DRAIN_TIMEOUT);
+      await("the victim holds leases")
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(5))
+          .until(() -> !leasesHeldBy(victim).isEmpty());
+      victim.kill();
+      killedAt = cluster.storage().now();
+      assertThat(cluster.completedCount()).as("jobs completed before the kill").isLessThan(JOBS);
+      cluster.awaitCompleted(JOBS, DRAIN_TIMEOUT);
+    } finally {
+      sampler.close();
+    }
+    StoreAudit audit = StoreAudit.read(cluster.storage());
+    List<UUID> reran = audit.ranMoreThanOnce(ids);
+    List<UUID> reranNotFromVictim =
+        reran.stream()
+            .filter(id -> !victim.owns(audit.trail(id).starts.getFirst().server()))
+            .toList();
+    List<String> leaseViolations = sampler.violations(audit);
+    Instant lastFinish = audit.lastFinish(ids);
+
+    new ClusterReport("sigkill-1-of-3")
+        .put("store", cluster.storeName())
+        .put("lease", lease)
+        .put("jobs", ids.size())
+        .put("completed", ids.size() - audit.notCompleted(ids).size())
+        .put("lost", audit.missing(ids).size())
+        .put("completionsNotOne", audit.completionsOtherThanOne(ids).size())
+        .put("ranMoreThanOnce", reran.size())
+        .put("ranMoreThanOnceNotFromVictim", reranNotFromVictim.size())
+        .put("victimAttemptsSampled", sampler.attemptsHeldBy(victim))
+        .put("twoLiveLeases", leaseViolations.size())
+        .put("killToLastCompletionMs", Duration.between(killedAt, lastFinish).toMillis())
+        .put("perNode", startsPerNode(audit, workers))
+        .write();
+
+    assertThat(audit.missing(ids)).as("acknowledged jobs missing from the store").isEmpty();
+    assertThat(audit.notCompleted(ids)).as("jobs not completed").isEmpty();
+    assertThat(audit.completionsOtherThanOne(ids)).as("job.completed events per job").isEmpty();
+    assertThat(audit.historyCompletionsOtherThanOne(ids)).as("completed history entries").isEmpty();
+    assertThat(reran).as("jobs the killed worker held ran again").isNotEmpty();
+    assertThat(reranNotFromVictim).as("jobs re-run that the victim never held").isEmpty();
+    assertThat(leaseViolations).as("jobs held by two live leases").isEmpty();
+    assertThat(workers.subList(1, 3)).as("survivors").allMatch(Node::isAlive);
+  }
+
+  private List<Job> leasesHeldBy(Node node) {
+    return cluster
+        .storage()
+        .jobList(new JobListParams(Set.of(JobState.PROCESSING), null, null, null, null, null, 1000))
+        .stream()
+        .filter(j -> node.owns(j.leaseOwner()))
+        .toList();
+  }
+
+  /** Claims per node (from job.started events), by node name. */
+  private static Map<String, Long> startsPerNode(StoreAudit audit, List<Node> nodes) {
+    Map<String, Long> out = new TreeMap<>();
+    for (Node n : nodes) out.put(n.name(), 0L);
+    audit.trails.values().stream()
+        .flatMap(t -> t.starts.stream())
+        .collect(Collectors.groupingBy(StoreAudit.Start::server, Collectors.counting()))
+        .forEach(
+            (server, count) ->
+                nodes.stream()
+                    .filter(n -> n.owns(server))
+                    .findFirst()
+                    .ifPresent(n -> out.put(n.name(), count)));
+    return out;
+  }
+}
