@@ -255,9 +255,9 @@ public abstract class JdbcStorage implements Storage {
                       + " SET state = 'processing', attempt = attempt + 1, lease_owner = ?,"
                       + " lease_expires_at = ?, started_at = ?, "
                       + appendHistory
-                      + " WHERE state = 'enqueued' AND id IN ("
-                      + pick.sql()
-                      + ") AND NOT EXISTS (SELECT 1 FROM "
+                      + " WHERE state = 'enqueued' AND "
+                      + dialect.inSubquery("id", pick.sql())
+                      + " AND NOT EXISTS (SELECT 1 FROM "
                       + QUEUES
                       + " WHERE name = ? AND paused = ?) RETURNING "
                       + COLUMNS)) {
@@ -367,12 +367,15 @@ public abstract class JdbcStorage implements Storage {
                       + JOBS
                       + " SET state = 'enqueued', "
                       + appendHistory
-                      + " WHERE state = 'scheduled' AND id IN (SELECT id FROM "
-                      + JOBS
-                      + " WHERE state = 'scheduled' AND scheduled_at <= ?"
-                      + " ORDER BY scheduled_at, id LIMIT ?"
-                      + dialect.lockSkipLocked()
-                      + ") RETURNING "
+                      + " WHERE state = 'scheduled' AND "
+                      + dialect.inSubquery(
+                          "id",
+                          "SELECT id FROM "
+                              + JOBS
+                              + " WHERE state = 'scheduled' AND scheduled_at <= ?"
+                              + " ORDER BY scheduled_at, id LIMIT ?"
+                              + dialect.lockSkipLocked())
+                      + " RETURNING "
                       + JobMeta.COLUMNS)) {
             ps.setString(1, JobRows.historyJson(JobState.ENQUEUED, now, "due", p.serverId()));
             ps.setLong(2, now.toEpochMilli());

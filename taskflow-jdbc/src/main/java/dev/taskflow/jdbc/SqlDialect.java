@@ -43,6 +43,16 @@ public interface SqlDialect {
   }
 
   /**
+   * A predicate that holds when {@code column} is one of the ids selected by {@code subquery},
+   * which may carry a {@code LIMIT} and a row lock: the subquery must run once per statement, never
+   * once per outer row (PostgreSQL may re-run a locking {@code IN} subquery, each time skipping the
+   * rows the statement already changed, so a {@code LIMIT} would not bound the statement).
+   */
+  default String inSubquery(String column, String subquery) {
+    return column + " IN (" + subquery + ")";
+  }
+
+  /**
    * {@code expr} (a {@code ?} or a column holding JSON text) as a value for a JSON column: itself
    * where JSON columns are text, a cast such as {@code expr::jsonb} where they are a JSON type.
    */

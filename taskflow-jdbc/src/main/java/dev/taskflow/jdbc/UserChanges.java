@@ -144,9 +144,12 @@ final class UserChanges {
         c.prepareStatement(
             "DELETE FROM "
                 + JOBS
-                + " WHERE id IN (SELECT id FROM "
-                + JOBS
-                + " WHERE state = ? AND finished_at < ? ORDER BY finished_at LIMIT ?)")) {
+                + " WHERE "
+                + dialect.inSubquery(
+                    "id",
+                    "SELECT id FROM "
+                        + JOBS
+                        + " WHERE state = ? AND finished_at < ? ORDER BY finished_at LIMIT ?"))) {
       for (Map.Entry<JobState, Instant> e : cutoffs.entrySet()) {
         if (deleted >= limit) break;
         ps.setString(1, e.getKey().wireName());

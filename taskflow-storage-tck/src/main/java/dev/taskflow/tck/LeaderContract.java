@@ -12,7 +12,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,8 +30,7 @@ public interface LeaderContract extends TckSupport {
     return store().capabilities().distributed();
   }
 
-  @BeforeEach
-  default void onlyStoresThatEnforceTheLease() {
+  private void onlyStoresThatEnforceTheLease() {
     Assumptions.assumeTrue(
         leaderLeaseEnforced(),
         "the store is not shared by several processes and keeps the default leader lease");
@@ -44,11 +42,13 @@ public interface LeaderContract extends TckSupport {
 
   @Test
   default void the_first_owner_takes_a_free_leadership() {
+    onlyStoresThatEnforceTheLease();
     assertThat(acquire(SERVER_A)).isTrue();
   }
 
   @Test
   default void another_owner_cannot_take_a_live_leadership() {
+    onlyStoresThatEnforceTheLease();
     assertThat(acquire(SERVER_A)).isTrue();
     clock().advance(TTL.minusMillis(1));
 
@@ -57,6 +57,7 @@ public interface LeaderContract extends TckSupport {
 
   @Test
   default void the_holder_renews_and_the_renewal_moves_the_expiry() {
+    onlyStoresThatEnforceTheLease();
     assertThat(acquire(SERVER_A)).isTrue();
     clock().advance(TTL.minusSeconds(1));
     assertThat(acquire(SERVER_A)).as("renewal by the holder").isTrue();
@@ -67,6 +68,7 @@ public interface LeaderContract extends TckSupport {
 
   @Test
   default void another_owner_takes_over_once_the_ttl_has_passed() {
+    onlyStoresThatEnforceTheLease();
     assertThat(acquire(SERVER_A)).isTrue();
     clock().advance(TTL);
     assertThat(acquire(SERVER_B)).as("at the exact expiry the lease still holds").isFalse();
@@ -78,6 +80,7 @@ public interface LeaderContract extends TckSupport {
 
   @Test
   default void a_released_leadership_is_free_at_once() {
+    onlyStoresThatEnforceTheLease();
     assertThat(acquire(SERVER_A)).isTrue();
 
     store().leaderRelease(MAINTENANCE, SERVER_A);
@@ -87,6 +90,7 @@ public interface LeaderContract extends TckSupport {
 
   @Test
   default void only_the_holder_can_release() {
+    onlyStoresThatEnforceTheLease();
     assertThat(acquire(SERVER_A)).isTrue();
 
     store().leaderRelease(MAINTENANCE, SERVER_B);
@@ -96,6 +100,7 @@ public interface LeaderContract extends TckSupport {
 
   @Test
   default void names_are_independent() {
+    onlyStoresThatEnforceTheLease();
     assertThat(acquire(SERVER_A)).isTrue();
 
     assertThat(store().leaderTryAcquire(new LeaderParams("scheduler", SERVER_B, TTL))).isTrue();
@@ -103,6 +108,7 @@ public interface LeaderContract extends TckSupport {
 
   @Test
   default void of_many_concurrent_candidates_exactly_one_wins() throws Exception {
+    onlyStoresThatEnforceTheLease();
     int n = 16;
     CountDownLatch start = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(n);
