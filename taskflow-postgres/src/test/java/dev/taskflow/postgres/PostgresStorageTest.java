@@ -1,0 +1,302 @@
+package dev.taskflow.postgres;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.taskflow.JobState;
+import dev.taskflow.StorageException;
+import dev.taskflow.spi.EventsSinceParams;
+import dev.taskflow.spi.InsertOutcome;
+import dev.taskflow.spi.JobInsertManyParams;
+import dev.taskflow.spi.LeaderParams;
+import dev.taskflow.spi.NewJob;
+import dev.taskflow.spi.StoreListener;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What the PostgreSQL store adds to the TCK: migrations, the database clock, shared use. */
+class PostgresStorageTest {
+  private String schema;
+  private final List<PostgresStorage> stores = new ArrayList<>();
+
+  @BeforeEach
+  void freshSchema() {
+    PgTestDatabase.requireAvailable();
+    schema = PgTestDatabase.newSchema("pgtest");
+  }
+
+  @AfterEach
+  void dropSchema() {
+    stores.forEach(PostgresStorage::close);
+    if (schema != null) PgTestDatabase.dropSchema(schema);
+  }
+
+  private PostgresStorage store(boolean autoMigrate) {
+    PostgresStorage s = PgTestDatabase.store(schema).poolSize(4).autoMigrate(autoMigrate).build();
+    stores.add(s);
+    return s;
+  }
+
+  private PostgresStorage opened() {
+    PostgresStorage s = store(true);
+    s.open();
+    return s;
+  }
+
+  private static NewJob newJob(String queue) {
+    return new NewJob(
+        UUID.randomUUID(), "pg.test", queue, 0, "{\"n\":1}", 3, null, null, null, null, null, null);
+  }
+
+  private long historyRows() throws SQLException {
+    try (Connection c = PgTestDatabase.connect(schema);
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM taskflow_schema_history")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
+  void processes_migrating_one_schema_at_once_apply_each_migration_exactly_once() throws Exception {
+    int n = 6;
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(n);
+    List<PostgresStorage> racers = new ArrayList<>();
+    for (int i = 0; i < n; i++) racers.add(store(true));
+    try {
+      List<Future<Integer>> applied = new ArrayList<>();
+      for (PostgresStorage s : racers) {
+        applied.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  return s.migrate();
+                }));
+      }
+      start.countDown();
+      int total = 0;
+      for (Future<Integer> f : applied) total += f.get(1, TimeUnit.MINUTES);
+      assertThat(total).as("migrations applied by all racers together").isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(historyRows()).isEqualTo(1);
+  }
+
+  @Test
+  void a_store_told_not_to_migrate_refuses_a_schema_that_is_behind_and_opens_once_migrated() {
+    assertThatThrownBy(() -> store(false).open())
+        .isInstanceOf(StorageException.class)
+        .hasMessageContaining("schema " + schema)
+        .hasMessageContaining("at version 0")
+        .hasMessageContaining("V1__init.sql")
+        .hasMessageContaining("taskflow migrate");
+
+    assertThat(store(true).migrate()).isEqualTo(1);
+
+    PostgresStorage strict = store(false);
+    strict.open();
+    assertThat(strict.jobCountByState()).containsEntry(JobState.ENQUEUED, 0L);
+  }
+
+  @Test
+  void the_printed_sql_changes_nothing_and_applied_by_hand_gives_a_schema_a_strict_store_accepts()
+      throws SQLException {
+    String sql = store(false).pendingMigrationsSql();
+    assertThat(sql).contains("-- V1__init.sql").contains("CREATE TABLE taskflow_jobs");
+    try (Connection c = PgTestDatabase.connect("public");
+        Statement st = c.createStatement();
+        ResultSet rs =
+            st.executeQuery("SELECT count(*) FROM pg_namespace WHERE nspname = '" + schema + "'")) {
+      rs.next();
+      assertThat(rs.getLong(1)).as("the schema was not created by --print-sql").isZero();
+    }
+
+    try (Connection c = PgTestDatabase.connect("public");
+        Statement st = c.createStatement()) {
+      c.setAutoCommit(false);
+      st.execute(sql);
+      c.commit();
+    }
+
+    PostgresStorage strict = store(false);
+    strict.open();
+    assertThat(strict.pendingMigrations()).isEmpty();
+    assertThat(strict.pendingMigrationsSql()).contains("up to date");
+  }
+
+  @Test
+  void the_store_clock_is_the_database_clock() throws SQLException {
+    PostgresStorage s = opened();
+    Instant before = databaseNow();
+    Instant now = s.now();
+    Instant after = databaseNow();
+
+    assertThat(now).isBetween(before.minusMillis(1), after);
+  }
+
+  private Instant databaseNow() throws SQLException {
+    try (Connection c = PgTestDatabase.connect("public");
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT clock_timestamp()")) {
+      rs.next();
+      return rs.getTimestamp(1).toInstant();
+    }
+  }
+
+  @Test
+  void a_job_enqueued_in_a_callers_transaction_exists_if_and_only_if_it_commits()
+      throws SQLException {
+    PostgresStorage s = opened();
+    Map<JobState, Long> countsBefore = s.jobCountByState();
+    long seqBefore = s.eventLatestSeq();
+    NewJob rolledBack = newJob("tx");
+    NewJob committed = newJob("tx");
+
+    // A plain connection with the driver's defaults and another search path, as an app has.
+    try (Connection c = PgTestDatabase.connect("public")) {
+      c.setAutoCommit(false);
+      List<InsertOutcome> out =
+          s.jobInsertManyIn(c, new JobInsertManyParams(List.of(rolledBack), "app"));
+      assertThat(out).singleElement().satisfies(o -> assertThat(o.duplicate()).isFalse());
+      assertThat(s.jobGet(rolledBack.id())).as("invisible before commit").isEmpty();
+      c.rollback();
+
+      s.jobInsertManyIn(c, new JobInsertManyParams(List.of(committed), "app"));
+      try (Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT current_setting('search_path')")) {
+        rs.next();
+        assertThat(rs.getString(1)).as("the caller's search path is restored").isEqualTo("public");
+      }
+      c.commit();
+    }
+
+    assertThat(s.jobGet(rolledBack.id())).isEmpty();
+    assertThat(s.eventsSince(new EventsSinceParams(seqBefore, rolledBack.id(), 10))).isEmpty();
+    assertThat(s.jobGet(committed.id()))
+        .hasValueSatisfying(j -> assertThat(j.queue()).isEqualTo("tx"));
+    assertThat(s.eventsSince(new EventsSinceParams(seqBefore, committed.id(), 10))).hasSize(1);
+    assertThat(s.jobCountByState().get(JobState.ENQUEUED))
+        .as("counted once: the rolled-back job left no count")
+        .isEqualTo(countsBefore.get(JobState.ENQUEUED) + 1);
+  }
+
+  @Test
+  void enqueue_in_refuses_what_is_not_a_transaction() throws SQLException {
+    PostgresStorage s = opened();
+    JobInsertManyParams p = new JobInsertManyParams(List.of(newJob("tx")), "app");
+
+    assertThatThrownBy(() -> s.jobInsertManyIn("not a connection", p))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("java.lang.String");
+    try (Connection c = PgTestDatabase.connect("public")) {
+      assertThatThrownBy(() -> s.jobInsertManyIn(c, p))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("auto-commit");
+    }
+  }
+
+  @Test
+  void another_store_on_the_schema_is_woken_for_new_jobs_and_events() throws Exception {
+    PostgresStorage listening = opened();
+    PostgresStorage writing = opened();
+    Set<String> queues = ConcurrentHashMap.newKeySet();
+    AtomicInteger events = new AtomicInteger();
+    try (AutoCloseable handle =
+        listening.listen(
+            new StoreListener() {
+              @Override
+              public void jobsAvailable(String queue) {
+                queues.add(queue);
+              }
+
+              @Override
+              public void eventsAppended() {
+                events.incrementAndGet();
+              }
+            })) {
+      // The LISTEN connection comes up on its own thread; keep enqueuing until it hears one.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                writing.jobInsertMany(
+                    new JobInsertManyParams(List.of(newJob("mail"), newJob("mail")), "w"));
+                assertThat(queues).contains("mail");
+                assertThat(events.get()).isPositive();
+              });
+      assertThat(queues).containsOnly("mail");
+    }
+  }
+
+  @Test
+  void a_leader_lease_on_the_database_clock_passes_to_another_store_only_after_it_expires() {
+    PostgresStorage a = opened();
+    PostgresStorage b = opened();
+    LeaderParams byA = new LeaderParams("maintenance", "node-a", Duration.ofMillis(1500));
+    LeaderParams byB = new LeaderParams("maintenance", "node-b", Duration.ofSeconds(30));
+
+    assertThat(a.leaderTryAcquire(byA)).isTrue();
+    Instant taken = a.now();
+    assertThat(b.leaderTryAcquire(byB)).isFalse();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> b.leaderTryAcquire(byB));
+    assertThat(b.now()).isAfter(taken.plusMillis(1500));
+    assertThat(a.leaderTryAcquire(byA)).isFalse();
+  }
+
+  @Test
+  void counters_are_deltas_folded_in_the_background_and_always_add_up() throws SQLException {
+    PostgresStorage s = opened();
+    List<NewJob> jobs = new ArrayList<>();
+    for (int i = 0; i < 25; i++) jobs.add(newJob(i % 2 == 0 ? "even" : "odd"));
+    s.jobInsertMany(new JobInsertManyParams(jobs, "w"));
+
+    assertThat(s.jobCountByState().get(JobState.ENQUEUED)).isEqualTo(25);
+    await().atMost(Duration.ofSeconds(10)).until(() -> deltaRows() == 0);
+    assertThat(s.jobCountByState().get(JobState.ENQUEUED)).isEqualTo(25);
+    assertThat(s.queueStats())
+        .extracting(q -> q.queue() + "=" + q.counts().get(JobState.ENQUEUED))
+        .containsExactly("even=13", "odd=12");
+  }
+
+  private long deltaRows() throws SQLException {
+    try (Connection c = PgTestDatabase.connect(schema);
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM taskflow_job_count_deltas")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
+  void a_closed_store_fails_with_a_storage_exception_naming_the_operation() {
+    PostgresStorage s = opened();
+    s.close();
+
+    assertThatThrownBy(() -> s.jobGet(UUID.randomUUID()))
+        .isInstanceOf(StorageException.class)
+        .hasMessageContaining("closed");
+  }
+}
