@@ -28,11 +28,7 @@ final class HttpBench {
 
   private final Plan plan;
   private final Machine machine;
-  private final HttpClient http =
-      HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(10))
-          .build();
+  private HttpClient http; // made in run(): its selector thread must not idle through the drains
 
   HttpBench(Plan plan, Machine machine) {
     this.plan = plan;
@@ -42,6 +38,11 @@ final class HttpBench {
   /** enqueue_bulk_http, enqueue_single_http and peak_rss, from one child server. */
   List<Figure> run(BenchStore store) throws Exception {
     store.wipe();
+    http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
     Process child = startChild(store);
     try {
       String base = "http://127.0.0.1:" + awaitPort(child);
@@ -103,6 +104,7 @@ final class HttpBench {
       return out;
     } finally {
       stopChild(child);
+      http.close();
       store.wipe();
     }
   }

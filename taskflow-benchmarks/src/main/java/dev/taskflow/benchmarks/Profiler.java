@@ -73,9 +73,12 @@ final class Profiler {
     for (String type : List.of(CPU, NATIVE)) {
       List<RecordedEvent> samples = new ArrayList<>();
       for (RecordedEvent e : events) {
-        if (e.getEventType().getName().equals(type) && e.getStackTrace() != null) samples.add(e);
+        if (e.getEventType().getName().equals(type) && e.getStackTrace() != null && !idle(e)) {
+          samples.add(e);
+        }
       }
-      String what = type.equals(CPU) ? "on-CPU Java samples" : "in-native samples";
+      String what =
+          type.equals(CPU) ? "on-CPU Java samples" : "in-native samples (idle I/O waits left out)";
       out.add("- " + samples.size() + " " + what);
       if (samples.isEmpty()) continue;
       out.add("  - by component: " + top(samples, Profiler::component, 8));
@@ -102,6 +105,16 @@ final class Profiler {
           .append(String.format(Locale.ROOT, "%.0f%%", 100.0 * en.getValue() / samples.size()));
     }
     return sb.toString();
+  }
+
+  /** A thread parked in native code waiting for I/O (a selector, accept, stdin) is not busy. */
+  private static boolean idle(RecordedEvent e) {
+    List<RecordedFrame> frames = e.getStackTrace().getFrames();
+    if (frames.isEmpty()) return false;
+    String top = frames.get(0).getMethod().getName();
+    return top.equals("wait") && frames.get(0).getMethod().getType().getName().endsWith("EPoll")
+        || top.equals("accept")
+        || top.equals("accept0");
   }
 
   /** The TaskFlow component that owns the sample: the innermost dev.taskflow frame's package. */

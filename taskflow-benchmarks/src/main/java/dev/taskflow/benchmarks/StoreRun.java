@@ -30,8 +30,10 @@ final class StoreRun {
     this.http = new HttpBench(plan, machine);
   }
 
+  /** An exact --only name picks that figure alone; another prefix picks all that start with it. */
   private boolean wants(String figure) {
-    return only == null || figure.startsWith(only);
+    if (only == null) return true;
+    return BenchCommand.FIGURES.contains(only) ? figure.equals(only) : figure.startsWith(only);
   }
 
   void run() throws Exception {
