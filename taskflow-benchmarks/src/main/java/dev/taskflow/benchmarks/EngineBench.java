@@ -118,7 +118,7 @@ final class EngineBench {
     try (TaskFlow tf = build(store.fresh(), probe)) {
       tf.start();
       // warm-up: the first jobs pay for class loading and the JIT
-      for (int i = 0; i < Math.min(200, plan.latencySamples()); i++) {
+      for (int i = 0; i < Math.min(200, plan.latencySamples() * 4); i++) {
         tf.enqueue(JobRequest.of(Noop.TYPE, Noop.ARGS_ZERO));
         acquire(probe, "warm-up job " + i);
       }

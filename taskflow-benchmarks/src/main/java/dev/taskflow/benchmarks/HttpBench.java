@@ -8,6 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +32,12 @@ final class HttpBench {
   private final Machine machine;
   private HttpClient http; // made in run(): its selector thread must not idle through the drains
 
-  HttpBench(Plan plan, Machine machine) {
+  private final Profiler profiler;
+
+  HttpBench(Plan plan, Machine machine, Profiler profiler) {
     this.plan = plan;
     this.machine = machine;
+    this.profiler = profiler;
   }
 
   /** enqueue_bulk_http, enqueue_single_http and peak_rss, from one child server. */
@@ -43,7 +48,8 @@ final class HttpBench {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
-    Process child = startChild(store);
+    Path jfr = profiler.enabled() ? Files.createTempFile("taskflow-bench-child", ".jfr") : null;
+    Process child = startChild(store, jfr);
     try {
       String base = "http://127.0.0.1:" + awaitPort(child);
       List<Figure> out = new ArrayList<>();
@@ -105,15 +111,19 @@ final class HttpBench {
     } finally {
       stopChild(child);
       http.close();
+      if (jfr != null) profiler.addRecording(store.label() + " child server (HTTP figures)", jfr);
       store.wipe();
     }
   }
 
-  private Process startChild(BenchStore store) throws IOException {
+  private Process startChild(BenchStore store, Path jfr) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
     cmd.add("--enable-native-access=ALL-UNNAMED");
+    if (jfr != null) {
+      cmd.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfr);
+    }
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(BenchServer.class.getName());

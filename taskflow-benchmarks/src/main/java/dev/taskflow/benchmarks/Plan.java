@@ -31,7 +31,7 @@ record Plan(
   }
 
   static Plan quick(int concurrency) {
-    return new Plan(2_000, 5_000, 200, 100, 50, Duration.ofSeconds(1), concurrency);
+    return new Plan(1_000, 2_000, 200, 50, 30, Duration.ofMillis(500), concurrency);
   }
 
   /** {@code 100k} for 100,000: the suffix of the drain figures' names. */

@@ -63,6 +63,20 @@ final class Profiler {
     }
   }
 
+  boolean enabled() {
+    return enabled;
+  }
+
+  /** Adds the summary of a recording another JVM wrote (the child server's). */
+  void addRecording(String label, Path file) {
+    try {
+      summaries.put(label, summarize(RecordingFile.readAllEvents(file)));
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      summaries.put(label, List.of("- no recording: " + e.getMessage()));
+    }
+  }
+
   /** Markdown lines per profiled figure, in the order they ran. */
   Map<String, List<String>> summaries() {
     return summaries;

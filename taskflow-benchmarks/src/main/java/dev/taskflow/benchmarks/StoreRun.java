@@ -27,7 +27,7 @@ final class StoreRun {
     this.profiler = profiler;
     this.engine = new EngineBench(plan, machine);
     this.loops = new SpiLoop(plan, machine, engine);
-    this.http = new HttpBench(plan, machine);
+    this.http = new HttpBench(plan, machine, profiler);
   }
 
   /** An exact --only name picks that figure alone; another prefix picks all that start with it. */

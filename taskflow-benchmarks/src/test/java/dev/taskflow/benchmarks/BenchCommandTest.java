@@ -28,10 +28,10 @@ class BenchCommandTest {
           "store_loop",
           "enqueue_bulk_java",
           "enqueue_single_java",
-          "drain_2k",
+          "drain_1k",
           "latency_idle",
           "latency_load",
-          "drain_2k_with_5k_finished",
+          "drain_1k_with_2k_finished",
           "enqueue_bulk_http",
           "enqueue_single_http",
           "peak_rss");
@@ -68,7 +68,7 @@ class BenchCommandTest {
                 (k, v) -> {
                   if (!k.equals("load")) assertThat(v).as(name + " " + k).isPositive();
                 }));
-    assertThat(figures.get("sqlite drain_2k"))
+    assertThat(figures.get("sqlite drain_1k"))
         .containsKeys("ratio_to_ceiling", "ratio_to_store_loop");
     assertThat(figures.get("memory latency_load")).containsKey("rate_per_s");
 
