@@ -10,6 +10,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
+import io.javalin.websocket.WsHandlerType;
 import java.util.List;
 
 /**
@@ -23,6 +24,7 @@ final class ApiRoutes {
   private final EventRoutes events;
   private final OpsRoutes ops;
   private final WorkerRoutes workers;
+  private final WsRoutes ws;
   private final ProblemMapper problems;
   private final Metrics metrics;
 
@@ -31,10 +33,12 @@ final class ApiRoutes {
       EventRoutes events,
       OpsRoutes ops,
       WorkerRoutes workers,
+      WsRoutes ws,
       ProblemMapper problems,
       Metrics metrics) {
     this.jobs = jobs;
     this.workers = workers;
+    this.ws = ws;
     this.events = events;
     this.ops = ops;
     this.problems = problems;
@@ -57,6 +61,7 @@ final class ApiRoutes {
     route(r, POST, API + "/jobs/{id}/complete", workers::complete);
     route(r, POST, API + "/jobs/{id}/fail", workers::fail);
     route(r, POST, API + "/jobs/{id}/events", workers::event);
+    r.addWsHandler(WsHandlerType.WEBSOCKET, API + "/ws", ws::configure);
     route(r, GET, API + "/queues", ops::queues);
     route(r, POST, API + "/queues/{name}/pause", ops::pause);
     route(r, POST, API + "/queues/{name}/resume", ops::resume);

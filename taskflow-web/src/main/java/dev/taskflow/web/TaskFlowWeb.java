@@ -38,6 +38,7 @@ public final class TaskFlowWeb implements AutoCloseable {
   private final ApiJson json = new ApiJson();
   private final Metrics metrics = new Metrics();
   private final EventRoutes events;
+  private final List<WsRoutes> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final ReentrantLock lock = new ReentrantLock();
   private final List<Dashboard> dashboards = new CopyOnWriteArrayList<>();
   private ThroughputTracker throughput;
@@ -106,6 +107,10 @@ public final class TaskFlowWeb implements AutoCloseable {
     RequestBodies bodies = new RequestBodies(config);
     JobRequestParser parser = new JobRequestParser(bodies.mapper(), config.maxArgsBytes());
     ThroughputTracker tracker = throughput();
+    WsRoutes ws =
+        new WsRoutes(
+            client, json, bodies, config.sseBufferEvents(), config.pingInterval().toMillis());
+    sockets.add(ws);
     new ApiRoutes(
             new JobRoutes(client, json, bodies, parser),
             events,
@@ -114,6 +119,7 @@ public final class TaskFlowWeb implements AutoCloseable {
                 client instanceof dev.taskflow.TaskFlow tf ? tf.remoteWorkers() : null,
                 json,
                 bodies),
+            ws,
             new ProblemMapper(json),
             metrics)
         .register(javalinConfig.routes);
@@ -152,9 +158,11 @@ public final class TaskFlowWeb implements AutoCloseable {
     }
   }
 
-  /** SSE streams open now (API and dashboard). */
+  /** SSE streams and WebSocket connections open now (API and dashboard). */
   public int openStreams() {
-    return events.openStreams() + dashboards.stream().mapToInt(Dashboard::openStreams).sum();
+    return events.openStreams()
+        + dashboards.stream().mapToInt(Dashboard::openStreams).sum()
+        + sockets.stream().mapToInt(WsRoutes::openConnections).sum();
   }
 
   /** Ends open SSE streams, stops the server (if {@link #start()}ed) and the throughput counter. */
@@ -162,6 +170,7 @@ public final class TaskFlowWeb implements AutoCloseable {
     lock.lock();
     try {
       events.closeAll();
+      sockets.forEach(WsRoutes::closeAll);
       dashboards.forEach(Dashboard::close);
       if (javalin != null) {
         javalin.stop();

@@ -1,0 +1,307 @@
+package dev.taskflow.web;
+
+import dev.taskflow.EventFilter;
+import dev.taskflow.JobEvent;
+import dev.taskflow.Subscription;
+import dev.taskflow.TaskFlowClient;
+import io.javalin.websocket.WsConfig;
+import io.javalin.websocket.WsContext;
+import java.net.URI;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code /api/v1/ws}: the event stream over WebSocket, with several subscriptions per connection.
+ *
+ * <p>Client messages (JSON text): {@code {"op":"subscribe","id":"s1","filter":{jobId, types,
+ * jobType, queue, owner},"after":"1234"}}, {@code {"op":"unsubscribe","id":"s1"}}, {@code
+ * {"op":"ping"}}. Server messages: {@code subscribed}, {@code unsubscribed}, {@code pong}, {@code
+ * {"op":"event","subscription":"s1","event":{envelope}}} and {@code {"op":"error","code","message",
+ * "pointer"}} (the connection stays open after an error).
+ *
+ * <p>Each connection has a bounded send buffer. A consumer too slow to keep up is closed with code
+ * {@value #CLOSE_TOO_SLOW} (try again later) and a reason naming the last event id it was sent, so
+ * it can resume with {@code after}. A browser's {@code Origin} must match the host it connects to
+ * (code {@value #CLOSE_POLICY} otherwise).
+ */
+final class WsRoutes {
+  private static final Logger log = LoggerFactory.getLogger(WsRoutes.class);
+  static final int CLOSE_POLICY = 1008;
+  static final int CLOSE_TOO_SLOW = 1013;
+  static final int MAX_SUBSCRIPTIONS = 100;
+  private static final Set<String> FILTER_FIELDS =
+      Set.of("jobId", "types", "jobType", "queue", "owner");
+
+  private final TaskFlowClient client;
+  private final ApiJson json;
+  private final RequestBodies bodies;
+  private final int bufferEvents;
+  private final long pingMillis;
+  private final Map<String, Connection> connections = new ConcurrentHashMap<>();
+
+  WsRoutes(
+      TaskFlowClient client,
+      ApiJson json,
+      RequestBodies bodies,
+      int bufferEvents,
+      long pingMillis) {
+    this.client = client;
+    this.json = json;
+    this.bodies = bodies;
+    this.bufferEvents = bufferEvents;
+    this.pingMillis = pingMillis;
+  }
+
+  void configure(WsConfig ws) {
+    ws.onConnect(
+        ctx -> {
+          String origin = ctx.header("Origin");
+          if (origin != null && !sameHost(origin, ctx.header("Host"))) {
+            ctx.closeSession(
+                CLOSE_POLICY, "origin " + ProblemMapper.shorten(origin) + " is not allowed");
+            return;
+          }
+          ctx.enableAutomaticPings(pingMillis, TimeUnit.MILLISECONDS);
+          connections.put(ctx.sessionId(), new Connection(ctx));
+        });
+    ws.onMessage(
+        ctx -> {
+          Connection c = connections.get(ctx.sessionId());
+          if (c != null) c.handle(ctx.message());
+        });
+    ws.onClose(ctx -> close(ctx.sessionId()));
+    ws.onError(ctx -> close(ctx.sessionId()));
+  }
+
+  /** Open WebSocket connections. */
+  int openConnections() {
+    return connections.size();
+  }
+
+  /** Closes every connection (server shutdown). */
+  void closeAll() {
+    for (String id : connections.keySet()) close(id);
+  }
+
+  private void close(String sessionId) {
+    Connection c = connections.remove(sessionId);
+    if (c != null) c.stop();
+  }
+
+  private static boolean sameHost(String origin, String host) {
+    try {
+      URI o = URI.create(origin);
+      String hostPort = o.getPort() < 0 ? o.getHost() : o.getHost() + ":" + o.getPort();
+      return host != null
+          && (host.equalsIgnoreCase(hostPort) || host.equalsIgnoreCase(o.getHost()));
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** One WebSocket connection: its subscriptions, its bounded buffer and its writer thread. */
+  private final class Connection {
+    private final WsContext ctx;
+    private final Map<String, Subscription> subs = new ConcurrentHashMap<>();
+    private final ArrayBlockingQueue<String> outbox = new ArrayBlockingQueue<>(bufferEvents);
+    private final Thread writer;
+    private volatile boolean open = true;
+    private volatile String lastSentId;
+
+    Connection(WsContext ctx) {
+      this.ctx = ctx;
+      this.writer = Thread.ofVirtual().name("taskflow-ws-" + ctx.sessionId()).start(this::write);
+    }
+
+    void handle(String text) {
+      JsonNode msg;
+      try {
+        msg = bodies.mapper().readTree(text);
+      } catch (JacksonException e) {
+        error("malformed", "", "not JSON: " + ProblemMapper.shorten(e.getOriginalMessage()));
+        return;
+      }
+      String op = msg.path("op").isString() ? msg.path("op").asString() : null;
+      if (op == null) {
+        error("required", "/op", "op is required: subscribe, unsubscribe or ping");
+        return;
+      }
+      switch (op) {
+        case "subscribe" -> subscribe(msg);
+        case "unsubscribe" -> unsubscribe(msg);
+        case "ping" -> enqueue(reply("pong", null));
+        default ->
+            error(
+                "unknown_op",
+                "/op",
+                "unknown op '"
+                    + ProblemMapper.shorten(op)
+                    + "'; use subscribe, unsubscribe or ping");
+      }
+    }
+
+    private void subscribe(JsonNode msg) {
+      String id = msg.path("id").isString() ? msg.path("id").asString() : null;
+      if (id == null || id.isEmpty() || id.length() > 64) {
+        error("required", "/id", "a subscription needs an id of 1..64 characters");
+        return;
+      }
+      if (subs.containsKey(id)) {
+        error(
+            "duplicate",
+            "/id",
+            "subscription '" + ProblemMapper.shorten(id) + "' exists; unsubscribe it first");
+        return;
+      }
+      if (subs.size() >= MAX_SUBSCRIPTIONS) {
+        error("max_items", "/id", "at most " + MAX_SUBSCRIPTIONS + " subscriptions per connection");
+        return;
+      }
+      EventFilter filter;
+      String after = null;
+      try {
+        filter = filter(msg.path("filter"));
+        if (msg.hasNonNull("after")) {
+          after = msg.get("after").asString();
+          JobEvent.parseSeq(after);
+        }
+      } catch (IllegalArgumentException e) {
+        error("invalid", e instanceof BadField b ? b.pointer : "/after", e.getMessage());
+        return;
+      }
+      enqueue(reply("subscribed", id));
+      subs.put(id, client.subscribe(filter, after, e -> deliver(id, e)));
+    }
+
+    private void unsubscribe(JsonNode msg) {
+      String id = msg.path("id").asString("");
+      Subscription s = subs.remove(id);
+      if (s == null) {
+        error("not_found", "/id", "no subscription '" + ProblemMapper.shorten(id) + "'");
+        return;
+      }
+      s.close();
+      enqueue(reply("unsubscribed", id));
+    }
+
+    private EventFilter filter(JsonNode f) {
+      if (f.isMissingNode() || f.isNull()) return EventFilter.ALL;
+      if (!f.isObject()) throw new BadField("/filter", "filter must be an object");
+      for (String name : f.propertyNames()) {
+        if (!FILTER_FIELDS.contains(name))
+          throw new BadField(
+              "/filter/" + name, "unknown filter field '" + ProblemMapper.shorten(name) + "'");
+      }
+      UUID jobId = null;
+      if (f.hasNonNull("jobId")) {
+        try {
+          jobId = UUID.fromString(f.get("jobId").asString());
+        } catch (IllegalArgumentException e) {
+          throw new BadField("/filter/jobId", "jobId must be a UUID");
+        }
+      }
+      Set<String> types = new LinkedHashSet<>();
+      JsonNode t = f.path("types");
+      if (!t.isMissingNode() && !t.isNull()) {
+        if (!t.isArray()) throw new BadField("/filter/types", "types must be an array of strings");
+        for (int i = 0; i < t.size(); i++) {
+          if (!t.get(i).isString()) throw new BadField("/filter/types/" + i, "must be a string");
+          types.add(t.get(i).asString());
+        }
+      }
+      return new EventFilter(jobId, types, text(f, "jobType"), text(f, "queue"), text(f, "owner"));
+    }
+
+    private String text(JsonNode f, String name) {
+      JsonNode v = f.get(name);
+      if (v == null || v.isNull()) return null;
+      if (!v.isString()) throw new BadField("/filter/" + name, name + " must be a string");
+      return v.asString();
+    }
+
+    /** Called on TaskFlow's dispatch thread: never blocks. */
+    private void deliver(String subscription, JobEvent e) {
+      ObjectNode m = reply("event", null);
+      m.put("subscription", subscription);
+      m.set("event", json.event(e));
+      if (!outbox.offer(json.write(m)) && open) {
+        open = false;
+        String reason =
+            "too slow: the send buffer of "
+                + bufferEvents
+                + " events overflowed; resume with after="
+                + (lastSentId == null ? "0" : lastSentId);
+        log.info("taskflow-web: closing WebSocket {}: {}", ctx.sessionId(), reason);
+        close(ctx.sessionId());
+        // not on this (dispatch) thread: sending the close frame may wait for the slow peer
+        String r = reason.length() > 120 ? reason.substring(0, 120) : reason;
+        Thread.ofVirtual().start(() -> ctx.closeSession(CLOSE_TOO_SLOW, r));
+      }
+    }
+
+    private void enqueue(ObjectNode message) {
+      if (!outbox.offer(json.write(message))) {
+        ctx.closeSession(CLOSE_TOO_SLOW, "too slow: the send buffer overflowed");
+        close(ctx.sessionId());
+      }
+    }
+
+    private void error(String code, String pointer, String message) {
+      ObjectNode m = reply("error", null);
+      m.put("code", code);
+      m.put("pointer", pointer);
+      m.put("message", message);
+      enqueue(m);
+    }
+
+    private ObjectNode reply(String op, String id) {
+      ObjectNode m = json.object();
+      m.put("op", op);
+      if (id != null) m.put("id", id);
+      return m;
+    }
+
+    private void write() {
+      try {
+        while (open || !outbox.isEmpty()) {
+          String m = outbox.poll(200, TimeUnit.MILLISECONDS);
+          if (m == null) continue;
+          ctx.send(m); // blocks while the peer's window is full: the outbox then fills up
+          int at = m.indexOf("\"event\":{\"id\":\"");
+          if (at >= 0) lastSentId = m.substring(at + 15, m.indexOf('"', at + 15));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        log.debug("taskflow-web: WebSocket {} write failed: {}", ctx.sessionId(), e.toString());
+      }
+    }
+
+    void stop() {
+      open = false;
+      subs.values().forEach(Subscription::close);
+      subs.clear();
+      writer.interrupt();
+    }
+  }
+
+  /** A bad field in a subscribe message. */
+  private static final class BadField extends IllegalArgumentException {
+    final String pointer;
+
+    BadField(String pointer, String message) {
+      super(message);
+      this.pointer = pointer;
+    }
+  }
+}

@@ -1,0 +1,208 @@
+package dev.taskflow.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.taskflow.Job;
+import dev.taskflow.JobEvent;
+import dev.taskflow.JobRequest;
+import dev.taskflow.JobState;
+import dev.taskflow.TaskFlow;
+import dev.taskflow.memory.InMemoryStorage;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** {@code /api/v1/ws} with the JDK's WebSocket client against a real server. */
+class WebSocketTest {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private final TaskFlow taskflow =
+      TaskFlow.builder()
+          .storage(new InMemoryStorage())
+          .pollInterval(Duration.ofMillis(50))
+          .eventPollInterval(Duration.ofMillis(20))
+          .worker("demo.echo", JsonNode.class, (a, ctx) -> a)
+          .worker(
+              "test.chatty",
+              Map.class,
+              (a, ctx) -> {
+                String blob = "x".repeat(60_000);
+                for (int i = 0; i < 300; i++) ctx.emit("test.blob", Map.of("i", i, "blob", blob));
+                return null;
+              })
+          .build()
+          .start();
+  private final TaskFlowWeb web =
+      TaskFlowWeb.create(taskflow, WebConfig.builder().port(0).sseBufferEvents(16).build()).start();
+  private final List<WebSocket> sockets = new ArrayList<>();
+
+  @AfterEach
+  void close() {
+    sockets.forEach(WebSocket::abort);
+    web.stop();
+    taskflow.close();
+  }
+
+  /** Collects text messages; reads only when {@code autoRead}, like a consumer that keeps up. */
+  private static final class Client implements WebSocket.Listener {
+    final List<JsonNode> messages = Collections.synchronizedList(new ArrayList<>());
+    final CompletableFuture<String> closed = new CompletableFuture<>();
+    final boolean autoRead;
+    private final StringBuilder partial = new StringBuilder();
+
+    Client(boolean autoRead) {
+      this.autoRead = autoRead;
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+      partial.append(data);
+      if (last) {
+        messages.add(JSON.readTree(partial.toString()));
+        partial.setLength(0);
+      }
+      if (autoRead) ws.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
+      closed.complete(status + " " + reason);
+      return null;
+    }
+
+    List<JsonNode> ofOp(String op) {
+      synchronized (messages) {
+        return messages.stream().filter(m -> m.path("op").asString("").equals(op)).toList();
+      }
+    }
+  }
+
+  private WebSocket connect(Client client, String origin) {
+    WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder();
+    if (origin != null) b.header("Origin", origin);
+    WebSocket ws =
+        b.buildAsync(URI.create("ws://127.0.0.1:" + web.port() + "/api/v1/ws"), client).join();
+    sockets.add(ws);
+    return ws;
+  }
+
+  @Test
+  void a_subscription_delivers_a_jobs_events_in_order_and_ping_gets_pong() {
+    Client c = new Client(true);
+    WebSocket ws = connect(c, null);
+    ws.sendText(
+            "{\"op\":\"subscribe\",\"id\":\"echoes\",\"filter\":{\"jobType\":\"demo.echo\"}}", true)
+        .join();
+    await().until(() -> !c.ofOp("subscribed").isEmpty());
+
+    Job job = taskflow.enqueue(new JobRequest("demo.echo", "{\"hi\":1}", null)).job();
+    await()
+        .atMost(5, TimeUnit.SECONDS)
+        .until(
+            () ->
+                c.ofOp("event").stream()
+                    .anyMatch(
+                        m -> m.path("event").path("type").asString().equals(JobEvent.COMPLETED)));
+    assertThat(c.ofOp("event"))
+        .extracting(m -> m.path("event").path("type").asString())
+        .containsExactly(JobEvent.ENQUEUED, JobEvent.STARTED, JobEvent.COMPLETED);
+    assertThat(c.ofOp("event"))
+        .allSatisfy(
+            m -> {
+              assertThat(m.path("subscription").asString()).isEqualTo("echoes");
+              assertThat(m.path("event").path("jobId").asString()).isEqualTo(job.id().toString());
+            });
+
+    ws.sendText("{\"op\":\"ping\"}", true).join();
+    await().until(() -> !c.ofOp("pong").isEmpty());
+  }
+
+  @Test
+  void a_client_that_resumes_from_an_event_id_misses_nothing_and_sees_nothing_twice() {
+    Client first = new Client(true);
+    WebSocket ws1 = connect(first, null);
+    ws1.sendText("{\"op\":\"subscribe\",\"id\":\"all\"}", true).join();
+    await().until(() -> !first.ofOp("subscribed").isEmpty());
+    for (int i = 0; i < 10; i++) taskflow.enqueue(new JobRequest("demo.echo", "{}", null));
+    await().atMost(5, TimeUnit.SECONDS).until(() -> first.ofOp("event").size() >= 8);
+    ws1.abort();
+    List<String> seen =
+        new ArrayList<>(
+            first.ofOp("event").stream().map(m -> m.path("event").path("id").asString()).toList());
+    String resumeFrom = seen.getLast();
+
+    for (int i = 0; i < 10; i++) taskflow.enqueue(new JobRequest("demo.echo", "{}", null));
+    await()
+        .atMost(10, TimeUnit.SECONDS)
+        .until(() -> taskflow.stateCounts().get(JobState.COMPLETED) == 20);
+    Client second = new Client(true);
+    connect(second, null)
+        .sendText("{\"op\":\"subscribe\",\"id\":\"all\",\"after\":\"" + resumeFrom + "\"}", true)
+        .join();
+    long total = taskflow.events(null, null, 10_000).size();
+    await()
+        .atMost(5, TimeUnit.SECONDS)
+        .until(() -> seen.size() + second.ofOp("event").size() >= total);
+
+    second.ofOp("event").forEach(m -> seen.add(m.path("event").path("id").asString()));
+    List<String> expected = taskflow.events(null, null, 10_000).stream().map(JobEvent::id).toList();
+    assertThat(seen).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void a_bad_message_gets_an_error_naming_the_field_and_the_connection_stays_open() {
+    Client c = new Client(true);
+    WebSocket ws = connect(c, null);
+    ws.sendText("{\"op\":\"subscribe\",\"id\":\"s\",\"filter\":{\"types\":[1]}}", true).join();
+    ws.sendText("{\"op\":\"subscribe\",\"id\":\"t\",\"filter\":{\"colour\":\"red\"}}", true).join();
+    ws.sendText("{\"op\":\"subscribe\",\"id\":\"u\",\"after\":\"yesterday\"}", true).join();
+    ws.sendText("{\"op\":\"dance\"}", true).join();
+    ws.sendText("not json", true).join();
+    ws.sendText("{\"op\":\"ping\"}", true).join();
+
+    await().until(() -> !c.ofOp("pong").isEmpty());
+    assertThat(c.ofOp("error"))
+        .extracting(m -> m.path("pointer").asString())
+        .containsExactly("/filter/types/0", "/filter/colour", "/after", "/op", "");
+    assertThat(c.ofOp("subscribed")).isEmpty();
+  }
+
+  @Test
+  void a_browser_from_another_origin_is_refused() {
+    Client c = new Client(true);
+    connect(c, "http://evil.example");
+    String closed = c.closed.orTimeout(5, TimeUnit.SECONDS).join();
+    assertThat(closed).startsWith("1008").contains("evil.example");
+  }
+
+  @Test
+  void a_consumer_too_slow_to_keep_up_is_closed_with_a_clear_code_and_where_to_resume() {
+    Client slow = new Client(false); // reads one message, then never asks for more
+    WebSocket ws = connect(slow, null);
+    ws.sendText(
+            "{\"op\":\"subscribe\",\"id\":\"blobs\",\"filter\":{\"types\":[\"test.blob\"]}}", true)
+        .join();
+    await().until(() -> web.openStreams() == 1);
+    taskflow.enqueue(new JobRequest("test.chatty", "{}", null));
+
+    // the server gives up on the connection without waiting for the client...
+    await().atMost(30, TimeUnit.SECONDS).until(() -> web.openStreams() == 0);
+    // ...and when the client reads again, what was sent ends with the close frame and its reason
+    ws.request(Long.MAX_VALUE);
+    String closed = slow.closed.orTimeout(30, TimeUnit.SECONDS).join();
+    assertThat(closed).startsWith("1013").contains("too slow").contains("resume with after=");
+  }
+}
