@@ -182,5 +182,4 @@ class RemoteWorkerApiTest {
     assertThat(r.body()).contains("/leaseToken");
     assertThat(taskflow.get(job.id()).orElseThrow().state()).isEqualTo(JobState.PROCESSING);
   }
-
 }
