@@ -22,6 +22,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
     description = "TaskFlow: durable background jobs for the JVM.",
     subcommands = {
       ServerCommand.class,
+      WorkerCommand.class,
+      MigrateCommand.class,
       EnqueueCommand.class,
       JobsCommand.class,
       BenchCommand.class,
@@ -59,7 +61,8 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(
-        spec.commandLine(), "Missing a command: server, enqueue, jobs, bench or help");
+        spec.commandLine(),
+        "Missing a command: server, worker, migrate, enqueue, jobs, bench or help");
   }
 
   /** A bad argument: one line saying what is wrong and where to get help, not the whole help. */

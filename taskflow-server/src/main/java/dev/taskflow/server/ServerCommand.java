@@ -2,14 +2,10 @@ package dev.taskflow.server;
 
 import dev.taskflow.StorageException;
 import dev.taskflow.TaskFlow;
-import dev.taskflow.memory.InMemoryStorage;
 import dev.taskflow.server.demo.DemoJobs;
-import dev.taskflow.spi.Storage;
-import dev.taskflow.sqlite.SqliteStorage;
 import dev.taskflow.web.TaskFlowWeb;
 import dev.taskflow.web.WebConfig;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,12 +14,10 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 
 /** {@code taskflow server}: runs TaskFlow and its HTTP API until SIGTERM or Ctrl+C. */
 @Command(
@@ -40,7 +34,8 @@ import picocli.CommandLine.TypeConversionException;
       "Examples:",
       "  taskflow server --demo",
       "  taskflow server --demo --store memory --port 9090",
-      "  taskflow server --store sqlite:jobs.db --queue default=20 --queue emails=2"
+      "  taskflow server --store sqlite:jobs.db --queue default=20 --queue emails=2",
+      "  taskflow server --store postgres://app@db.example:5432/app?schema=jobs"
     })
 final class ServerCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(ServerCommand.class);
@@ -56,11 +51,20 @@ final class ServerCommand implements Callable<Integer> {
 
   @Option(
       names = "--store",
-      paramLabel = "sqlite:PATH|memory",
+      paramLabel = StoreSpec.LABEL,
       defaultValue = "sqlite:taskflow.db",
-      converter = StoreConverter.class,
-      description = "Where jobs live (default: ${DEFAULT-VALUE}, in the current directory).")
+      converter = StoreSpec.Converter.class,
+      description =
+          "Where jobs live (default: ${DEFAULT-VALUE}, in the current directory). Many servers"
+              + " and workers may share one PostgreSQL schema.")
   StoreSpec store;
+
+  @Option(
+      names = "--no-migrate",
+      description =
+          "Never change the database schema; refuse to start while a migration is pending (run"
+              + " `taskflow migrate` first). For teams that apply DDL themselves.")
+  boolean noMigrate;
 
   @Option(
       names = "--host",
@@ -170,7 +174,7 @@ final class ServerCommand implements Callable<Integer> {
 
     TaskFlow taskflow;
     try {
-      taskflow = builder.storage(store.create()).build();
+      taskflow = builder.storage(store.create(!noMigrate)).build();
     } catch (StorageException e) {
       throw new StartupException("cannot open the store " + store + ": " + e.getMessage(), e);
     }
@@ -269,32 +273,6 @@ final class ServerCommand implements Callable<Integer> {
       } finally {
         taskflow.close();
       }
-    }
-  }
-
-  /** {@code sqlite:PATH} or {@code memory}. */
-  record StoreSpec(Path sqliteFile) {
-    Storage create() {
-      return sqliteFile == null ? new InMemoryStorage() : SqliteStorage.builder(sqliteFile).build();
-    }
-
-    @Override
-    public String toString() {
-      return sqliteFile == null
-          ? "memory (jobs vanish when the server stops)"
-          : "sqlite:" + sqliteFile.toAbsolutePath().normalize();
-    }
-  }
-
-  static final class StoreConverter implements ITypeConverter<StoreSpec> {
-    @Override
-    public StoreSpec convert(String value) {
-      if (value.equals("memory")) return new StoreSpec(null);
-      if (value.startsWith("sqlite:") && value.length() > "sqlite:".length()) {
-        return new StoreSpec(Path.of(value.substring("sqlite:".length())));
-      }
-      throw new TypeConversionException(
-          "'" + value + "' is not a store: use sqlite:PATH (e.g. sqlite:taskflow.db) or memory");
     }
   }
 

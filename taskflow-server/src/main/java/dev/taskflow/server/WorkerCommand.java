@@ -1,0 +1,136 @@
+package dev.taskflow.server;
+
+import dev.taskflow.StorageException;
+import dev.taskflow.TaskFlow;
+import dev.taskflow.server.demo.DemoJobs;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code taskflow worker}: the engine only, no HTTP API, for scaling out on a shared store. Runs
+ * until SIGTERM or Ctrl+C, then stops gracefully like the server.
+ */
+@Command(
+    name = "worker",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Runs the TaskFlow engine without the HTTP API: it claims and runs jobs of the given queues"
+          + " from a store that other servers and workers share (PostgreSQL).",
+      "Stops gracefully on SIGTERM or Ctrl+C: running jobs get --shutdown-grace to finish, the"
+          + " rest go back to the queue."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  taskflow worker --demo --store postgres://app@db.example:5432/app?schema=jobs",
+      "  taskflow worker --demo --store postgres://app@db/app --queue default=50 --queue mail=4"
+    })
+final class WorkerCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--store",
+      required = true,
+      paramLabel = StoreSpec.LABEL,
+      converter = StoreSpec.Converter.class,
+      description = "The shared store the worker takes jobs from.")
+  StoreSpec store;
+
+  @Option(
+      names = "--demo",
+      description = "Register the demo job types: " + "demo.echo, demo.sleep, demo.fail, ...")
+  boolean demo;
+
+  @Option(
+      names = "--queue",
+      paramLabel = "NAME=CONCURRENCY",
+      description =
+          "A queue to run and how many of its jobs run at once; repeat for more (default:"
+              + " default=10).")
+  Map<String, Integer> queues = new LinkedHashMap<>();
+
+  @Option(
+      names = "--lease",
+      paramLabel = "DURATION",
+      converter = Converters.DurationConverter.class,
+      description =
+          "Lease of a running job: a job whose worker died is rescued after it (default: PT30S).")
+  Duration lease = TaskFlow.Builder.DEFAULT_LEASE;
+
+  @Option(
+      names = "--shutdown-grace",
+      paramLabel = "DURATION",
+      converter = Converters.DurationConverter.class,
+      description = "How long running jobs may finish at shutdown (default: PT30S).")
+  Duration shutdownGrace = TaskFlow.Builder.DEFAULT_SHUTDOWN_GRACE;
+
+  @Option(
+      names = "--no-migrate",
+      description = "Never change the database schema; refuse to start while one is pending.")
+  boolean noMigrate;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (store.isMemory()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "a worker needs a store other processes can reach (postgres://.. or sqlite:PATH), not"
+              + " memory");
+    }
+    TaskFlow.Builder builder;
+    try {
+      builder = TaskFlow.builder().leaseDuration(lease).shutdownGrace(shutdownGrace);
+      queues.forEach((name, n) -> builder.queue(name, q -> q.concurrency(n)));
+      if (demo) DemoJobs.register(builder);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    TaskFlow taskflow;
+    try {
+      taskflow = builder.storage(store.create(!noMigrate)).build();
+      taskflow.start();
+    } catch (StorageException e) {
+      spec.commandLine()
+          .getErr()
+          .println("error: cannot open the store " + store + ": " + e.getMessage());
+      return Main.EXIT_FAILED;
+    }
+    if (!demo) {
+      log.warn("no job types are registered, so this worker claims nothing; add --demo");
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("stopping (signal received)");
+                  taskflow.close();
+                  stopped.countDown();
+                },
+                "taskflow-shutdown"));
+    PrintWriter out = spec.commandLine().getOut();
+    out.println(
+        "TaskFlow worker is running (store: "
+            + store
+            + ", queues: "
+            + (queues.isEmpty() ? "default=10" : queues)
+            + "). Stop with Ctrl+C or SIGTERM.");
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+}
