@@ -118,6 +118,15 @@ final class ServerCommand implements Callable<Integer> {
       description = "Largest args of one job, as JSON (default: ${DEFAULT-VALUE}).")
   int maxArgsBytes;
 
+  @Option(
+      names = "--read-only",
+      description =
+          "Serve the dashboard read-only: no action buttons, every dashboard POST is refused.")
+  boolean readOnly;
+
+  @Option(names = "--no-dashboard", description = "Serve the HTTP API without the dashboard.")
+  boolean noDashboard;
+
   @Override
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
@@ -160,6 +169,8 @@ final class ServerCommand implements Callable<Integer> {
               .port(port)
               .maxBodyBytes(maxBodyBytes)
               .maxArgsBytes(maxArgsBytes)
+              .dashboard(!noDashboard)
+              .dashboardReadOnly(readOnly)
               .build();
       builder =
           TaskFlow.builder()
