@@ -137,7 +137,7 @@ class WebSocketTest {
     ws1.sendText("{\"op\":\"subscribe\",\"id\":\"all\"}", true).join();
     await().until(() -> !first.ofOp("subscribed").isEmpty());
     for (int i = 0; i < 10; i++) taskflow.enqueue(new JobRequest("demo.echo", "{}", null));
-    await().atMost(5, TimeUnit.SECONDS).until(() -> first.ofOp("event").size() >= 8);
+    await().atMost(30, TimeUnit.SECONDS).until(() -> first.ofOp("event").size() >= 8);
     ws1.abort();
     List<String> seen =
         new ArrayList<>(
