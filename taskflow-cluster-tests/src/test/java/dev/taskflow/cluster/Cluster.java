@@ -42,6 +42,10 @@ final class Cluster implements AutoCloseable {
     return client;
   }
 
+  ClusterStore store() {
+    return store;
+  }
+
   /** The store's kind, for reports. */
   String storeName() {
     return store.name();
@@ -57,8 +61,9 @@ final class Cluster implements AutoCloseable {
   }
 
   /**
-   * Starts a worker node that runs the demo types on {@code concurrency} slots of the default queue
-   * with the given lease, and waits until its engine runs.
+   * Starts a worker node ({@code taskflow worker}: the engine without HTTP) that runs the demo
+   * types on {@code concurrency} slots of the default queue with the given lease, and waits until
+   * its engine runs.
    */
   Node startWorker(String name, Duration lease, int concurrency) {
     Node node =
@@ -66,10 +71,8 @@ final class Cluster implements AutoCloseable {
             name,
             dir,
             List.of(
-                "server",
+                "worker",
                 "--demo",
-                "--port",
-                "0",
                 "--store",
                 store.cliStore(),
                 "--lease",

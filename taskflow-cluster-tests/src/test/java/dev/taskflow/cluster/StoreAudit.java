@@ -142,6 +142,14 @@ final class StoreAudit {
         .toList();
   }
 
+  /** How many attempts of the job ended because their lease expired (the rescuer's error). */
+  long leaseExpiries(UUID id) {
+    Job j = jobs.get(id);
+    return j == null
+        ? 0
+        : j.errors().stream().filter(e -> "lease_expired".equals(e.type())).count();
+  }
+
   /** The newest finish time among {@code ids} (store clock), or null. */
   Instant lastFinish(Collection<UUID> ids) {
     return ids.stream()

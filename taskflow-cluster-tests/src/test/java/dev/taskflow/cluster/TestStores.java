@@ -28,6 +28,11 @@ final class TestStores {
     return new PgClusterStore("cluster");
   }
 
+  /** A cluster on PostgreSQL whatever {@code taskflow.cluster.store} says: the test needs it. */
+  static Cluster postgresCluster(TestInfo info) {
+    return new Cluster(postgres(), workDir(info));
+  }
+
   /** A fresh directory named after the test class and method. */
   static Path workDir(TestInfo info) {
     Path root = Path.of(System.getProperty("taskflow.cluster.workDir", "target/cluster"));
