@@ -52,6 +52,7 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
   private final Clock clock;
   private final Duration shutdownGrace;
   private final RemoteWorkers remote;
+  private final Webhooks webhooks;
 
   private TaskFlow(Builder b, EngineConfig config, Map<String, RegisteredWorker<?>> workers) {
     this.storage = b.storage;
@@ -73,6 +74,7 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
             });
     storage.open();
     this.remote = new RemoteWorkers(storage, this);
+    this.webhooks = new Webhooks(storage, b.clock);
     this.engine = new Engine(storage, config, workers, List.copyOf(b.listeners));
     engine.onJobsAvailable(remote::jobsAvailable);
   }
@@ -108,6 +110,11 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
   /** Leases jobs to workers in other processes or languages; see {@link RemoteWorkers}. */
   public RemoteWorkers remoteWorkers() {
     return remote;
+  }
+
+  /** The webhook registrations in the store (delivered by {@code taskflow-web}). */
+  public Webhooks webhooks() {
+    return webhooks;
   }
 
   void wakeEvents() {

@@ -10,6 +10,7 @@ import dev.taskflow.JobState;
 import dev.taskflow.JobTransitions;
 import dev.taskflow.ServerInfo;
 import dev.taskflow.StorageException;
+import dev.taskflow.Webhook;
 import dev.taskflow.spi.EventAppendParams;
 import dev.taskflow.spi.EventData;
 import dev.taskflow.spi.EventsSinceParams;
@@ -30,6 +31,7 @@ import dev.taskflow.spi.NewJob;
 import dev.taskflow.spi.QueueStats;
 import dev.taskflow.spi.Storage;
 import dev.taskflow.spi.StorageCapabilities;
+import dev.taskflow.spi.WebhookListParams;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,6 +43,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
@@ -69,6 +72,7 @@ public final class InMemoryStorage implements Storage {
   private final ReentrantLock lock = new ReentrantLock();
   private final MemoryTables t = new MemoryTables(); // guarded by lock
   private boolean closed; // guarded by lock
+  private final TreeMap<UUID, Webhook> webhooks = new TreeMap<>(); // guarded by lock
 
   /** A store on the system clock in UTC. */
   public InMemoryStorage() {
@@ -578,6 +582,31 @@ public final class InMemoryStorage implements Storage {
     locked(() -> t.servers.remove(serverId));
   }
 
+  // ---------------------------------------------------------------- webhooks
+
+  @Override
+  public void webhookSave(Webhook webhook) {
+    locked(() -> webhooks.put(webhook.id(), webhook));
+  }
+
+  @Override
+  public Optional<Webhook> webhookGet(UUID id) {
+    return locked(() -> Optional.ofNullable(webhooks.get(id)));
+  }
+
+  @Override
+  public List<Webhook> webhookList(WebhookListParams p) {
+    return locked(
+        () ->
+            (p.afterId() == null ? webhooks : webhooks.tailMap(p.afterId(), false))
+                .values().stream().limit(p.limit()).toList());
+  }
+
+  @Override
+  public boolean webhookDelete(UUID id) {
+    return locked(() -> webhooks.remove(id) != null);
+  }
+
   /** Drops every job, event, pause and server; later calls throw {@link StorageException}. */
   @Override
   public void close() {
@@ -585,6 +614,7 @@ public final class InMemoryStorage implements Storage {
     try {
       closed = true;
       t.clear();
+      webhooks.clear();
     } finally {
       lock.unlock();
     }

@@ -4,6 +4,8 @@ import dev.taskflow.Job;
 import dev.taskflow.JobEvent;
 import dev.taskflow.JobState;
 import dev.taskflow.ServerInfo;
+import dev.taskflow.StorageException;
+import dev.taskflow.Webhook;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -150,6 +152,28 @@ public interface Storage extends AutoCloseable {
 
   /** Gives a leadership up early (at shutdown), if {@code owner} holds it. */
   default void leaderRelease(String name, String owner) {}
+
+  /**
+   * Inserts or replaces a webhook registration (matched by id), as given: the caller sets its
+   * times. Stores that keep no webhooks leave the defaults, which refuse.
+   */
+  default void webhookSave(Webhook webhook) {
+    throw new StorageException(this + " does not keep webhooks");
+  }
+
+  default Optional<Webhook> webhookGet(UUID id) {
+    throw new StorageException(this + " does not keep webhooks");
+  }
+
+  /** Webhooks in id order after {@code afterId}, at most {@code limit}. */
+  default List<Webhook> webhookList(WebhookListParams params) {
+    throw new StorageException(this + " does not keep webhooks");
+  }
+
+  /** Removes a webhook; false when none had the id. */
+  default boolean webhookDelete(UUID id) {
+    throw new StorageException(this + " does not keep webhooks");
+  }
 
   /**
    * Starts delivering notifications of changes made by other processes; returns a handle that stops

@@ -13,6 +13,7 @@ import dev.taskflow.JobNotFoundException;
 import dev.taskflow.JobState;
 import dev.taskflow.ServerInfo;
 import dev.taskflow.StorageException;
+import dev.taskflow.Webhook;
 import dev.taskflow.jdbc.JobMeta.NewEvent;
 import dev.taskflow.spi.EventAppendParams;
 import dev.taskflow.spi.EventData;
@@ -34,6 +35,7 @@ import dev.taskflow.spi.LeaderParams;
 import dev.taskflow.spi.NewJob;
 import dev.taskflow.spi.QueueStats;
 import dev.taskflow.spi.Storage;
+import dev.taskflow.spi.WebhookListParams;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -542,6 +544,31 @@ public abstract class JdbcStorage implements Storage {
     write(
         () -> "leaderRelease of '" + name + "' by " + owner,
         c -> LeaderLease.release(c, name, owner));
+  }
+
+  @Override
+  public void webhookSave(Webhook w) {
+    write(
+        () -> "webhookSave of webhook " + w.id(),
+        c -> {
+          WebhookRows.save(c, w);
+          return null;
+        });
+  }
+
+  @Override
+  public Optional<Webhook> webhookGet(UUID id) {
+    return read(() -> "webhookGet of webhook " + id, c -> WebhookRows.get(c, id));
+  }
+
+  @Override
+  public List<Webhook> webhookList(WebhookListParams p) {
+    return read(() -> "webhookList after " + p.afterId(), c -> WebhookRows.list(c, p));
+  }
+
+  @Override
+  public boolean webhookDelete(UUID id) {
+    return write(() -> "webhookDelete of webhook " + id, c -> WebhookRows.delete(c, id));
   }
 
   /**

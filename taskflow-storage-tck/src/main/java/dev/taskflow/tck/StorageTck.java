@@ -44,6 +44,7 @@ public abstract class StorageTck
         EventLogContract,
         ServerContract,
         LeaderContract,
+        WebhookContract,
         DurabilityContract {
 
   /** Where every test's clock starts. */
