@@ -25,6 +25,7 @@ final class ApiRoutes {
   private final OpsRoutes ops;
   private final WorkerRoutes workers;
   private final WsRoutes ws;
+  private final WebhookRoutes webhooks;
   private final ProblemMapper problems;
   private final Metrics metrics;
 
@@ -34,11 +35,13 @@ final class ApiRoutes {
       OpsRoutes ops,
       WorkerRoutes workers,
       WsRoutes ws,
+      WebhookRoutes webhooks,
       ProblemMapper problems,
       Metrics metrics) {
     this.jobs = jobs;
     this.workers = workers;
     this.ws = ws;
+    this.webhooks = webhooks;
     this.events = events;
     this.ops = ops;
     this.problems = problems;
@@ -62,6 +65,14 @@ final class ApiRoutes {
     route(r, POST, API + "/jobs/{id}/fail", workers::fail);
     route(r, POST, API + "/jobs/{id}/events", workers::event);
     r.addWsHandler(WsHandlerType.WEBSOCKET, API + "/ws", ws::configure);
+    route(r, POST, API + "/webhooks", webhooks::create);
+    route(r, GET, API + "/webhooks", webhooks::list);
+    route(r, GET, API + "/webhooks/{id}", webhooks::get);
+    route(r, PATCH, API + "/webhooks/{id}", webhooks::patch);
+    route(r, DELETE, API + "/webhooks/{id}", webhooks::delete);
+    route(r, POST, API + "/webhooks/{id}/rotate-secret", webhooks::rotateSecret);
+    route(r, POST, API + "/webhooks/{id}/test", webhooks::test);
+    route(r, GET, API + "/webhooks/{id}/deliveries", webhooks::deliveries);
     route(r, GET, API + "/queues", ops::queues);
     route(r, POST, API + "/queues/{name}/pause", ops::pause);
     route(r, POST, API + "/queues/{name}/resume", ops::resume);

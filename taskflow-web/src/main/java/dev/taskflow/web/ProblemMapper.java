@@ -5,6 +5,7 @@ import dev.taskflow.InvalidJobException;
 import dev.taskflow.JobNotFoundException;
 import dev.taskflow.LeaseLostException;
 import dev.taskflow.StorageException;
+import dev.taskflow.WebhookNotFoundException;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link Problem}: as thrown (400 malformed JSON, 413, 415, 422, 404 ...)
  *   <li>{@link InvalidJobException}: 422, its field as the JSON pointer and its rule as the code
- *   <li>{@link JobNotFoundException}: 404
+ *   <li>{@link JobNotFoundException}, {@link WebhookNotFoundException}: 404
  *   <li>{@link IllegalTransitionException}: 409
  *   <li>{@link StorageException}: 503 with {@code Retry-After}
  *   <li>anything else: 500, logged with a reference that the body repeats; no stack trace leaves
@@ -62,6 +63,7 @@ final class ProblemMapper {
       case InvalidJobException e ->
           Problem.invalid(FieldError.at(pointer(e.field()), e.rule(), shorten(e.getMessage())));
       case JobNotFoundException e -> Problem.notFound("id", e.getMessage());
+      case WebhookNotFoundException e -> Problem.notFound("id", e.getMessage());
       case IllegalTransitionException e -> conflict(e);
       case LeaseLostException e ->
           new Problem(

@@ -120,6 +120,7 @@ public final class TaskFlowWeb implements AutoCloseable {
                 json,
                 bodies),
             ws,
+            new WebhookRoutes(client, json, bodies, config),
             new ProblemMapper(json),
             metrics)
         .register(javalinConfig.routes);

@@ -21,6 +21,9 @@ import java.time.Duration;
  * @param dashboard whether to serve the live dashboard at {@code /} (see {@code docs/dashboard.md})
  * @param dashboardReadOnly a dashboard that shows everything and changes nothing: no action
  *     buttons, and every dashboard {@code POST} is refused with 403
+ * @param allowHttpWebhooks accept plain {@code http://} webhook URLs (off by default)
+ * @param allowPrivateWebhookTargets accept webhook URLs whose host is loopback, private, link-local
+ *     or otherwise not public (off by default; see {@code docs/webhooks.md})
  */
 public record WebConfig(
     String host,
@@ -32,7 +35,9 @@ public record WebConfig(
     int sseBufferEvents,
     Duration throughputWindow,
     boolean dashboard,
-    boolean dashboardReadOnly) {
+    boolean dashboardReadOnly,
+    boolean allowHttpWebhooks,
+    boolean allowPrivateWebhookTargets) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -42,6 +47,33 @@ public record WebConfig(
   public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(15);
   public static final int DEFAULT_SSE_BUFFER_EVENTS = 1024;
   public static final Duration DEFAULT_THROUGHPUT_WINDOW = Duration.ofMinutes(5);
+
+  /** A config that refuses plain-http and private webhook targets. */
+  public WebConfig(
+      String host,
+      int port,
+      int maxBodyBytes,
+      int maxArgsBytes,
+      int maxJsonDepth,
+      Duration pingInterval,
+      int sseBufferEvents,
+      Duration throughputWindow,
+      boolean dashboard,
+      boolean dashboardReadOnly) {
+    this(
+        host,
+        port,
+        maxBodyBytes,
+        maxArgsBytes,
+        maxJsonDepth,
+        pingInterval,
+        sseBufferEvents,
+        throughputWindow,
+        dashboard,
+        dashboardReadOnly,
+        false,
+        false);
+  }
 
   /** A config with the dashboard on and writable. */
   public WebConfig(
@@ -118,7 +150,9 @@ public record WebConfig(
         .sseBufferEvents(sseBufferEvents)
         .throughputWindow(throughputWindow)
         .dashboard(dashboard)
-        .dashboardReadOnly(dashboardReadOnly);
+        .dashboardReadOnly(dashboardReadOnly)
+        .allowHttpWebhooks(allowHttpWebhooks)
+        .allowPrivateWebhookTargets(allowPrivateWebhookTargets);
   }
 
   /** Builds a {@link WebConfig}; every value starts at its {@code DEFAULT_*}. */
@@ -133,6 +167,8 @@ public record WebConfig(
     private Duration throughputWindow = DEFAULT_THROUGHPUT_WINDOW;
     private boolean dashboard = true;
     private boolean dashboardReadOnly;
+    private boolean allowHttpWebhooks;
+    private boolean allowPrivateWebhookTargets;
 
     private Builder() {}
 
@@ -188,6 +224,18 @@ public record WebConfig(
       return this;
     }
 
+    /** Accept plain {@code http://} webhook URLs (default false). */
+    public Builder allowHttpWebhooks(boolean allow) {
+      this.allowHttpWebhooks = allow;
+      return this;
+    }
+
+    /** Accept webhook URLs on loopback, private and other non-public addresses (default false). */
+    public Builder allowPrivateWebhookTargets(boolean allow) {
+      this.allowPrivateWebhookTargets = allow;
+      return this;
+    }
+
     /**
      * @throws IllegalArgumentException naming the setting and its value when one is out of range
      */
@@ -202,7 +250,9 @@ public record WebConfig(
           sseBufferEvents,
           throughputWindow,
           dashboard,
-          dashboardReadOnly);
+          dashboardReadOnly,
+          allowHttpWebhooks,
+          allowPrivateWebhookTargets);
     }
   }
 }
