@@ -10,7 +10,6 @@ import dev.taskflow.spi.Storage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
@@ -107,17 +106,12 @@ final class Cluster implements AutoCloseable {
     return client.stateCounts().getOrDefault(JobState.COMPLETED, 0L);
   }
 
-  /** Waits until at least {@code n} jobs are completed, naming the nodes' state if not. */
+  /** Waits until at least {@code n} jobs are completed. */
   void awaitCompleted(long n, Duration atMost) {
     await("" + n + " jobs completed")
         .atMost(atMost)
         .pollInterval(Duration.ofMillis(50))
         .until(this::completedCount, c -> c >= n);
-  }
-
-  /** Waits until every one of {@code ids} is completed. */
-  void awaitAllCompleted(Collection<UUID> ids, Duration atMost) {
-    awaitCompleted(ids.size(), atMost);
   }
 
   /** The last lines of every node's log, for failure messages. */

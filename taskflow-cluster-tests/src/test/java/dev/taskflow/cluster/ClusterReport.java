@@ -8,13 +8,17 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 /**
- * One report line per test: its name and its figures, printed and appended to {@code
- * target/cluster-report.txt}.
+ * One report line per test: its name and its figures, printed and written to {@code
+ * target/cluster-report.txt} (which holds the lines of the last run).
  */
 final class ClusterReport {
+  /** The first line this JVM writes starts the file afresh; later ones append. */
+  private static final AtomicBoolean STARTED = new AtomicBoolean();
+
   private final String test;
   private final Map<String, Object> figures = new LinkedHashMap<>();
 
@@ -48,7 +52,9 @@ final class ClusterReport {
           line + System.lineSeparator(),
           StandardCharsets.UTF_8,
           StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
+          STARTED.getAndSet(true)
+              ? StandardOpenOption.APPEND
+              : StandardOpenOption.TRUNCATE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot append the report line to " + file, e);
     }

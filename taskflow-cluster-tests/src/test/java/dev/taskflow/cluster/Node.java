@@ -32,9 +32,15 @@ final class Node implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(new Thread(Node::killAll, "cluster-tests-kill-children"));
   }
 
+  /** How long a node may take to start. */
+  static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+  private static final Pattern STARTED = Pattern.compile("TaskFlow server (\\S+) started on");
+
   private final String name;
   private final Process process;
   private final Path log;
+  private volatile String serverId;
 
   private Node(String name, Process process, Path log) {
     this.name = name;
@@ -184,13 +190,6 @@ final class Node implements AutoCloseable {
       }
     }
   }
-
-  /** How long a node may take to start. */
-  static final Duration START_TIMEOUT = Duration.ofSeconds(60);
-
-  private static final Pattern STARTED = Pattern.compile("TaskFlow server (\\S+) started on");
-
-  private volatile String serverId;
 
   /**
    * Waits until the engine logged its start and returns its server id (the lease owner of its

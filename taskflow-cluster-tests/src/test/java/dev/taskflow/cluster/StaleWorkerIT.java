@@ -1,9 +1,11 @@
 package dev.taskflow.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskflow.Job;
+import dev.taskflow.JobError;
 import dev.taskflow.JobRequest;
 import dev.taskflow.JobState;
 import java.time.Duration;
@@ -104,6 +106,10 @@ class StaleWorkerIT {
 
     assertThat(done.state()).isEqualTo(JobState.COMPLETED);
     assertThat(done.attempt()).as("final attempt").isEqualTo(2);
+    assertThat(done.errors())
+        .as("attempt 1 ended by its expired lease")
+        .extracting(JobError::attempt, JobError::type)
+        .containsExactly(tuple(1, "lease_expired"));
     assertThat(trail.completedAttempts)
         .as("attempts with a job.completed event")
         .containsExactly(2);
