@@ -37,12 +37,14 @@ final class EngineBench {
   }
 
   /** enqueueAll in batches of {@link Plan#BULK_BATCH}, the server not running. */
-  Figure bulkEnqueue(BenchStore store) {
+  Figure bulkEnqueue(BenchStore store, Profiler profiler) {
     double load = machine.load();
     try (TaskFlow tf = build(store.fresh(), new Probe(0))) {
+      profiler.start(store.label() + " enqueue_bulk_java");
       long t0 = System.nanoTime();
       enqueueZeros(tf, plan.jobs());
       double s = seconds(t0);
+      profiler.stop();
       return Figure.of(
           store.label(),
           "enqueue_bulk_java",

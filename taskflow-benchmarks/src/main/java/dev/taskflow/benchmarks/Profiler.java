@@ -127,6 +127,7 @@ final class Profiler {
     if (frames.isEmpty()) return false;
     String top = frames.get(0).getMethod().getName();
     return top.equals("wait") && frames.get(0).getMethod().getType().getName().endsWith("EPoll")
+        || top.equals("readBytes") // BenchServer waiting on its stdin
         || top.equals("accept")
         || top.equals("accept0");
   }

@@ -172,7 +172,8 @@ final class Report {
     sb.append('\n');
 
     if (!run.profiles().isEmpty()) {
-      sb.append("## Profiles (JFR, during the drains)\n\n");
+      sb.append(
+          "## Profiles (JFR: during the Java bulk enqueue, the drains, and in the child server during the HTTP figures)\n\n");
       run.profiles()
           .forEach(
               (label, lines) -> {

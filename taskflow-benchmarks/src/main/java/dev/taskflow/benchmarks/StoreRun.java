@@ -44,7 +44,7 @@ final class StoreRun {
       ceiling = loops.ceilingJdbc(store);
       if (wants("ceiling_jdbc")) emit(ceiling);
     }
-    if (wants("enqueue_bulk_java")) emit(engine.bulkEnqueue(store));
+    if (wants("enqueue_bulk_java")) emit(engine.bulkEnqueue(store, profiler));
     if (wants("enqueue_single_java")) emit(engine.singleEnqueue(store));
 
     Figure drain = null;
