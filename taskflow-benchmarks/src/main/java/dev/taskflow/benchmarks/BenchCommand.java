@@ -144,8 +144,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
     Path report = docs != null ? docs : quick ? null : Path.of("docs", "benchmarks.md");
     if (report != null) {
-      String command =
-          "taskflow bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+      List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+      if (!args.isEmpty() && args.get(0).equals("bench")) args.remove(0); // run through the CLI
+      String command = "taskflow bench " + String.join(" ", args);
       Report.write(
           report,
           new Report.Run(

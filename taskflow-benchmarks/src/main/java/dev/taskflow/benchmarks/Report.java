@@ -61,9 +61,8 @@ final class Report {
         "Disk",
         String.format(
             java.util.Locale.ROOT,
-            "4 KiB write + fdatasync: %.0f µs each in the temp directory (a virtual disk that"
-                + " acknowledges flushes quickly; on network block storage expect 0.5–2 ms, and"
-                + " SQLite synchronous=FULL commits to slow down accordingly)",
+            "4 KiB write + fdatasync: %.0f µs each in the temp directory, measured at the start"
+                + " of the run (every SQLite commit with synchronous=FULL pays at least one)",
             run.fsyncMicros()));
     row(sb, "/proc/loadavg before the run", run.loadBefore());
     sb.append('\n');
