@@ -1,0 +1,230 @@
+package dev.taskflow.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.taskflow.TaskFlow;
+import dev.taskflow.memory.InMemoryStorage;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The webhook API with the private-target and http options OFF (the defaults). */
+class WebhookApiTest {
+  private static final JsonMapper JSON = JsonMapper.builder().build();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private TaskFlow taskflow;
+  private WebhookDelivery delivery;
+  private TaskFlowWeb web;
+
+  @BeforeEach
+  void start() {
+    TaskFlow.Builder b = TaskFlow.builder().storage(new InMemoryStorage());
+    delivery = WebhookDelivery.install(b, WebhookDelivery.Options.defaults());
+    taskflow = b.build();
+    delivery.bind(taskflow);
+    web =
+        TaskFlowWeb.create(taskflow, WebConfig.builder().port(0).dashboard(false).build()).start();
+  }
+
+  @AfterEach
+  void stop() {
+    web.close();
+    taskflow.close();
+    delivery.close();
+  }
+
+  private HttpResponse<String> call(String method, String path, String body) throws Exception {
+    HttpRequest.Builder r =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web.port() + path))
+            .header("Content-Type", "application/json");
+    r.method(
+        method,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+    return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private JsonNode refused(String body) throws Exception {
+    HttpResponse<String> r = call("POST", "/api/v1/webhooks", body);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
+    return JSON.readTree(r.body()).get("errors").get(0);
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({
+    "https://localhost/hook, private_host_name",
+    "https://169.254.169.254/latest/meta-data, link_local_address",
+    "https://10.0.0.5/hook, private_address",
+    "https://192.168.1.1/hook, private_address",
+    "https://172.16.0.1/hook, private_address",
+    "https://100.64.0.1/hook, cgnat_address",
+    "https://127.0.0.1:8443/hook, loopback_address",
+    "https://[::1]/hook, loopback_address",
+    "https://[::ffff:127.0.0.1]/hook, ipv4_mapped_address",
+    "https://[fd00::1]/hook, unique_local_address",
+    "https://[fe80::1]/hook, link_local_address",
+    "https://0.0.0.0/hook, unspecified_address",
+    "https://224.0.0.1/hook, multicast_address",
+    "https://user:secret@example.com/hook, userinfo_not_allowed",
+    "https://user@example.com/hook, userinfo_not_allowed",
+    "http://example.com/hook, https_required",
+    "ftp://example.com/hook, malformed_url",
+    "not a url, malformed_url",
+  })
+  void an_unsafe_url_is_refused_with_its_rule(String url, String code) throws Exception {
+    JsonNode e = refused("{\"url\":\"" + url + "\",\"events\":[\"job.failed\"]}");
+
+    assertThat(e.get("pointer").asString()).isEqualTo("/url");
+    assertThat(e.get("code").asString()).isEqualTo(code);
+  }
+
+  @Test
+  void a_url_longer_than_the_limit_is_refused() throws Exception {
+    String url = "https://example.com/" + "a".repeat(WebhookUrlGuard.MAX_URL_LENGTH);
+    assertThat(refused("{\"url\":\"" + url + "\",\"events\":[\"job.*\"]}").get("code").asString())
+        .isEqualTo("url_too_long");
+  }
+
+  @Test
+  void a_host_name_that_resolves_to_loopback_is_refused_and_every_address_is_judged() {
+    WebhookUrlGuard guard =
+        new WebhookUrlGuard(
+            false,
+            false,
+            host -> {
+              if (!host.equals("rebind.example.com")) throw new UnknownHostException(host);
+              return new InetAddress[] {
+                InetAddress.getByName("93.184.216.34"), InetAddress.getByName("127.0.0.1")
+              };
+            });
+
+    assertThatThrownBy(() -> guard.check("https://rebind.example.com/hook"))
+        .isInstanceOfSatisfying(
+            WebhookUrlGuard.Refused.class, r -> assertThat(r.code()).isEqualTo("loopback_address"))
+        .hasMessageContaining("127.0.0.1");
+    assertThatThrownBy(() -> guard.check("https://nowhere.example.com/hook"))
+        .isInstanceOfSatisfying(
+            WebhookUrlGuard.Refused.class,
+            r -> assertThat(r.code()).isEqualTo("unresolvable_host"));
+  }
+
+  @Test
+  void localhost_resolves_to_loopback_and_is_refused_even_past_the_name_rule() throws Exception {
+    assertThat(InetAddress.getAllByName("localhost")).allMatch(a -> a.isLoopbackAddress());
+    for (InetAddress a : InetAddress.getAllByName("localhost")) {
+      assertThat(WebhookUrlGuard.forbidden(a)).isEqualTo("loopback_address");
+    }
+  }
+
+  @Test
+  void unknown_event_patterns_and_bad_headers_are_refused_each_with_its_rule() throws Exception {
+    assertThat(
+            refused("{\"url\":\"https://93.184.216.34/h\",\"events\":[\"job.exploded\"]}")
+                .get("code")
+                .asString())
+        .isEqualTo("unknown_event");
+    assertThat(
+            refused(
+                    "{\"url\":\"https://93.184.216.34/h\",\"events\":[\"job.*\"],"
+                        + "\"headers\":{\"Host\":\"internal\"}}")
+                .get("code")
+                .asString())
+        .isEqualTo("forbidden_header");
+    assertThat(
+            refused(
+                    "{\"url\":\"https://93.184.216.34/h\",\"events\":[\"job.*\"],"
+                        + "\"headers\":{\"webhook-id\":\"x\"}}")
+                .get("code")
+                .asString())
+        .isEqualTo("forbidden_header");
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i < WebhookRoutes.MAX_HEADERS + 1; i++) {
+      many.append(i == 0 ? "" : ",").append("\"X-H").append(i).append("\":\"v\"");
+    }
+    assertThat(
+            refused(
+                    "{\"url\":\"https://93.184.216.34/h\",\"events\":[\"job.*\"],\"headers\":{"
+                        + many
+                        + "}}")
+                .get("code")
+                .asString())
+        .isEqualTo("too_many_headers");
+    assertThat(
+            refused(
+                    "{\"url\":\"https://93.184.216.34/h\",\"events\":[\"job.*\"],"
+                        + "\"headers\":{\"X-Big\":\""
+                        + "v".repeat(WebhookRoutes.MAX_HEADER_VALUE + 1)
+                        + "\"}}")
+                .get("code")
+                .asString())
+        .isEqualTo("header_too_large");
+  }
+
+  @Test
+  void custom_event_types_and_prefixes_are_known_patterns() {
+    assertThat(WebhookRoutes.knownPattern("embedding.completed")).isTrue();
+    assertThat(WebhookRoutes.knownPattern("workflow.*")).isTrue();
+    assertThat(WebhookRoutes.knownPattern("job.failed")).isTrue();
+    assertThat(WebhookRoutes.knownPattern("job.*")).isTrue();
+    assertThat(WebhookRoutes.knownPattern("job.exploded")).isFalse();
+    assertThat(WebhookRoutes.knownPattern("*")).isFalse();
+    assertThat(WebhookRoutes.knownPattern("nodot")).isFalse();
+  }
+
+  @Test
+  void a_webhook_is_created_read_changed_rotated_and_deleted() throws Exception {
+    // a public IP literal: no DNS needed, and the guard lets it pass
+    HttpResponse<String> created =
+        call(
+            "POST",
+            "/api/v1/webhooks",
+            "{\"url\":\"https://93.184.216.34/hook\",\"events\":[\"job.failed\"],"
+                + "\"queue\":\"emails\",\"headers\":{\"Authorization\":\"Bearer t\"}}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    JsonNode hook = JSON.readTree(created.body());
+    String id = hook.get("id").asString();
+    String secret = hook.get("secret").asString();
+    assertThat(secret).startsWith("whsec_");
+    assertThat(created.headers().firstValue("Location")).contains("/api/v1/webhooks/" + id);
+
+    JsonNode read = JSON.readTree(call("GET", "/api/v1/webhooks/" + id, null).body());
+    assertThat(read.has("secret")).isFalse();
+    assertThat(read.get("headers").get("Authorization").asString()).isEqualTo("***");
+
+    JsonNode patched =
+        JSON.readTree(
+            call("PATCH", "/api/v1/webhooks/" + id, "{\"active\":false,\"events\":[\"job.*\"]}")
+                .body());
+    assertThat(patched.get("active").asBoolean()).isFalse();
+    assertThat(patched.get("events").get(0).asString()).isEqualTo("job.*");
+    assertThat(patched.get("queue").asString()).isEqualTo("emails");
+    assertThat(
+            call("PATCH", "/api/v1/webhooks/" + id, "{\"url\":\"https://10.0.0.1/\"}").statusCode())
+        .isEqualTo(422);
+
+    JsonNode rotated =
+        JSON.readTree(call("POST", "/api/v1/webhooks/" + id + "/rotate-secret", null).body());
+    assertThat(rotated.get("secret").asString()).startsWith("whsec_").isNotEqualTo(secret);
+    assertThat(rotated.get("secrets").asInt()).isEqualTo(2);
+    assertThat(taskflow.webhooks().get(java.util.UUID.fromString(id)).orElseThrow().secrets())
+        .containsExactly(rotated.get("secret").asString(), secret);
+
+    JsonNode list = JSON.readTree(call("GET", "/api/v1/webhooks", null).body());
+    assertThat(list.get("items")).hasSize(1);
+
+    assertThat(call("DELETE", "/api/v1/webhooks/" + id, null).statusCode()).isEqualTo(204);
+    assertThat(call("GET", "/api/v1/webhooks/" + id, null).statusCode()).isEqualTo(404);
+  }
+}
