@@ -5,6 +5,7 @@ import dev.taskflow.TaskFlow;
 import dev.taskflow.server.demo.DemoJobs;
 import dev.taskflow.web.TaskFlowWeb;
 import dev.taskflow.web.WebConfig;
+import dev.taskflow.web.WebhookDelivery;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -124,6 +125,18 @@ final class ServerCommand implements Callable<Integer> {
           "Serve the dashboard read-only: no action buttons, every dashboard POST is refused.")
   boolean readOnly;
 
+  @Option(
+      names = "--allow-private-webhook-targets",
+      description =
+          "Let webhooks target loopback, private, link-local and other non-public addresses"
+              + " (off by default: an SSRF guard; see docs/webhooks.md).")
+  boolean allowPrivateWebhookTargets;
+
+  @Option(
+      names = "--allow-http-webhooks",
+      description = "Let webhooks use plain http:// URLs (off by default: https only).")
+  boolean allowHttpWebhooks;
+
   @Option(names = "--no-dashboard", description = "Serve the HTTP API without the dashboard.")
   boolean noDashboard;
 
@@ -162,6 +175,7 @@ final class ServerCommand implements Callable<Integer> {
   Running start() throws StartupException {
     WebConfig webConfig;
     TaskFlow.Builder builder;
+    WebhookDelivery webhooks;
     try {
       webConfig =
           WebConfig.builder()
@@ -171,6 +185,8 @@ final class ServerCommand implements Callable<Integer> {
               .maxArgsBytes(maxArgsBytes)
               .dashboard(!noDashboard)
               .dashboardReadOnly(readOnly)
+              .allowPrivateWebhookTargets(allowPrivateWebhookTargets)
+              .allowHttpWebhooks(allowHttpWebhooks)
               .build();
       builder =
           TaskFlow.builder()
@@ -179,6 +195,12 @@ final class ServerCommand implements Callable<Integer> {
               .maxArgsBytes(maxArgsBytes);
       queues.forEach((name, concurrency) -> builder.queue(name, q -> q.concurrency(concurrency)));
       if (demo) DemoJobs.register(builder);
+      webhooks =
+          WebhookDelivery.install(
+              builder,
+              WebhookDelivery.Options.defaults()
+                  .withAllowPrivateTargets(allowPrivateWebhookTargets)
+                  .withAllowHttp(allowHttpWebhooks));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -189,6 +211,7 @@ final class ServerCommand implements Callable<Integer> {
     } catch (StorageException e) {
       throw new StartupException("cannot open the store " + store + ": " + e.getMessage(), e);
     }
+    webhooks.bind(taskflow);
     taskflow.start();
     TaskFlowWeb web = TaskFlowWeb.create(taskflow, webConfig);
     try {
