@@ -55,7 +55,6 @@ public final class Engine {
   private static final int MAINTENANCE_BATCH = 1000;
   static final String MAINTENANCE_LEADERSHIP = "maintenance";
   private static final Duration SHUTDOWN_FLUSH_DEADLINE = Duration.ofSeconds(10);
-  private static final long RECENT_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   private final Storage storage;
   private final EngineConfig config;
@@ -78,7 +77,7 @@ public final class Engine {
    * live, so the persisted copies the tailer reads a moment later are not delivered again. Keyed by
    * attempt, so a retry that runs on another server still shows its progress here.
    */
-  private final Map<JobLease, Long> recentlyLocal = new ConcurrentHashMap<>();
+  private final RecentAttempts recentlyLocal = new RecentAttempts();
 
   private final TypeCaps typeCaps;
   private final Map<String, Fetcher> fetchers = new LinkedHashMap<>();
@@ -419,10 +418,7 @@ public final class Engine {
     RunningJob rj = leases.remove(lease);
     if (rj != null) {
       attemptsPerJob.computeIfPresent(lease.id(), (id, n) -> n.decrementAndGet() <= 0 ? null : n);
-      long now = System.nanoTime();
-      recentlyLocal.put(lease, now);
-      if (recentlyLocal.size() > 10_000)
-        recentlyLocal.values().removeIf(t -> now - t > RECENT_NANOS);
+      recentlyLocal.add(lease);
     }
     return rj;
   }
@@ -447,7 +443,7 @@ public final class Engine {
     int attempt = attemptOf(e);
     if (attempt < 0) return false;
     JobLease key = new JobLease(e.jobId(), attempt, config.serverId());
-    return leases.containsKey(key) || recentlyLocal.containsKey(key);
+    return leases.containsKey(key) || recentlyLocal.contains(key);
   }
 
   private static int attemptOf(JobEvent e) {
@@ -489,7 +485,7 @@ public final class Engine {
 
   private void heartbeat() {
     long now = System.nanoTime();
-    recentlyLocal.values().removeIf(t -> now - t > RECENT_NANOS);
+    recentlyLocal.evict(now);
     List<JobLease> held = new ArrayList<>(leases.keySet());
     // Two local attempts of one job: only the newest can hold the lease (attempts only grow).
     Map<UUID, Integer> newest = new HashMap<>();

@@ -39,6 +39,12 @@ final class JobExecution implements JobContext {
   private final Clock clock;
   private final Duration progressWriteInterval;
 
+  /**
+   * Whether this attempt persisted events the bus may not have delivered yet (job.started at
+   * first).
+   */
+  private volatile boolean persistedSinceLastPump = true;
+
   JobExecution(
       RunningJob rj, Storage storage, EventBus bus, Clock clock, Duration progressWriteInterval) {
     this.rj = rj;
@@ -205,6 +211,17 @@ final class JobExecution implements JobContext {
   @Override
   public void progress(JobProgress progress) {
     Job job = rj.job;
+    if (persistedSinceLastPump) {
+      // Deliver what this attempt already persisted (its job.started, events it emitted) before
+      // the live progress, so every subscriber sees the attempt's events in order.
+      try {
+        bus.pump();
+      } catch (StorageException e) {
+        log.debug(
+            "job {}: could not read the event log before progress: {}", job.id(), e.getMessage());
+      }
+      persistedSinceLastPump = false;
+    }
     bus.publishEphemeral(
         new JobEvent(
             null,
@@ -252,6 +269,7 @@ final class JobExecution implements JobContext {
     if (m.length() > 4000) m = m.substring(0, 4000) + "…";
     storage.eventAppend(
         new EventAppendParams(rj.job.id(), JobEvent.LOG, EventData.log(rj.job.attempt(), m)));
+    persistedSinceLastPump = true;
     bus.wake();
   }
 
@@ -280,6 +298,7 @@ final class JobExecution implements JobContext {
           "custom event data must serialise to a JSON object, was " + json);
     }
     storage.eventAppend(new EventAppendParams(rj.job.id(), eventType, json));
+    persistedSinceLastPump = true;
     bus.wake();
   }
 
