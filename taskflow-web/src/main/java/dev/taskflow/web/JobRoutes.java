@@ -46,7 +46,8 @@ final class JobRoutes {
     if (!errors.isEmpty()) throw Problem.invalid(errors);
     EnqueueResult result = client.enqueue(request);
     Job job = result.job();
-    ObjectNode out = withPosition(job);
+    // no queuePosition here: counting the jobs ahead is O(queue) and made every enqueue pay it
+    ObjectNode out = json.job(job);
     out.put("duplicate", result.duplicate());
     if (!result.duplicate()) {
       ctx.header("Location", ApiRoutes.API + "/jobs/" + job.id());

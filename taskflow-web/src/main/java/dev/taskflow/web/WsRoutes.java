@@ -179,8 +179,36 @@ final class WsRoutes {
         error("invalid", e instanceof BadField b ? b.pointer : "/after", e.getMessage());
         return;
       }
-      enqueue(reply("subscribed", id));
-      subs.put(id, client.subscribe(filter, after, e -> deliver(id, e)));
+      if (after == null) {
+        // Live only: register with the bus before answering, so nothing after "subscribed" is
+        // missed; the gate holds what arrives in between so the answer comes first.
+        Gate gate = new Gate(id);
+        subs.put(id, client.subscribe(filter, null, gate::accept));
+        gate.release();
+      } else {
+        // Resume: answer, replay the backlog from the log at the pace the client reads (blocking,
+        // on this connection's thread), then attach live from the last replayed event.
+        enqueue(reply("subscribed", id));
+        String last = replay(id, filter, after);
+        if (last == null) return; // closed while replaying
+        Gate gate = new Gate(id);
+        subs.put(id, client.subscribe(filter, last, gate::accept));
+        gate.release();
+      }
+    }
+
+    /** Sends the persisted events after {@code after} that match; returns the last id read. */
+    private String replay(String id, EventFilter filter, String after) {
+      String cursor = after;
+      while (open) {
+        java.util.List<JobEvent> page = client.events(filter.jobId(), cursor, 1000);
+        for (JobEvent e : page) {
+          if (filter.matches(e) && !put(eventMessage(id, e))) return null;
+          cursor = e.id();
+        }
+        if (page.size() < 1000) return cursor;
+      }
+      return null;
     }
 
     private void unsubscribe(JsonNode msg) {
@@ -229,12 +257,52 @@ final class WsRoutes {
       return v.asString();
     }
 
+    /** Holds a new subscription's events until its "subscribed" answer is queued. */
+    private final class Gate {
+      private final String id;
+      private final java.util.concurrent.locks.ReentrantLock lock =
+          new java.util.concurrent.locks.ReentrantLock();
+      private java.util.List<JobEvent> held = new java.util.ArrayList<>();
+      private final boolean answered;
+
+      Gate(String id) {
+        this.id = id;
+        this.answered = subs.containsKey(id); // a resume answered before replaying
+      }
+
+      void accept(JobEvent e) {
+        lock.lock();
+        try {
+          if (held != null) {
+            held.add(e);
+            return;
+          }
+        } finally {
+          lock.unlock();
+        }
+        deliver(id, e);
+      }
+
+      /** Queues the "subscribed" answer (unless already sent), then what was held, then opens. */
+      void release() {
+        lock.lock();
+        try {
+          if (!subs.containsKey(id) || !open) return;
+          if (!answered) put(replyNode("subscribed", id));
+          for (JobEvent e : held) {
+            if (!put(eventMessage(id, e))) return;
+          }
+          held = null;
+        } finally {
+          lock.unlock();
+        }
+      }
+    }
+
     /** Called on TaskFlow's dispatch thread: never blocks. */
     private void deliver(String subscription, JobEvent e) {
-      ObjectNode m = reply("event", null);
-      m.put("subscription", subscription);
-      m.set("event", json.event(e));
-      if (!outbox.offer(json.write(m)) && open) {
+      String m = eventMessage(subscription, e);
+      if (!outbox.offer(m) && open) {
         open = false;
         String reason =
             "too slow: the send buffer of "
@@ -247,6 +315,34 @@ final class WsRoutes {
         String r = reason.length() > 120 ? reason.substring(0, 120) : reason;
         Thread.ofVirtual().start(() -> ctx.closeSession(CLOSE_TOO_SLOW, r));
       }
+    }
+
+    private String eventMessage(String subscription, JobEvent e) {
+      ObjectNode m = reply("event", null);
+      m.put("subscription", subscription);
+      m.set("event", json.event(e));
+      return json.write(m);
+    }
+
+    private String replyNode(String op, String id) {
+      return json.write(reply(op, id));
+    }
+
+    /**
+     * Queues a message from this connection's own thread, waiting for room (a replay goes at the
+     * client's pace); a client that reads nothing for 30 s is closed as too slow.
+     */
+    private boolean put(String message) {
+      try {
+        if (outbox.offer(message, 30, TimeUnit.SECONDS)) return true;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+      close(ctx.sessionId());
+      Thread.ofVirtual()
+          .start(() -> ctx.closeSession(CLOSE_TOO_SLOW, "too slow: read nothing for 30 s"));
+      return false;
     }
 
     private void enqueue(ObjectNode message) {

@@ -45,13 +45,18 @@ class WebSocketTest {
           .build()
           .start();
   private final TaskFlowWeb web =
-      TaskFlowWeb.create(taskflow, WebConfig.builder().port(0).sseBufferEvents(16).build()).start();
+      TaskFlowWeb.create(taskflow, WebConfig.builder().port(0).build()).start();
+
+  /** A second server on the same TaskFlow with a tiny send buffer, for the slow-consumer test. */
+  private TaskFlowWeb tiny;
+
   private final List<WebSocket> sockets = new ArrayList<>();
 
   @AfterEach
   void close() {
     sockets.forEach(WebSocket::abort);
     web.stop();
+    if (tiny != null) tiny.stop();
     taskflow.close();
   }
 
@@ -91,10 +96,14 @@ class WebSocketTest {
   }
 
   private WebSocket connect(Client client, String origin) {
+    return connect(client, origin, web);
+  }
+
+  private WebSocket connect(Client client, String origin, TaskFlowWeb server) {
     WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder();
     if (origin != null) b.header("Origin", origin);
     WebSocket ws =
-        b.buildAsync(URI.create("ws://127.0.0.1:" + web.port() + "/api/v1/ws"), client).join();
+        b.buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/api/v1/ws"), client).join();
     sockets.add(ws);
     return ws;
   }
@@ -110,7 +119,7 @@ class WebSocketTest {
 
     Job job = taskflow.enqueue(new JobRequest("demo.echo", "{\"hi\":1}", null)).job();
     await()
-        .atMost(5, TimeUnit.SECONDS)
+        .atMost(30, TimeUnit.SECONDS)
         .until(
             () ->
                 c.ofOp("event").stream()
@@ -146,7 +155,7 @@ class WebSocketTest {
 
     for (int i = 0; i < 10; i++) taskflow.enqueue(new JobRequest("demo.echo", "{}", null));
     await()
-        .atMost(10, TimeUnit.SECONDS)
+        .atMost(30, TimeUnit.SECONDS)
         .until(() -> taskflow.stateCounts().get(JobState.COMPLETED) == 20);
     Client second = new Client(true);
     connect(second, null)
@@ -154,7 +163,7 @@ class WebSocketTest {
         .join();
     long total = taskflow.events(null, null, 10_000).size();
     await()
-        .atMost(5, TimeUnit.SECONDS)
+        .atMost(30, TimeUnit.SECONDS)
         .until(() -> seen.size() + second.ofOp("event").size() >= total);
 
     second.ofOp("event").forEach(m -> seen.add(m.path("event").path("id").asString()));
@@ -190,16 +199,19 @@ class WebSocketTest {
 
   @Test
   void a_consumer_too_slow_to_keep_up_is_closed_with_a_clear_code_and_where_to_resume() {
+    tiny =
+        TaskFlowWeb.create(taskflow, WebConfig.builder().port(0).sseBufferEvents(16).build())
+            .start();
     Client slow = new Client(false); // reads one message, then never asks for more
-    WebSocket ws = connect(slow, null);
+    WebSocket ws = connect(slow, null, tiny);
     ws.sendText(
             "{\"op\":\"subscribe\",\"id\":\"blobs\",\"filter\":{\"types\":[\"test.blob\"]}}", true)
         .join();
-    await().until(() -> web.openStreams() == 1);
+    await().until(() -> tiny.openStreams() == 1);
     taskflow.enqueue(new JobRequest("test.chatty", "{}", null));
 
     // the server gives up on the connection without waiting for the client...
-    await().atMost(30, TimeUnit.SECONDS).until(() -> web.openStreams() == 0);
+    await().atMost(30, TimeUnit.SECONDS).until(() -> tiny.openStreams() == 0);
     // ...and when the client reads again, what was sent ends with the close frame and its reason
     ws.request(Long.MAX_VALUE);
     String closed = slow.closed.orTimeout(30, TimeUnit.SECONDS).join();
