@@ -344,6 +344,9 @@ class DashboardBrowserIT {
   void queues_can_be_paused_and_resumed() {
     open(DashboardServer.start());
     server.enqueue("{\"type\":\"demo.echo\",\"queue\":\"side\",\"args\":{}}");
+    // a queue's concurrency comes from the servers registry, which a server joins shortly after
+    // start
+    eventually().until(() -> !server.taskflow.servers().isEmpty());
     page.navigate(server.url("/queues"));
     Locator side = page.locator("tr[data-queue=side]");
     assertThat(side.locator("td").nth(9).innerText().strip()).isEqualTo("2");
