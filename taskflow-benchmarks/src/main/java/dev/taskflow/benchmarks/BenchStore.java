@@ -1,6 +1,8 @@
 package dev.taskflow.benchmarks;
 
 import dev.taskflow.memory.InMemoryStorage;
+import dev.taskflow.postgres.PostgresStorage;
+import dev.taskflow.postgres.PostgresUrl;
 import dev.taskflow.spi.Storage;
 import dev.taskflow.sqlite.SqliteStorage;
 import java.io.IOException;
@@ -23,6 +25,9 @@ final class BenchStore {
     SQLITE,
     POSTGRES
   }
+
+  /** The schema every PostgreSQL figure recreates (dropped at the end). */
+  static final String PG_SCHEMA = "taskflow_bench";
 
   private final String spec;
   private final Kind kind;
@@ -75,7 +80,14 @@ final class BenchStore {
 
   /** The {@code --store} argument of the child server. */
   String serverSpec() {
-    return kind == Kind.SQLITE ? "sqlite:" + file : spec;
+    return switch (kind) {
+      case SQLITE -> "sqlite:" + file;
+      case POSTGRES -> {
+        String base = spec.replaceAll("([?&])schema=[^&]*&?", "$1").replaceAll("[?&]$", "");
+        yield base + (base.contains("?") ? "&" : "?") + "schema=" + PG_SCHEMA;
+      }
+      case MEMORY -> spec;
+    };
   }
 
   /** A new, empty store (not opened: TaskFlow opens it). */
@@ -86,7 +98,10 @@ final class BenchStore {
         wipe();
         yield SqliteStorage.builder(file).build();
       }
-      case POSTGRES -> throw postgresMissing();
+      case POSTGRES -> {
+        wipe();
+        yield PostgresStorage.builder(spec).schema(PG_SCHEMA).build();
+      }
     };
   }
 
@@ -103,7 +118,14 @@ final class BenchStore {
         yield c;
       }
       case MEMORY -> throw new IllegalStateException("the memory store has no JDBC connection");
-      case POSTGRES -> throw postgresMissing();
+      case POSTGRES -> {
+        PostgresUrl u = PostgresUrl.parse(spec);
+        Connection c = DriverManager.getConnection(u.jdbcUrl(), u.user(), u.password());
+        try (Statement s = c.createStatement()) {
+          s.execute("SET search_path TO " + PG_SCHEMA);
+        }
+        yield c;
+      }
     };
   }
 
@@ -113,6 +135,17 @@ final class BenchStore {
 
   /** Deletes the scratch file and its WAL. */
   void wipe() {
+    if (kind == Kind.POSTGRES) {
+      PostgresUrl u = PostgresUrl.parse(spec);
+      try (Connection c = DriverManager.getConnection(u.jdbcUrl(), u.user(), u.password());
+          Statement s = c.createStatement()) {
+        s.execute("DROP SCHEMA IF EXISTS " + PG_SCHEMA + " CASCADE");
+      } catch (SQLException e) {
+        throw new IllegalStateException(
+            "cannot reset the benchmark schema " + PG_SCHEMA + ": " + e.getMessage(), e);
+      }
+      return;
+    }
     if (file == null) return;
     try {
       for (String suffix : new String[] {"", "-wal", "-shm", "-journal"}) {
@@ -123,16 +156,10 @@ final class BenchStore {
     }
   }
 
-  private IllegalStateException postgresMissing() {
-    return new IllegalStateException(
-        "store "
-            + spec
-            + ": the PostgreSQL store (taskflow-postgres) is not part of this build yet;"
-            + " run the benchmark with --store memory or --store sqlite:PATH");
-  }
-
   @Override
   public String toString() {
-    return kind == Kind.SQLITE ? "sqlite:" + file : spec;
+    return kind == Kind.SQLITE
+        ? "sqlite:" + file
+        : kind == Kind.POSTGRES ? PostgresUrl.redact(spec) : spec;
   }
 }

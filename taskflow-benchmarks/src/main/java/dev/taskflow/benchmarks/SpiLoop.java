@@ -77,14 +77,17 @@ final class SpiLoop {
     try (TaskFlow tf = engine.build(store.fresh(), new Probe(0))) {
       EngineBench.enqueueZeros(tf, plan.jobs()); // the same rows the drain works on
     }
+    boolean pg = store.kind() == BenchStore.Kind.POSTGRES;
+    // the same statement shape the stores use: one claiming UPDATE over the ready index
     String claim =
         """
         UPDATE taskflow_jobs SET state = 'processing', attempt = attempt + 1,
           lease_owner = 'ceiling', lease_expires_at = ?, started_at = ?
         WHERE id IN (SELECT id FROM taskflow_jobs WHERE state = 'enqueued' AND queue = 'default'
-                     ORDER BY priority DESC, scheduled_at, id LIMIT ?)
+                     ORDER BY priority DESC, scheduled_at, id LIMIT ?%s)
         RETURNING id
-        """;
+        """
+            .formatted(pg ? " FOR UPDATE SKIP LOCKED" : "");
     double load = machine.load();
     int done = 0;
     long t0;
@@ -103,7 +106,7 @@ final class SpiLoop {
           }
           c.commit();
           if (ids.isEmpty()) break;
-          done += complete(c, ids, now);
+          done += pg ? completePostgres(c, ids, now) : complete(c, ids, now);
           c.commit();
         }
       }
@@ -111,6 +114,19 @@ final class SpiLoop {
     double s = EngineBench.seconds(t0);
     return Figure.of(
         store.label(), "ceiling_jdbc", load, "jobs_per_s", done / s, "batch", Plan.CEILING_BATCH);
+  }
+
+  private static int completePostgres(Connection c, List<String> ids, long now)
+      throws SQLException {
+    String sql =
+        "UPDATE taskflow_jobs SET state = 'completed', finished_at = ?, lease_owner = NULL,"
+            + " lease_expires_at = NULL WHERE state = 'processing' AND lease_owner = 'ceiling'"
+            + " AND id = ANY (?::uuid[])";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setLong(1, now);
+      ps.setArray(2, c.createArrayOf("text", ids.toArray()));
+      return ps.executeUpdate();
+    }
   }
 
   private static int complete(Connection c, List<String> ids, long now) throws SQLException {
