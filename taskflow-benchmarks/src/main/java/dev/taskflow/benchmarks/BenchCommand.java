@@ -47,7 +47,8 @@ public final class BenchCommand implements Callable<Integer> {
           "latency_idle",
           "latency_load",
           "drain_history",
-          "http");
+          "http",
+          "dashboard_pages");
 
   @Spec CommandSpec spec;
 

@@ -12,6 +12,7 @@ final class StoreRun {
   private final SpiLoop loops;
   private final HttpBench http;
   private final Profiler profiler;
+  private final Machine machine;
 
   StoreRun(
       Plan plan,
@@ -25,6 +26,7 @@ final class StoreRun {
     this.only = only;
     this.sink = sink;
     this.profiler = profiler;
+    this.machine = machine;
     this.engine = new EngineBench(plan, machine);
     this.loops = new SpiLoop(plan, machine, engine);
     this.http = new HttpBench(plan, machine, profiler);
@@ -67,6 +69,7 @@ final class StoreRun {
       emit(withHistory);
     }
     if (wants("http")) http.run(store).forEach(this::emit);
+    if (wants("dashboard_pages")) emit(new DashboardBench(plan, machine, engine).run(store));
     store.wipe();
   }
 

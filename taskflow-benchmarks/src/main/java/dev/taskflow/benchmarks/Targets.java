@@ -45,6 +45,18 @@ final class Targets {
                 "drain with 1M finished rows ≥ 90% of the empty-table drain",
                 s, ratio * 100, 90, " %"));
       }
+      find(figures, s, f -> f.name().equals("dashboard_pages"))
+          .ifPresent(
+              d ->
+                  out.add(
+                      atMost(
+                          "(issue 4) every dashboard page renders in < 300 ms of server time with "
+                              + Figure.format(d.get("jobs_in_store"))
+                              + " jobs",
+                          s,
+                          d.get("max_render_ms"),
+                          300,
+                          " ms")));
       if (drain.isPresent() && drain.get().values().containsKey("ratio_to_ceiling")) {
         String t =
             s.equals("postgres")

@@ -34,7 +34,8 @@ class BenchCommandTest {
           "drain_1k_with_2k_finished",
           "enqueue_bulk_http",
           "enqueue_single_http",
-          "peak_rss");
+          "peak_rss",
+          "dashboard_pages");
 
   @TempDir Path dir;
 
