@@ -97,6 +97,7 @@ final class EngineBench {
       if (history > 0) History.insertFinished(store, storage, tf, history);
       long finishedBefore = completed(tf);
       enqueueZeros(tf, jobs);
+      store.analyze();
       double load = machine.load();
       String name =
           "drain_"

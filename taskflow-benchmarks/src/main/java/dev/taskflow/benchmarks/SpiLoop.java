@@ -48,6 +48,7 @@ final class SpiLoop {
     Storage storage = store.fresh();
     try (TaskFlow tf = engine.build(storage, new Probe(0))) {
       EngineBench.enqueueZeros(tf, plan.jobs());
+      store.analyze();
       double load = machine.load();
       String owner = "bench-store-loop";
       long t0 = System.nanoTime();
@@ -76,6 +77,7 @@ final class SpiLoop {
   Figure ceilingJdbc(BenchStore store) throws SQLException {
     try (TaskFlow tf = engine.build(store.fresh(), new Probe(0))) {
       EngineBench.enqueueZeros(tf, plan.jobs()); // the same rows the drain works on
+      store.analyze();
     }
     boolean pg = store.kind() == BenchStore.Kind.POSTGRES;
     // the same statement shape the stores use: one claiming UPDATE over the ready index
