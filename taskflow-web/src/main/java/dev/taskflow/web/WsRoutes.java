@@ -372,13 +372,22 @@ final class WsRoutes {
         while (open || !outbox.isEmpty()) {
           String m = outbox.poll(200, TimeUnit.MILLISECONDS);
           if (m == null) continue;
-          ctx.send(m); // blocks while the peer's window is full: the outbox then fills up
+          // Wait until the frame is written: Jetty would otherwise queue frames for a peer that
+          // stopped reading without bound. Blocked here, the writer lets the outbox fill, and the
+          // dispatcher then closes the connection as too slow.
+          java.util.concurrent.CompletableFuture<Void> written =
+              new java.util.concurrent.CompletableFuture<>();
+          ctx.session.sendText(
+              m,
+              org.eclipse.jetty.websocket.api.Callback.from(
+                  () -> written.complete(null), written::completeExceptionally));
+          written.get();
           int at = m.indexOf("\"event\":{\"id\":\"");
           if (at >= 0) lastSentId = m.substring(at + 15, m.indexOf('"', at + 15));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-      } catch (RuntimeException e) {
+      } catch (java.util.concurrent.ExecutionException | RuntimeException e) {
         log.debug("taskflow-web: WebSocket {} write failed: {}", ctx.sessionId(), e.toString());
       }
     }
