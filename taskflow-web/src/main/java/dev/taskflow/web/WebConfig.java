@@ -48,56 +48,6 @@ public record WebConfig(
   public static final int DEFAULT_SSE_BUFFER_EVENTS = 1024;
   public static final Duration DEFAULT_THROUGHPUT_WINDOW = Duration.ofMinutes(5);
 
-  /** A config that refuses plain-http and private webhook targets. */
-  public WebConfig(
-      String host,
-      int port,
-      int maxBodyBytes,
-      int maxArgsBytes,
-      int maxJsonDepth,
-      Duration pingInterval,
-      int sseBufferEvents,
-      Duration throughputWindow,
-      boolean dashboard,
-      boolean dashboardReadOnly) {
-    this(
-        host,
-        port,
-        maxBodyBytes,
-        maxArgsBytes,
-        maxJsonDepth,
-        pingInterval,
-        sseBufferEvents,
-        throughputWindow,
-        dashboard,
-        dashboardReadOnly,
-        false,
-        false);
-  }
-
-  /** A config with the dashboard on and writable. */
-  public WebConfig(
-      String host,
-      int port,
-      int maxBodyBytes,
-      int maxArgsBytes,
-      int maxJsonDepth,
-      Duration pingInterval,
-      int sseBufferEvents,
-      Duration throughputWindow) {
-    this(
-        host,
-        port,
-        maxBodyBytes,
-        maxArgsBytes,
-        maxJsonDepth,
-        pingInterval,
-        sseBufferEvents,
-        throughputWindow,
-        true,
-        false);
-  }
-
   public WebConfig {
     if (host == null || host.isBlank()) {
       throw new IllegalArgumentException("web host must not be blank, was '" + host + "'");
