@@ -7,14 +7,12 @@ import dev.taskflow.web.TaskFlowWeb;
 import dev.taskflow.web.WebConfig;
 import dev.taskflow.web.WebhookDelivery;
 import java.io.PrintWriter;
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -43,12 +41,7 @@ final class ServerCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--demo",
-      description =
-          "Register the demo job types: "
-              + "demo.echo, demo.sleep, demo.fail, demo.embed, demo.workflow.")
-  boolean demo;
+  @Mixin EngineOptions engine;
 
   @Option(
       names = "--store",
@@ -59,13 +52,6 @@ final class ServerCommand implements Callable<Integer> {
           "Where jobs live (default: ${DEFAULT-VALUE}, in the current directory). Many servers"
               + " and workers may share one PostgreSQL schema.")
   StoreSpec store;
-
-  @Option(
-      names = "--no-migrate",
-      description =
-          "Never change the database schema; refuse to start while a migration is pending (run"
-              + " `taskflow migrate` first). For teams that apply DDL themselves.")
-  boolean noMigrate;
 
   @Option(
       names = "--host",
@@ -80,30 +66,6 @@ final class ServerCommand implements Callable<Integer> {
       defaultValue = "" + WebConfig.DEFAULT_PORT,
       description = "TCP port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
   int port;
-
-  @Option(
-      names = "--queue",
-      paramLabel = "NAME=CONCURRENCY",
-      description =
-          "A queue to run and how many of its jobs run at once; repeat for more. Only the"
-              + " listed queues run here (default: default=10).")
-  Map<String, Integer> queues = new LinkedHashMap<>();
-
-  @Option(
-      names = "--lease",
-      paramLabel = "DURATION",
-      converter = Converters.DurationConverter.class,
-      description =
-          "Lease of a running job: a job whose server died is rescued after it"
-              + " (default: PT30S).")
-  Duration lease = TaskFlow.Builder.DEFAULT_LEASE;
-
-  @Option(
-      names = "--shutdown-grace",
-      paramLabel = "DURATION",
-      converter = Converters.DurationConverter.class,
-      description = "How long running jobs may finish at shutdown (default: PT30S).")
-  Duration shutdownGrace = TaskFlow.Builder.DEFAULT_SHUTDOWN_GRACE;
 
   @Option(
       names = "--max-body-bytes",
@@ -188,13 +150,7 @@ final class ServerCommand implements Callable<Integer> {
               .allowPrivateWebhookTargets(allowPrivateWebhookTargets)
               .allowHttpWebhooks(allowHttpWebhooks)
               .build();
-      builder =
-          TaskFlow.builder()
-              .leaseDuration(lease)
-              .shutdownGrace(shutdownGrace)
-              .maxArgsBytes(maxArgsBytes);
-      queues.forEach((name, concurrency) -> builder.queue(name, q -> q.concurrency(concurrency)));
-      if (demo) DemoJobs.register(builder);
+      builder = engine.builder().maxArgsBytes(maxArgsBytes);
       webhooks =
           WebhookDelivery.install(
               builder,
@@ -207,7 +163,7 @@ final class ServerCommand implements Callable<Integer> {
 
     TaskFlow taskflow;
     try {
-      taskflow = builder.storage(store.create(!noMigrate)).build();
+      taskflow = builder.storage(store.create(!engine.noMigrate)).build();
     } catch (StorageException e) {
       throw new StartupException("cannot open the store " + store + ": " + e.getMessage(), e);
     }
@@ -229,11 +185,11 @@ final class ServerCommand implements Callable<Integer> {
               + "); is another server running there? Pick another port with --port",
           e);
     }
-    if (!demo) {
+    if (!engine.demo) {
       log.warn(
           "no job types are registered, so every enqueue is refused; run with --demo for the demo types");
     }
-    return new Running(taskflow, web, store, demo);
+    return new Running(taskflow, web, store, engine.demo);
   }
 
   private static String rootMessage(Throwable t) {

@@ -2,16 +2,13 @@ package dev.taskflow.server;
 
 import dev.taskflow.StorageException;
 import dev.taskflow.TaskFlow;
-import dev.taskflow.server.demo.DemoJobs;
 import java.io.PrintWriter;
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -42,6 +39,8 @@ final class WorkerCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @Mixin EngineOptions engine;
+
   @Option(
       names = "--store",
       required = true,
@@ -49,39 +48,6 @@ final class WorkerCommand implements Callable<Integer> {
       converter = StoreSpec.Converter.class,
       description = "The shared store the worker takes jobs from.")
   StoreSpec store;
-
-  @Option(
-      names = "--demo",
-      description = "Register the demo job types: " + "demo.echo, demo.sleep, demo.fail, ...")
-  boolean demo;
-
-  @Option(
-      names = "--queue",
-      paramLabel = "NAME=CONCURRENCY",
-      description =
-          "A queue to run and how many of its jobs run at once; repeat for more (default:"
-              + " default=10).")
-  Map<String, Integer> queues = new LinkedHashMap<>();
-
-  @Option(
-      names = "--lease",
-      paramLabel = "DURATION",
-      converter = Converters.DurationConverter.class,
-      description =
-          "Lease of a running job: a job whose worker died is rescued after it (default: PT30S).")
-  Duration lease = TaskFlow.Builder.DEFAULT_LEASE;
-
-  @Option(
-      names = "--shutdown-grace",
-      paramLabel = "DURATION",
-      converter = Converters.DurationConverter.class,
-      description = "How long running jobs may finish at shutdown (default: PT30S).")
-  Duration shutdownGrace = TaskFlow.Builder.DEFAULT_SHUTDOWN_GRACE;
-
-  @Option(
-      names = "--no-migrate",
-      description = "Never change the database schema; refuse to start while one is pending.")
-  boolean noMigrate;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -93,15 +59,13 @@ final class WorkerCommand implements Callable<Integer> {
     }
     TaskFlow.Builder builder;
     try {
-      builder = TaskFlow.builder().leaseDuration(lease).shutdownGrace(shutdownGrace);
-      queues.forEach((name, n) -> builder.queue(name, q -> q.concurrency(n)));
-      if (demo) DemoJobs.register(builder);
+      builder = engine.builder();
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     TaskFlow taskflow;
     try {
-      taskflow = builder.storage(store.create(!noMigrate)).build();
+      taskflow = builder.storage(store.create(!engine.noMigrate)).build();
       taskflow.start();
     } catch (StorageException e) {
       spec.commandLine()
@@ -109,7 +73,7 @@ final class WorkerCommand implements Callable<Integer> {
           .println("error: cannot open the store " + store + ": " + e.getMessage());
       return Main.EXIT_FAILED;
     }
-    if (!demo) {
+    if (!engine.demo) {
       log.warn("no job types are registered, so this worker claims nothing; add --demo");
     }
     CountDownLatch stopped = new CountDownLatch(1);
@@ -127,7 +91,7 @@ final class WorkerCommand implements Callable<Integer> {
         "TaskFlow worker is running (store: "
             + store
             + ", queues: "
-            + (queues.isEmpty() ? "default=10" : queues)
+            + (engine.queues.isEmpty() ? "default=10" : engine.queues)
             + "). Stop with Ctrl+C or SIGTERM.");
     out.flush();
     stopped.await();
