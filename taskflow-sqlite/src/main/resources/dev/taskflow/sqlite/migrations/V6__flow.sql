@@ -1,0 +1,57 @@
+-- Flow control on jobs: dependencies, batches, concurrency keys, uniqueness for a period, start
+-- deadlines; named limits (concurrency and rate) shared by every server; queue depth bounds.
+
+-- depends_on: JSON array of parent ids, or NULL; parent_failure: run | cancel | wait.
+ALTER TABLE taskflow_jobs ADD COLUMN depends_on TEXT;
+ALTER TABLE taskflow_jobs ADD COLUMN parent_failure TEXT;
+ALTER TABLE taskflow_jobs ADD COLUMN batch_id TEXT;
+ALTER TABLE taskflow_jobs ADD COLUMN concurrency_key TEXT;
+-- A unique key scoped "for a period" blocks duplicates until this time (epoch ms), in any state.
+ALTER TABLE taskflow_jobs ADD COLUMN unique_until INTEGER;
+-- A job not started by this time (epoch ms) is cancelled with reason expired.
+ALTER TABLE taskflow_jobs ADD COLUMN start_by INTEGER;
+
+-- Parent -> child links, to find the children of a job that finished.
+CREATE TABLE taskflow_job_deps (
+  child_id  TEXT NOT NULL,
+  parent_id TEXT NOT NULL,
+  PRIMARY KEY (child_id, parent_id)
+) WITHOUT ROWID;
+CREATE INDEX taskflow_job_deps_parent ON taskflow_job_deps (parent_id);
+CREATE INDEX taskflow_jobs_awaiting ON taskflow_jobs (id) WHERE state = 'awaiting';
+
+CREATE INDEX taskflow_jobs_batch ON taskflow_jobs (batch_id, state) WHERE batch_id IS NOT NULL;
+CREATE TABLE taskflow_batches (
+  id          TEXT    NOT NULL PRIMARY KEY,
+  state       TEXT    NOT NULL,
+  spec        TEXT    NOT NULL,
+  total       INTEGER NOT NULL,
+  created_at  INTEGER NOT NULL,
+  finished_at INTEGER
+);
+
+CREATE INDEX taskflow_jobs_unique_period ON taskflow_jobs (unique_key, unique_until)
+  WHERE unique_until IS NOT NULL;
+CREATE INDEX taskflow_jobs_start_by ON taskflow_jobs (start_by)
+  WHERE start_by IS NOT NULL AND state IN ('scheduled', 'enqueued', 'awaiting');
+CREATE INDEX taskflow_jobs_running ON taskflow_jobs (type, concurrency_key, owner)
+  WHERE state = 'processing';
+
+-- Named limits: at most max_running processing jobs and at most rate_count starts per
+-- rate_period_ms, over the jobs the limit matches (type and/or queue), shared by all of them
+-- (scope global), per concurrency key (scope key) or per owner (scope owner).
+CREATE TABLE taskflow_limits (
+  name           TEXT    NOT NULL PRIMARY KEY,
+  spec           TEXT    NOT NULL,
+  updated_at     INTEGER NOT NULL
+);
+-- Starts counted against rate limits, pruned once older than the limit's period.
+CREATE TABLE taskflow_rate_log (
+  limit_name TEXT    NOT NULL,
+  bucket     TEXT    NOT NULL,
+  at         INTEGER NOT NULL
+);
+CREATE INDEX taskflow_rate_log_window ON taskflow_rate_log (limit_name, bucket, at);
+
+-- Backpressure: at most this many waiting (enqueued + scheduled + awaiting) jobs in the queue.
+ALTER TABLE taskflow_queues ADD COLUMN max_depth INTEGER;
