@@ -197,6 +197,24 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
     return out;
   }
 
+  /**
+   * Validates requests and applies defaults exactly as {@link #enqueueAll} does, without inserting:
+   * for extensions that insert jobs through their own storage call (a cursor advance, a recurring
+   * fire) in one transaction with other writes.
+   *
+   * @throws InvalidJobException naming the first bad request
+   */
+  public List<NewJob> prepare(List<JobRequest> requests) {
+    return validator.validateAll(requests, requests.size() > 1);
+  }
+
+  /**
+   * Wakes this server's fetchers of the queue, after jobs were inserted outside {@link #enqueue}.
+   */
+  public void wakeQueue(String queue) {
+    engine.wakeQueue(queue);
+  }
+
   private List<EnqueueResult> insert(List<NewJob> jobs) {
     List<InsertOutcome> outcomes =
         storage.jobInsertMany(new JobInsertManyParams(jobs, engine.serverId()));
