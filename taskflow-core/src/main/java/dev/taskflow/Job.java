@@ -30,6 +30,8 @@ import java.util.UUID;
  * @param history every state change, oldest first
  * @param leaseOwner the server holding the lease while processing, else null
  * @param leaseExpiresAt when that lease expires (store clock), else null
+ * @param flow dependencies, batch, concurrency key, unique period and start deadline; {@link
+ *     JobFlow#NONE} when none
  */
 public record Job(
     UUID id,
@@ -53,12 +55,64 @@ public record Job(
     String uniqueKey,
     List<HistoryEntry> history,
     String leaseOwner,
-    Instant leaseExpiresAt) {
+    Instant leaseExpiresAt,
+    JobFlow flow) {
 
   public Job {
+    flow = flow == null ? JobFlow.NONE : flow;
     errors = errors == null ? List.of() : List.copyOf(errors);
     tags = tags == null ? List.of() : List.copyOf(tags);
     history = history == null ? List.of() : List.copyOf(history);
+  }
+
+  /** A job without flow-control settings. */
+  public Job(
+      UUID id,
+      String type,
+      String queue,
+      int priority,
+      String argsJson,
+      JobState state,
+      int attempt,
+      int maxAttempts,
+      Instant scheduledAt,
+      Instant createdAt,
+      Instant startedAt,
+      Instant finishedAt,
+      Duration timeout,
+      JobProgress progress,
+      String resultJson,
+      List<JobError> errors,
+      String owner,
+      List<String> tags,
+      String uniqueKey,
+      List<HistoryEntry> history,
+      String leaseOwner,
+      Instant leaseExpiresAt) {
+    this(
+        id,
+        type,
+        queue,
+        priority,
+        argsJson,
+        state,
+        attempt,
+        maxAttempts,
+        scheduledAt,
+        createdAt,
+        startedAt,
+        finishedAt,
+        timeout,
+        progress,
+        resultJson,
+        errors,
+        owner,
+        tags,
+        uniqueKey,
+        history,
+        leaseOwner,
+        leaseExpiresAt,
+        JobFlow.NONE);
   }
 
   /** The key a handler uses to make its effects exactly-once: {@code id:attempt}. */

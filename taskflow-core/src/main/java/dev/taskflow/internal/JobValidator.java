@@ -2,14 +2,20 @@ package dev.taskflow.internal;
 
 import dev.taskflow.EnqueueOptions;
 import dev.taskflow.InvalidJobException;
+import dev.taskflow.JobFlow;
 import dev.taskflow.JobRequest;
+import dev.taskflow.ParentFailure;
 import dev.taskflow.spi.NewJob;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
@@ -32,6 +38,7 @@ public final class JobValidator {
   public static final int MAX_TAG_LENGTH = 64;
   public static final Duration MAX_AHEAD = Duration.ofDays(365);
   public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
+  public static final int MAX_PARENTS = 100;
 
   /** The defaults of one registered type. */
   public record TypeDefaults(int maxAttempts, Duration timeout) {}
@@ -107,6 +114,7 @@ public final class JobValidator {
       }
       requireNoControl("tags/" + i, tag, type);
     }
+    JobFlow flow = flow(o, type);
     return new NewJob(
         Ids.uuidV7(clock),
         type,
@@ -119,7 +127,95 @@ public final class JobValidator {
         o.delay(),
         o.uniqueKey(),
         o.owner(),
-        List.copyOf(tags));
+        List.copyOf(tags),
+        flow,
+        o.uniqueFor(),
+        o.startWithin());
+  }
+
+  /** Checks the flow-control options; the store checks what needs its data (parents exist). */
+  private JobFlow flow(EnqueueOptions o, String type) {
+    List<UUID> parents = o.dependsOn();
+    if (parents.size() > MAX_PARENTS) {
+      throw invalid(
+          "dependsOn",
+          "max_items",
+          type,
+          "at most " + MAX_PARENTS + " parents, got " + parents.size());
+    }
+    Set<UUID> seen = new HashSet<>();
+    for (int i = 0; i < parents.size(); i++) {
+      UUID parent = parents.get(i);
+      if (parent == null) {
+        throw invalid("dependsOn/" + i, "required", type, "a parent id must not be null");
+      }
+      if (!seen.add(parent)) {
+        throw invalid("dependsOn/" + i, "duplicate", type, "parent " + parent + " is listed twice");
+      }
+    }
+    if (o.onParentFailure() != null && parents.isEmpty()) {
+      throw invalid(
+          "onParentFailure",
+          "requires_depends_on",
+          type,
+          "onParentFailure applies only to a job with dependsOn");
+    }
+    requireText("concurrencyKey", o.concurrencyKey(), type);
+    Duration uniqueFor = o.uniqueFor();
+    if (uniqueFor != null) {
+      if (o.uniqueKey() == null) {
+        throw invalid(
+            "uniqueFor", "requires_unique_key", type, "uniqueFor applies only with a uniqueKey");
+      }
+      if (uniqueFor.isNegative() || uniqueFor.isZero() || uniqueFor.compareTo(MAX_AHEAD) > 0) {
+        throw invalid(
+            "uniqueFor",
+            "range",
+            type,
+            "uniqueFor must be more than 0 and at most P365D, was " + uniqueFor);
+      }
+    }
+    if (o.startBy() != null && o.startWithin() != null) {
+      throw invalid("startWithin", "exclusive", type, "give startBy or startWithin, not both");
+    }
+    Duration within = o.startWithin();
+    if (within != null
+        && (within.isNegative() || within.isZero() || within.compareTo(MAX_AHEAD) > 0)) {
+      throw invalid(
+          "startWithin",
+          "range",
+          type,
+          "startWithin must be more than 0 and at most P365D, was " + within);
+    }
+    Instant startBy = o.startBy();
+    if (startBy != null) {
+      Instant now = clock.instant();
+      if (!startBy.isAfter(now) || startBy.isAfter(now.plus(MAX_AHEAD))) {
+        throw invalid(
+            "startBy",
+            "range",
+            type,
+            "startBy must be in the future and at most 365 days ahead, was " + startBy);
+      }
+      if (o.runAt() != null && startBy.isBefore(o.runAt())) {
+        throw invalid(
+            "startBy",
+            "before_run_at",
+            type,
+            "startBy " + startBy + " is before runAt " + o.runAt() + ": the job could never start");
+      }
+    }
+    JobFlow flow =
+        new JobFlow(
+            parents,
+            parents.isEmpty()
+                ? null
+                : o.onParentFailure() == null ? ParentFailure.CANCEL : o.onParentFailure(),
+            null,
+            o.concurrencyKey(),
+            null,
+            startBy);
+    return flow.isNone() ? JobFlow.NONE : flow;
   }
 
   /** Validates every request; a bad one is named by its index ({@code jobs/3/priority}). */

@@ -152,6 +152,7 @@ public final class InMemoryStorage implements Storage {
             n.uniqueKey());
     Instant due = n.runAt() != null ? n.runAt() : n.delay() != null ? now.plus(n.delay()) : now;
     j.maxAttempts = n.maxAttempts();
+    j.flow = n.resolvedFlow(now);
     j.scheduledAt = due;
     j.state = due.isAfter(now) ? JobState.SCHEDULED : JobState.ENQUEUED;
     String reason = j.state.wireName();

@@ -3,6 +3,7 @@ package dev.taskflow.memory;
 import dev.taskflow.HistoryEntry;
 import dev.taskflow.Job;
 import dev.taskflow.JobError;
+import dev.taskflow.JobFlow;
 import dev.taskflow.JobProgress;
 import dev.taskflow.JobState;
 import java.time.Duration;
@@ -73,6 +74,7 @@ final class MemoryJob {
   final List<HistoryEntry> history = new ArrayList<>();
   String leaseOwner;
   Instant leaseExpiresAt;
+  JobFlow flow = JobFlow.NONE;
 
   MemoryJob(
       UUID id,
@@ -130,6 +132,7 @@ final class MemoryJob {
         uniqueKey,
         history,
         leaseOwner,
-        leaseExpiresAt);
+        leaseExpiresAt,
+        flow);
   }
 }

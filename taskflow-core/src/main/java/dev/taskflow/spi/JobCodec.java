@@ -7,6 +7,7 @@ import dev.taskflow.JobState;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -32,6 +33,21 @@ public final class JobCodec {
     List<String> out = new ArrayList<>();
     if (json == null) return out;
     for (JsonNode n : MAPPER.readTree(json)) out.add(n.asString());
+    return out;
+  }
+
+  /** Parent ids as a JSON array of strings, or null when there are none. */
+  public static String idsToJson(List<UUID> ids) {
+    if (ids == null || ids.isEmpty()) return null;
+    ArrayNode a = MAPPER.createArrayNode();
+    ids.forEach(id -> a.add(id.toString()));
+    return a.toString();
+  }
+
+  public static List<UUID> idsFromJson(String json) {
+    if (json == null) return List.of();
+    List<UUID> out = new ArrayList<>();
+    for (JsonNode n : MAPPER.readTree(json)) out.add(UUID.fromString(n.asString()));
     return out;
   }
 

@@ -9,6 +9,7 @@ import static dev.taskflow.jdbc.JobRows.setMillis;
 import dev.taskflow.HistoryEntry;
 import dev.taskflow.Job;
 import dev.taskflow.JobEvent;
+import dev.taskflow.JobFlow;
 import dev.taskflow.JobState;
 import dev.taskflow.StorageException;
 import dev.taskflow.jdbc.JobMeta.NewEvent;
@@ -38,6 +39,7 @@ import java.util.UUID;
  * duplicate of the job that holds the key.
  */
 final class JobInserter {
+  private static final int COLUMN_COUNT = 28;
   private final SqlDialect dialect;
 
   JobInserter(SqlDialect dialect) {
@@ -131,7 +133,8 @@ final class JobInserter {
         nj.uniqueKey(),
         List.of(new HistoryEntry(state, now, state.wireName(), serverId)),
         null,
-        null);
+        null,
+        nj.resolvedFlow(now));
   }
 
   /** Inserts the jobs, skipping any that conflict; returns the ids that were inserted. */
@@ -152,8 +155,10 @@ final class JobInserter {
             + j
             + ", ?, "
             + j
-            + ", ?, ?)";
-    for (List<Job> chunk : ValuesRows.chunks(jobs, ValuesRows.chunkSize(22))) {
+            + ", ?, ?, "
+            + j
+            + ", ?, ?, ?, ?, ?)";
+    for (List<Job> chunk : ValuesRows.chunks(jobs, ValuesRows.chunkSize(COLUMN_COUNT))) {
       try (PreparedStatement ps =
           c.prepareStatement(
               "INSERT INTO "
@@ -187,7 +192,15 @@ final class JobInserter {
           ps.setString(i + 20, JobCodec.historyToJson(job.history()));
           ps.setString(i + 21, job.leaseOwner());
           setMillis(ps, i + 22, job.leaseExpiresAt());
-          i += 22;
+          JobFlow flow = job.flow();
+          ps.setString(i + 23, JobCodec.idsToJson(flow.dependsOn()));
+          ps.setString(
+              i + 24, flow.onParentFailure() == null ? null : flow.onParentFailure().wireName());
+          ps.setString(i + 25, flow.batchId() == null ? null : flow.batchId().toString());
+          ps.setString(i + 26, flow.concurrencyKey());
+          setMillis(ps, i + 27, flow.uniqueUntil());
+          setMillis(ps, i + 28, flow.startBy());
+          i += COLUMN_COUNT;
         }
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) inserted.add(UUID.fromString(rs.getString(1)));

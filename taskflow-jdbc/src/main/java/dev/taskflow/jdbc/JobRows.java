@@ -3,7 +3,9 @@ package dev.taskflow.jdbc;
 import dev.taskflow.HistoryEntry;
 import dev.taskflow.Job;
 import dev.taskflow.JobEvent;
+import dev.taskflow.JobFlow;
 import dev.taskflow.JobState;
+import dev.taskflow.ParentFailure;
 import dev.taskflow.spi.JobCodec;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,7 +31,8 @@ final class JobRows {
   static final String COLUMNS =
       "id, type, queue, priority, args, state, attempt, max_attempts, scheduled_at, created_at,"
           + " started_at, finished_at, timeout_ms, progress, result, errors, owner, tags,"
-          + " unique_key, history, lease_owner, lease_expires_at";
+          + " unique_key, history, lease_owner, lease_expires_at, depends_on, parent_failure,"
+          + " batch_id, concurrency_key, unique_until, start_by";
 
   /** The states in which a job holds its unique key. */
   static final String LIVE = "state NOT IN ('completed', 'failed', 'cancelled', 'deleted')";
@@ -82,7 +85,33 @@ final class JobRows {
         rs.getString(19),
         JobCodec.historyFromJson(rs.getString(20)),
         rs.getString(21),
-        instant(rs, 22));
+        instant(rs, 22),
+        flow(rs));
+  }
+
+  /** The flow-control columns (23..28), {@link JobFlow#NONE} when all are null. */
+  static JobFlow flow(ResultSet rs) throws SQLException {
+    String dependsOn = rs.getString(23);
+    String parentFailure = rs.getString(24);
+    String batchId = rs.getString(25);
+    String concurrencyKey = rs.getString(26);
+    Instant uniqueUntil = instant(rs, 27);
+    Instant startBy = instant(rs, 28);
+    if (dependsOn == null
+        && parentFailure == null
+        && batchId == null
+        && concurrencyKey == null
+        && uniqueUntil == null
+        && startBy == null) {
+      return JobFlow.NONE;
+    }
+    return new JobFlow(
+        JobCodec.idsFromJson(dependsOn),
+        parentFailure == null ? null : ParentFailure.fromWire(parentFailure),
+        batchId == null ? null : UUID.fromString(batchId),
+        concurrencyKey,
+        uniqueUntil,
+        startBy);
   }
 
   /** The job with this id, or null; {@code lock} is appended to the select. */

@@ -4,15 +4,59 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskflow.HistoryEntry;
 import dev.taskflow.Job;
+import dev.taskflow.JobFlow;
 import dev.taskflow.JobState;
+import dev.taskflow.ParentFailure;
 import dev.taskflow.spi.InsertOutcome;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** What an insert stores: every field, as given, and the job's first state. */
 public interface InsertContract extends TckSupport {
+
+  @Test
+  default void a_job_keeps_its_flow_settings_with_relative_times_resolved_on_the_store_clock() {
+    Instant now = clock().advance(Duration.ofMillis(777));
+    Job parent = insert(job());
+    UUID batch = UUID.randomUUID();
+    JobSpec spec =
+        job()
+            .uniqueKey("flow-17")
+            .flow(
+                new JobFlow(
+                    List.of(parent.id()), ParentFailure.RUN, batch, "tenant-9:model", null, null))
+            .uniqueFor(Duration.ofMinutes(10))
+            .startWithin(Duration.ofSeconds(30));
+
+    Job inserted = insert(spec);
+    Job stored = get(spec.id());
+
+    JobFlow flow = stored.flow();
+    assertThat(flow.dependsOn()).containsExactly(parent.id());
+    assertThat(flow.onParentFailure()).isEqualTo(ParentFailure.RUN);
+    assertThat(flow.batchId()).isEqualTo(batch);
+    assertThat(flow.concurrencyKey()).isEqualTo("tenant-9:model");
+    assertThat(flow.uniqueUntil()).isEqualTo(now.plus(Duration.ofMinutes(10)));
+    assertThat(flow.startBy()).isEqualTo(now.plusSeconds(30));
+    assertThat(inserted.flow()).isEqualTo(flow);
+    assertThat(get(parent.id()).flow()).as("a job without settings").isEqualTo(JobFlow.NONE);
+  }
+
+  @Test
+  default void an_absolute_start_deadline_wins_over_a_relative_one() {
+    Instant now = clock().advance(Duration.ofMillis(5));
+    Instant deadline = now.plus(Duration.ofHours(2));
+    Job stored =
+        insert(
+            job()
+                .flow(new JobFlow(List.of(), null, null, null, null, deadline))
+                .startWithin(Duration.ofSeconds(1)));
+
+    assertThat(get(stored.id()).flow().startBy()).isEqualTo(deadline);
+  }
 
   @Test
   default void a_job_keeps_every_field_it_was_inserted_with() {

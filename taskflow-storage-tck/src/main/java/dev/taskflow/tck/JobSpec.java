@@ -1,5 +1,6 @@
 package dev.taskflow.tck;
 
+import dev.taskflow.JobFlow;
 import dev.taskflow.spi.NewJob;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +24,9 @@ public final class JobSpec {
   private String uniqueKey;
   private String owner;
   private List<String> tags = List.of();
+  private JobFlow flow = JobFlow.NONE;
+  private Duration uniqueFor;
+  private Duration startWithin;
 
   JobSpec(UUID id) {
     this.id = id;
@@ -87,6 +91,24 @@ public final class JobSpec {
     return this;
   }
 
+  /** Flow-control settings as the job will hold them (dependencies, batch, key, deadline). */
+  public JobSpec flow(JobFlow flow) {
+    this.flow = flow;
+    return this;
+  }
+
+  /** Scopes the unique key "for a period" of this length from insert (store clock). */
+  public JobSpec uniqueFor(Duration uniqueFor) {
+    this.uniqueFor = uniqueFor;
+    return this;
+  }
+
+  /** A start deadline this long after insert (store clock). */
+  public JobSpec startWithin(Duration startWithin) {
+    this.startWithin = startWithin;
+    return this;
+  }
+
   public NewJob toNewJob() {
     return new NewJob(
         id,
@@ -100,6 +122,9 @@ public final class JobSpec {
         delay,
         uniqueKey,
         owner,
-        tags);
+        tags,
+        flow,
+        uniqueFor,
+        startWithin);
   }
 }

@@ -7,6 +7,7 @@ import dev.taskflow.EnqueueOptions;
 import dev.taskflow.InvalidJobException;
 import dev.taskflow.JobQuery;
 import dev.taskflow.JobRequest;
+import dev.taskflow.ParentFailure;
 import dev.taskflow.TaskFlow;
 import dev.taskflow.memory.InMemoryStorage;
 import dev.taskflow.test.ManualClock;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -94,8 +96,66 @@ class EnqueueValidationTest {
             "too many tags",
             echo(o -> o.tags(java.util.Collections.nCopies(21, "t"))),
             "tags",
-            "max_items"));
+            "max_items"),
+        Arguments.of(
+            "a parent listed twice",
+            echo(o -> o.dependsOn(PARENT, PARENT)),
+            "dependsOn/1",
+            "duplicate"),
+        Arguments.of(
+            "over 100 parents",
+            echo(o -> o.dependsOn(Stream.generate(UUID::randomUUID).limit(101).toList())),
+            "dependsOn",
+            "max_items"),
+        Arguments.of(
+            "a parent failure policy without parents",
+            echo(o -> o.onParentFailure(ParentFailure.RUN)),
+            "onParentFailure",
+            "requires_depends_on"),
+        Arguments.of(
+            "overlong concurrency key",
+            echo(o -> o.concurrencyKey("k".repeat(256))),
+            "concurrencyKey",
+            "length"),
+        Arguments.of(
+            "control character in concurrency key",
+            echo(o -> o.concurrencyKey("a\nb")),
+            "concurrencyKey",
+            "control_character"),
+        Arguments.of(
+            "uniqueFor without a unique key",
+            echo(o -> o.uniqueFor(Duration.ofMinutes(5))),
+            "uniqueFor",
+            "requires_unique_key"),
+        Arguments.of(
+            "zero uniqueFor",
+            echo(o -> o.uniqueKey("k").uniqueFor(Duration.ZERO)),
+            "uniqueFor",
+            "range"),
+        Arguments.of(
+            "uniqueFor over a year",
+            echo(o -> o.uniqueKey("k").uniqueFor(Duration.ofDays(366))),
+            "uniqueFor",
+            "range"),
+        Arguments.of(
+            "startBy and startWithin",
+            echo(o -> o.startBy(NOW.plusSeconds(60)).startWithin(Duration.ofMinutes(1))),
+            "startWithin",
+            "exclusive"),
+        Arguments.of(
+            "negative startWithin",
+            echo(o -> o.startWithin(Duration.ofSeconds(-1))),
+            "startWithin",
+            "range"),
+        Arguments.of("startBy in the past", echo(o -> o.startBy(NOW)), "startBy", "range"),
+        Arguments.of(
+            "startBy before runAt",
+            echo(o -> o.runAt(NOW.plusSeconds(120)).startBy(NOW.plusSeconds(60))),
+            "startBy",
+            "before_run_at"));
   }
+
+  private static final UUID PARENT = UUID.fromString("0190f5b2-0000-7000-8000-000000000001");
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("badRequests")

@@ -4,6 +4,7 @@ import dev.taskflow.HistoryEntry;
 import dev.taskflow.Job;
 import dev.taskflow.JobError;
 import dev.taskflow.JobEvent;
+import dev.taskflow.JobFlow;
 import dev.taskflow.JobPage;
 import dev.taskflow.JobProgress;
 import dev.taskflow.JobState;
@@ -57,8 +58,9 @@ final class ApiJson {
   /**
    * A job: {@code id, type, queue, state, priority, args, attempt, maxAttempts, createdAt,
    * scheduledAt, startedAt, finishedAt, timeout, progress, result, errors, owner, tags, uniqueKey,
-   * leaseOwner, leaseExpiresAt, history}, plus {@code queuePosition} (jobs ahead of it while
-   * enqueued, else null) when {@code queuePosition} is given.
+   * leaseOwner, leaseExpiresAt, dependsOn, onParentFailure, batchId, concurrencyKey, uniqueUntil,
+   * startBy, history}, plus {@code queuePosition} (jobs ahead of it while enqueued, else null) when
+   * {@code queuePosition} is given.
    */
   ObjectNode job(Job j, OptionalLong queuePosition) {
     ObjectNode n = job(j);
@@ -96,6 +98,16 @@ final class ApiJson {
     n.put("uniqueKey", j.uniqueKey());
     n.put("leaseOwner", j.leaseOwner());
     n.put("leaseExpiresAt", instant(j.leaseExpiresAt()));
+    JobFlow flow = j.flow();
+    ArrayNode parents = n.putArray("dependsOn");
+    flow.dependsOn().forEach(p -> parents.add(p.toString()));
+    n.put(
+        "onParentFailure",
+        flow.onParentFailure() == null ? null : flow.onParentFailure().wireName());
+    n.put("batchId", flow.batchId() == null ? null : flow.batchId().toString());
+    n.put("concurrencyKey", flow.concurrencyKey());
+    n.put("uniqueUntil", instant(flow.uniqueUntil()));
+    n.put("startBy", instant(flow.startBy()));
     ArrayNode history = n.putArray("history");
     for (HistoryEntry h : j.history()) history.add(history(h));
     return n;

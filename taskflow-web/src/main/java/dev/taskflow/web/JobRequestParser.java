@@ -2,6 +2,7 @@ package dev.taskflow.web;
 
 import dev.taskflow.EnqueueOptions;
 import dev.taskflow.JobRequest;
+import dev.taskflow.ParentFailure;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +13,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -36,7 +38,13 @@ final class JobRequestParser {
           "timeout",
           "uniqueKey",
           "owner",
-          "tags");
+          "tags",
+          "dependsOn",
+          "onParentFailure",
+          "concurrencyKey",
+          "uniqueFor",
+          "startBy",
+          "startWithin");
   private static final Set<String> FIELD_SET = Set.copyOf(FIELDS);
 
   private final JsonMapper mapper;
@@ -86,7 +94,13 @@ final class JobRequestParser {
             f.duration("timeout"),
             f.string("uniqueKey"),
             f.string("owner"),
-            f.strings("tags"));
+            f.strings("tags"),
+            f.ids("dependsOn"),
+            f.parentFailure("onParentFailure"),
+            f.string("concurrencyKey"),
+            f.duration("uniqueFor"),
+            f.instant("startBy"),
+            f.duration("startWithin"));
     return errors.size() > before ? null : new JobRequest(type, argsJson, options);
   }
 
@@ -224,6 +238,42 @@ final class JobRequestParser {
         }
       }
       return out;
+    }
+
+    List<UUID> ids(String name) {
+      List<String> texts = strings(name);
+      List<UUID> out = new ArrayList<>(texts.size());
+      for (int i = 0; i < texts.size(); i++) {
+        try {
+          out.add(UUID.fromString(texts.get(i)));
+        } catch (IllegalArgumentException e) {
+          errors.add(
+              FieldError.at(
+                  FieldError.child(ptr(name), i),
+                  "format",
+                  name
+                      + " must hold job ids (UUIDs), item "
+                      + i
+                      + " was '"
+                      + ProblemMapper.shorten(texts.get(i))
+                      + "'"));
+        }
+      }
+      return out;
+    }
+
+    ParentFailure parentFailure(String name) {
+      String s = string(name);
+      if (s == null) return null;
+      try {
+        return ParentFailure.fromWire(s);
+      } catch (IllegalArgumentException e) {
+        fail(
+            name,
+            "enum",
+            name + " must be one of cancel, run, wait, was '" + ProblemMapper.shorten(s) + "'");
+        return null;
+      }
     }
 
     private static boolean isLocal(String s) {

@@ -208,6 +208,75 @@ class BadInputTest {
             422,
             "/delay"));
     rows.add(post("tags holding a number", jobs, job("\"tags\":[\"a\",2]"), 422, "/tags/1"));
+    // ---- flow-control fields of a job
+    rows.add(post("dependsOn not an array", jobs, job("\"dependsOn\":\"abc\""), 422, "/dependsOn"));
+    rows.add(
+        post(
+            "dependsOn holding a non-id",
+            jobs,
+            job("\"dependsOn\":[\"nope\"]"),
+            422,
+            "/dependsOn/0"));
+    rows.add(
+        post(
+            "dependsOn listing a parent twice",
+            jobs,
+            job(
+                "\"dependsOn\":[\"0190f5b2-0000-7000-8000-000000000001\","
+                    + "\"0190f5b2-0000-7000-8000-000000000001\"]"),
+            422,
+            "/dependsOn/1"));
+    rows.add(
+        post(
+            "unknown parent failure policy",
+            jobs,
+            job(
+                "\"dependsOn\":[\"0190f5b2-0000-7000-8000-000000000001\"],\"onParentFailure\":\"retry\""),
+            422,
+            "/onParentFailure"));
+    rows.add(
+        post(
+            "parent failure policy without parents",
+            jobs,
+            job("\"onParentFailure\":\"run\""),
+            422,
+            "/onParentFailure"));
+    rows.add(
+        post(
+            "concurrencyKey not a string",
+            jobs,
+            job("\"concurrencyKey\":5"),
+            422,
+            "/concurrencyKey"));
+    rows.add(
+        post(
+            "uniqueFor without a uniqueKey",
+            jobs,
+            job("\"uniqueFor\":\"PT1H\""),
+            422,
+            "/uniqueFor"));
+    rows.add(
+        post(
+            "unparseable uniqueFor",
+            jobs,
+            job("\"uniqueKey\":\"k\",\"uniqueFor\":\"an hour\""),
+            422,
+            "/uniqueFor"));
+    rows.add(
+        post(
+            "startBy in the past",
+            jobs,
+            job("\"startBy\":\"2020-01-01T00:00:00Z\""),
+            422,
+            "/startBy"));
+    rows.add(
+        post(
+            "startBy and startWithin together",
+            jobs,
+            job("\"startBy\":\"" + Instant.now().plusSeconds(600) + "\",\"startWithin\":\"PT1M\""),
+            422,
+            "/startWithin"));
+    rows.add(post("zero startWithin", jobs, job("\"startWithin\":\"PT0S\""), 422, "/startWithin"));
     rows.add(post("NUL in a string field", jobs, job("\"owner\":\"a\\u0000b\""), 422, "/owner"));
     rows.add(
         post(
