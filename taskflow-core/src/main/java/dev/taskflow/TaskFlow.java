@@ -6,11 +6,13 @@ import dev.taskflow.internal.Json;
 import dev.taskflow.internal.engine.Engine;
 import dev.taskflow.internal.engine.EngineConfig;
 import dev.taskflow.internal.engine.RegisteredWorker;
+import dev.taskflow.internal.recurring.RecurringScheduler;
 import dev.taskflow.spi.EventsSinceParams;
 import dev.taskflow.spi.InsertOutcome;
 import dev.taskflow.spi.JobChangeStateParams;
 import dev.taskflow.spi.JobInsertManyParams;
 import dev.taskflow.spi.JobListParams;
+import dev.taskflow.spi.LeaderParams;
 import dev.taskflow.spi.NewJob;
 import dev.taskflow.spi.QueueStats;
 import dev.taskflow.spi.Storage;
@@ -53,6 +55,10 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
   private final Duration shutdownGrace;
   private final RemoteWorkers remote;
   private final Webhooks webhooks;
+  private final JobValidator fireValidator;
+  private final RecurringScheduler recurringScheduler;
+  private final Recurring recurring;
+  private final Limits limits;
 
   private TaskFlow(Builder b, EngineConfig config, Map<String, RegisteredWorker<?>> workers) {
     this.storage = b.storage;
@@ -72,11 +78,33 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
                   ? new JobValidator.TypeDefaults(Worker.DEFAULT_MAX_ATTEMPTS, null)
                   : null;
             });
+    // Recurring fires are enqueued by the leader, which need not run every type itself.
+    this.fireValidator =
+        new JobValidator(
+            b.clock,
+            b.maxArgsBytes,
+            type -> {
+              RegisteredWorker<?> w = workers.get(type);
+              return new JobValidator.TypeDefaults(
+                  w != null ? w.worker().maxAttempts() : Worker.DEFAULT_MAX_ATTEMPTS, null);
+            });
     storage.open();
     this.remote = new RemoteWorkers(storage, this);
     this.webhooks = new Webhooks(storage, b.clock);
     this.engine = new Engine(storage, config, workers, List.copyOf(b.listeners));
     engine.onJobsAvailable(remote::jobsAvailable);
+    this.recurringScheduler =
+        new RecurringScheduler(
+            storage,
+            requests -> fireValidator.validateAll(requests, requests.size() > 1),
+            engine::wakeQueue,
+            engine::isLeader,
+            config.serverId(),
+            b.recurringMisfireGrace);
+    this.recurring = new Recurring(storage, this, b.recurringMinInterval, recurringScheduler);
+    // a changed limit may let waiting jobs start: wake the fetchers rather than wait for a poll
+    this.limits = new Limits(storage, l -> config.queues().keySet().forEach(engine::wakeQueue));
+    b.limits.values().forEach(limits::put);
   }
 
   public static Builder builder() {
@@ -86,6 +114,7 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
   /** Starts running jobs in the background: fetch loops, heartbeats, maintenance. */
   public TaskFlow start() {
     engine.start();
+    recurringScheduler.start();
     return this;
   }
 
@@ -101,6 +130,7 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
    */
   public void stop(Duration grace) {
     try {
+      recurringScheduler.stop();
       engine.stop(grace);
     } finally {
       storage.close();
@@ -112,9 +142,47 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
     return remote;
   }
 
+  /** The recurring schedules in the store; the maintenance leader enqueues their fires. */
+  @Override
+  public Recurring recurring() {
+    return recurring;
+  }
+
   /** The webhook registrations in the store (delivered by {@code taskflow-web}). */
   public Webhooks webhooks() {
     return webhooks;
+  }
+
+  /** The cluster-wide concurrency and rate limits kept in the store; see {@link FlowLimit}. */
+  public Limits limits() {
+    return limits;
+  }
+
+  /**
+   * A durable cursor over the store's event log, for work that turns events into jobs exactly once
+   * across the cluster; see {@link EventCursor}.
+   */
+  public EventCursor eventCursor(String name) {
+    return new EventCursor(storage, name, engine.serverId(), engine::wakeQueue);
+  }
+
+  /**
+   * Takes or renews a named leadership for this server, until the store's now plus {@code ttl}:
+   * true while this server holds it. For extensions whose work runs on one server of the cluster
+   * (webhook fan-out); renew well within the ttl. The engine's own leadership is named {@code
+   * maintenance}: use another name.
+   */
+  public boolean tryLead(String name, Duration ttl) {
+    Objects.requireNonNull(name, "name");
+    if (ttl == null || ttl.toMillis() < 1) {
+      throw new IllegalArgumentException("leadership '" + name + "': ttl must be >= 1 ms");
+    }
+    return storage.leaderTryAcquire(new LeaderParams(name, engine.serverId(), ttl));
+  }
+
+  /** Gives a leadership taken with {@link #tryLead} up, if this server holds it. */
+  public void resign(String name) {
+    storage.leaderRelease(Objects.requireNonNull(name, "name"), engine.serverId());
   }
 
   void wakeEvents() {
@@ -132,12 +200,14 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
   }
 
   /**
-   * For tests with a manual clock: promotes due jobs, rescues expired leases, and runs every due
-   * job on the calling thread until none is left. Works whether or not {@link #start()} was called.
+   * For tests with a manual clock: enqueues the fires of due recurring schedules, promotes due
+   * jobs, rescues expired leases, and runs every due job on the calling thread until none is left.
+   * Works whether or not {@link #start()} was called.
    *
    * @return how many attempts ran
    */
   public int runDueJobs() {
+    recurringScheduler.fireDueNow();
     return engine.runDueJobs();
   }
 
@@ -376,6 +446,7 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
     private final Map<String, Integer> typeCaps = new LinkedHashMap<>();
     private final Set<String> extraTypes = new HashSet<>();
     private final List<JobListener> listeners = new ArrayList<>();
+    private final Map<String, FlowLimit> limits = new LinkedHashMap<>();
     private boolean acceptAnyType;
     private boolean virtualThreads = true;
     private Duration lease = DEFAULT_LEASE;
@@ -387,6 +458,8 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
     private Duration progressWriteInterval = DEFAULT_PROGRESS_WRITE_INTERVAL;
     private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
     private Duration leaderTtl = DEFAULT_LEADER_TTL;
+    private Duration recurringMinInterval = Recurring.DEFAULT_MIN_INTERVAL;
+    private Duration recurringMisfireGrace = Recurring.DEFAULT_MISFIRE_GRACE;
     private EngineConfig.Retention retention = EngineConfig.Retention.DEFAULT;
     private int maxArgsBytes = DEFAULT_MAX_ARGS_BYTES;
     private String serverId;
@@ -468,6 +541,16 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
       return this;
     }
 
+    /**
+     * Stores this limit when TaskFlow is built (replacing a stored one of the same name), for every
+     * server of the store to keep; see {@link FlowLimit} and {@link TaskFlow#limits()}.
+     */
+    public Builder limit(FlowLimit limit) {
+      Objects.requireNonNull(limit, "limit");
+      limits.put(limit.name(), limit);
+      return this;
+    }
+
     /** At most {@code max} jobs of this type run at once on this server, across its queues. */
     public Builder typeConcurrency(String type, int max) {
       if (max < 1)
@@ -513,6 +596,24 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
      */
     public Builder leaderTtl(Duration d) {
       this.leaderTtl = positive("leaderTtl", d, Duration.ofMillis(300));
+      return this;
+    }
+
+    /**
+     * The shortest interval between two fires a recurring schedule may have (default 1 s); a put of
+     * a more frequent schedule is refused with rule {@code too_frequent}.
+     */
+    public Builder recurringMinInterval(Duration d) {
+      this.recurringMinInterval = positive("recurringMinInterval", d, Duration.ofMillis(1));
+      return this;
+    }
+
+    /**
+     * How late a recurring fire may be enqueued and still count as on time (default 1 min); later
+     * ones (after downtime or a leader failover) follow the schedule's misfire policy.
+     */
+    public Builder recurringMisfireGrace(Duration d) {
+      this.recurringMisfireGrace = positive("recurringMisfireGrace", d, Duration.ofMillis(1));
       return this;
     }
 

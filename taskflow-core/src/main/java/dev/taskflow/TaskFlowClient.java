@@ -38,6 +38,17 @@ public interface TaskFlowClient {
 
   Optional<Job> get(UUID id);
 
+  /**
+   * The recurring schedules in the store (put, pause, resume, trigger, delete); see {@link
+   * Recurring}.
+   *
+   * @throws UnsupportedOperationException when this client keeps none
+   */
+  default Recurring recurring() {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " keeps no recurring schedules");
+  }
+
   /** How many ready jobs run before this one on its queue, while it is enqueued. */
   OptionalLong queuePosition(UUID id);
 

@@ -1,5 +1,6 @@
 package dev.taskflow.memory;
 
+import dev.taskflow.FlowLimit;
 import dev.taskflow.HistoryEntry;
 import dev.taskflow.IllegalTransitionException;
 import dev.taskflow.Job;
@@ -8,15 +9,18 @@ import dev.taskflow.JobEvent;
 import dev.taskflow.JobNotFoundException;
 import dev.taskflow.JobState;
 import dev.taskflow.JobTransitions;
+import dev.taskflow.LimitUsage;
 import dev.taskflow.ServerInfo;
 import dev.taskflow.StorageException;
 import dev.taskflow.Webhook;
+import dev.taskflow.spi.CursorAdvanceParams;
 import dev.taskflow.spi.EventAppendParams;
 import dev.taskflow.spi.EventData;
 import dev.taskflow.spi.EventsSinceParams;
 import dev.taskflow.spi.InsertOutcome;
 import dev.taskflow.spi.JobChangeStateParams;
 import dev.taskflow.spi.JobClaimParams;
+import dev.taskflow.spi.JobExpireParams;
 import dev.taskflow.spi.JobFinish;
 import dev.taskflow.spi.JobFinishManyParams;
 import dev.taskflow.spi.JobHeartbeatParams;
@@ -29,6 +33,11 @@ import dev.taskflow.spi.JobRescueParams;
 import dev.taskflow.spi.JobRetentionParams;
 import dev.taskflow.spi.NewJob;
 import dev.taskflow.spi.QueueStats;
+import dev.taskflow.spi.RecurringDueParams;
+import dev.taskflow.spi.RecurringFireParams;
+import dev.taskflow.spi.RecurringListParams;
+import dev.taskflow.spi.RecurringRecord;
+import dev.taskflow.spi.RecurringSaveParams;
 import dev.taskflow.spi.Storage;
 import dev.taskflow.spi.StorageCapabilities;
 import dev.taskflow.spi.WebhookListParams;
@@ -41,6 +50,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -73,6 +83,10 @@ public final class InMemoryStorage implements Storage {
   private final MemoryTables t = new MemoryTables(); // guarded by lock
   private boolean closed; // guarded by lock
   private final TreeMap<UUID, Webhook> webhooks = new TreeMap<>(); // guarded by lock
+  private final Map<String, Long> cursors = new HashMap<>(); // guarded by lock
+  private final TreeMap<String, RecurringRecord> recurring = new TreeMap<>(); // guarded by lock
+  private final MemoryLimits limits = new MemoryLimits(); // guarded by lock
+  private final MemoryFlow flowControl = new MemoryFlow(); // guarded by lock
 
   /** A store on the system clock in UTC. */
   public InMemoryStorage() {
@@ -108,33 +122,36 @@ public final class InMemoryStorage implements Storage {
 
   @Override
   public List<InsertOutcome> jobInsertMany(JobInsertManyParams params) {
-    return locked(
-        () -> {
-          // Check everything first, so that a bad job leaves the whole batch unwritten.
-          Set<UUID> batchIds = new HashSet<>();
-          for (NewJob n : params.jobs()) {
-            if (n.id() == null || n.type() == null || n.queue() == null) {
-              throw new IllegalArgumentException(
-                  "a new job needs an id, a type and a queue; got id=%s type=%s queue=%s"
-                      .formatted(n.id(), n.type(), n.queue()));
-            }
-            if (t.jobs.containsKey(n.id()) || !batchIds.add(n.id())) {
-              throw new StorageException(
-                  "job id %s (type %s) already exists; nothing of the batch of %d was stored"
-                      .formatted(n.id(), n.type(), params.jobs().size()));
-            }
-          }
-          Instant now = now();
-          List<InsertOutcome> out = new ArrayList<>(params.jobs().size());
-          for (NewJob n : params.jobs()) {
-            MemoryJob holder = n.uniqueKey() == null ? null : t.liveByUniqueKey.get(n.uniqueKey());
-            out.add(
-                holder != null
-                    ? new InsertOutcome(holder.toJob(), true)
-                    : new InsertOutcome(insert(n, now, params.serverId()), false));
-          }
-          return out;
-        });
+    return locked(() -> insertManyLocked(params.jobs(), params.serverId()));
+  }
+
+  /** {@link #jobInsertMany} with the lock held: all or none. */
+  private List<InsertOutcome> insertManyLocked(List<NewJob> jobs, String serverId) {
+    // Check everything first, so that a bad job leaves the whole batch unwritten.
+    Set<UUID> batchIds = new HashSet<>();
+    for (NewJob n : jobs) {
+      if (n.id() == null || n.type() == null || n.queue() == null) {
+        throw new IllegalArgumentException(
+            "a new job needs an id, a type and a queue; got id=%s type=%s queue=%s"
+                .formatted(n.id(), n.type(), n.queue()));
+      }
+      if (t.jobs.containsKey(n.id()) || !batchIds.add(n.id())) {
+        throw new StorageException(
+            "job id %s (type %s) already exists; nothing of the batch of %d was stored"
+                .formatted(n.id(), n.type(), jobs.size()));
+      }
+    }
+    Instant now = now();
+    flowControl.checkDepth(t, jobs, now); // before anything is written: all or none
+    List<InsertOutcome> out = new ArrayList<>(jobs.size());
+    for (NewJob n : jobs) {
+      MemoryJob holder = flowControl.uniqueHolder(t, n.uniqueKey(), now);
+      out.add(
+          holder != null
+              ? new InsertOutcome(holder.toJob(), true)
+              : new InsertOutcome(insert(n, now, serverId), false));
+    }
+    return out;
   }
 
   private Job insert(NewJob n, Instant now, String serverId) {
@@ -153,6 +170,7 @@ public final class InMemoryStorage implements Storage {
     Instant due = n.runAt() != null ? n.runAt() : n.delay() != null ? now.plus(n.delay()) : now;
     j.maxAttempts = n.maxAttempts();
     j.flow = n.resolvedFlow(now);
+    flowControl.inserted(j);
     j.scheduledAt = due;
     j.state = due.isAfter(now) ? JobState.SCHEDULED : JobState.ENQUEUED;
     String reason = j.state.wireName();
@@ -218,10 +236,12 @@ public final class InMemoryStorage implements Storage {
           MemoryTables.QueueIndex q = t.queues.get(p.queue());
           if (q == null || p.max() <= 0 || t.paused.contains(p.queue())) return List.of();
           Map<String, Integer> left = new HashMap<>(p.typeLimits());
-          List<MemoryJob> picked = new ArrayList<>();
-          for (MemoryJob j : q.ready) {
+          List<MemoryJob> limited = limits.pick(q, t, p, now());
+          List<MemoryJob> picked = limited != null ? limited : new ArrayList<>();
+          for (MemoryJob j : limited != null ? List.<MemoryJob>of() : q.ready) {
             if (picked.size() >= p.max()) break;
             if (!p.types().isEmpty() && !p.types().contains(j.type)) continue;
+            if (MemoryFlow.expired(j, now())) continue; // past its start deadline: never starts
             Integer cap = left.get(j.type);
             if (cap != null) {
               if (cap <= 0) continue;
@@ -230,6 +250,7 @@ public final class InMemoryStorage implements Storage {
             picked.add(j);
           }
           Instant now = now();
+          picked.removeIf(j -> MemoryFlow.expired(j, now)); // the limited pick did not check
           List<Job> out = new ArrayList<>(picked.size());
           for (MemoryJob j : picked) {
             begin(j, JobState.PROCESSING);
@@ -291,6 +312,7 @@ public final class InMemoryStorage implements Storage {
         begin(j, JobState.SCHEDULED);
         j.errors.add(r.error());
         j.scheduledAt = now.plus(r.delay());
+        if (r.priority() != null) j.priority = r.priority();
         Job job = end(j, JobState.SCHEDULED, now, "retry", server);
         t.append(j, JobEvent.RETRYING, EventData.retrying(job, r.error(), j.scheduledAt), now);
       }
@@ -388,6 +410,22 @@ public final class InMemoryStorage implements Storage {
             begin(j, JobState.ENQUEUED);
             Job job = end(j, JobState.ENQUEUED, now, "due", p.serverId());
             t.append(j, JobEvent.ENQUEUED, EventData.enqueued(job, "due"), now);
+          }
+          return due.size();
+        });
+  }
+
+  @Override
+  public int jobExpireDue(JobExpireParams p) {
+    return locked(
+        () -> {
+          Instant now = now();
+          List<MemoryJob> due = flowControl.expiredWaiting(t, now, p.limit());
+          for (MemoryJob j : due) {
+            begin(j, JobState.CANCELLED);
+            j.finishedAt = now;
+            Job job = end(j, JobState.CANCELLED, now, JobExpireParams.REASON, p.serverId());
+            t.append(j, JobEvent.CANCELLED, EventData.cancelled(job, JobExpireParams.REASON), now);
           }
           return due.size();
         });
@@ -536,22 +574,31 @@ public final class InMemoryStorage implements Storage {
   }
 
   @Override
+  public void queueSetMaxDepth(String queue, Integer maxDepth) {
+    locked(() -> flowControl.setMaxDepth(queue, maxDepth));
+  }
+
+  @Override
   public List<QueueStats> queueStats() {
     return locked(
         () -> {
           Set<String> names = new TreeSet<>(t.paused);
           names.addAll(t.queues.keySet());
+          names.addAll(flowControl.boundedQueues());
           List<QueueStats> out = new ArrayList<>();
           for (String name : names) {
             MemoryTables.QueueIndex q = t.queues.get(name);
             boolean paused = t.paused.contains(name);
+            Integer max = flowControl.maxDepth(name);
             if (q == null || q.total == 0) {
-              if (paused) out.add(new QueueStats(name, MemoryTables.zeroCounts(), null, true));
+              if (paused || max != null) {
+                out.add(new QueueStats(name, MemoryTables.zeroCounts(), null, paused, max));
+              }
               continue;
             }
             Instant oldest =
                 q.readyByDueTime.isEmpty() ? null : q.readyByDueTime.first().scheduledAt;
-            out.add(new QueueStats(name, q.counts, oldest, paused));
+            out.add(new QueueStats(name, q.counts, oldest, paused, max));
           }
           return out;
         });
@@ -608,6 +655,138 @@ public final class InMemoryStorage implements Storage {
     return locked(() -> webhooks.remove(id) != null);
   }
 
+  // ---------------------------------------------------------------- limits
+
+  @Override
+  public void limitSave(FlowLimit limit) {
+    Objects.requireNonNull(limit, "limit");
+    locked(
+        () -> {
+          limits.save(limit);
+          return null;
+        });
+  }
+
+  @Override
+  public Optional<FlowLimit> limitGet(String name) {
+    return locked(() -> limits.get(name));
+  }
+
+  @Override
+  public List<FlowLimit> limitList() {
+    return locked(limits::list);
+  }
+
+  @Override
+  public boolean limitDelete(String name) {
+    return locked(() -> limits.delete(name));
+  }
+
+  @Override
+  public Optional<LimitUsage> limitUsage(String name) {
+    return locked(() -> limits.usage(name, t, now()));
+  }
+
+  // ---------------------------------------------------------------- cursors
+
+  @Override
+  public long cursorGet(String name) {
+    Objects.requireNonNull(name, "name");
+    return locked(() -> cursors.computeIfAbsent(name, n -> (long) t.events.size()));
+  }
+
+  @Override
+  public boolean cursorAdvance(CursorAdvanceParams p) {
+    return locked(
+        () -> {
+          Long at = cursors.get(p.name());
+          if (at == null || at != p.expectedPosition()) return false;
+          insertManyLocked(p.jobs(), p.serverId()); // throws before the cursor moves
+          cursors.put(p.name(), p.newPosition());
+          return true;
+        });
+  }
+
+  // ---------------------------------------------------------------- recurring schedules
+
+  @Override
+  public boolean recurringSave(RecurringSaveParams p) {
+    return locked(
+        () -> {
+          Instant now = now();
+          RecurringRecord old = recurring.get(p.id());
+          recurring.put(
+              p.id(),
+              new RecurringRecord(
+                  p.id(),
+                  p.specJson(),
+                  p.paused(),
+                  p.nextFireAt(),
+                  old == null ? null : old.lastFireAt(),
+                  old == null ? null : old.lastJobId(),
+                  old == null ? 0 : old.runs(),
+                  old == null ? now : old.createdAt(),
+                  now));
+          return old == null;
+        });
+  }
+
+  @Override
+  public Optional<RecurringRecord> recurringGet(String id) {
+    return locked(() -> Optional.ofNullable(recurring.get(id)));
+  }
+
+  @Override
+  public List<RecurringRecord> recurringList(RecurringListParams p) {
+    return locked(
+        () ->
+            (p.afterId() == null ? recurring : recurring.tailMap(p.afterId(), false))
+                .values().stream().limit(p.limit()).toList());
+  }
+
+  @Override
+  public boolean recurringDelete(String id) {
+    return locked(() -> recurring.remove(id) != null);
+  }
+
+  @Override
+  public List<RecurringRecord> recurringDue(RecurringDueParams p) {
+    return locked(
+        () -> {
+          Instant until = now().plus(p.within());
+          return recurring.values().stream()
+              .filter(r -> !r.paused() && r.nextFireAt() != null && !r.nextFireAt().isAfter(until))
+              .sorted(
+                  java.util.Comparator.comparing(RecurringRecord::nextFireAt)
+                      .thenComparing(RecurringRecord::id))
+              .limit(p.limit())
+              .toList();
+        });
+  }
+
+  @Override
+  public boolean recurringFire(RecurringFireParams p) {
+    return locked(
+        () -> {
+          RecurringRecord r = recurring.get(p.id());
+          if (r == null || !p.expectedNextFireAt().equals(r.nextFireAt())) return false;
+          List<InsertOutcome> out = insertManyLocked(p.jobs(), p.serverId()); // throws first
+          recurring.put(
+              r.id(),
+              new RecurringRecord(
+                  r.id(),
+                  r.specJson(),
+                  r.paused(),
+                  p.nextFireAt(),
+                  p.lastFireAt() != null ? p.lastFireAt() : r.lastFireAt(),
+                  out.isEmpty() ? r.lastJobId() : out.getLast().job().id(),
+                  r.runs() + p.runs(),
+                  r.createdAt(),
+                  now()));
+          return true;
+        });
+  }
+
   /** Drops every job, event, pause and server; later calls throw {@link StorageException}. */
   @Override
   public void close() {
@@ -616,6 +795,10 @@ public final class InMemoryStorage implements Storage {
       closed = true;
       t.clear();
       webhooks.clear();
+      cursors.clear();
+      recurring.clear();
+      limits.clear();
+      flowControl.clear();
     } finally {
       lock.unlock();
     }

@@ -1,8 +1,10 @@
 package dev.taskflow.spi;
 
+import dev.taskflow.FlowLimit;
 import dev.taskflow.Job;
 import dev.taskflow.JobEvent;
 import dev.taskflow.JobState;
+import dev.taskflow.LimitUsage;
 import dev.taskflow.ServerInfo;
 import dev.taskflow.StorageException;
 import dev.taskflow.Webhook;
@@ -50,7 +52,9 @@ public interface Storage extends AutoCloseable {
    * Inserts jobs atomically: all or none. A job whose unique key is held by a live job (not
    * completed, failed, cancelled or deleted) is not inserted: its outcome names the live job and is
    * marked duplicate. Jobs due later than now enter {@code scheduled}, the others {@code enqueued}.
-   * Appends {@code job.enqueued} or {@code job.scheduled} for each inserted job.
+   * Appends {@code job.enqueued} or {@code job.scheduled} for each inserted job. A batch that would
+   * take a queue past its maximum depth ({@link #queueSetMaxDepth}) is refused whole with {@link
+   * dev.taskflow.QueueFullException}.
    *
    * @return one outcome per request, in order
    */
@@ -71,6 +75,7 @@ public interface Storage extends AutoCloseable {
    * Claims up to {@code max} enqueued jobs of the queue in order (priority descending, then
    * scheduledAt, then id), moving them to processing with {@code attempt + 1}, the lease owner and
    * {@code now + leaseDuration}, {@code startedAt = now}. Returns nothing when the queue is paused.
+   * Skips jobs that never started and whose start deadline is at or before now.
    * Two concurrent claimers never get the same job. Appends {@code job.started}.
    */
   List<Job> jobClaim(JobClaimParams params);
@@ -99,6 +104,19 @@ public interface Storage extends AutoCloseable {
   int jobPromoteDue(JobPromoteParams params);
 
   /**
+   * Cancels, with reason {@value JobExpireParams#REASON}, waiting jobs (enqueued, scheduled or
+   * awaiting) that never started and whose start deadline ({@link dev.taskflow.JobFlow#startBy()})
+   * is at or before now, at most {@code limit}; appends {@code job.cancelled} and a history entry
+   * for each. Each change is conditional on the job still waiting, so sweeps on several servers at
+   * once cancel a job once. {@link #jobClaim} never starts such a job, swept or not.
+   *
+   * @return how many were cancelled
+   */
+  default int jobExpireDue(JobExpireParams params) {
+    return 0;
+  }
+
+  /**
    * A user's cancel, retry or delete of one job.
    *
    * @throws dev.taskflow.JobNotFoundException when no job has the id
@@ -124,7 +142,24 @@ public interface Storage extends AutoCloseable {
 
   void queueResume(String queue);
 
-  /** Every queue that has jobs or is paused, with counts per state. */
+  /**
+   * Sets the maximum depth of a queue, or clears it ({@code null}): the most waiting jobs
+   * (enqueued, scheduled and awaiting, counted from the per-state counters) it may hold, shared by
+   * every server of the store. From then on {@link #jobInsertMany} refuses a batch that would take
+   * a bounded queue past its bound with {@link dev.taskflow.QueueFullException}, writing none of
+   * the batch. The bound is checked when the batch is inserted; a store with concurrent writers
+   * either serialises inserts into bounded queues (exact) or may overshoot by at most the sizes of
+   * concurrent batches, and says which in its documentation. Jobs that enter the queue by other
+   * ways (retries, promotions, recurring fires, cursors) are never refused. Stores that keep no
+   * bounds leave the default, which refuses.
+   *
+   * @param maxDepth 0 or more, or null for no bound
+   */
+  default void queueSetMaxDepth(String queue, Integer maxDepth) {
+    throw new StorageException(this + " does not keep queue depth bounds");
+  }
+
+  /** Every queue that has jobs, is paused or has a maximum depth, with counts per state. */
   List<QueueStats> queueStats();
 
   /** Job counts per state, from counters maintained with each change. */
@@ -173,6 +208,101 @@ public interface Storage extends AutoCloseable {
   /** Removes a webhook; false when none had the id. */
   default boolean webhookDelete(UUID id) {
     throw new StorageException(this + " does not keep webhooks");
+  }
+
+  /**
+   * Inserts or replaces a limit (matched by name). Every claim afterwards, on every server of the
+   * store, keeps it: {@link #jobClaim} never starts a job that would exceed a limit matching it (a
+   * store may cache limits for up to a second; its own changes apply at once). Stores that keep no
+   * limits leave the defaults, which refuse.
+   */
+  default void limitSave(FlowLimit limit) {
+    throw new StorageException(this + " does not keep limits");
+  }
+
+  default Optional<FlowLimit> limitGet(String name) {
+    throw new StorageException(this + " does not keep limits");
+  }
+
+  /** Every limit, in name order. */
+  default List<FlowLimit> limitList() {
+    throw new StorageException(this + " does not keep limits");
+  }
+
+  /** Removes a limit and its rate history; false when none had the name. */
+  default boolean limitDelete(String name) {
+    throw new StorageException(this + " does not keep limits");
+  }
+
+  /** Running jobs and recent starts per bucket of a limit, or empty when none has the name. */
+  default Optional<LimitUsage> limitUsage(String name) {
+    throw new StorageException(this + " does not keep limits");
+  }
+
+  /**
+   * The position of a durable cursor over the event log: the sequence of the last event its owner
+   * handled. A cursor that does not exist yet is created at {@link #eventLatestSeq()}, so a new
+   * cursor starts at the current end of the log and sees only events appended afterwards; callers
+   * that create the same cursor at once all get the one position stored. Stores that keep no
+   * cursors leave the default, which refuses.
+   */
+  default long cursorGet(String name) {
+    throw new StorageException(this + " does not keep cursors");
+  }
+
+  /**
+   * Atomically moves a cursor from {@code expectedPosition} to {@code newPosition} (compare and
+   * set) and inserts the jobs as {@link #jobInsertMany} does (unique keys, {@code job.enqueued} or
+   * {@code job.scheduled} events), all in one transaction. Work that must see every event once per
+   * cluster reads events after the position, builds its jobs and advances: of two processes that
+   * read the same position, exactly one wins.
+   *
+   * @return false, with nothing written, when the cursor is missing or not at {@code
+   *     expectedPosition} (another process moved it: read it again)
+   */
+  default boolean cursorAdvance(CursorAdvanceParams params) {
+    throw new StorageException(this + " does not keep cursors");
+  }
+
+  /**
+   * Inserts a recurring schedule or replaces its definition, paused flag and next fire time,
+   * keeping its runs, last fire and creation time.
+   *
+   * @return true when no schedule had the id before
+   */
+  default boolean recurringSave(RecurringSaveParams params) {
+    throw new StorageException(this + " does not keep recurring schedules");
+  }
+
+  default Optional<RecurringRecord> recurringGet(String id) {
+    throw new StorageException(this + " does not keep recurring schedules");
+  }
+
+  /** Schedules in id order; see {@link RecurringListParams}. */
+  default List<RecurringRecord> recurringList(RecurringListParams params) {
+    throw new StorageException(this + " does not keep recurring schedules");
+  }
+
+  /** Removes a schedule (its jobs stay); false when none had the id. */
+  default boolean recurringDelete(String id) {
+    throw new StorageException(this + " does not keep recurring schedules");
+  }
+
+  /** Unpaused schedules due by the store's now plus a window; see {@link RecurringDueParams}. */
+  default List<RecurringRecord> recurringDue(RecurringDueParams params) {
+    throw new StorageException(this + " does not keep recurring schedules");
+  }
+
+  /**
+   * Fires a schedule once per fire time: in one transaction, compares and sets its next fire time
+   * and inserts the fire's jobs (unique keys and events as {@link #jobInsertMany}). Of two servers
+   * that read the same next fire time, exactly one wins.
+   *
+   * @return false, with nothing written, when the schedule is missing or its next fire time is not
+   *     {@code expectedNextFireAt} any more
+   */
+  default boolean recurringFire(RecurringFireParams params) {
+    throw new StorageException(this + " does not keep recurring schedules");
   }
 
   /**

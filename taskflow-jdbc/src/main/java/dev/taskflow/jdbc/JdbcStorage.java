@@ -7,14 +7,17 @@ import static dev.taskflow.jdbc.JobRows.JOBS;
 import static dev.taskflow.jdbc.JobRows.QUEUES;
 import static dev.taskflow.jdbc.JobRows.marks;
 
+import dev.taskflow.FlowLimit;
 import dev.taskflow.Job;
 import dev.taskflow.JobEvent;
 import dev.taskflow.JobNotFoundException;
 import dev.taskflow.JobState;
+import dev.taskflow.LimitUsage;
 import dev.taskflow.ServerInfo;
 import dev.taskflow.StorageException;
 import dev.taskflow.Webhook;
 import dev.taskflow.jdbc.JobMeta.NewEvent;
+import dev.taskflow.spi.CursorAdvanceParams;
 import dev.taskflow.spi.EventAppendParams;
 import dev.taskflow.spi.EventData;
 import dev.taskflow.spi.EventsSinceParams;
@@ -34,6 +37,11 @@ import dev.taskflow.spi.JobRetentionParams;
 import dev.taskflow.spi.LeaderParams;
 import dev.taskflow.spi.NewJob;
 import dev.taskflow.spi.QueueStats;
+import dev.taskflow.spi.RecurringDueParams;
+import dev.taskflow.spi.RecurringFireParams;
+import dev.taskflow.spi.RecurringListParams;
+import dev.taskflow.spi.RecurringRecord;
+import dev.taskflow.spi.RecurringSaveParams;
 import dev.taskflow.spi.Storage;
 import dev.taskflow.spi.WebhookListParams;
 import java.sql.Connection;
@@ -45,7 +53,9 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
@@ -73,6 +83,8 @@ public abstract class JdbcStorage implements Storage {
   private final JobInserter inserter;
   private final UserChanges changes;
   private final QueueRegistry queues;
+  private final RecurringRows recurring;
+  private final LimitedClaim limited;
   private final String appendHistory;
   private final ReentrantLock openLock = new ReentrantLock();
   private volatile boolean opened; // guarded by openLock
@@ -83,6 +95,8 @@ public abstract class JdbcStorage implements Storage {
     this.inserter = new JobInserter(dialect);
     this.changes = new UserChanges(dialect);
     this.queues = new QueueRegistry(dialect);
+    this.recurring = new RecurringRows(dialect);
+    this.limited = new LimitedClaim(dialect);
     this.appendHistory = "history = " + dialect.jsonArrayAppend("history", "?");
   }
 
@@ -245,6 +259,13 @@ public abstract class JdbcStorage implements Storage {
     return write(
         () -> "jobClaim of up to " + p.max() + " job(s) on queue '" + p.queue() + "'",
         c -> {
+          List<FlowLimit> limits = limited.applicable(c, p);
+          if (!limits.isEmpty()) {
+            Instant now = transactionNow(c);
+            List<Job> claimed = limited.claim(c, p, limits, now);
+            appendStarted(c, p, claimed, now);
+            return claimed;
+          }
           // One statement: pick in claim order (skipping rows other claimers hold) and mark.
           ClaimCandidates.Select pick = ClaimCandidates.select(dialect, p);
           if (pick == null) return List.of();
@@ -280,13 +301,18 @@ public abstract class JdbcStorage implements Storage {
             }
           }
           claimed.sort(ClaimCandidates.ORDER);
-          List<NewEvent> events = new ArrayList<>(claimed.size());
-          for (Job job : claimed) {
-            events.add(NewEvent.of(job, JobEvent.STARTED, EventData.started(job, p.leaseOwner())));
-          }
-          EventLog.append(c, dialect, events, now);
+          appendStarted(c, p, claimed, now);
           return claimed;
         });
+  }
+
+  private void appendStarted(Connection c, JobClaimParams p, List<Job> claimed, Instant now)
+      throws SQLException {
+    List<NewEvent> events = new ArrayList<>(claimed.size());
+    for (Job job : claimed) {
+      events.add(NewEvent.of(job, JobEvent.STARTED, EventData.started(job, p.leaseOwner())));
+    }
+    EventLog.append(c, dialect, events, now);
   }
 
   @Override
@@ -569,6 +595,126 @@ public abstract class JdbcStorage implements Storage {
   @Override
   public boolean webhookDelete(UUID id) {
     return write(() -> "webhookDelete of webhook " + id, c -> WebhookRows.delete(c, id));
+  }
+
+  @Override
+  public long cursorGet(String name) {
+    Objects.requireNonNull(name, "name");
+    OptionalLong at = read(() -> "cursorGet of '" + name + "'", c -> CursorRows.get(c, name));
+    if (at.isPresent()) return at.getAsLong();
+    return write(
+        () -> "cursorGet (create) of '" + name + "'",
+        c -> CursorRows.create(c, name, transactionNow(c)));
+  }
+
+  @Override
+  public boolean cursorAdvance(CursorAdvanceParams p) {
+    return write(
+        () ->
+            "cursorAdvance of '"
+                + p.name()
+                + "' from "
+                + p.expectedPosition()
+                + " to "
+                + p.newPosition()
+                + " with "
+                + p.jobs().size()
+                + " job(s)",
+        c -> {
+          Instant now = transactionNow(c);
+          if (!CursorRows.compareAndSet(c, p.name(), p.expectedPosition(), p.newPosition(), now)) {
+            return false;
+          }
+          // Same transaction: a failed insert rolls the cursor back too.
+          if (!p.jobs().isEmpty()) inserter.insertMany(c, p.jobs(), p.serverId(), now);
+          return true;
+        });
+  }
+
+  @Override
+  public void limitSave(FlowLimit l) {
+    write(
+        () -> "limitSave of limit '" + l.name() + "'",
+        c -> {
+          LimitRows.save(c, dialect, l, transactionNow(c));
+          return null;
+        });
+    limited.invalidate();
+  }
+
+  @Override
+  public Optional<FlowLimit> limitGet(String name) {
+    return read(() -> "limitGet of limit '" + name + "'", c -> LimitRows.get(c, name));
+  }
+
+  @Override
+  public List<FlowLimit> limitList() {
+    return read(() -> "limitList", LimitRows::list);
+  }
+
+  @Override
+  public boolean limitDelete(String name) {
+    boolean deleted =
+        write(() -> "limitDelete of limit '" + name + "'", c -> LimitRows.delete(c, name));
+    limited.invalidate();
+    return deleted;
+  }
+
+  @Override
+  public Optional<LimitUsage> limitUsage(String name) {
+    return read(
+        () -> "limitUsage of limit '" + name + "'",
+        c -> LimitRows.usage(c, name, transactionNow(c)));
+  }
+
+  @Override
+  public boolean recurringSave(RecurringSaveParams p) {
+    return write(
+        () -> "recurringSave of schedule '" + p.id() + "'",
+        c -> recurring.save(c, p, transactionNow(c)));
+  }
+
+  @Override
+  public Optional<RecurringRecord> recurringGet(String id) {
+    return read(() -> "recurringGet of schedule '" + id + "'", c -> recurring.get(c, id));
+  }
+
+  @Override
+  public List<RecurringRecord> recurringList(RecurringListParams p) {
+    return read(() -> "recurringList after " + p.afterId(), c -> recurring.list(c, p));
+  }
+
+  @Override
+  public boolean recurringDelete(String id) {
+    return write(() -> "recurringDelete of schedule '" + id + "'", c -> recurring.delete(c, id));
+  }
+
+  @Override
+  public List<RecurringRecord> recurringDue(RecurringDueParams p) {
+    return read(
+        () -> "recurringDue", c -> recurring.due(c, transactionNow(c).plus(p.within()), p.limit()));
+  }
+
+  @Override
+  public boolean recurringFire(RecurringFireParams p) {
+    return write(
+        () ->
+            "recurringFire of schedule '"
+                + p.id()
+                + "' at "
+                + p.expectedNextFireAt()
+                + " with "
+                + p.jobs().size()
+                + " job(s)",
+        c -> {
+          Instant now = transactionNow(c);
+          if (!recurring.advance(c, p, now)) return false;
+          // Same transaction: a failed insert rolls the move of next_fire_at back too.
+          if (p.jobs().isEmpty()) return true;
+          List<InsertOutcome> out = inserter.insertMany(c, p.jobs(), p.serverId(), now);
+          recurring.setLastJob(c, p.id(), out.getLast().job().id());
+          return true;
+        });
   }
 
   /**

@@ -45,6 +45,9 @@ public abstract class StorageTck
         ServerContract,
         LeaderContract,
         WebhookContract,
+        LimitContract,
+        RecurringContract,
+        CursorContract,
         DurabilityContract {
 
   /** Where every test's clock starts. */

@@ -1,0 +1,284 @@
+package dev.taskflow.internal.recurring;
+
+import dev.taskflow.InvalidJobException;
+import dev.taskflow.JobRequest;
+import dev.taskflow.RecurringSchedule;
+import dev.taskflow.StorageException;
+import dev.taskflow.spi.NewJob;
+import dev.taskflow.spi.RecurringDueParams;
+import dev.taskflow.spi.RecurringFireParams;
+import dev.taskflow.spi.RecurringRecord;
+import dev.taskflow.spi.Storage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Enqueues the fires of recurring schedules, on the maintenance leader only.
+ *
+ * <p>One thread sleeps until the earliest next fire time it knows of, never longer than {@link
+ * #POLL} (so a schedule put on another server is seen within a second), and is woken at once by a
+ * local put or resume. Each due schedule is fired by {@link Storage#recurringFire}, which moves its
+ * next fire time by compare-and-set in the transaction that inserts the jobs: should two servers
+ * both believe they lead for a moment, each fire time is still enqueued once, and each fire's job
+ * carries the unique key {@code recurring:<id>:<fireEpochMillis>} besides.
+ */
+public final class RecurringScheduler {
+  private static final Logger log = LoggerFactory.getLogger(RecurringScheduler.class);
+
+  /** The longest sleep between two passes. */
+  public static final Duration POLL = Duration.ofSeconds(1);
+
+  static final int BATCH = 100;
+
+  private final Storage storage;
+  private final Function<List<JobRequest>, List<NewJob>> prepare;
+  private final Consumer<String> wakeQueue;
+  private final BooleanSupplier leader;
+  private final String serverId;
+  private final Duration grace;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition woken = lock.newCondition();
+  private boolean wakeRequested; // guarded by lock
+  private volatile boolean running;
+  private volatile boolean stopping;
+  private Thread thread;
+  private int failures;
+
+  /**
+   * @param prepare validates fire requests into jobs (leniently: the leader need not run the type)
+   * @param wakeQueue told of each queue that got jobs
+   * @param leader whether this server holds the maintenance leadership now
+   * @param grace how late a fire may be found and still count as on time
+   */
+  public RecurringScheduler(
+      Storage storage,
+      Function<List<JobRequest>, List<NewJob>> prepare,
+      Consumer<String> wakeQueue,
+      BooleanSupplier leader,
+      String serverId,
+      Duration grace) {
+    this.storage = storage;
+    this.prepare = prepare;
+    this.wakeQueue = wakeQueue;
+    this.leader = leader;
+    this.serverId = serverId;
+    this.grace = grace;
+  }
+
+  /** The unique key of the job of a schedule's fire. */
+  public static String uniqueKey(String scheduleId, Instant fireTime) {
+    return "recurring:" + scheduleId + ":" + fireTime.toEpochMilli();
+  }
+
+  /** The tag every job of a schedule carries (its fires and its manual triggers). */
+  public static String tag(String scheduleId) {
+    return "recurring:" + scheduleId;
+  }
+
+  /** The job request of a schedule: its job with the schedule's tag added. */
+  public static JobRequest request(RecurringSchedule s) {
+    List<String> tags = new ArrayList<>(s.job().options().tags());
+    tags.add(tag(s.id()));
+    return new JobRequest(s.job().type(), s.job().argsJson(), s.job().options().tags(tags));
+  }
+
+  /** The job request of one fire: the schedule's job with its tag and the fire's unique key. */
+  public static JobRequest fireRequest(RecurringSchedule s, Instant fireTime) {
+    JobRequest r = request(s);
+    return new JobRequest(
+        r.type(), r.argsJson(), r.options().uniqueKey(uniqueKey(s.id(), fireTime)));
+  }
+
+  /** Starts the background thread (once). */
+  public void start() {
+    if (running) return;
+    running = true;
+    thread = Thread.ofPlatform().daemon().name("taskflow-recurring").start(this::loop);
+  }
+
+  /** Stops the background thread and waits briefly for it. */
+  public void stop() {
+    stopping = true;
+    wake();
+    Thread t = thread;
+    if (t != null) {
+      try {
+        t.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Runs a pass now (a schedule was put or resumed here). */
+  public void wake() {
+    lock.lock();
+    try {
+      wakeRequested = true;
+      woken.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * For tests on a manual clock: fires every schedule due by the store's now on the calling thread.
+   * A started server fires only while it leads; one never started (a test's) fires always.
+   *
+   * @return how many jobs were enqueued
+   */
+  public int fireDueNow() {
+    if (running && !leader.getAsBoolean()) return 0;
+    int total = 0;
+    while (true) {
+      Pass p = pass(Duration.ZERO);
+      total += p.enqueued;
+      if (!p.more) return total;
+    }
+  }
+
+  private void loop() {
+    while (!stopping) {
+      long waitMs = POLL.toMillis();
+      try {
+        if (leader.getAsBoolean()) {
+          Pass p = pass(POLL);
+          waitMs = p.more ? 0 : p.waitMs;
+        }
+        if (failures > 0) {
+          log.info("recurring scheduler: store reachable again after {} failed tries", failures);
+          failures = 0;
+        }
+      } catch (StorageException e) {
+        if (failures++ == 0) {
+          log.warn("recurring scheduler: store unavailable, retrying: {}", e.getMessage());
+        }
+        waitMs = Math.min(POLL.toMillis() * Math.min(failures, 5), 5_000);
+      } catch (Throwable t) {
+        log.error("recurring scheduler: unexpected error; will keep running", t);
+      }
+      await(waitMs);
+    }
+  }
+
+  private void await(long ms) {
+    if (ms <= 0) return;
+    lock.lock();
+    try {
+      long nanos = TimeUnit.MILLISECONDS.toNanos(ms);
+      while (!wakeRequested && !stopping && nanos > 0) nanos = woken.awaitNanos(nanos);
+      wakeRequested = false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopping = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** What one pass did, and how long to sleep before the next. */
+  private record Pass(int enqueued, boolean more, long waitMs) {}
+
+  private Pass pass(Duration lookAhead) {
+    Instant now = storage.now();
+    List<RecurringRecord> due = storage.recurringDue(new RecurringDueParams(lookAhead, BATCH));
+    int enqueued = 0;
+    int fired = 0;
+    Instant earliest = null;
+    for (RecurringRecord r : due) {
+      if (r.nextFireAt() == null) continue;
+      if (r.nextFireAt().isAfter(now)) {
+        if (earliest == null || r.nextFireAt().isBefore(earliest)) earliest = r.nextFireAt();
+        continue;
+      }
+      if (stopping) break;
+      fired++;
+      enqueued += fire(r, now);
+    }
+    boolean more = due.size() == BATCH && fired == due.size();
+    long waitMs = POLL.toMillis();
+    if (earliest != null) {
+      // Wake right at the earliest fire; a millisecond late rather than early.
+      waitMs = Math.min(waitMs, Math.max(1, Duration.between(now, earliest).toMillis() + 1));
+    }
+    return new Pass(enqueued, more, waitMs);
+  }
+
+  /** Fires one due schedule; returns how many jobs it enqueued. */
+  private int fire(RecurringRecord r, Instant now) {
+    RecurringSchedule s;
+    FireTimes times;
+    try {
+      s = RecurringCodec.fromSpecJson(r.id(), r.paused(), r.specJson());
+      times = FireTimes.of(s);
+    } catch (RuntimeException e) {
+      log.error("recurring {}: its stored definition cannot be read; not fired: {}", r.id(), e);
+      return 0;
+    }
+    boolean previousLive =
+        s.overlap() == RecurringSchedule.Overlap.SKIP
+            && r.lastJobId() != null
+            && storage.jobGet(r.lastJobId()).map(j -> !j.state().isFinished()).orElse(false);
+    FirePlan plan = FirePlan.plan(s, times, r.nextFireAt(), r.runs(), now, grace, previousLive);
+    List<NewJob> jobs = List.of();
+    List<Instant> fires = plan.fires();
+    if (!fires.isEmpty()) {
+      try {
+        jobs = prepare.apply(fires.stream().map(t -> fireRequest(s, t)).toList());
+      } catch (InvalidJobException e) {
+        log.warn(
+            "recurring {}: the job of {} fire(s) up to {} is not valid here and was not enqueued: {}",
+            r.id(),
+            fires.size(),
+            fires.getLast(),
+            e.getMessage());
+        fires = List.of();
+      }
+    }
+    boolean won =
+        storage.recurringFire(
+            new RecurringFireParams(
+                r.id(),
+                r.nextFireAt(),
+                plan.next(),
+                fires.isEmpty() ? null : fires.getLast(),
+                fires.size(),
+                jobs,
+                serverId));
+    if (!won) {
+      log.debug("recurring {}: fire at {} was taken by another server", r.id(), r.nextFireAt());
+      return 0;
+    }
+    if (plan.skipped() > 0) {
+      log.info(
+          "recurring {}: {} fire time(s) up to {} skipped ({}{})",
+          r.id(),
+          plan.skipped(),
+          now,
+          previousLive ? "the previous fire's job is still live" : "misfire policy ",
+          previousLive ? "" : s.misfire().wireName());
+    }
+    Set<String> queues = new LinkedHashSet<>();
+    for (NewJob j : jobs) queues.add(j.queue());
+    queues.forEach(wakeQueue);
+    log.debug(
+        "recurring {}: enqueued {} fire(s) {}; next at {}",
+        r.id(),
+        jobs.size(),
+        fires,
+        plan.next());
+    return jobs.size();
+  }
+}
