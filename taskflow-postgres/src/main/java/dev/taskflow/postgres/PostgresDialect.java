@@ -125,6 +125,34 @@ final class PostgresDialect implements SqlDialect {
         + "', 'e')";
   }
 
+  /**
+   * One-key advisory locks (a space apart from the two-key ones above), one per limit, keyed by a
+   * 64-bit hash of the schema and the limit's name, taken in ascending key order so that claimers
+   * whose limits overlap always lock in the same order.
+   */
+  @Override
+  public void lockLimits(Connection c, java.util.List<String> limitNames) throws SQLException {
+    long[] keys =
+        limitNames.stream().mapToLong(n -> limitKey(schema, n)).sorted().distinct().toArray();
+    if (keys.length == 0) return;
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+      for (long k : keys) {
+        ps.setLong(1, k);
+        ps.executeQuery().close();
+      }
+    }
+  }
+
+  /** A 64-bit FNV-1a hash of schema and name: the advisory lock key of a limit. */
+  static long limitKey(String schema, String name) {
+    long h = 0xcbf29ce484222325L;
+    for (byte b : (schema + "\0limit\0" + name).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      h ^= (b & 0xff);
+      h *= 0x100000001b3L;
+    }
+    return h;
+  }
+
   @Override
   public boolean tableExists(Connection c, String table) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?::text) IS NOT NULL")) {

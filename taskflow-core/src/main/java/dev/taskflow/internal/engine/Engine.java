@@ -411,6 +411,8 @@ public final class Engine {
       wakeQueue(rj.job.queue()); // released jobs are claimable now
     } else {
       bus.wake();
+      Fetcher fetcher = rj == null ? null : fetchers.get(rj.job.queue());
+      if (fetcher != null) fetcher.wakeIfStarved(); // the job no longer counts against limits
     }
   }
 

@@ -30,6 +30,7 @@ final class Fetcher {
   private final Semaphore wakeups = new Semaphore(0);
   private final Backoff backoff;
   private volatile boolean active;
+  private volatile boolean lastClaimShort;
   private Thread thread;
 
   Fetcher(String queue, int concurrency, long pollMillis, Claimer claimer) {
@@ -66,6 +67,15 @@ final class Fetcher {
     if (wakeups.availablePermits() == 0) wakeups.release();
   }
 
+  /**
+   * Wakes the loop if its last claim got fewer jobs than it asked for: an outcome just written may
+   * have made room under a limit (the store counts a job as running until its outcome is written,
+   * which is after {@link #slotFreed()} woke the loop).
+   */
+  void wakeIfStarved() {
+    if (lastClaimShort) wake();
+  }
+
   /** A job of this queue was handed to a thread. */
   void slotTaken() {
     running.incrementAndGet();
@@ -82,6 +92,7 @@ final class Fetcher {
       try {
         int free = concurrency - running.get();
         int claimed = free > 0 ? claimer.claimAndStart(this, free) : 0;
+        lastClaimShort = free > 0 && claimed < free;
         backoff.succeeded();
         if (claimed > 0 && running.get() < concurrency) continue; // more may be waiting
         long jittered =
