@@ -26,6 +26,7 @@ final class ApiRoutes {
   private final WorkerRoutes workers;
   private final WsRoutes ws;
   private final WebhookRoutes webhooks;
+  private final LimitRoutes limits;
   private final ProblemMapper problems;
   private final Metrics metrics;
 
@@ -37,6 +38,7 @@ final class ApiRoutes {
       WsRoutes ws,
       WebhookRoutes webhooks,
       ProblemMapper problems,
+      LimitRoutes limits,
       Metrics metrics) {
     this.jobs = jobs;
     this.workers = workers;
@@ -44,6 +46,7 @@ final class ApiRoutes {
     this.webhooks = webhooks;
     this.events = events;
     this.ops = ops;
+    this.limits = limits;
     this.problems = problems;
     this.metrics = metrics;
   }
@@ -76,6 +79,10 @@ final class ApiRoutes {
     route(r, GET, API + "/queues", ops::queues);
     route(r, POST, API + "/queues/{name}/pause", ops::pause);
     route(r, POST, API + "/queues/{name}/resume", ops::resume);
+    route(r, GET, API + "/limits", limits::list);
+    route(r, GET, API + "/limits/{name}", limits::get);
+    route(r, PUT, API + "/limits/{name}", limits::put);
+    route(r, DELETE, API + "/limits/{name}", limits::delete);
     route(r, GET, API + "/servers", ops::servers);
     route(r, GET, API + "/stats", ops::stats);
     route(r, GET, "/health", ops::health);

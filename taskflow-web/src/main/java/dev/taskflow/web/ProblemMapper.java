@@ -2,6 +2,7 @@ package dev.taskflow.web;
 
 import dev.taskflow.IllegalTransitionException;
 import dev.taskflow.InvalidJobException;
+import dev.taskflow.InvalidLimitException;
 import dev.taskflow.JobNotFoundException;
 import dev.taskflow.LeaseLostException;
 import dev.taskflow.StorageException;
@@ -64,6 +65,11 @@ final class ProblemMapper {
           Problem.invalid(FieldError.at(pointer(e.field()), e.rule(), shorten(e.getMessage())));
       case JobNotFoundException e -> Problem.notFound("id", e.getMessage());
       case WebhookNotFoundException e -> Problem.notFound("id", e.getMessage());
+      case InvalidLimitException e ->
+          Problem.invalid(
+              e.violations().stream()
+                  .map(v -> FieldError.at(pointer(v.field()), v.rule(), shorten(v.message())))
+                  .toList());
       case IllegalTransitionException e -> conflict(e);
       case LeaseLostException e ->
           new Problem(

@@ -121,6 +121,7 @@ public final class TaskFlowWeb implements AutoCloseable {
                 bodies),
             ws,
             new WebhookRoutes(client, json, bodies, config),
+            new LimitRoutes(client, json, bodies),
             new ProblemMapper(json),
             metrics)
         .register(javalinConfig.routes);

@@ -325,6 +325,100 @@ class BadInputTest {
     rows.add(post("retry of a running job", jobs + "/{running}/retry", null, 409, "id"));
     rows.add(
         get("events of an unknown job", jobs + "/" + UUID.randomUUID() + "/events", 404, "id"));
+    // ---- limits
+    String limits = "/api/v1/limits";
+    String mutex = limits + "/a-mutex";
+    rows.add(
+        put("limit name with a space", limits + "/bad%20name", "{\"maxRunning\":1}", 422, "name"));
+    rows.add(
+        put(
+            "limit name too long",
+            limits + "/" + "n".repeat(65),
+            "{\"maxRunning\":1}",
+            422,
+            "name"));
+    rows.add(
+        put(
+            "limit body name differs",
+            mutex,
+            "{\"name\":\"other\",\"maxRunning\":1}",
+            422,
+            "/name"));
+    rows.add(
+        put(
+            "limit without maxRunning or rate",
+            mutex,
+            "{\"type\":\"demo.echo\"}",
+            422,
+            "/maxRunning"));
+    rows.add(put("limit maxRunning zero", mutex, "{\"maxRunning\":0}", 422, "/maxRunning"));
+    rows.add(
+        put("limit maxRunning too large", mutex, "{\"maxRunning\":1000001}", 422, "/maxRunning"));
+    rows.add(
+        put("limit maxRunning not a number", mutex, "{\"maxRunning\":\"2\"}", 422, "/maxRunning"));
+    rows.add(put("limit maxRunning a fraction", mutex, "{\"maxRunning\":1.5}", 422, "/maxRunning"));
+    rows.add(
+        put("limit rateCount without ratePeriod", mutex, "{\"rateCount\":5}", 422, "/ratePeriod"));
+    rows.add(
+        put(
+            "limit ratePeriod without rateCount",
+            mutex,
+            "{\"ratePeriod\":\"PT1M\"}",
+            422,
+            "/rateCount"));
+    rows.add(
+        put(
+            "limit rateCount zero",
+            mutex,
+            "{\"rateCount\":0,\"ratePeriod\":\"PT1M\"}",
+            422,
+            "/rateCount"));
+    rows.add(
+        put(
+            "limit ratePeriod under a second",
+            mutex,
+            "{\"rateCount\":5,\"ratePeriod\":\"PT0.5S\"}",
+            422,
+            "/ratePeriod"));
+    rows.add(
+        put(
+            "limit ratePeriod over a day",
+            mutex,
+            "{\"rateCount\":5,\"ratePeriod\":\"P2D\"}",
+            422,
+            "/ratePeriod"));
+    rows.add(
+        put(
+            "limit ratePeriod not a duration",
+            mutex,
+            "{\"rateCount\":5,\"ratePeriod\":\"1 minute\"}",
+            422,
+            "/ratePeriod"));
+    rows.add(
+        put(
+            "limit ratePeriod in fractions of a millisecond",
+            mutex,
+            "{\"rateCount\":5,\"ratePeriod\":\"PT1.0005S\"}",
+            422,
+            "/ratePeriod"));
+    rows.add(
+        put(
+            "limit scope unknown",
+            mutex,
+            "{\"scope\":\"tenant\",\"maxRunning\":1}",
+            422,
+            "/scope"));
+    rows.add(
+        put("limit type with a space", mutex, "{\"type\":\"a b\",\"maxRunning\":1}", 422, "/type"));
+    rows.add(put("limit queue empty", mutex, "{\"queue\":\"\",\"maxRunning\":1}", 422, "/queue"));
+    rows.add(
+        put("limit queue not a string", mutex, "{\"queue\":7,\"maxRunning\":1}", 422, "/queue"));
+    rows.add(put("limit unknown field", mutex, "{\"max\":1}", 422, "/max"));
+    rows.add(put("limit body not an object", mutex, "[1]", 422, ""));
+    rows.add(put("limit body not JSON", mutex, "{maxRunning:1}", 400, "*"));
+    rows.add(get("unknown limit", limits + "/nobody", 404, "name"));
+    rows.add(del("delete of an unknown limit", limits + "/nobody", 404, "name"));
+    rows.add(get("limit list with a query parameter", limits + "?limit=5", 422, "limit"));
     // ---- other routes
     rows.add(get("unknown route", "/api/v1/nothing/here", 404, "path"));
     rows.add(
@@ -407,6 +501,18 @@ class BadInputTest {
     Map<String, String> headers =
         body == null ? Map.of() : Map.of("Content-Type", "application/json");
     return new Row(description, "POST", path, headers, body, false, status, field);
+  }
+
+  private static Row put(String description, String path, String body, int status, String field) {
+    return new Row(
+        description,
+        "PUT",
+        path,
+        Map.of("Content-Type", "application/json"),
+        body,
+        false,
+        status,
+        field);
   }
 
   private static Row get(String description, String path, int status, String field) {
