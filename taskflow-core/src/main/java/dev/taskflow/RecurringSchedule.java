@@ -3,7 +3,6 @@ package dev.taskflow;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -53,6 +52,9 @@ public record RecurringSchedule(
     Instant endAt,
     Long maxRuns) {
 
+  /** The default zone, named {@code UTC}. */
+  public static final ZoneId UTC = ZoneId.of("UTC");
+
   public static final int MAX_ID_LENGTH = 50;
   public static final int DEFAULT_MISFIRE_LIMIT = 100;
   public static final int MAX_MISFIRE_LIMIT = 1000;
@@ -99,7 +101,7 @@ public record RecurringSchedule(
   }
 
   public RecurringSchedule {
-    zone = zone == null ? ZoneOffset.UTC : zone;
+    zone = zone == null ? UTC : zone;
     misfire = misfire == null ? Misfire.RUN_ONCE : misfire;
     overlap = overlap == null ? Overlap.ALLOW : overlap;
   }
@@ -142,7 +144,7 @@ public record RecurringSchedule(
     private final String id;
     private String cron;
     private Duration every;
-    private ZoneId zone = ZoneOffset.UTC;
+    private ZoneId zone = UTC;
     private JobRequest job;
     private Misfire misfire = Misfire.RUN_ONCE;
     private int misfireLimit = DEFAULT_MISFIRE_LIMIT;

@@ -27,6 +27,7 @@ final class ApiRoutes {
   private final WsRoutes ws;
   private final WebhookRoutes webhooks;
   private final LimitRoutes limits;
+  private final RecurringRoutes recurring;
   private final ProblemMapper problems;
   private final Metrics metrics;
 
@@ -37,16 +38,18 @@ final class ApiRoutes {
       WorkerRoutes workers,
       WsRoutes ws,
       WebhookRoutes webhooks,
-      ProblemMapper problems,
       LimitRoutes limits,
+      RecurringRoutes recurring,
+      ProblemMapper problems,
       Metrics metrics) {
     this.jobs = jobs;
     this.workers = workers;
     this.ws = ws;
     this.webhooks = webhooks;
+    this.limits = limits;
+    this.recurring = recurring;
     this.events = events;
     this.ops = ops;
-    this.limits = limits;
     this.problems = problems;
     this.metrics = metrics;
   }
@@ -76,13 +79,20 @@ final class ApiRoutes {
     route(r, POST, API + "/webhooks/{id}/rotate-secret", webhooks::rotateSecret);
     route(r, POST, API + "/webhooks/{id}/test", webhooks::test);
     route(r, GET, API + "/webhooks/{id}/deliveries", webhooks::deliveries);
-    route(r, GET, API + "/queues", ops::queues);
-    route(r, POST, API + "/queues/{name}/pause", ops::pause);
-    route(r, POST, API + "/queues/{name}/resume", ops::resume);
     route(r, GET, API + "/limits", limits::list);
     route(r, GET, API + "/limits/{name}", limits::get);
     route(r, PUT, API + "/limits/{name}", limits::put);
     route(r, DELETE, API + "/limits/{name}", limits::delete);
+    route(r, GET, API + "/recurring", recurring::list);
+    route(r, GET, API + "/recurring/{id}", recurring::get);
+    route(r, PUT, API + "/recurring/{id}", recurring::put);
+    route(r, DELETE, API + "/recurring/{id}", recurring::delete);
+    route(r, POST, API + "/recurring/{id}/pause", recurring::pause);
+    route(r, POST, API + "/recurring/{id}/resume", recurring::resume);
+    route(r, POST, API + "/recurring/{id}/trigger", recurring::trigger);
+    route(r, GET, API + "/queues", ops::queues);
+    route(r, POST, API + "/queues/{name}/pause", ops::pause);
+    route(r, POST, API + "/queues/{name}/resume", ops::resume);
     route(r, GET, API + "/servers", ops::servers);
     route(r, GET, API + "/stats", ops::stats);
     route(r, GET, "/health", ops::health);

@@ -5,6 +5,7 @@ import dev.taskflow.InvalidJobException;
 import dev.taskflow.InvalidLimitException;
 import dev.taskflow.JobNotFoundException;
 import dev.taskflow.LeaseLostException;
+import dev.taskflow.RecurringNotFoundException;
 import dev.taskflow.StorageException;
 import dev.taskflow.WebhookNotFoundException;
 import io.javalin.http.Context;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link Problem}: as thrown (400 malformed JSON, 413, 415, 422, 404 ...)
  *   <li>{@link InvalidJobException}: 422, its field as the JSON pointer and its rule as the code
- *   <li>{@link JobNotFoundException}, {@link WebhookNotFoundException}: 404
+ *   <li>{@link JobNotFoundException}, {@link WebhookNotFoundException}, {@link
+ *       RecurringNotFoundException}: 404
  *   <li>{@link IllegalTransitionException}: 409
  *   <li>{@link StorageException}: 503 with {@code Retry-After}
  *   <li>anything else: 500, logged with a reference that the body repeats; no stack trace leaves
@@ -63,13 +65,14 @@ final class ProblemMapper {
       case Problem p -> p;
       case InvalidJobException e ->
           Problem.invalid(FieldError.at(pointer(e.field()), e.rule(), shorten(e.getMessage())));
-      case JobNotFoundException e -> Problem.notFound("id", e.getMessage());
-      case WebhookNotFoundException e -> Problem.notFound("id", e.getMessage());
       case InvalidLimitException e ->
           Problem.invalid(
               e.violations().stream()
                   .map(v -> FieldError.at(pointer(v.field()), v.rule(), shorten(v.message())))
                   .toList());
+      case JobNotFoundException e -> Problem.notFound("id", e.getMessage());
+      case WebhookNotFoundException e -> Problem.notFound("id", e.getMessage());
+      case RecurringNotFoundException e -> Problem.notFound("id", e.getMessage());
       case IllegalTransitionException e -> conflict(e);
       case LeaseLostException e ->
           new Problem(

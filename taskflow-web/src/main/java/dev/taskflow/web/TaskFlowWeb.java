@@ -122,6 +122,7 @@ public final class TaskFlowWeb implements AutoCloseable {
             ws,
             new WebhookRoutes(client, json, bodies, config),
             new LimitRoutes(client, json, bodies),
+            new RecurringRoutes(client, json, bodies, parser),
             new ProblemMapper(json),
             metrics)
         .register(javalinConfig.routes);

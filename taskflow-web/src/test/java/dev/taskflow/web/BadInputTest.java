@@ -419,6 +419,200 @@ class BadInputTest {
     rows.add(get("unknown limit", limits + "/nobody", 404, "name"));
     rows.add(del("delete of an unknown limit", limits + "/nobody", 404, "name"));
     rows.add(get("limit list with a query parameter", limits + "?limit=5", 422, "limit"));
+    // ---- recurring schedules
+    String sched = "/api/v1/recurring/nightly";
+    String job = "\"job\":{\"type\":\"demo.echo\"}";
+    rows.add(
+        put(
+            "recurring cron with a minute of 61",
+            sched,
+            "{\"cron\":\"61 * * * *\"," + job + "}",
+            422,
+            "/cron"));
+    rows.add(
+        put(
+            "recurring cron with seven fields",
+            sched,
+            "{\"cron\":\"* * * * * * *\"," + job + "}",
+            422,
+            "/cron"));
+    rows.add(put("recurring cron not a string", sched, "{\"cron\":5," + job + "}", 422, "/cron"));
+    rows.add(put("recurring without cron or every", sched, "{" + job + "}", 422, "/cron"));
+    rows.add(
+        put(
+            "recurring with cron and every",
+            sched,
+            "{\"cron\":\"* * * * *\",\"every\":\"PT1M\"," + job + "}",
+            422,
+            "/every"));
+    rows.add(
+        put(
+            "recurring every not a duration",
+            sched,
+            "{\"every\":\"5 minutes\"," + job + "}",
+            422,
+            "/every"));
+    rows.add(
+        put(
+            "recurring every more frequent than the minimum",
+            sched,
+            "{\"every\":\"PT0.5S\"," + job + "}",
+            422,
+            "/every"));
+    rows.add(
+        put(
+            "recurring unknown zone",
+            sched,
+            "{\"cron\":\"0 3 * * *\",\"zone\":\"Mars/Olympus\"," + job + "}",
+            422,
+            "/zone"));
+    rows.add(
+        put(
+            "recurring zone not a string",
+            sched,
+            "{\"cron\":\"0 3 * * *\",\"zone\":1," + job + "}",
+            422,
+            "/zone"));
+    rows.add(
+        put(
+            "recurring unknown misfire policy",
+            sched,
+            "{\"cron\":\"0 3 * * *\",\"misfire\":\"sometimes\"," + job + "}",
+            422,
+            "/misfire"));
+    rows.add(
+        put(
+            "recurring unknown overlap policy",
+            sched,
+            "{\"cron\":\"0 3 * * *\",\"overlap\":\"never\"," + job + "}",
+            422,
+            "/overlap"));
+    rows.add(
+        put(
+            "recurring misfireLimit zero",
+            sched,
+            "{\"cron\":\"0 3 * * *\",\"misfire\":\"run_all\",\"misfireLimit\":0," + job + "}",
+            422,
+            "/misfireLimit"));
+    rows.add(
+        put(
+            "recurring misfireLimit not a number",
+            sched,
+            "{\"cron\":\"0 3 * * *\",\"misfireLimit\":\"5\"," + job + "}",
+            422,
+            "/misfireLimit"));
+    rows.add(
+        put(
+            "recurring maxRuns zero",
+            sched,
+            "{\"cron\":\"0 3 * * *\",\"maxRuns\":0," + job + "}",
+            422,
+            "/maxRuns"));
+    rows.add(
+        put(
+            "recurring endAt in the past",
+            sched,
+            "{\"cron\":\"0 3 * * *\",\"endAt\":\"2001-01-01T00:00:00Z\"," + job + "}",
+            422,
+            "/endAt"));
+    rows.add(
+        put(
+            "recurring endAt without an offset",
+            sched,
+            "{\"cron\":\"0 3 * * *\",\"endAt\":\"2031-01-01T00:00:00\"," + job + "}",
+            422,
+            "/endAt"));
+    rows.add(
+        put(
+            "recurring paused not a boolean",
+            sched,
+            "{\"cron\":\"0 3 * * *\",\"paused\":\"yes\"," + job + "}",
+            422,
+            "/paused"));
+    rows.add(put("recurring without a job", sched, "{\"cron\":\"0 3 * * *\"}", 422, "/job"));
+    rows.add(
+        put(
+            "recurring job of an unknown type",
+            sched,
+            "{\"cron\":\"0 3 * * *\",\"job\":{\"type\":\"no.such\"}}",
+            422,
+            "/job/type"));
+    rows.add(
+        put(
+            "recurring job with a unique key",
+            sched,
+            "{\"cron\":\"0 3 * * *\",\"job\":{\"type\":\"demo.echo\",\"uniqueKey\":\"k\"}}",
+            422,
+            "/job/uniqueKey"));
+    rows.add(
+        put(
+            "recurring job with runAt",
+            sched,
+            "{\"cron\":\"0 3 * * *\",\"job\":{\"type\":\"demo.echo\",\"runAt\":\"2031-01-01T00:00:00Z\"}}",
+            422,
+            "/job/runAt"));
+    rows.add(
+        put(
+            "recurring job priority out of range",
+            sched,
+            "{\"cron\":\"0 3 * * *\",\"job\":{\"type\":\"demo.echo\",\"priority\":101}}",
+            422,
+            "/job/priority"));
+    rows.add(
+        put(
+            "recurring job args not an object",
+            sched,
+            "{\"cron\":\"0 3 * * *\",\"job\":{\"type\":\"demo.echo\",\"args\":[1]}}",
+            422,
+            "/job/args"));
+    rows.add(
+        put(
+            "recurring unknown field",
+            sched,
+            "{\"cron\":\"0 3 * * *\",\"when\":1," + job + "}",
+            422,
+            "/when"));
+    rows.add(
+        put(
+            "recurring id with a space",
+            "/api/v1/recurring/bad%20id",
+            "{\"cron\":\"0 3 * * *\"," + job + "}",
+            422,
+            "id"));
+    rows.add(
+        put(
+            "recurring id too long",
+            "/api/v1/recurring/" + "r".repeat(51),
+            "{\"cron\":\"0 3 * * *\"," + job + "}",
+            422,
+            "id"));
+    rows.add(put("recurring body not an object", sched, "[1]", 422, ""));
+    rows.add(put("recurring body not JSON", sched, "{cron:1}", 400, "*"));
+    rows.add(get("unknown recurring schedule", "/api/v1/recurring/nobody", 404, "id"));
+    rows.add(del("delete of an unknown recurring schedule", "/api/v1/recurring/nobody", 404, "id"));
+    rows.add(
+        post(
+            "pause of an unknown recurring schedule",
+            "/api/v1/recurring/nobody/pause",
+            null,
+            404,
+            "id"));
+    rows.add(
+        post(
+            "resume of an unknown recurring schedule",
+            "/api/v1/recurring/nobody/resume",
+            null,
+            404,
+            "id"));
+    rows.add(
+        post(
+            "trigger of an unknown recurring schedule",
+            "/api/v1/recurring/nobody/trigger",
+            null,
+            404,
+            "id"));
+    rows.add(get("recurring list limit zero", "/api/v1/recurring?limit=0", 422, "limit"));
+    rows.add(get("recurring list unknown parameter", "/api/v1/recurring?state=x", 422, "state"));
     // ---- other routes
     rows.add(get("unknown route", "/api/v1/nothing/here", 404, "path"));
     rows.add(
