@@ -53,6 +53,19 @@ final class ApiClient {
             .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
   }
 
+  /** PUTs a JSON body to a path under {@code /api/v1/}; returns the JSON response. */
+  JsonNode put(String path, JsonNode body) throws ApiException {
+    return send(
+        HttpRequest.newBuilder(base.resolve(path))
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+  }
+
+  /** DELETEs a path under {@code /api/v1/} (the answer may have no body). */
+  void delete(String path) throws ApiException {
+    send(HttpRequest.newBuilder(base.resolve(path)).DELETE(), true);
+  }
+
   /** GETs a path under {@code /api/v1/} with query parameters (null values are left out). */
   JsonNode get(String path, Map<String, String> query) throws ApiException {
     StringJoiner q = new StringJoiner("&", "?", "").setEmptyValue("");
@@ -65,6 +78,10 @@ final class ApiClient {
   }
 
   private JsonNode send(HttpRequest.Builder request) throws ApiException {
+    return send(request, false);
+  }
+
+  private JsonNode send(HttpRequest.Builder request, boolean noContentOk) throws ApiException {
     HttpRequest req = request.timeout(REQUEST_TIMEOUT).header("Accept", "application/json").build();
     HttpResponse<String> res;
     try {
@@ -99,6 +116,7 @@ final class ApiClient {
     }
     JsonNode body = parse(res);
     if (res.statusCode() >= 400) throw ApiException.of(res.statusCode(), req, body, res.body());
+    if (body == null && noContentOk && res.statusCode() == 204) return null;
     if (body == null) {
       throw new ApiException(
           "TaskFlow at "
