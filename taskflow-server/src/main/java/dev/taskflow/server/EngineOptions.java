@@ -1,5 +1,6 @@
 package dev.taskflow.server;
 
+import dev.taskflow.Recurring;
 import dev.taskflow.TaskFlow;
 import dev.taskflow.server.demo.DemoJobs;
 import java.time.Duration;
@@ -46,13 +47,46 @@ final class EngineOptions {
       description = "How long running jobs may finish at shutdown (default: PT30S).")
   Duration shutdownGrace = TaskFlow.Builder.DEFAULT_SHUTDOWN_GRACE;
 
+  @Option(
+      names = "--leader-ttl",
+      paramLabel = "DURATION",
+      converter = Converters.DurationConverter.class,
+      description =
+          "How long the maintenance leadership (retention, recurring fires) lasts unless renewed;"
+              + " when the leader dies another node takes over within it (default: PT30S).")
+  Duration leaderTtl = TaskFlow.Builder.DEFAULT_LEADER_TTL;
+
+  @Option(
+      names = "--recurring-min-interval",
+      paramLabel = "DURATION",
+      converter = Converters.DurationConverter.class,
+      description =
+          "The shortest interval between two fires a recurring schedule may have; puts of more"
+              + " frequent ones are refused (default: PT1S).")
+  Duration recurringMinInterval = Recurring.DEFAULT_MIN_INTERVAL;
+
+  @Option(
+      names = "--recurring-misfire-grace",
+      paramLabel = "DURATION",
+      converter = Converters.DurationConverter.class,
+      description =
+          "How late a recurring fire may be enqueued and still count as on time; later ones follow"
+              + " the schedule's misfire policy (default: PT1M).")
+  Duration recurringMisfireGrace = Recurring.DEFAULT_MISFIRE_GRACE;
+
   /**
    * A builder with these settings (no store yet).
    *
    * @throws IllegalArgumentException naming a setting that is out of range
    */
   TaskFlow.Builder builder() {
-    TaskFlow.Builder b = TaskFlow.builder().leaseDuration(lease).shutdownGrace(shutdownGrace);
+    TaskFlow.Builder b =
+        TaskFlow.builder()
+            .leaseDuration(lease)
+            .shutdownGrace(shutdownGrace)
+            .leaderTtl(leaderTtl)
+            .recurringMinInterval(recurringMinInterval)
+            .recurringMisfireGrace(recurringMisfireGrace);
     queues.forEach((name, concurrency) -> b.queue(name, q -> q.concurrency(concurrency)));
     if (demo) DemoJobs.register(b);
     return b;
