@@ -5,6 +5,7 @@ import dev.taskflow.internal.JobValidator;
 import dev.taskflow.internal.Json;
 import dev.taskflow.internal.engine.Engine;
 import dev.taskflow.internal.engine.EngineConfig;
+import dev.taskflow.internal.engine.EngineControls;
 import dev.taskflow.internal.engine.RegisteredWorker;
 import dev.taskflow.internal.recurring.RecurringScheduler;
 import dev.taskflow.spi.EventsSinceParams;
@@ -378,7 +379,7 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
       Duration age =
           s.oldestEnqueuedAt() == null ? null : Duration.between(s.oldestEnqueuedAt(), now);
       if (age != null && age.isNegative()) age = Duration.ZERO;
-      out.add(new QueueInfo(s.queue(), s.counts(), age, s.paused()));
+      out.add(new QueueInfo(s.queue(), s.counts(), age, s.paused(), s.maxDepth()));
     }
     return out;
   }
@@ -394,6 +395,25 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
     requireQueueName(queue);
     storage.queueResume(queue);
     engine.wakeQueue(queue);
+  }
+
+  @Override
+  public List<ResourceInfo> resources() {
+    return engine.resources();
+  }
+
+  @Override
+  public void setQueueMaxDepth(String queue, Integer maxDepth) {
+    requireQueueName(queue);
+    if (maxDepth != null && (maxDepth < 0 || maxDepth > MAX_QUEUE_DEPTH)) {
+      throw new InvalidJobException(
+          "maxDepth",
+          "range",
+          null,
+          "maxDepth of queue '%s' must be 0..%d or null, was %d"
+              .formatted(queue, MAX_QUEUE_DEPTH, maxDepth));
+    }
+    storage.queueSetMaxDepth(queue, maxDepth);
   }
 
   private static void requireQueueName(String queue) {
@@ -444,6 +464,9 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
     private final Map<String, RegisteredWorker<?>> workers = new LinkedHashMap<>();
     private final Map<String, Integer> queues = new LinkedHashMap<>();
     private final Map<String, Integer> typeCaps = new LinkedHashMap<>();
+    private final Map<String, ResourceConfig> resources = new LinkedHashMap<>();
+    private final Map<String, String> typeResources = new LinkedHashMap<>();
+    private RetryPriority retryPriority = RetryPriority.KEEP;
     private final Set<String> extraTypes = new HashSet<>();
     private final List<JobListener> listeners = new ArrayList<>();
     private final Map<String, FlowLimit> limits = new LinkedHashMap<>();
@@ -552,6 +575,54 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
     }
 
     /** At most {@code max} jobs of this type run at once on this server, across its queues. */
+    /**
+     * Declares the adaptive concurrency limit of a shared downstream resource on this server (see
+     * {@link ResourceConfig}); jobs of the types that use it ({@link Worker#resource()}, {@link
+     * #typeResource}) are claimed only while its limit has room. A resource that workers name but
+     * that is not declared gets the defaults.
+     *
+     * {@snippet :
+     * builder.resource("model-server", r -> r.min(1).max(32).initial(8))
+     *     .typeResource("embedding.generate", "model-server");
+     * }
+     */
+    public Builder resource(String name, Consumer<ResourceConfig> configure) {
+      if (name == null
+          || name.length() > JobValidator.MAX_QUEUE_LENGTH
+          || !JobValidator.NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException(
+            "resource name must match " + JobValidator.NAME.pattern() + ", was '" + name + "'");
+      }
+      ResourceConfig r = new ResourceConfig();
+      configure.accept(r);
+      r.validate(name);
+      resources.put(name, r);
+      return this;
+    }
+
+    /**
+     * Says that jobs of {@code type} use the shared resource {@code resource}, for workers that do
+     * not name one themselves ({@link Worker#resource()}, which lambdas cannot override).
+     */
+    public Builder typeResource(String type, String resource) {
+      if (type == null || resource == null || resource.isEmpty()) {
+        throw new IllegalArgumentException(
+            "typeResource needs a type and a resource, got " + type + " -> " + resource);
+      }
+      typeResources.put(type, resource);
+      return this;
+    }
+
+    /**
+     * The priority of retries, for workers whose {@link Worker#retryPriority()} is null (default
+     * {@link RetryPriority#keep()}): e.g. {@link RetryPriority#lowerBy(int)} so retries run after
+     * fresh work.
+     */
+    public Builder retryPriority(RetryPriority retryPriority) {
+      this.retryPriority = Objects.requireNonNull(retryPriority, "retryPriority");
+      return this;
+    }
+
     public Builder typeConcurrency(String type, int max) {
       if (max < 1)
         throw new IllegalArgumentException(
@@ -697,8 +768,29 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
               serverHeartbeat,
               progressWriteInterval,
               leaderTtl,
-              retention);
+              retention,
+              controls());
       return new TaskFlow(this, config, workers);
+    }
+
+    /** The retry priority and the resources, with each worker's own resource resolved. */
+    private EngineControls controls() {
+      Map<String, String> typeResources = new LinkedHashMap<>();
+      workers.forEach(
+          (type, w) -> {
+            String own = w.worker().resource();
+            String r = own != null ? own : this.typeResources.get(type);
+            if (r == null) return;
+            if (r.isEmpty()
+                || r.length() > JobValidator.MAX_QUEUE_LENGTH
+                || !JobValidator.NAME.matcher(r).matches()) {
+              throw new IllegalArgumentException(
+                  "worker of type '%s' names resource '%s', which does not match %s"
+                      .formatted(type, r, JobValidator.NAME.pattern()));
+            }
+            typeResources.put(type, r);
+          });
+      return new EngineControls(retryPriority, resources, typeResources);
     }
 
     private static Duration positive(String name, Duration d, Duration min) {

@@ -121,6 +121,34 @@ public interface TaskFlowClient {
 
   void resumeQueue(String queue);
 
+  /**
+   * The adaptive concurrency limits of shared downstream resources on this server: limit, jobs in
+   * flight, recent latency. Empty when no worker uses a resource.
+   */
+  default List<ResourceInfo> resources() {
+    return List.of();
+  }
+
+  /** The largest maximum depth a queue may be given. */
+  int MAX_QUEUE_DEPTH = 1_000_000_000;
+
+  /**
+   * Bounds a queue (backpressure), on every server of the store: while its waiting jobs (enqueued,
+   * scheduled, awaiting) plus a request's new ones would exceed {@code maxDepth}, the enqueue
+   * throws {@link QueueFullException} and stores nothing (an {@link #enqueueAll} batch as a whole).
+   * Null removes the bound. Jobs already waiting stay; retries and promotions are never refused.
+   *
+   * {@snippet :
+   * taskflow.setQueueMaxDepth("embeddings", 10_000);
+   * }
+   *
+   * @param maxDepth 0..{@value #MAX_QUEUE_DEPTH}, or null for no bound
+   * @throws InvalidJobException naming {@code maxDepth} when out of range, or {@code queue}
+   */
+  default void setQueueMaxDepth(String queue, Integer maxDepth) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no queue bounds");
+  }
+
   /** Servers that heartbeated recently. */
   List<ServerInfo> servers();
 

@@ -575,7 +575,11 @@ public final class InMemoryStorage implements Storage {
 
   @Override
   public void queueSetMaxDepth(String queue, Integer maxDepth) {
-    locked(() -> flowControl.setMaxDepth(queue, maxDepth));
+    locked(
+        () -> {
+          flowControl.setMaxDepth(queue, maxDepth);
+          return null;
+        });
   }
 
   @Override

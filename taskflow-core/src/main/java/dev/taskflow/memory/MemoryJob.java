@@ -54,7 +54,7 @@ final class MemoryJob {
   final UUID id;
   final String type;
   final String queue;
-  final int priority;
+  int priority; // a retry may change it (JobFinish.Retry#priority), while the row is unindexed
   final String argsJson;
   final Instant createdAt;
   final Duration timeout;

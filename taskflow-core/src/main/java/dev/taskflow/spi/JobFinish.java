@@ -23,7 +23,16 @@ public sealed interface JobFinish {
 
   record Completed(JobLease lease, String resultJson) implements JobFinish {}
 
-  record Retry(JobLease lease, JobError error, Duration delay) implements JobFinish {}
+  /**
+   * @param priority the job's priority from this retry on (-100..100), or null to keep it
+   */
+  record Retry(JobLease lease, JobError error, Duration delay, Integer priority)
+      implements JobFinish {
+    /** A retry that keeps the job's priority. */
+    public Retry(JobLease lease, JobError error, Duration delay) {
+      this(lease, error, delay, null);
+    }
+  }
 
   record Failed(JobLease lease, JobError error) implements JobFinish {}
 

@@ -75,8 +75,8 @@ public interface Storage extends AutoCloseable {
    * Claims up to {@code max} enqueued jobs of the queue in order (priority descending, then
    * scheduledAt, then id), moving them to processing with {@code attempt + 1}, the lease owner and
    * {@code now + leaseDuration}, {@code startedAt = now}. Returns nothing when the queue is paused.
-   * Skips jobs that never started and whose start deadline is at or before now.
-   * Two concurrent claimers never get the same job. Appends {@code job.started}.
+   * Skips jobs that never started and whose start deadline is at or before now. Two concurrent
+   * claimers never get the same job. Appends {@code job.started}.
    */
   List<Job> jobClaim(JobClaimParams params);
 

@@ -81,17 +81,19 @@ final class AttemptWriter {
                 + ", "
                 + errors("v.column5")
                 + ", "
-                + history("v.column6"),
+                + history("v.column6")
+                + ", priority = coalesce(v.column7, priority)",
             List.of(),
             leases(retry),
             rows(
                 retry,
-                new String[] {"bigint", "text", "text"},
+                new String[] {"bigint", "text", "text", "int"},
                 f ->
                     new Object[] {
                       now.plus(f.delay()).toEpochMilli(),
                       error(f.error(), f.lease().attempt(), now),
-                      entry(JobState.SCHEDULED, now, "retry", f.lease())
+                      entry(JobState.SCHEDULED, now, "retry", f.lease()),
+                      f.priority()
                     })));
 
     List<JobFinish.Failed> failed = only(outcomes, JobFinish.Failed.class);

@@ -5,6 +5,7 @@ import static dev.taskflow.jdbc.JobRows.marks;
 
 import dev.taskflow.Job;
 import dev.taskflow.spi.JobClaimParams;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -34,13 +35,16 @@ final class ClaimCandidates {
 
   private ClaimCandidates() {}
 
-  /** The select of at most {@code p.max()} ids, or null when nothing may be claimed. */
-  static Select select(SqlDialect dialect, JobClaimParams p) {
+  /**
+   * The select of at most {@code p.max()} ids, or null when nothing may be claimed. Jobs past their
+   * start deadline at {@code now} that never started are skipped.
+   */
+  static Select select(SqlDialect dialect, JobClaimParams p, Instant now) {
     Set<String> types = p.types();
     Map<String, Integer> caps = p.typeLimits();
     List<Object> args = new ArrayList<>();
     if (caps.isEmpty()) {
-      String sql = one(dialect, "id", p.queue(), types, Set.of(), null, p.max(), args);
+      String sql = one(dialect, now, "id", p.queue(), types, Set.of(), null, p.max(), args);
       return new Select(sql, args);
     }
     List<String> parts = new ArrayList<>();
@@ -49,13 +53,14 @@ final class ClaimCandidates {
     Set<String> uncapped = new LinkedHashSet<>(types);
     uncapped.removeAll(caps.keySet());
     if (types.isEmpty() || !uncapped.isEmpty()) {
-      parts.add(one(dialect, cols, p.queue(), uncapped, caps.keySet(), null, p.max(), args));
+      parts.add(one(dialect, now, cols, p.queue(), uncapped, caps.keySet(), null, p.max(), args));
     }
     for (Map.Entry<String, Integer> cap : caps.entrySet()) {
       if (cap.getValue() <= 0 || (!types.isEmpty() && !types.contains(cap.getKey()))) continue;
       parts.add(
           one(
               dialect,
+              now,
               cols,
               p.queue(),
               Set.of(),
@@ -77,6 +82,7 @@ final class ClaimCandidates {
 
   private static String one(
       SqlDialect dialect,
+      Instant now,
       String columns,
       String queue,
       Set<String> onlyTypes,
@@ -86,8 +92,14 @@ final class ClaimCandidates {
       List<Object> args) {
     StringBuilder sql =
         new StringBuilder(
-            "SELECT " + columns + " FROM " + JOBS + " WHERE state = 'enqueued' AND queue = ?");
+            "SELECT "
+                + columns
+                + " FROM "
+                + JOBS
+                + " WHERE state = 'enqueued' AND queue = ? AND "
+                + JobExpiry.NOT_EXPIRED);
     args.add(queue);
+    args.add(now.toEpochMilli());
     if (!onlyTypes.isEmpty()) {
       sql.append(" AND type IN (").append(marks(onlyTypes.size())).append(')');
       args.addAll(onlyTypes);

@@ -25,6 +25,7 @@ import dev.taskflow.spi.InsertOutcome;
 import dev.taskflow.spi.JobChangeStateParams;
 import dev.taskflow.spi.JobClaimParams;
 import dev.taskflow.spi.JobCodec;
+import dev.taskflow.spi.JobExpireParams;
 import dev.taskflow.spi.JobFinishManyParams;
 import dev.taskflow.spi.JobHeartbeatParams;
 import dev.taskflow.spi.JobInsertManyParams;
@@ -83,6 +84,8 @@ public abstract class JdbcStorage implements Storage {
   private final JobInserter inserter;
   private final UserChanges changes;
   private final QueueRegistry queues;
+  private final QueueBounds bounds;
+  private final JobExpiry expiry;
   private final RecurringRows recurring;
   private final LimitedClaim limited;
   private final String appendHistory;
@@ -95,6 +98,8 @@ public abstract class JdbcStorage implements Storage {
     this.inserter = new JobInserter(dialect);
     this.changes = new UserChanges(dialect);
     this.queues = new QueueRegistry(dialect);
+    this.bounds = new QueueBounds(dialect);
+    this.expiry = new JobExpiry(dialect);
     this.recurring = new RecurringRows(dialect);
     this.limited = new LimitedClaim(dialect);
     this.appendHistory = "history = " + dialect.jsonArrayAppend("history", "?");
@@ -157,7 +162,16 @@ public abstract class JdbcStorage implements Storage {
     if (jobs.isEmpty()) return List.of();
     return write(
         () -> "jobInsertMany of " + jobs.size() + " job(s), first " + jobs.getFirst().id(),
-        c -> inserter.insertMany(c, jobs, p.serverId(), transactionNow(c)));
+        c -> insertBounded(c, jobs, p.serverId()));
+  }
+
+  /** Inserts within the queues' depth bounds: a batch past one throws, and rolls back. */
+  private List<InsertOutcome> insertBounded(Connection c, List<NewJob> jobs, String serverId)
+      throws SQLException {
+    Map<String, Integer> bound = bounds.lock(c, jobs);
+    List<InsertOutcome> out = inserter.insertMany(c, jobs, serverId, transactionNow(c));
+    bounds.check(c, bound, out);
+    return out;
   }
 
   @Override
@@ -267,8 +281,6 @@ public abstract class JdbcStorage implements Storage {
             return claimed;
           }
           // One statement: pick in claim order (skipping rows other claimers hold) and mark.
-          ClaimCandidates.Select pick = ClaimCandidates.select(dialect, p);
-          if (pick == null) return List.of();
           Instant now = transactionNow(c);
           List<Job> claimed = new ArrayList<>();
           try (PreparedStatement ps =
@@ -278,6 +290,8 @@ public abstract class JdbcStorage implements Storage {
                       + " SET state = 'processing', attempt = attempt + 1, lease_owner = ?,"
                       + " lease_expires_at = ?, started_at = ?, "
                       + appendHistory
+          ClaimCandidates.Select pick = ClaimCandidates.select(dialect, p, now);
+          if (pick == null) return List.of();
                       + " WHERE state = 'enqueued' AND "
                       + dialect.inSubquery("id", pick.sql())
                       + " AND NOT EXISTS (SELECT 1 FROM "
@@ -300,6 +314,7 @@ public abstract class JdbcStorage implements Storage {
               while (rs.next()) claimed.add(JobRows.job(rs));
             }
           }
+              else if (a instanceof Long n) ps.setLong(i++, n);
           claimed.sort(ClaimCandidates.ORDER);
           appendStarted(c, p, claimed, now);
           return claimed;
@@ -389,6 +404,14 @@ public abstract class JdbcStorage implements Storage {
         c -> {
           Instant now = transactionNow(c);
           List<NewEvent> events = new ArrayList<>();
+  @Override
+  public int jobExpireDue(JobExpireParams p) {
+    if (p.limit() <= 0) return 0;
+    return write(
+        () -> "jobExpireDue by server " + p.serverId(),
+        c -> expiry.expire(c, p, transactionNow(c)));
+  }
+
           try (PreparedStatement ps =
               c.prepareStatement(
                   "UPDATE "
@@ -539,6 +562,13 @@ public abstract class JdbcStorage implements Storage {
   @Override
   public Map<JobState, Long> jobCountByState() {
     return read(() -> "jobCountByState", queues::countByState);
+  @Override
+  public void queueSetMaxDepth(String queue, Integer maxDepth) {
+    write(
+        () -> "queueSetMaxDepth of queue '" + queue + "' to " + maxDepth,
+        c -> bounds.setMaxDepth(c, queue, maxDepth));
+  }
+
   }
 
   @Override
@@ -725,7 +755,7 @@ public abstract class JdbcStorage implements Storage {
     List<NewJob> jobs = p.jobs();
     if (jobs.isEmpty()) return List.of();
     try {
-      return inserter.insertMany(c, jobs, p.serverId(), transactionNow(c));
+      return insertBounded(c, jobs, p.serverId());
     } catch (SQLException e) {
       throw wrap(
           () ->

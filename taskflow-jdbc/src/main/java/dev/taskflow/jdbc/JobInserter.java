@@ -33,10 +33,11 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Inserts new jobs: all or none, at most one live job per unique key. The live holders of the
- * batch's keys are read first; an insert that still meets a key taken meanwhile (a concurrent
- * writer on a multi-writer database) is skipped by {@code ON CONFLICT DO NOTHING} and reported as a
- * duplicate of the job that holds the key.
+ * Inserts new jobs: all or none, at most one live job per unique key, and none while a job holds
+ * the key for a period ({@code unique_until} after now, in any state). The holders of the batch's
+ * keys are read first; an insert that still meets a key taken meanwhile (a concurrent writer on a
+ * multi-writer database) is skipped by {@code ON CONFLICT DO NOTHING} and reported as a duplicate
+ * of the job that holds the key.
  */
 final class JobInserter {
   private static final int COLUMN_COUNT = 28;
@@ -55,7 +56,7 @@ final class JobInserter {
             "job id " + nj.id() + " (type " + nj.type() + ") appears twice in one batch");
       }
     }
-    Map<String, Job> holders = liveHolders(c, jobs);
+    Map<String, Job> holders = holders(c, jobs, now);
     InsertOutcome[] out = new InsertOutcome[jobs.size()];
     List<Job> fresh = new ArrayList<>();
     List<Integer> slots = new ArrayList<>();
@@ -210,8 +211,12 @@ final class JobInserter {
     return inserted;
   }
 
-  /** The live jobs holding the unique keys of {@code jobs}, by key. */
-  private Map<String, Job> liveHolders(Connection c, List<NewJob> jobs) throws SQLException {
+  /**
+   * The jobs holding the unique keys of {@code jobs}, by key: the live job with the key, else the
+   * job (in any state) that holds it for a period not over yet ({@code unique_until > now}).
+   */
+  private Map<String, Job> holders(Connection c, List<NewJob> jobs, Instant now)
+      throws SQLException {
     Set<String> keys = new LinkedHashSet<>();
     for (NewJob nj : jobs) if (nj.uniqueKey() != null) keys.add(nj.uniqueKey());
     Map<String, Job> out = new HashMap<>();
@@ -224,18 +229,32 @@ final class JobInserter {
                 + JOBS
                 + " WHERE unique_key IN ("
                 + marks(keys.size())
-                + ") AND "
-                + LIVE)) {
+                + ") AND ("
+                + LIVE
+                + " OR unique_until > ?)")) {
       int i = 1;
       for (String k : keys) ps.setString(i++, k);
+      ps.setLong(i, now.toEpochMilli());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           Job job = JobRows.job(rs);
-          out.put(job.uniqueKey(), job);
+          out.merge(job.uniqueKey(), job, JobInserter::stronger);
         }
       }
     }
     return out;
+  }
+
+  /** Of two holders of one key, the live one, else the one holding it longer. */
+  private static Job stronger(Job a, Job b) {
+    boolean aLive = !a.state().isFinished();
+    boolean bLive = !b.state().isFinished();
+    if (aLive != bLive) return aLive ? a : b;
+    Instant ua = a.flow().uniqueUntil();
+    Instant ub = b.flow().uniqueUntil();
+    if (ua == null) return b;
+    if (ub == null) return a;
+    return ua.isBefore(ub) ? b : a;
   }
 
   /** The live job holding {@code key}, or null. */

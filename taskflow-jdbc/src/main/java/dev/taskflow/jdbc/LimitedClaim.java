@@ -173,7 +173,9 @@ final class LimitedClaim {
                 + " SET state = 'processing', attempt = attempt + 1, lease_owner = ?,"
                 + " lease_expires_at = ?, started_at = ?, "
                 + appendHistory
-                + " WHERE state = 'enqueued' AND id IN ("
+                + " WHERE state = 'enqueued' AND "
+                + JobExpiry.NOT_EXPIRED
+                + " AND id IN ("
                 + marks(ids.size())
                 + ") RETURNING "
                 + COLUMNS)) {
@@ -181,7 +183,8 @@ final class LimitedClaim {
       ps.setLong(2, now.plus(p.leaseDuration()).toEpochMilli());
       ps.setLong(3, now.toEpochMilli());
       ps.setString(4, JobRows.historyJson(JobState.PROCESSING, now, "claimed", p.leaseOwner()));
-      int i = 5;
+      ps.setLong(5, now.toEpochMilli()); // jobs past their start deadline never start
+      int i = 6;
       for (UUID id : ids) ps.setString(i++, id.toString());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -64,21 +65,36 @@ final class QueueRegistry {
       }
     }
     Set<String> paused = new LinkedHashSet<>();
+    Map<String, Integer> maxDepths = new HashMap<>();
     try (PreparedStatement ps =
-        c.prepareStatement("SELECT name FROM " + QUEUES + " WHERE paused = ?")) {
+        c.prepareStatement(
+            "SELECT name, paused, max_depth FROM "
+                + QUEUES
+                + " WHERE paused = ? OR max_depth IS NOT NULL")) {
       ps.setBoolean(1, true);
       try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) paused.add(rs.getString(1));
+        while (rs.next()) {
+          if (rs.getBoolean(2)) paused.add(rs.getString(1));
+          int max = rs.getInt(3);
+          if (!rs.wasNull()) maxDepths.put(rs.getString(1), max);
+        }
       }
     }
     paused.forEach(q -> counts.computeIfAbsent(q, k -> zeroCounts()));
+    maxDepths.keySet().forEach(q -> counts.computeIfAbsent(q, k -> zeroCounts()));
     List<QueueStats> out = new ArrayList<>();
     for (Map.Entry<String, Map<JobState, Long>> e : counts.entrySet()) {
       Instant oldest =
           e.getValue().getOrDefault(JobState.ENQUEUED, 0L) > 0
               ? oldestEnqueued(c, e.getKey())
               : null;
-      out.add(new QueueStats(e.getKey(), e.getValue(), oldest, paused.contains(e.getKey())));
+      out.add(
+          new QueueStats(
+              e.getKey(),
+              e.getValue(),
+              oldest,
+              paused.contains(e.getKey()),
+              maxDepths.get(e.getKey())));
     }
     return out;
   }

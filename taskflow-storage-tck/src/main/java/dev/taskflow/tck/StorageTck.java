@@ -48,6 +48,7 @@ public abstract class StorageTck
         LimitContract,
         RecurringContract,
         CursorContract,
+        JobControlContract,
         DurabilityContract {
 
   /** Where every test's clock starts. */

@@ -9,6 +9,7 @@ import dev.taskflow.StorageException;
 import dev.taskflow.Subscription;
 import dev.taskflow.spi.JobClaimParams;
 import dev.taskflow.spi.JobCodec;
+import dev.taskflow.spi.JobExpireParams;
 import dev.taskflow.spi.JobFinish;
 import dev.taskflow.spi.JobFinishManyParams;
 import dev.taskflow.spi.JobHeartbeatParams;
@@ -80,6 +81,7 @@ public final class Engine {
   private final RecentAttempts recentlyLocal = new RecentAttempts();
 
   private final TypeCaps typeCaps;
+  private final ResourceLimits resources;
   private final Map<String, Fetcher> fetchers = new LinkedHashMap<>();
   private final ScheduledExecutorService timers;
   private final ScheduledExecutorService maintenance;
@@ -110,6 +112,8 @@ public final class Engine {
     this.config = config;
     this.workers = Map.copyOf(workers);
     this.typeCaps = new TypeCaps(config.typeCaps());
+    this.resources =
+        new ResourceLimits(config.controls().resources(), config.controls().typeResources());
     this.bus = new EventBus(storage, config.eventPollInterval(), this::isLocalProgress);
     this.completer = new Completer(storage, this::outcomeWritten);
     this.timers = Executors.newSingleThreadScheduledExecutor(daemon("taskflow-heartbeat"));
@@ -193,6 +197,7 @@ public final class Engine {
         max(config.progressWriteInterval(), Duration.ofMillis(200)),
         this::flushDueProgress);
     scheduleMaintenance("promoter", config.promoteInterval(), this::promoteDue);
+    scheduleMaintenance("expirer", config.promoteInterval(), this::expireDue);
     scheduleMaintenance("rescuer", config.rescueInterval(), this::rescueExpired);
     scheduleMaintenance("leader election", config.leaderTtl().dividedBy(3), this::renewLeadership);
     scheduleMaintenance("retention", config.retentionInterval(), this::applyRetention);
@@ -279,26 +284,40 @@ public final class Engine {
 
   // ---------------------------------------------------------------- claiming and running
 
-  /** Claims for one queue, within the type caps. */
+  /** Claims for one queue, within the type caps and the resources' adaptive limits. */
   private List<Job> claim(String queue, int max) {
     // No workers here: claim nothing (an empty type filter would mean "any type").
     if (workers.isEmpty()) return List.of();
-    Map<String, Integer> reserved = typeCaps.reserve();
-    List<Job> jobs = List.of();
-    try {
-      jobs =
-          storage.jobClaim(
-              new JobClaimParams(
-                  queue,
-                  max,
-                  config.serverId(),
-                  config.leaseDuration(),
-                  workers.keySet(),
-                  reserved));
-      return jobs;
-    } finally {
-      typeCaps.settle(reserved, jobs);
+    List<Job> all = new ArrayList<>();
+    // A resource's room is split between its types; when one type's share ran out while another
+    // left room unused, one more claim right away may use it.
+    for (int round = 0; round < 3 && all.size() < max; round++) {
+      Map<String, Integer> reserved = typeCaps.reserve();
+      ResourceLimits.Reservation room = resources.reserve();
+      List<Job> jobs = List.of();
+      try {
+        jobs =
+            storage.jobClaim(
+                new JobClaimParams(
+                    queue,
+                    max - all.size(),
+                    config.serverId(),
+                    config.leaseDuration(),
+                    workers.keySet(),
+                    resources.typeLimits(reserved, room)));
+      } finally {
+        typeCaps.settle(reserved, jobs);
+        resources.settle(room, jobs);
+      }
+      all.addAll(jobs);
+      if (!resources.worthAnotherRound(room, jobs)) break;
     }
+    return all;
+  }
+
+  /** The adaptive limits of this server's shared downstream resources. */
+  public List<dev.taskflow.ResourceInfo> resources() {
+    return resources.info();
   }
 
   /** The fetch loop's step: claim, then start each job on its own thread. */
@@ -308,6 +327,7 @@ public final class Engine {
     for (Job job : jobs) {
       if (!fetcher.isActive() || stopping) { // claimed while shutting down: never started
         typeCaps.release(job.type());
+        resources.release(job.type());
         giveBack.add(
             new JobFinish.Released(
                 new JobLease(job.id(), job.attempt(), config.serverId()), "shutdown"));
@@ -322,6 +342,7 @@ public final class Engine {
         rj.takeOutcome();
         forget(rj.lease);
         typeCaps.release(job.type());
+        resources.release(job.type());
         fetcher.slotFreed();
         giveBack.add(new JobFinish.Released(rj.lease, "shutdown"));
       }
@@ -353,7 +374,8 @@ public final class Engine {
   private void execute(RunningJob rj, Fetcher fetcher) {
     JobExecution ex =
         new JobExecution(rj, storage, bus, config.clock(), config.progressWriteInterval());
-    JobFinish outcome;
+    JobFinish outcome = null;
+    long startNanos = System.nanoTime();
     try {
       Duration timeout = ex.timeout();
       rj.timeoutTask =
@@ -381,8 +403,10 @@ public final class Engine {
       if (tt != null) tt.cancel(false);
       rj.done = true;
       typeCaps.release(rj.job.type());
+      resources.finished(rj.job.type(), outcome, Duration.ofNanos(System.nanoTime() - startNanos));
       if (fetcher != null) fetcher.slotFreed();
     }
+    if (outcome instanceof JobFinish.Retry r) outcome = withRetryPriority(rj, r);
     if (!rj.takeOutcome()) return; // a shutdown release already went out for this lease
     if (outcome == null) {
       forget(rj.lease);
@@ -396,6 +420,25 @@ public final class Engine {
     } else {
       completer.submit(outcome);
     }
+  }
+
+  /** The retry with the priority its worker (or the server default) gives retries. */
+  private JobFinish withRetryPriority(RunningJob rj, JobFinish.Retry r) {
+    if (r.priority() != null) return r;
+    dev.taskflow.RetryPriority rp;
+    try {
+      rp = rj.worker.worker().retryPriority();
+    } catch (RuntimeException e) {
+      log.warn(
+          "job {} ({}): retryPriority() failed, using the server's: {}",
+          rj.job.id(),
+          rj.job.type(),
+          e.toString());
+      rp = null;
+    }
+    if (rp == null) rp = config.controls().retryPriority();
+    int p = rp.apply(rj.job.priority());
+    return p == rj.job.priority() ? r : new JobFinish.Retry(r.lease(), r.error(), r.delay(), p);
   }
 
   private void outcomeWritten(JobFinish f, boolean accepted) {
@@ -468,6 +511,7 @@ public final class Engine {
     int ran = 0;
     while (true) {
       promoteDue();
+      expireDue();
       rescueExpired();
       int round = 0;
       for (String queue : config.queues().keySet()) {
@@ -546,6 +590,20 @@ public final class Engine {
     if (total > 0) {
       log.debug("promoter: {} scheduled jobs now enqueued", total);
       wakeAllQueues();
+    }
+  }
+
+  /** Cancels waiting jobs that passed their start deadline (any server may; each once). */
+  private void expireDue() {
+    int n;
+    int total = 0;
+    do {
+      n = storage.jobExpireDue(new JobExpireParams(config.serverId(), MAINTENANCE_BATCH));
+      total += n;
+    } while (n == MAINTENANCE_BATCH && !stopping);
+    if (total > 0) {
+      log.debug("expirer: {} jobs not started by their deadline cancelled", total);
+      bus.wake();
     }
   }
 

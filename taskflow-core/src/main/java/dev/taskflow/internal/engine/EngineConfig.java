@@ -9,6 +9,7 @@ import java.util.Map;
  *
  * @param queues queue name to concurrency, for the queues this server runs
  * @param typeCaps job type to the most jobs of it that run at once on this server
+ * @param controls retry priority and adaptive resource limits
  */
 public record EngineConfig(
     String serverId,
@@ -26,11 +27,13 @@ public record EngineConfig(
     Duration serverHeartbeatInterval,
     Duration progressWriteInterval,
     Duration leaderTtl,
-    Retention retention) {
+    Retention retention,
+    EngineControls controls) {
 
   public EngineConfig {
     queues = Map.copyOf(queues);
     typeCaps = Map.copyOf(typeCaps);
+    controls = controls == null ? EngineControls.DEFAULT : controls;
   }
 
   /** How long finished jobs are kept; null keeps them forever. */

@@ -1,0 +1,111 @@
+package dev.taskflow.jdbc;
+
+import static dev.taskflow.jdbc.JobRows.COUNTS;
+import static dev.taskflow.jdbc.JobRows.QUEUES;
+import static dev.taskflow.jdbc.JobRows.marks;
+
+import dev.taskflow.QueueFullException;
+import dev.taskflow.spi.InsertOutcome;
+import dev.taskflow.spi.NewJob;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Queue depth bounds (backpressure). Before a batch is inserted, the rows of its bounded queues in
+ * {@code taskflow_queues} are locked ({@code FOR NO KEY UPDATE} on PostgreSQL; SQLite has one
+ * writer), so concurrent inserts into one bounded queue take turns and the bound is exact. After
+ * the insert, in the same transaction, the queue's waiting jobs are read from the counters; a batch
+ * that took a queue past its bound throws, and the transaction rolls back: nothing is written.
+ * Inserts into unbounded queues take no lock.
+ */
+final class QueueBounds {
+  private static final String WAITING = "state IN ('enqueued', 'scheduled', 'awaiting')";
+
+  private final SqlDialect dialect;
+
+  QueueBounds(SqlDialect dialect) {
+    this.dialect = dialect;
+  }
+
+  int setMaxDepth(Connection c, String queue, Integer maxDepth) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO "
+                + QUEUES
+                + " (name, paused, max_depth) VALUES (?, ?, ?)"
+                + " ON CONFLICT (name) DO UPDATE SET max_depth = excluded.max_depth")) {
+      ps.setString(1, queue);
+      ps.setBoolean(2, false);
+      if (maxDepth == null) ps.setNull(3, Types.INTEGER);
+      else ps.setInt(3, maxDepth);
+      return ps.executeUpdate();
+    }
+  }
+
+  /** Locks the bounded queues among the batch's; returns their bounds by queue. */
+  Map<String, Integer> lock(Connection c, List<NewJob> jobs) throws SQLException {
+    Set<String> names = new TreeSet<>();
+    for (NewJob j : jobs) if (j.queue() != null) names.add(j.queue());
+    Map<String, Integer> out = new LinkedHashMap<>();
+    if (names.isEmpty()) return out;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT name, max_depth FROM "
+                + QUEUES
+                + " WHERE name IN ("
+                + marks(names.size())
+                + ") AND max_depth IS NOT NULL ORDER BY name"
+                + dialect.lockForUpdate())) {
+      int i = 1;
+      for (String n : names) ps.setString(i++, n);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) out.put(rs.getString(1), rs.getInt(2));
+      }
+    }
+    return out;
+  }
+
+  /** Throws when the inserted jobs took a bounded queue past its bound (the caller rolls back). */
+  void check(Connection c, Map<String, Integer> bounds, List<InsertOutcome> outcomes)
+      throws SQLException {
+    if (bounds.isEmpty()) return;
+    Map<String, Integer> added = new LinkedHashMap<>();
+    for (InsertOutcome o : outcomes) {
+      if (!o.duplicate() && bounds.containsKey(o.job().queue())) {
+        added.merge(o.job().queue(), 1, Integer::sum);
+      }
+    }
+    for (Map.Entry<String, Integer> e : added.entrySet()) {
+      long depth = waiting(c, e.getKey());
+      int max = bounds.get(e.getKey());
+      if (depth > max) {
+        throw new QueueFullException(
+            e.getKey(),
+            depth - e.getValue(),
+            max,
+            e.getValue(),
+            QueueFullException.DEFAULT_RETRY_AFTER);
+      }
+    }
+  }
+
+  private static long waiting(Connection c, String queue) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT coalesce(sum(n), 0) FROM " + COUNTS + " WHERE queue = ? AND " + WAITING)) {
+      ps.setString(1, queue);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+}
