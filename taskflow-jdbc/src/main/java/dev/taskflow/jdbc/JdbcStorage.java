@@ -117,6 +117,15 @@ public abstract class JdbcStorage implements Storage {
   /** The store clock's now for a transaction, in whole milliseconds. */
   protected abstract Instant transactionNow(Connection c) throws SQLException;
 
+  /**
+   * The store clock's now at this point of the transaction, for work that waited for a lock first
+   * (a limited claim): by default {@link #transactionNow}; a database whose transaction time stays
+   * at the transaction's start overrides it with the statement's time.
+   */
+  protected Instant currentNow(Connection c) throws SQLException {
+    return transactionNow(c);
+  }
+
   /** The migrations of this store's schema. */
   protected abstract MigrationRunner migrationRunner();
 
@@ -275,13 +284,14 @@ public abstract class JdbcStorage implements Storage {
         c -> {
           List<FlowLimit> limits = limited.applicable(c, p);
           if (!limits.isEmpty()) {
-            Instant now = transactionNow(c);
-            List<Job> claimed = limited.claim(c, p, limits, now);
-            appendStarted(c, p, claimed, now);
-            return claimed;
+            LimitedClaim.Claimed claimed = limited.claim(c, p, limits, this::currentNow);
+            appendStarted(c, p, claimed.jobs(), claimed.now());
+            return claimed.jobs();
           }
           // One statement: pick in claim order (skipping rows other claimers hold) and mark.
           Instant now = transactionNow(c);
+          ClaimCandidates.Select pick = ClaimCandidates.select(dialect, p, now);
+          if (pick == null) return List.of();
           List<Job> claimed = new ArrayList<>();
           try (PreparedStatement ps =
               c.prepareStatement(
@@ -290,8 +300,6 @@ public abstract class JdbcStorage implements Storage {
                       + " SET state = 'processing', attempt = attempt + 1, lease_owner = ?,"
                       + " lease_expires_at = ?, started_at = ?, "
                       + appendHistory
-          ClaimCandidates.Select pick = ClaimCandidates.select(dialect, p, now);
-          if (pick == null) return List.of();
                       + " WHERE state = 'enqueued' AND "
                       + dialect.inSubquery("id", pick.sql())
                       + " AND NOT EXISTS (SELECT 1 FROM "
@@ -306,6 +314,7 @@ public abstract class JdbcStorage implements Storage {
             int i = 5;
             for (Object a : pick.args()) {
               if (a instanceof Integer n) ps.setInt(i++, n);
+              else if (a instanceof Long n) ps.setLong(i++, n);
               else ps.setString(i++, (String) a);
             }
             ps.setString(i++, p.queue());
@@ -314,7 +323,6 @@ public abstract class JdbcStorage implements Storage {
               while (rs.next()) claimed.add(JobRows.job(rs));
             }
           }
-              else if (a instanceof Long n) ps.setLong(i++, n);
           claimed.sort(ClaimCandidates.ORDER);
           appendStarted(c, p, claimed, now);
           return claimed;
@@ -397,14 +405,6 @@ public abstract class JdbcStorage implements Storage {
   }
 
   @Override
-  public int jobPromoteDue(JobPromoteParams p) {
-    if (p.limit() <= 0) return 0;
-    return write(
-        () -> "jobPromoteDue by server " + p.serverId(),
-        c -> {
-          Instant now = transactionNow(c);
-          List<NewEvent> events = new ArrayList<>();
-  @Override
   public int jobExpireDue(JobExpireParams p) {
     if (p.limit() <= 0) return 0;
     return write(
@@ -412,6 +412,14 @@ public abstract class JdbcStorage implements Storage {
         c -> expiry.expire(c, p, transactionNow(c)));
   }
 
+  @Override
+  public int jobPromoteDue(JobPromoteParams p) {
+    if (p.limit() <= 0) return 0;
+    return write(
+        () -> "jobPromoteDue by server " + p.serverId(),
+        c -> {
+          Instant now = transactionNow(c);
+          List<NewEvent> events = new ArrayList<>();
           try (PreparedStatement ps =
               c.prepareStatement(
                   "UPDATE "
@@ -555,6 +563,13 @@ public abstract class JdbcStorage implements Storage {
   }
 
   @Override
+  public void queueSetMaxDepth(String queue, Integer maxDepth) {
+    write(
+        () -> "queueSetMaxDepth of queue '" + queue + "' to " + maxDepth,
+        c -> bounds.setMaxDepth(c, queue, maxDepth));
+  }
+
+  @Override
   public List<QueueStats> queueStats() {
     return read(() -> "queueStats", queues::stats);
   }
@@ -562,13 +577,6 @@ public abstract class JdbcStorage implements Storage {
   @Override
   public Map<JobState, Long> jobCountByState() {
     return read(() -> "jobCountByState", queues::countByState);
-  @Override
-  public void queueSetMaxDepth(String queue, Integer maxDepth) {
-    write(
-        () -> "queueSetMaxDepth of queue '" + queue + "' to " + maxDepth,
-        c -> bounds.setMaxDepth(c, queue, maxDepth));
-  }
-
   }
 
   @Override

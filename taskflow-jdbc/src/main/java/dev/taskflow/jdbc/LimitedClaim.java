@@ -76,11 +76,23 @@ final class LimitedClaim {
     return all.isEmpty() ? List.of() : LimitPlanner.applicable(all, p);
   }
 
-  /** Claims under the limits; the caller appends the events of the returned jobs. */
-  List<Job> claim(Connection c, JobClaimParams p, List<FlowLimit> limits, Instant now)
+  /** The jobs claimed and the store time they were claimed at. */
+  record Claimed(List<Job> jobs, Instant now) {}
+
+  /**
+   * Claims under the limits; the caller appends the events of the returned jobs. {@code clock}
+   * reads the store's time once the locks are held and the candidates read (a claimer may wait for
+   * the locks), so that starts are recorded in the order the limits saw them and never before the
+   * jobs they start were enqueued.
+   */
+  Claimed claim(
+      Connection c, JobClaimParams p, List<FlowLimit> limits, JdbcStorage.SqlWork<Instant> clock)
       throws SQLException {
     dialect.lockLimits(c, limits.stream().map(FlowLimit::name).toList());
-    if (paused(c, p.queue())) return List.of();
+    if (paused(c, p.queue())) return new Claimed(List.of(), null);
+    List<LimitPlanner.Candidate> window = window(c, p, LimitPlanner.ownerFair(limits));
+    if (window.isEmpty()) return new Claimed(List.of(), null);
+    Instant now = clock.run(c);
     LimitPlanner.Usage usage = new LimitPlanner.Usage();
     for (FlowLimit l : limits) {
       if (l.maxRunning() != null) {
@@ -91,9 +103,8 @@ final class LimitedClaim {
         LimitRows.recentStarts(c, l, now).forEach((b, n) -> usage.addRecent(l.name(), b, n));
       }
     }
-    List<LimitPlanner.Candidate> window = window(c, p, LimitPlanner.ownerFair(limits));
     LimitPlanner.Plan plan = LimitPlanner.plan(limits, window, p, usage);
-    if (plan.picked().isEmpty()) return List.of();
+    if (plan.picked().isEmpty()) return new Claimed(List.of(), now);
     List<Job> claimed = mark(c, p, plan.picked(), now);
     List<String[]> starts = new ArrayList<>();
     for (Job j : claimed) {
@@ -102,7 +113,7 @@ final class LimitedClaim {
       }
     }
     LimitRows.insertStarts(c, starts, now);
-    return claimed;
+    return new Claimed(claimed, now);
   }
 
   private static boolean paused(Connection c, String queue) throws SQLException {

@@ -66,6 +66,8 @@ public final class PostgresStorage extends JdbcStorage implements TransactionalS
   private static final StorageCapabilities CAPABILITIES =
       new StorageCapabilities("postgres", true, true);
   private static final String NOW_MILLIS = "SELECT floor(extract(epoch from now()) * 1000)::bigint";
+  private static final String CLOCK_MILLIS =
+      "SELECT floor(extract(epoch from clock_timestamp()) * 1000)::bigint";
 
   private final PostgresUrl url;
   private final String schema;
@@ -390,6 +392,19 @@ public final class PostgresStorage extends JdbcStorage implements TransactionalS
   protected Instant transactionNow(Connection c) throws SQLException {
     if (testClock != null) return Instant.ofEpochMilli(testClock.millis());
     try (PreparedStatement ps = c.prepareStatement(NOW_MILLIS);
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return Instant.ofEpochMilli(rs.getLong(1));
+    }
+  }
+
+  /**
+   * {@code clock_timestamp()}: the time now, not at the transaction's start (after a lock wait).
+   */
+  @Override
+  protected Instant currentNow(Connection c) throws SQLException {
+    if (testClock != null) return Instant.ofEpochMilli(testClock.millis());
+    try (PreparedStatement ps = c.prepareStatement(CLOCK_MILLIS);
         ResultSet rs = ps.executeQuery()) {
       rs.next();
       return Instant.ofEpochMilli(rs.getLong(1));
