@@ -65,19 +65,24 @@ final class Cluster implements AutoCloseable {
    * its engine runs.
    */
   Node startWorker(String name, Duration lease, int concurrency) {
-    Node node =
-        Node.start(
-            name,
-            dir,
-            List.of(
-                "worker",
-                "--demo",
-                "--store",
-                store.cliStore(),
-                "--lease",
-                lease.toString(),
-                "--queue",
-                "default=" + concurrency));
+    return startWorker(name, lease, concurrency, List.of());
+  }
+
+  /** {@link #startWorker(String, Duration, int)} with more CLI options (e.g. --leader-ttl). */
+  Node startWorker(String name, Duration lease, int concurrency, List<String> moreArgs) {
+    List<String> args = new ArrayList<>();
+    args.addAll(
+        List.of(
+            "worker",
+            "--demo",
+            "--store",
+            store.cliStore(),
+            "--lease",
+            lease.toString(),
+            "--queue",
+            "default=" + concurrency));
+    args.addAll(moreArgs);
+    Node node = Node.start(name, dir, args);
     nodes.add(node);
     return node;
   }
