@@ -1,16 +1,20 @@
 package dev.taskflow.web.dashboard;
 
+import dev.taskflow.FlowLimit;
 import dev.taskflow.Job;
 import dev.taskflow.JobEvent;
 import dev.taskflow.JobPage;
 import dev.taskflow.JobState;
+import dev.taskflow.LimitUsage;
 import dev.taskflow.QueueInfo;
 import dev.taskflow.ServerInfo;
+import dev.taskflow.TaskFlow;
 import dev.taskflow.TaskFlowClient;
 import dev.taskflow.web.ThroughputTracker;
 import dev.taskflow.web.dashboard.Views.JobLive;
 import dev.taskflow.web.dashboard.Views.JobsLive;
 import dev.taskflow.web.dashboard.Views.Layout;
+import dev.taskflow.web.dashboard.Views.LimitRow;
 import dev.taskflow.web.dashboard.Views.OverviewLive;
 import dev.taskflow.web.dashboard.Views.QueueRow;
 import dev.taskflow.web.dashboard.Views.QueuesLive;
@@ -83,7 +87,29 @@ final class Pages {
   }
 
   QueuesLive queues(Layout page) {
-    return new QueuesLive(page, queues(client.servers()), clock.instant());
+    return new QueuesLive(page, queues(client.servers()), limits(), clock.instant());
+  }
+
+  /** The cluster-wide limits (at most {@link #PAGE_SIZE}) with their use now. */
+  private List<LimitRow> limits() {
+    if (!(client instanceof TaskFlow tf)) return List.of();
+    List<LimitRow> out = new ArrayList<>();
+    for (FlowLimit l : tf.limits().list()) {
+      if (out.size() >= PAGE_SIZE) break;
+      Optional<LimitUsage> u = tf.limits().usage(l.name());
+      out.add(
+          new LimitRow(
+              l.name(),
+              (l.type() == null ? "any type" : "type " + l.type())
+                  + ", "
+                  + (l.queue() == null ? "any queue" : "queue " + l.queue()),
+              l.scope().wireName(),
+              l.maxRunning() == null ? "—" : l.maxRunning().toString(),
+              l.hasRate() ? l.rateCount() + " / " + l.ratePeriod() : "—",
+              u.map(LimitUsage::totalRunning).orElse(0L),
+              u.map(LimitUsage::totalRecentStarts).orElse(0L)));
+    }
+    return out;
   }
 
   ServersLive servers(Layout page) {

@@ -77,7 +77,26 @@ final class Views {
       Instant now,
       String chartJson) {}
 
-  record QueuesLive(Layout page, List<QueueRow> queues, Instant now) {}
+  /**
+   * @param limits the cluster-wide limits with their use now (empty when there are none)
+   */
+  record QueuesLive(Layout page, List<QueueRow> queues, List<LimitRow> limits, Instant now) {}
+
+  /**
+   * A limit on the queues page.
+   *
+   * @param appliesTo its selectors, e.g. {@code type email.send, any queue}
+   * @param maxRunning "—" when it has none
+   * @param rate e.g. {@code 100 / PT1M}, or "—"
+   */
+  record LimitRow(
+      String name,
+      String appliesTo,
+      String scope,
+      String maxRunning,
+      String rate,
+      long running,
+      long recentStarts) {}
 
   record ServersLive(Layout page, List<ServerInfo> servers, Instant now) {}
 
