@@ -83,11 +83,13 @@ public final class Dashboard implements AutoCloseable {
     route(r, GET, base + "/jobs", this::jobs);
     route(r, GET, base + "/jobs/{id}", this::job);
     route(r, GET, base + "/servers", this::servers);
+    route(r, GET, base + "/recurring", this::recurring);
     route(r, GET, base + "/live/{view}", this::live);
     route(r, GET, base + "/assets/<name>", ctx -> assets.serve(ctx, ctx.pathParam("name")));
     route(r, POST, base + "/jobs/bulk", this::bulk);
     route(r, POST, base + "/jobs/{id}/{action}", this::jobAction);
     route(r, POST, base + "/queues/{name}/{action}", this::queueAction);
+    route(r, POST, base + "/recurring/{id}/{action}", this::recurringAction);
   }
 
   // ---- pages ----
@@ -98,6 +100,10 @@ public final class Dashboard implements AutoCloseable {
 
   private void queues(Context ctx) {
     html(ctx, "queues", pages.queues(layout(ctx, "Queues", "queues", "queues")));
+  }
+
+  private void recurring(Context ctx) {
+    html(ctx, "recurring", RecurringView.of(layout(ctx, "Recurring", "recurring", null), client));
   }
 
   private void servers(Context ctx) {
@@ -204,6 +210,31 @@ public final class Dashboard implements AutoCloseable {
       }
     }
     see(ctx, base + "/queues?done=" + ctx.pathParam("action") + "d");
+  }
+
+  private void recurringAction(Context ctx) {
+    if (refused(ctx)) return;
+    String id = ctx.pathParam("id");
+    String done;
+    try {
+      switch (ctx.pathParam("action")) {
+        case "pause" -> client.recurring().pause(id);
+        case "resume" -> client.recurring().resume(id);
+        case "trigger" -> client.recurring().trigger(id);
+        default -> {
+          problem(ctx, 404, "no such schedule action; use pause, resume or trigger");
+          return;
+        }
+      }
+      done =
+          "schedule-"
+              + ctx.pathParam("action")
+              + (ctx.pathParam("action").endsWith("e") ? "d" : "ed");
+    } catch (dev.taskflow.RecurringNotFoundException e) {
+      problem(ctx, 404, "no recurring schedule with that id");
+      return;
+    }
+    see(ctx, base + "/recurring?done=" + done);
   }
 
   private void bulk(Context ctx) {
@@ -321,6 +352,9 @@ public final class Dashboard implements AutoCloseable {
           case "retried", "cancelled", "deleted" -> done;
           case "paused" -> "Queue paused.";
           case "resumed" -> "Queue resumed.";
+          case "schedule-paused" -> "Schedule paused.";
+          case "schedule-resumed" -> "Schedule resumed.";
+          case "schedule-triggered" -> "Schedule triggered: its job is enqueued.";
           case "none" -> "Select at least one job first.";
           default -> null;
         };
