@@ -299,6 +299,30 @@ class RecurringManualClockTest {
   }
 
   @Test
+  void a_cron_schedule_fires_at_local_times_of_its_zone() {
+    recurring.put(
+        RecurringSchedule.cron("berlin", "0 3 * * *")
+            .zone("Europe/Berlin")
+            .job("report.build", "{}")
+            .build());
+    assertThat(info("berlin").nextFires())
+        .startsWith(t("02:00:00"), Instant.parse("2026-03-03T02:00:00Z"));
+
+    clock.set(t("02:00:00"));
+    taskflow.runDueJobs();
+
+    assertThat(fireTimes("berlin")).containsExactly(t("02:00:00"));
+    assertInvalid(
+        RecurringSchedule.cron("x", "0 25 * * *").job("report.build", "{}").build(),
+        "cron",
+        "out_of_range");
+    assertInvalid(
+        RecurringSchedule.cron("x", "* * * * * *").job("report.build", "{}").build(),
+        "cron",
+        "too_frequent");
+  }
+
+  @Test
   void every_bad_definition_names_its_field_and_rule() {
     assertInvalid(everyMinute("bad id!").build(), "id", "pattern");
     assertInvalid(everyMinute("x".repeat(51)).build(), "id", "pattern");
