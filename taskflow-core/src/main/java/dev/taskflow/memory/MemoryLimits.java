@@ -72,6 +72,7 @@ final class MemoryLimits {
    * rate starts recorded; or null when no limit applies (the plain claim path).
    */
   List<MemoryJob> pick(MemoryTables.QueueIndex q, MemoryTables t, JobClaimParams p, Instant now) {
+    if (limits.isEmpty()) return null;
     List<FlowLimit> applicable = LimitPlanner.applicable(limits.values(), p);
     if (applicable.isEmpty()) return null;
     LimitPlanner.Usage usage = new LimitPlanner.Usage();

@@ -77,6 +77,10 @@ public interface Storage extends AutoCloseable {
    * {@code now + leaseDuration}, {@code startedAt = now}. Returns nothing when the queue is paused.
    * Skips jobs that never started and whose start deadline is at or before now. Two concurrent
    * claimers never get the same job. Appends {@code job.started}.
+   *
+   * <p>Never starts a job that would exceed a {@link FlowLimit} matching it, however many servers
+   * claim at once: over-limit jobs stay enqueued. Where a limit with an owner scope matches the
+   * queue, the order is round-robin between owners (see {@link LimitPlanner}).
    */
   List<Job> jobClaim(JobClaimParams params);
 
