@@ -150,6 +150,9 @@ final class ApiJson {
     if (q.oldestEnqueuedAge() == null) n.putNull("oldestEnqueuedAgeSeconds");
     else n.put("oldestEnqueuedAgeSeconds", q.oldestEnqueuedAge().toMillis() / 1000.0);
     n.put("paused", q.paused());
+    n.put("depth", q.depth());
+    if (q.maxDepth() == null) n.putNull("maxDepth");
+    else n.put("maxDepth", q.maxDepth());
     return n;
   }
 

@@ -28,6 +28,7 @@ final class ApiRoutes {
   private final WebhookRoutes webhooks;
   private final LimitRoutes limits;
   private final RecurringRoutes recurring;
+  private final ControlRoutes controls;
   private final ProblemMapper problems;
   private final Metrics metrics;
 
@@ -40,6 +41,7 @@ final class ApiRoutes {
       WebhookRoutes webhooks,
       LimitRoutes limits,
       RecurringRoutes recurring,
+      ControlRoutes controls,
       ProblemMapper problems,
       Metrics metrics) {
     this.jobs = jobs;
@@ -48,6 +50,7 @@ final class ApiRoutes {
     this.webhooks = webhooks;
     this.limits = limits;
     this.recurring = recurring;
+    this.controls = controls;
     this.events = events;
     this.ops = ops;
     this.problems = problems;
@@ -93,6 +96,8 @@ final class ApiRoutes {
     route(r, GET, API + "/queues", ops::queues);
     route(r, POST, API + "/queues/{name}/pause", ops::pause);
     route(r, POST, API + "/queues/{name}/resume", ops::resume);
+    route(r, PATCH, API + "/queues/{name}", controls::patchQueue);
+    route(r, GET, API + "/resources", controls::resources);
     route(r, GET, API + "/servers", ops::servers);
     route(r, GET, API + "/stats", ops::stats);
     route(r, GET, "/health", ops::health);

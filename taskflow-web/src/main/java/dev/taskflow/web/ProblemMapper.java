@@ -5,6 +5,7 @@ import dev.taskflow.InvalidJobException;
 import dev.taskflow.InvalidLimitException;
 import dev.taskflow.JobNotFoundException;
 import dev.taskflow.LeaseLostException;
+import dev.taskflow.QueueFullException;
 import dev.taskflow.RecurringNotFoundException;
 import dev.taskflow.StorageException;
 import dev.taskflow.WebhookNotFoundException;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link JobNotFoundException}, {@link WebhookNotFoundException}, {@link
  *       RecurringNotFoundException}: 404
  *   <li>{@link IllegalTransitionException}: 409
+ *   <li>{@link QueueFullException}: 429 with {@code Retry-After}
  *   <li>{@link StorageException}: 503 with {@code Retry-After}
  *   <li>anything else: 500, logged with a reference that the body repeats; no stack trace leaves
  *       the server
@@ -83,6 +85,7 @@ final class ProblemMapper {
               List.of(FieldError.at("/leaseToken", "lease_lost", shorten(e.getMessage()))),
               Map.of());
       case StorageException e -> unavailable(ctx, e);
+      case QueueFullException e -> queueFull(e);
       case HttpResponseException e ->
           new Problem(
               e.getStatus(),
@@ -121,6 +124,19 @@ final class ProblemMapper {
         detail,
         List.of(FieldError.param("id", "illegal_transition", detail)),
         Map.of());
+  }
+
+  /** 429: the queue is at its maximum depth; nothing was stored. */
+  private static Problem queueFull(QueueFullException e) {
+    String detail = shorten(e.getMessage());
+    long seconds = Math.max(1, e.retryAfter().toSeconds());
+    return new Problem(
+        429,
+        "queue-full",
+        "Queue full",
+        detail,
+        List.of(FieldError.param("queue", "queue_full", detail)),
+        Map.of("Retry-After", Long.toString(seconds)));
   }
 
   private static Problem unavailable(Context ctx, StorageException e) {

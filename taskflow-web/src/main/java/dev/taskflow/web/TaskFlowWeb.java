@@ -123,6 +123,7 @@ public final class TaskFlowWeb implements AutoCloseable {
             new WebhookRoutes(client, json, bodies, config),
             new LimitRoutes(client, json, bodies),
             new RecurringRoutes(client, json, bodies, parser),
+            new ControlRoutes(client, json, bodies),
             new ProblemMapper(json),
             metrics)
         .register(javalinConfig.routes);

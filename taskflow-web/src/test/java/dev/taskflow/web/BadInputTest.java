@@ -325,6 +325,35 @@ class BadInputTest {
     rows.add(post("retry of a running job", jobs + "/{running}/retry", null, 409, "id"));
     rows.add(
         get("events of an unknown job", jobs + "/" + UUID.randomUUID() + "/events", 404, "id"));
+    // ---- queue settings (backpressure)
+    String queueSettings = "/api/v1/queues/bounded";
+    rows.add(patch("negative maxDepth", queueSettings, "{\"maxDepth\":-1}", 422, "/maxDepth"));
+    rows.add(
+        patch(
+            "maxDepth past the largest",
+            queueSettings,
+            "{\"maxDepth\":1000000001}",
+            422,
+            "/maxDepth"));
+    rows.add(
+        patch(
+            "maxDepth past an int", queueSettings, "{\"maxDepth\":99999999999}", 422, "/maxDepth"));
+    rows.add(patch("fractional maxDepth", queueSettings, "{\"maxDepth\":2.5}", 422, "/maxDepth"));
+    rows.add(
+        patch("maxDepth as a string", queueSettings, "{\"maxDepth\":\"10\"}", 422, "/maxDepth"));
+    rows.add(
+        patch("unknown queue setting", queueSettings, "{\"concurrency\":3}", 422, "/concurrency"));
+    rows.add(patch("queue settings not an object", queueSettings, "[1]", 422, ""));
+    rows.add(patch("queue settings not JSON", queueSettings, "{maxDepth:", 400, "*"));
+    rows.add(
+        patch(
+            "queue name with a space",
+            "/api/v1/queues/bad%20name",
+            "{\"maxDepth\":1}",
+            422,
+            "name"));
+    rows.add(get("resources with a parameter", "/api/v1/resources?x=1", 422, "x"));
+
     // ---- limits
     String limits = "/api/v1/limits";
     String mutex = limits + "/a-mutex";
@@ -701,6 +730,18 @@ class BadInputTest {
     return new Row(
         description,
         "PUT",
+        path,
+        Map.of("Content-Type", "application/json"),
+        body,
+        false,
+        status,
+        field);
+  }
+
+  private static Row patch(String description, String path, String body, int status, String field) {
+    return new Row(
+        description,
+        "PATCH",
         path,
         Map.of("Content-Type", "application/json"),
         body,
