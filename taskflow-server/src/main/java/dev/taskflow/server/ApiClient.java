@@ -61,6 +61,14 @@ final class ApiClient {
             .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
   }
 
+  /** PATCHes a JSON body to a path under {@code /api/v1/}; returns the JSON response. */
+  JsonNode patch(String path, JsonNode body) throws ApiException {
+    return send(
+        HttpRequest.newBuilder(base.resolve(path))
+            .header("Content-Type", "application/json")
+            .method("PATCH", HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+  }
+
   /** DELETEs a path under {@code /api/v1/} (the answer may have no body). */
   void delete(String path) throws ApiException {
     send(HttpRequest.newBuilder(base.resolve(path)).DELETE(), true);

@@ -26,6 +26,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       MigrateCommand.class,
       EnqueueCommand.class,
       JobsCommand.class,
+      QueuesCommand.class,
       RecurringCommand.class,
       LimitsCommand.class,
       BenchCommand.class,
