@@ -10,14 +10,43 @@ import dev.taskflow.LimitUsage;
 import dev.taskflow.TaskFlow;
 import dev.taskflow.memory.InMemoryStorage;
 import dev.taskflow.test.ManualClock;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The Java examples of docs/limits.md, run on a manual clock. */
+/**
+ * The Java examples of docs/limits.md, run on a manual clock. Each {@code docs::NAME[]} region
+ * stands word for word in docs/limits.md.
+ */
 class LimitsExampleTest {
+  private static final Pattern REGION =
+      Pattern.compile("// docs::([a-z-]+)\\[]\\n(.*?)\\n\\s*// end-docs::\\1\\[]", Pattern.DOTALL);
+
+  @Test
+  void docs_limits_md_holds_each_example_region_word_for_word() throws IOException {
+    Path root = Path.of("..").toAbsolutePath().normalize();
+    String source =
+        Files.readString(
+            root.resolve(
+                "taskflow-examples/src/test/java/dev/taskflow/examples/LimitsExampleTest.java"));
+    String docs = Files.readString(root.resolve("docs/limits.md"));
+    Matcher m = REGION.matcher(source);
+    int regions = 0;
+    while (m.find()) {
+      regions++;
+      assertThat(docs)
+          .as("docs/limits.md must contain the %s region", m.group(1))
+          .contains(ReadmeSnippetsTest.dedent(m.group(2)));
+    }
+    assertThat(regions).isEqualTo(2);
+  }
 
   @JobType("email.send")
   record SendEmail(String to) implements JobArgs {}
@@ -26,7 +55,7 @@ class LimitsExampleTest {
   void a_rate_limit_per_owner_lets_each_user_send_two_emails_a_minute() {
     ManualClock clock = ManualClock.at(Instant.parse("2026-03-01T09:00:00Z"));
     List<String> sent = new ArrayList<>();
-    // tag::limits[]
+    // docs::limits[]
     try (TaskFlow taskflow =
         TaskFlow.builder()
             .storage(new InMemoryStorage(clock))
@@ -52,7 +81,7 @@ class LimitsExampleTest {
       clock.advance(Duration.ofMinutes(1)); // alice's window has room again
       assertThat(taskflow.runDueJobs()).isEqualTo(1);
     }
-    // end::limits[]
+    // end-docs::limits[]
     assertThat(sent).containsExactlyInAnyOrder("alice+0", "alice+1", "alice+2", "bob");
   }
 
@@ -63,7 +92,7 @@ class LimitsExampleTest {
             .storage(new InMemoryStorage())
             .worker(SendEmail.class, (args, ctx) -> null)
             .build()) {
-      // tag::mutex[]
+      // docs::mutex[]
       taskflow
           .limits()
           .put(
@@ -74,7 +103,7 @@ class LimitsExampleTest {
                   .build());
       taskflow.enqueue(
           new SendEmail("a@example.com"), EnqueueOptions.defaults().concurrencyKey("account-42"));
-      // end::mutex[]
+      // end-docs::mutex[]
       assertThat(taskflow.limits().list())
           .extracting(FlowLimit::name)
           .containsExactly("one-sync-per-account");
