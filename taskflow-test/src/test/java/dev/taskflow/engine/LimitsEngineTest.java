@@ -12,9 +12,13 @@ import dev.taskflow.JobRequest;
 import dev.taskflow.JobState;
 import dev.taskflow.TaskFlow;
 import dev.taskflow.memory.InMemoryStorage;
+import dev.taskflow.spi.Storage;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -197,6 +201,58 @@ class LimitsEngineTest {
 
     await().atMost(Duration.ofSeconds(5)).until(() -> state(tf, free) == JobState.COMPLETED);
     assertThat(state(tf, a2)).isEqualTo(JobState.ENQUEUED);
+  }
+
+  @Test
+  void a_fetcher_whose_queue_is_all_limited_waits_for_its_poll_instead_of_spinning()
+      throws Exception {
+    InMemoryStorage real = new InMemoryStorage();
+    AtomicInteger claims = new AtomicInteger();
+    Storage counting =
+        (Storage)
+            Proxy.newProxyInstance(
+                Storage.class.getClassLoader(),
+                new Class<?>[] {Storage.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("jobClaim")) claims.incrementAndGet();
+                  try {
+                    return method.invoke(real, args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    CountDownLatch release = new CountDownLatch(1);
+    TaskFlow tf =
+        TaskFlow.builder()
+            .storage(counting)
+            .worker(
+                "hold",
+                JsonNode.class,
+                (args, ctx) -> {
+                  release.await();
+                  return null;
+                })
+            .queue("default", q -> q.concurrency(8))
+            .pollInterval(Duration.ofMillis(100))
+            .limit(FlowLimit.builder("one").maxRunning(1).build())
+            .build();
+    toClose.add(tf);
+    tf.start();
+    try {
+      Job holder = tf.enqueue(JobRequest.of("hold", "{}")).job();
+      await().atMost(Duration.ofSeconds(5)).until(() -> state(tf, holder) == JobState.PROCESSING);
+      for (int i = 0; i < 20; i++) tf.enqueue(JobRequest.of("hold", "{}"));
+      int before = claims.get();
+
+      // about ten polls a second (plus the wake-ups of the enqueues); a spinning loop makes
+      // thousands
+      await()
+          .during(Duration.ofSeconds(1))
+          .atMost(Duration.ofSeconds(3))
+          .until(() -> claims.get() - before < 60);
+    } finally {
+      release.countDown();
+    }
   }
 
   private static JobRequest keyed(String key) {
