@@ -87,7 +87,8 @@ final class Pages {
   }
 
   QueuesLive queues(Layout page) {
-    return new QueuesLive(page, queues(client.servers()), limits(), clock.instant());
+    return new QueuesLive(
+        page, queues(client.servers()), limits(), clock.instant(), client.resources());
   }
 
   /** The cluster-wide limits (at most {@link #PAGE_SIZE}) with their use now. */
@@ -190,7 +191,8 @@ final class Pages {
               q.oldestEnqueuedAge(),
               q.paused(),
               concurrency.getOrDefault(q.name(), 0),
-              serverCount.getOrDefault(q.name(), 0)));
+              serverCount.getOrDefault(q.name(), 0),
+              q.maxDepth()));
     }
     return rows;
   }

@@ -51,6 +51,7 @@ final class Views {
    *
    * @param concurrency the sum of the live servers' concurrency for it
    * @param servers how many live servers run it
+   * @param maxDepth the most waiting jobs it accepts, or null when unbounded
    */
   record QueueRow(
       String name,
@@ -58,7 +59,8 @@ final class Views {
       Duration oldestAge,
       boolean paused,
       int concurrency,
-      int servers) {
+      int servers,
+      Integer maxDepth) {
     long count(JobState s) {
       return counts.getOrDefault(s, 0L);
     }
@@ -79,8 +81,14 @@ final class Views {
 
   /**
    * @param limits the cluster-wide limits with their use now (empty when there are none)
+   * @param resources this server's adaptive resource limits (empty when there are none)
    */
-  record QueuesLive(Layout page, List<QueueRow> queues, List<LimitRow> limits, Instant now) {}
+  record QueuesLive(
+      Layout page,
+      List<QueueRow> queues,
+      List<LimitRow> limits,
+      Instant now,
+      List<dev.taskflow.ResourceInfo> resources) {}
 
   /**
    * A limit on the queues page.

@@ -1,0 +1,193 @@
+package dev.taskflow.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.taskflow.EnqueueOptions;
+import dev.taskflow.EnqueueResult;
+import dev.taskflow.Job;
+import dev.taskflow.JobArgs;
+import dev.taskflow.JobState;
+import dev.taskflow.JobType;
+import dev.taskflow.QueueFullException;
+import dev.taskflow.ResourceInfo;
+import dev.taskflow.RetryPriority;
+import dev.taskflow.TaskFlow;
+import dev.taskflow.memory.InMemoryStorage;
+import dev.taskflow.test.ManualClock;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Java examples of docs/flow-control.md, run on a manual clock. Each {@code docs::NAME[]}
+ * region stands word for word in docs/flow-control.md.
+ */
+class FlowControlExampleTest {
+  private static final Pattern REGION =
+      Pattern.compile("// docs::([a-z-]+)\\[]\\n(.*?)\\n\\s*// end-docs::\\1\\[]", Pattern.DOTALL);
+
+  @Test
+  void docs_flow_control_md_holds_each_example_region_word_for_word() throws IOException {
+    Path root = Path.of("..").toAbsolutePath().normalize();
+    String source =
+        Files.readString(
+            root.resolve(
+                "taskflow-examples/src/test/java/dev/taskflow/examples/FlowControlExampleTest.java"));
+    String docs = Files.readString(root.resolve("docs/flow-control.md"));
+    Matcher m = REGION.matcher(source);
+    int regions = 0;
+    while (m.find()) {
+      regions++;
+      assertThat(docs)
+          .as("docs/flow-control.md must contain the %s region", m.group(1))
+          .contains(ReadmeSnippetsTest.dedent(m.group(2)));
+    }
+    assertThat(regions).isEqualTo(5);
+  }
+
+  @JobType("embedding.generate")
+  record Embed(String text) implements JobArgs {}
+
+  @JobType("report.build")
+  record BuildReport(String day) implements JobArgs {}
+
+  private final ManualClock clock = ManualClock.at(Instant.parse("2026-03-01T09:00:00Z"));
+
+  @Test
+  void a_bounded_queue_refuses_enqueues_past_its_depth() {
+    try (TaskFlow taskflow =
+        TaskFlow.builder()
+            .storage(new InMemoryStorage(clock))
+            .clock(clock)
+            .worker(Embed.class, (args, ctx) -> args.text().length())
+            .build()) {
+      // docs::backpressure[]
+      taskflow.setQueueMaxDepth("default", 2); // shared by every server of the store
+      taskflow.enqueue(new Embed("a"));
+      taskflow.enqueue(new Embed("b"));
+      try {
+        taskflow.enqueue(new Embed("c"));
+      } catch (QueueFullException e) {
+        // e.queue() "default", e.depth() 2, e.maxDepth() 2, e.retryAfter() PT5S: shed or retry
+        assertThat(e.depth()).isEqualTo(2);
+      }
+      taskflow.setQueueMaxDepth("default", null); // no bound
+      // end-docs::backpressure[]
+      assertThat(taskflow.stateCounts().get(JobState.ENQUEUED)).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void retries_run_after_fresh_work_and_an_enqueued_job_shows_its_position() {
+    // docs::retry-priority[]
+    try (TaskFlow taskflow =
+        TaskFlow.builder()
+            .storage(new InMemoryStorage(clock))
+            .clock(clock)
+            .retryPriority(RetryPriority.lowerBy(10)) // each retry 10 lower, down to -100
+            .worker(
+                Embed.class,
+                (args, ctx) -> {
+                  if (args.text().isEmpty()) throw new IllegalStateException("model refused");
+                  return args.text().length();
+                })
+            .build()) {
+      Job flaky = taskflow.enqueue(new Embed(""));
+      taskflow.runDueJobs(); // fails once: scheduled for a retry at priority -10
+      clock.advance(Duration.ofHours(1)); // the retry is due
+      Job fresh = taskflow.enqueue(new Embed("fresh"));
+
+      assertThat(taskflow.get(flaky.id()).orElseThrow().priority()).isEqualTo(-10);
+      assertThat(taskflow.queuePosition(fresh.id())).hasValue(0); // fresh work goes first
+    }
+    // end-docs::retry-priority[]
+  }
+
+  @Test
+  void the_adaptive_limit_of_a_resource_is_visible() {
+    // docs::adaptive[]
+    try (TaskFlow taskflow =
+        TaskFlow.builder()
+            .storage(new InMemoryStorage(clock))
+            .clock(clock)
+            .queue("default", q -> q.concurrency(32))
+            // at most 1..32 embedding jobs at once on this server, starting at 8
+            .resource("model-server", r -> r.min(1).max(32).initial(8))
+            .typeResource("embedding.generate", "model-server")
+            .worker(Embed.class, (args, ctx) -> args.text().length())
+            .build()) {
+      ResourceInfo model = taskflow.resources().getFirst();
+      assertThat(model.limit()).isEqualTo(8); // moves with latency and errors once jobs run
+      assertThat(model.types()).containsExactly("embedding.generate");
+    }
+    // end-docs::adaptive[]
+  }
+
+  @Test
+  void a_key_held_for_a_day_keeps_a_report_from_being_built_twice() {
+    try (TaskFlow taskflow =
+        TaskFlow.builder()
+            .storage(new InMemoryStorage(clock))
+            .clock(clock)
+            .worker(BuildReport.class, (args, ctx) -> "built " + args.day())
+            .build()) {
+      // docs::unique-for[]
+      EnqueueOptions once =
+          EnqueueOptions.defaults().uniqueKey("report:2026-03-01").uniqueFor(Duration.ofDays(1));
+      EnqueueResult first = taskflow.enqueue(new BuildReport("2026-03-01"), once);
+      taskflow.runDueJobs(); // completed
+
+      EnqueueResult again = taskflow.enqueue(new BuildReport("2026-03-01"), once);
+      assertThat(again.duplicate()).isTrue(); // the completed job still holds the key
+      assertThat(again.job().id()).isEqualTo(first.job().id());
+      // end-docs::unique-for[]
+    }
+  }
+
+  @Test
+  void a_job_not_started_by_its_deadline_is_cancelled_as_expired() {
+    try (TaskFlow taskflow =
+        TaskFlow.builder()
+            .storage(new InMemoryStorage(clock))
+            .clock(clock)
+            .worker(Embed.class, (args, ctx) -> args.text().length())
+            .build()) {
+      // docs::start-by[]
+      taskflow.pauseQueue("default"); // say the workers are busy elsewhere
+      Job job =
+          taskflow
+              .enqueue(
+                  new Embed("stale soon"),
+                  EnqueueOptions.defaults().startWithin(Duration.ofMinutes(5)))
+              .job();
+      clock.advance(Duration.ofMinutes(5));
+      taskflow.resumeQueue("default");
+      taskflow.runDueJobs(); // the sweep cancels it; no claim starts it late
+
+      Job after = taskflow.get(job.id()).orElseThrow();
+      assertThat(after.state()).isEqualTo(JobState.CANCELLED);
+      assertThat(after.history().getLast().reason()).isEqualTo("expired");
+      // end-docs::start-by[]
+    }
+  }
+
+  @Test
+  void an_enqueue_into_a_full_queue_throws() {
+    try (TaskFlow taskflow =
+        TaskFlow.builder()
+            .storage(new InMemoryStorage(clock))
+            .clock(clock)
+            .worker(Embed.class, (a, c) -> 1)
+            .build()) {
+      taskflow.setQueueMaxDepth("default", 0);
+      assertThatThrownBy(() -> taskflow.enqueue(new Embed("x")))
+          .isInstanceOf(QueueFullException.class);
+    }
+  }
+}
