@@ -29,6 +29,7 @@ public record JobEvent(
     String owner,
     String dataJson) {
 
+  public static final String AWAITING = "job.awaiting";
   public static final String ENQUEUED = "job.enqueued";
   public static final String SCHEDULED = "job.scheduled";
   public static final String STARTED = "job.started";
@@ -39,6 +40,12 @@ public record JobEvent(
   public static final String CANCELLED = "job.cancelled";
   public static final String DELETED = "job.deleted";
   public static final String LOG = "job.log";
+
+  /** A batch's members all finished and all completed; sent for its callback job or last member. */
+  public static final String BATCH_COMPLETED = "batch.completed";
+
+  /** A batch's members all finished, not all completed; sent like {@link #BATCH_COMPLETED}. */
+  public static final String BATCH_FAILED = "batch.failed";
 
   /** The persisted sequence this id stands at or after; see the class comment. */
   public long seq() {

@@ -14,7 +14,8 @@ public final class JobTransitions {
 
   static {
     LEGAL.put(
-        JobState.AWAITING, EnumSet.of(JobState.ENQUEUED, JobState.CANCELLED, JobState.DELETED));
+        JobState.AWAITING,
+        EnumSet.of(JobState.ENQUEUED, JobState.SCHEDULED, JobState.CANCELLED, JobState.DELETED));
     LEGAL.put(
         JobState.SCHEDULED, EnumSet.of(JobState.ENQUEUED, JobState.CANCELLED, JobState.DELETED));
     LEGAL.put(

@@ -60,6 +60,7 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
   private final RecurringScheduler recurringScheduler;
   private final Recurring recurring;
   private final Limits limits;
+  private final Batches batches;
 
   private TaskFlow(Builder b, EngineConfig config, Map<String, RegisteredWorker<?>> workers) {
     this.storage = b.storage;
@@ -94,6 +95,14 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
     this.webhooks = new Webhooks(storage, b.clock);
     this.engine = new Engine(storage, config, workers, List.copyOf(b.listeners));
     engine.onJobsAvailable(remote::jobsAvailable);
+    this.batches =
+        new Batches(
+            storage,
+            b.clock,
+            config.serverId(),
+            requests -> validator.validateAll(requests, true),
+            validator::validate,
+            engine::wakeQueue);
     this.recurringScheduler =
         new RecurringScheduler(
             storage,
@@ -152,6 +161,16 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
   /** The webhook registrations in the store (delivered by {@code taskflow-web}). */
   public Webhooks webhooks() {
     return webhooks;
+  }
+
+  /** Batches of jobs enqueued atomically, with progress and a callback; see {@link Batches}. */
+  public Batches batches() {
+    return batches;
+  }
+
+  /** The ids of the jobs that depend on {@code jobId} (its children), at most {@code limit}. */
+  public List<UUID> dependents(UUID jobId, int limit) {
+    return storage.jobDependents(Objects.requireNonNull(jobId, "jobId"), limit);
   }
 
   /** The cluster-wide concurrency and rate limits kept in the store; see {@link FlowLimit}. */
@@ -232,7 +251,12 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
       throw new InvalidJobException(
           "jobs", "max_items", null, "at most 10000 jobs per batch, got " + requests.size());
     }
-    return insert(validator.validateAll(requests, true));
+    List<NewJob> jobs = validator.validateAll(requests, true);
+    try {
+      return insert(jobs);
+    } catch (InvalidJobException e) { // the store names a lone job's parents without jobs/0/
+      throw jobs.size() == 1 && e.field().startsWith("dependsOn/") ? e.under("jobs/0/") : e;
+    }
   }
 
   /**

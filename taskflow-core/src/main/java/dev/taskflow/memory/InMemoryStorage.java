@@ -13,6 +13,10 @@ import dev.taskflow.LimitUsage;
 import dev.taskflow.ServerInfo;
 import dev.taskflow.StorageException;
 import dev.taskflow.Webhook;
+import dev.taskflow.spi.AwaitingResolveParams;
+import dev.taskflow.spi.BatchInsertParams;
+import dev.taskflow.spi.BatchRecord;
+import dev.taskflow.spi.BatchResolveParams;
 import dev.taskflow.spi.CursorAdvanceParams;
 import dev.taskflow.spi.EventAppendParams;
 import dev.taskflow.spi.EventData;
@@ -87,6 +91,19 @@ public final class InMemoryStorage implements Storage {
   private final TreeMap<String, RecurringRecord> recurring = new TreeMap<>(); // guarded by lock
   private final MemoryLimits limits = new MemoryLimits(); // guarded by lock
   private final MemoryFlow flowControl = new MemoryFlow(); // guarded by lock
+  private final MemoryDeps deps = new MemoryDeps(); // guarded by lock
+  private final MemoryDeps.Host depsHost =
+      new MemoryDeps.Host() {
+        @Override
+        public Job move(MemoryJob j, JobState to, String reason, Instant now, String server) {
+          return moveWaiting(j, to, reason, now, server);
+        }
+
+        @Override
+        public List<InsertOutcome> insert(List<NewJob> jobs, String server) {
+          return insertManyLocked(jobs, server);
+        }
+      };
 
   /** A store on the system clock in UTC. */
   public InMemoryStorage() {
@@ -143,6 +160,7 @@ public final class InMemoryStorage implements Storage {
     }
     Instant now = now();
     flowControl.checkDepth(t, jobs, now); // before anything is written: all or none
+    deps.checkParents(t, jobs);
     List<InsertOutcome> out = new ArrayList<>(jobs.size());
     for (NewJob n : jobs) {
       MemoryJob holder = flowControl.uniqueHolder(t, n.uniqueKey(), now);
@@ -151,6 +169,7 @@ public final class InMemoryStorage implements Storage {
               ? new InsertOutcome(holder.toJob(), true)
               : new InsertOutcome(insert(n, now, serverId), false));
     }
+    deps.inserted(t, jobs, out, depsHost, now, serverId);
     return out;
   }
 
@@ -172,12 +191,17 @@ public final class InMemoryStorage implements Storage {
     j.flow = n.resolvedFlow(now);
     flowControl.inserted(j);
     j.scheduledAt = due;
-    j.state = due.isAfter(now) ? JobState.SCHEDULED : JobState.ENQUEUED;
+    j.state =
+        !j.flow.dependsOn().isEmpty()
+            ? JobState.AWAITING
+            : due.isAfter(now) ? JobState.SCHEDULED : JobState.ENQUEUED;
     String reason = j.state.wireName();
     j.history.add(new HistoryEntry(j.state, now, reason, serverId));
     t.insert(j);
     Job job = j.toJob();
-    if (j.state == JobState.SCHEDULED) {
+    if (j.state == JobState.AWAITING) {
+      t.append(j, JobEvent.AWAITING, EventData.awaiting(job), now);
+    } else if (j.state == JobState.SCHEDULED) {
       t.append(j, JobEvent.SCHEDULED, EventData.scheduled(job, due, reason), now);
     } else {
       t.append(j, JobEvent.ENQUEUED, EventData.enqueued(job, reason), now);
@@ -510,7 +534,10 @@ public final class InMemoryStorage implements Storage {
           finishedBefore(JobState.FAILED, p.failedBefore(), p.limit(), doomed);
           finishedBefore(JobState.CANCELLED, p.cancelledBefore(), p.limit(), doomed);
           finishedBefore(JobState.DELETED, p.deletedBefore(), p.limit(), doomed);
-          doomed.forEach(t::remove);
+          for (MemoryJob j : doomed) {
+            t.remove(j);
+            deps.removed(j.id);
+          }
           return doomed.size();
         });
   }
@@ -519,8 +546,58 @@ public final class InMemoryStorage implements Storage {
     if (cutoff == null) return;
     for (MemoryJob j : t.finished.get(state)) {
       if (into.size() >= limit || !j.finishedAt.isBefore(cutoff)) return;
+      if (deps.hasAwaitingChild(t, j.id)) continue; // kept while a job awaits it
       into.add(j);
     }
+  }
+
+  // ---------------------------------------------------------------- dependencies, batches
+
+  @Override
+  public int jobResolveAwaiting(AwaitingResolveParams p) {
+    return locked(() -> deps.sweep(t, depsHost, now(), p.serverId(), p.limit()));
+  }
+
+  @Override
+  public List<UUID> jobDependents(UUID parentId, int limit) {
+    return locked(() -> deps.dependents(parentId, limit));
+  }
+
+  @Override
+  public List<InsertOutcome> batchInsert(BatchInsertParams p) {
+    return locked(
+        () -> {
+          if (deps.hasBatch(p.batchId())) {
+            throw new StorageException("batch " + p.batchId() + " already exists");
+          }
+          List<InsertOutcome> out = insertManyLocked(p.members(), p.serverId()); // throws first
+          deps.batchInserted(p.batchId(), p.specJson(), out, now());
+          return out;
+        });
+  }
+
+  @Override
+  public Optional<BatchRecord> batchGet(UUID batchId) {
+    return locked(() -> Optional.ofNullable(deps.batchGet(t, batchId)));
+  }
+
+  @Override
+  public int batchResolveFinished(BatchResolveParams p) {
+    return locked(() -> deps.batchSweep(t, depsHost, now(), p.serverId(), p.limit()));
+  }
+
+  /** Moves an awaiting job on (released or cancelled), with its event and history entry. */
+  private Job moveWaiting(MemoryJob j, JobState to, String reason, Instant now, String server) {
+    begin(j, to);
+    if (to.isFinished()) j.finishedAt = now;
+    Job job = end(j, to, now, reason, server);
+    switch (to) {
+      case SCHEDULED ->
+          t.append(j, JobEvent.SCHEDULED, EventData.scheduled(job, j.scheduledAt, reason), now);
+      case ENQUEUED -> t.append(j, JobEvent.ENQUEUED, EventData.enqueued(job, reason), now);
+      default -> t.append(j, JobEvent.CANCELLED, EventData.cancelled(job, reason), now);
+    }
+    return job;
   }
 
   // ---------------------------------------------------------------- events
@@ -803,6 +880,7 @@ public final class InMemoryStorage implements Storage {
       recurring.clear();
       limits.clear();
       flowControl.clear();
+      deps.clear();
     } finally {
       lock.unlock();
     }

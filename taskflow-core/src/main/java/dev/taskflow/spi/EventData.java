@@ -13,6 +13,32 @@ import tools.jackson.databind.node.ObjectNode;
 public final class EventData {
   private EventData() {}
 
+  /** {@code job.awaiting}: {@code {attempt, dependsOn, onParentFailure}}. */
+  public static String awaiting(Job job) {
+    ObjectNode n = base(job);
+    var parents = n.putArray("dependsOn");
+    for (var id : job.flow().dependsOn()) parents.add(id.toString());
+    var policy = job.flow().onParentFailure();
+    n.put("onParentFailure", policy == null ? null : policy.wireName());
+    return n.toString();
+  }
+
+  /**
+   * {@code batch.completed} and {@code batch.failed}: {@code {batchId, state, total, counts,
+   * callbackJobId, description}}.
+   */
+  public static String batchFinished(BatchRecord b, String state, java.util.UUID callbackJobId) {
+    ObjectNode n = JobCodec.MAPPER.createObjectNode();
+    n.put("batchId", b.id().toString());
+    n.put("state", state);
+    n.put("total", b.total());
+    ObjectNode counts = n.putObject("counts");
+    b.counts().forEach((s, c) -> counts.put(s.wireName(), c));
+    n.put("callbackJobId", callbackJobId == null ? null : callbackJobId.toString());
+    n.put("description", BatchSpec.fromJson(b.specJson()).description());
+    return n.toString();
+  }
+
   /** {@code job.enqueued}: {@code {state, priority, attempt, reason}}. */
   public static String enqueued(Job job, String reason) {
     ObjectNode n = base(job);

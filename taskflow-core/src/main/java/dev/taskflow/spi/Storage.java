@@ -121,6 +121,63 @@ public interface Storage extends AutoCloseable {
   }
 
   /**
+   * Resolves awaiting jobs whose parents have all finished, per {@link Dependencies#decide}: at
+   * most {@code limit} jobs change, each by a change conditional on it still being awaiting (so
+   * sweeps on several servers at once move a job once), with its event ({@code job.enqueued},
+   * {@code job.scheduled} or {@code job.cancelled}) and history entry. Jobs that stay awaiting
+   * under {@link dev.taskflow.ParentFailure#WAIT} are skipped, never counted against the limit. A
+   * job cancelled here is itself a finished parent for the next call (cascades).
+   *
+   * <p>{@link #jobInsertMany} puts a job with {@code dependsOn} into {@code awaiting} (event {@code
+   * job.awaiting}), refuses the whole batch with {@link dev.taskflow.InvalidJobException} (field
+   * {@code dependsOn/<k>}, or {@code jobs/<i>/dependsOn/<k>} in a batch of several, rule {@code
+   * unknown_parent}) when a parent is neither stored nor in the batch, and resolves at once a job
+   * whose parents have all finished already. Retention keeps a finished job while a job awaits it.
+   * Stores without dependencies leave the default, which resolves nothing.
+   *
+   * @return how many jobs changed state
+   */
+  default int jobResolveAwaiting(AwaitingResolveParams params) {
+    return 0;
+  }
+
+  /** The ids of the jobs that depend on {@code parentId}, in id order, at most {@code limit}. */
+  default List<UUID> jobDependents(UUID parentId, int limit) {
+    return List.of();
+  }
+
+  /**
+   * Inserts a batch row ({@code open}, total = the members inserted) and its members, each with the
+   * batch id set, in one transaction, as {@link #jobInsertMany} inserts jobs (members may depend on
+   * each other and on stored jobs). Stores that keep no batches leave the default, which refuses.
+   *
+   * @return one outcome per member, in order
+   */
+  default List<InsertOutcome> batchInsert(BatchInsertParams params) {
+    throw new StorageException(this + " does not keep batches");
+  }
+
+  /** A batch with its member counts per state. */
+  default Optional<BatchRecord> batchGet(UUID batchId) {
+    throw new StorageException(this + " does not keep batches");
+  }
+
+  /**
+   * Finishes open batches whose members have all finished, at most {@code limit}: in one
+   * transaction each, the batch row moves from {@code open} to {@code completed} (every member
+   * completed) or {@code failed} by a change conditional on it being open (so, of servers sweeping
+   * at once, exactly one finishes it), its callback job (if any, see {@link BatchSpec}) is
+   * inserted, and {@code batch.completed} or {@code batch.failed} is appended for the callback job,
+   * or for the member that finished last when there is none. Stores without batches resolve
+   * nothing.
+   *
+   * @return how many batches finished
+   */
+  default int batchResolveFinished(BatchResolveParams params) {
+    return 0;
+  }
+
+  /**
    * A user's cancel, retry or delete of one job.
    *
    * @throws dev.taskflow.JobNotFoundException when no job has the id

@@ -88,6 +88,8 @@ public abstract class JdbcStorage implements Storage {
   private final JobExpiry expiry;
   private final RecurringRows recurring;
   private final LimitedClaim limited;
+  private final DependencyRows deps;
+  private final BatchRows batches;
   private final String appendHistory;
   private final ReentrantLock openLock = new ReentrantLock();
   private volatile boolean opened; // guarded by openLock
@@ -102,6 +104,8 @@ public abstract class JdbcStorage implements Storage {
     this.expiry = new JobExpiry(dialect);
     this.recurring = new RecurringRows(dialect);
     this.limited = new LimitedClaim(dialect);
+    this.deps = new DependencyRows(dialect);
+    this.batches = new BatchRows(dialect);
     this.appendHistory = "history = " + dialect.jsonArrayAppend("history", "?");
   }
 
@@ -181,6 +185,50 @@ public abstract class JdbcStorage implements Storage {
     List<InsertOutcome> out = inserter.insertMany(c, jobs, serverId, transactionNow(c));
     bounds.check(c, bound, out);
     return out;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Dependencies and batches (DependencyRows, BatchRows)
+
+  @Override
+  public int jobResolveAwaiting(dev.taskflow.spi.AwaitingResolveParams p) {
+    if (p.limit() <= 0) return 0;
+    return write(
+        () -> "jobResolveAwaiting by server " + p.serverId(),
+        c -> deps.sweep(c, p.limit(), p.serverId(), transactionNow(c)));
+  }
+
+  @Override
+  public List<UUID> jobDependents(UUID parentId, int limit) {
+    if (limit <= 0) return List.of();
+    return read(
+        () -> "jobDependents of job " + parentId,
+        c -> DependencyRows.dependents(c, parentId, limit));
+  }
+
+  @Override
+  public List<InsertOutcome> batchInsert(dev.taskflow.spi.BatchInsertParams p) {
+    return write(
+        () -> "batchInsert of batch " + p.batchId() + " with " + p.jobs().size() + " job(s)",
+        c -> {
+          List<InsertOutcome> out = insertBounded(c, p.members(), p.serverId());
+          int total = (int) out.stream().filter(o -> !o.duplicate()).count();
+          batches.insert(c, p.batchId(), p.specJson(), total, transactionNow(c));
+          return out;
+        });
+  }
+
+  @Override
+  public Optional<dev.taskflow.spi.BatchRecord> batchGet(UUID batchId) {
+    return read(() -> "batchGet of batch " + batchId, c -> batches.get(c, batchId));
+  }
+
+  @Override
+  public int batchResolveFinished(dev.taskflow.spi.BatchResolveParams p) {
+    if (p.limit() <= 0) return 0;
+    return write(
+        () -> "batchResolveFinished by server " + p.serverId(),
+        c -> batches.sweep(c, p.limit(), p.serverId(), transactionNow(c), this::insertBounded));
   }
 
   @Override

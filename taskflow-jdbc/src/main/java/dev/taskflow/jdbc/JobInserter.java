@@ -42,9 +42,11 @@ import java.util.UUID;
 final class JobInserter {
   private static final int COLUMN_COUNT = 28;
   private final SqlDialect dialect;
+  private final DependencyRows deps;
 
   JobInserter(SqlDialect dialect) {
     this.dialect = dialect;
+    this.deps = new DependencyRows(dialect);
   }
 
   List<InsertOutcome> insertMany(Connection c, List<NewJob> jobs, String serverId, Instant now)
@@ -56,6 +58,7 @@ final class JobInserter {
             "job id " + nj.id() + " (type " + nj.type() + ") appears twice in one batch");
       }
     }
+    deps.checkParents(c, jobs); // before anything is written: all or none
     Map<String, Job> holders = holders(c, jobs, now);
     InsertOutcome[] out = new InsertOutcome[jobs.size()];
     List<Job> fresh = new ArrayList<>();
@@ -88,12 +91,17 @@ final class JobInserter {
       }
       out[slots.get(k)] = new InsertOutcome(job, false);
       events.add(
-          job.state() == JobState.SCHEDULED
-              ? NewEvent.of(
-                  job, JobEvent.SCHEDULED, EventData.scheduled(job, job.scheduledAt(), "scheduled"))
-              : NewEvent.of(job, JobEvent.ENQUEUED, EventData.enqueued(job, "enqueued")));
+          job.state() == JobState.AWAITING
+              ? NewEvent.of(job, JobEvent.AWAITING, EventData.awaiting(job))
+              : job.state() == JobState.SCHEDULED
+                  ? NewEvent.of(
+                      job,
+                      JobEvent.SCHEDULED,
+                      EventData.scheduled(job, job.scheduledAt(), "scheduled"))
+                  : NewEvent.of(job, JobEvent.ENQUEUED, EventData.enqueued(job, "enqueued")));
     }
     EventLog.append(c, dialect, events, now);
+    deps.inserted(c, jobs, out, serverId, now); // awaiting jobs whose parents already finished
     return List.of(out);
   }
 
@@ -111,7 +119,10 @@ final class JobInserter {
         nj.runAt() != null
             ? Instant.ofEpochMilli(nj.runAt().toEpochMilli())
             : nj.delay() != null ? now.plusMillis(nj.delay().toMillis()) : now;
-    JobState state = due.isAfter(now) ? JobState.SCHEDULED : JobState.ENQUEUED;
+    JobState state =
+        !nj.flow().dependsOn().isEmpty()
+            ? JobState.AWAITING
+            : due.isAfter(now) ? JobState.SCHEDULED : JobState.ENQUEUED;
     return new Job(
         nj.id(),
         nj.type(),

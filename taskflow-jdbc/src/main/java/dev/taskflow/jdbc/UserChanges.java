@@ -147,9 +147,11 @@ final class UserChanges {
                 + " WHERE "
                 + dialect.inSubquery(
                     "id",
-                    "SELECT id FROM "
+                    "SELECT r.id FROM "
                         + JOBS
-                        + " WHERE state = ? AND finished_at < ? ORDER BY finished_at LIMIT ?"))) {
+                        + " r WHERE r.state = ? AND r.finished_at < ? AND "
+                        + DependencyRows.noAwaitingChild("r")
+                        + " ORDER BY r.finished_at LIMIT ?"))) {
       for (Map.Entry<JobState, Instant> e : cutoffs.entrySet()) {
         if (deleted >= limit) break;
         ps.setString(1, e.getKey().wireName());

@@ -49,6 +49,8 @@ public abstract class StorageTck
         RecurringContract,
         CursorContract,
         JobControlContract,
+        DependencyContract,
+        BatchContract,
         DurabilityContract {
 
   /** Where every test's clock starts. */

@@ -103,6 +103,9 @@ public final class Engine {
 
   private final List<ListenerDispatcher> listeners = new ArrayList<>();
 
+  /** Moves awaiting jobs and batches on when jobs finish; see {@link FlowResolver}. */
+  private final FlowResolver flow;
+
   public Engine(
       Storage storage,
       EngineConfig config,
@@ -130,6 +133,17 @@ public final class Engine {
         new EventFilter(null, Set.of(JobEvent.CANCELLED, JobEvent.DELETED), null, null, null),
         null,
         this::onCancelledOrDeleted);
+    this.flow = new FlowResolver(storage, config.serverId(), this::wakeAllQueues);
+    // A finished job may release its dependents or finish its batch, whichever server finished it.
+    bus.subscribe(
+        new EventFilter(
+            null,
+            Set.of(JobEvent.COMPLETED, JobEvent.FAILED, JobEvent.CANCELLED, JobEvent.DELETED),
+            null,
+            null,
+            null),
+        null,
+        e -> flow.wake());
     for (JobListener l : jobListeners) {
       ListenerDispatcher d = new ListenerDispatcher(l, listeners.size());
       listeners.add(d);
@@ -199,6 +213,7 @@ public final class Engine {
     scheduleMaintenance("promoter", config.promoteInterval(), this::promoteDue);
     scheduleMaintenance("expirer", config.promoteInterval(), this::expireDue);
     scheduleMaintenance("rescuer", config.rescueInterval(), this::rescueExpired);
+    flow.start(config.promoteInterval());
     scheduleMaintenance("leader election", config.leaderTtl().dividedBy(3), this::renewLeadership);
     scheduleMaintenance("retention", config.retentionInterval(), this::applyRetention);
     scheduleMaintenance("server registry", config.serverHeartbeatInterval(), this::registerServer);
@@ -255,6 +270,7 @@ public final class Engine {
     }
     timers.shutdownNow();
     maintenance.shutdownNow();
+    flow.stop();
     awaitQuietly(timers);
     awaitQuietly(maintenance);
     closeQuietly(storeNotifications);
@@ -513,6 +529,7 @@ public final class Engine {
       promoteDue();
       expireDue();
       rescueExpired();
+      flow.sweep();
       int round = 0;
       for (String queue : config.queues().keySet()) {
         for (Job job : claim(queue, 100)) {

@@ -30,6 +30,8 @@ CREATE TABLE taskflow_batches (
   created_at  bigint NOT NULL,
   finished_at bigint
 );
+-- Open batches, for the sweep that finishes them.
+CREATE INDEX taskflow_batches_open ON taskflow_batches (id) WHERE state = 'open';
 
 CREATE INDEX taskflow_jobs_unique_period ON taskflow_jobs (unique_key, unique_until)
   WHERE unique_until IS NOT NULL;

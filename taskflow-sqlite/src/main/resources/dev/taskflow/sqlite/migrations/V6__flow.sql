@@ -29,6 +29,8 @@ CREATE TABLE taskflow_batches (
   created_at  INTEGER NOT NULL,
   finished_at INTEGER
 );
+-- Open batches, for the sweep that finishes them.
+CREATE INDEX taskflow_batches_open ON taskflow_batches (id) WHERE state = 'open';
 
 CREATE INDEX taskflow_jobs_unique_period ON taskflow_jobs (unique_key, unique_until)
   WHERE unique_until IS NOT NULL;

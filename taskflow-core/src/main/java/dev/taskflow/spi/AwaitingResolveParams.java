@@ -1,0 +1,7 @@
+package dev.taskflow.spi;
+
+/**
+ * Resolves up to {@code limit} awaiting jobs whose parents have all finished ({@link
+ * Storage#jobResolveAwaiting}).
+ */
+public record AwaitingResolveParams(String serverId, int limit) {}

@@ -1,0 +1,7 @@
+package dev.taskflow.spi;
+
+/**
+ * Finishes up to {@code limit} open batches whose members have all finished ({@link
+ * Storage#batchResolveFinished}).
+ */
+public record BatchResolveParams(String serverId, int limit) {}
