@@ -29,6 +29,7 @@ final class ApiRoutes {
   private final LimitRoutes limits;
   private final RecurringRoutes recurring;
   private final ControlRoutes controls;
+  private final BatchRoutes batches;
   private final ProblemMapper problems;
   private final Metrics metrics;
 
@@ -42,6 +43,7 @@ final class ApiRoutes {
       LimitRoutes limits,
       RecurringRoutes recurring,
       ControlRoutes controls,
+      BatchRoutes batches,
       ProblemMapper problems,
       Metrics metrics) {
     this.jobs = jobs;
@@ -51,6 +53,7 @@ final class ApiRoutes {
     this.limits = limits;
     this.recurring = recurring;
     this.controls = controls;
+    this.batches = batches;
     this.events = events;
     this.ops = ops;
     this.problems = problems;
@@ -82,6 +85,8 @@ final class ApiRoutes {
     route(r, POST, API + "/webhooks/{id}/rotate-secret", webhooks::rotateSecret);
     route(r, POST, API + "/webhooks/{id}/test", webhooks::test);
     route(r, GET, API + "/webhooks/{id}/deliveries", webhooks::deliveries);
+    route(r, POST, API + "/batches", batches::create);
+    route(r, GET, API + "/batches/{id}", batches::get);
     route(r, GET, API + "/limits", limits::list);
     route(r, GET, API + "/limits/{name}", limits::get);
     route(r, PUT, API + "/limits/{name}", limits::put);

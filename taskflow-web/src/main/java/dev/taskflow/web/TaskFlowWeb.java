@@ -124,6 +124,7 @@ public final class TaskFlowWeb implements AutoCloseable {
             new LimitRoutes(client, json, bodies),
             new RecurringRoutes(client, json, bodies, parser),
             new ControlRoutes(client, json, bodies),
+            new BatchRoutes(client, json, bodies, parser),
             new ProblemMapper(json),
             metrics)
         .register(javalinConfig.routes);

@@ -43,7 +43,10 @@ final class WebhookRoutes {
           JobEvent.FAILED,
           JobEvent.CANCELLED,
           JobEvent.DELETED,
-          JobEvent.LOG);
+          JobEvent.LOG,
+          JobEvent.AWAITING,
+          JobEvent.BATCH_COMPLETED,
+          JobEvent.BATCH_FAILED);
   private static final Set<String> FORBIDDEN_HEADERS =
       Set.of(
           "host",

@@ -643,6 +643,112 @@ class BadInputTest {
     rows.add(get("recurring list limit zero", "/api/v1/recurring?limit=0", 422, "limit"));
     rows.add(get("recurring list unknown parameter", "/api/v1/recurring?state=x", 422, "state"));
     // ---- other routes
+    // ---- dependencies and batches
+    String batches = "/api/v1/batches";
+    String echo = "{\"type\":\"demo.echo\"}";
+    rows.add(
+        post(
+            "unknown parent",
+            jobs,
+            job("\"dependsOn\":[\"0190f5b2-0000-7000-8000-0000000000ff\"]"),
+            422,
+            "/dependsOn/0"));
+    rows.add(
+        post(
+            "unknown parent in a batch",
+            "/api/v1/jobs/batch",
+            "{\"jobs\":["
+                + echo
+                + ","
+                + job("\"dependsOn\":[\"0190f5b2-0000-7000-8000-0000000000ff\"]")
+                + "]}",
+            422,
+            "/jobs/1/dependsOn/0"));
+    rows.add(post("batch body not an object", batches, "[1]", 422, ""));
+    rows.add(post("batch unknown field", batches, "{\"jobs\":[" + echo + "],\"x\":1}", 422, "/x"));
+    rows.add(post("batch without jobs", batches, "{}", 422, "/jobs"));
+    rows.add(post("batch jobs not an array", batches, "{\"jobs\":{}}", 422, "/jobs"));
+    rows.add(post("batch with no jobs", batches, "{\"jobs\":[]}", 422, "/jobs"));
+    rows.add(
+        post(
+            "batch job with a bad priority",
+            batches,
+            "{\"jobs\":[" + job("\"priority\":500") + "]}",
+            422,
+            "/jobs/0/priority"));
+    rows.add(
+        post(
+            "batch member depending on a later member",
+            batches,
+            "{\"jobs\":[" + job("\"dependsOn\":[1]") + "," + echo + "]}",
+            422,
+            "/jobs/0/dependsOn/0"));
+    rows.add(
+        post(
+            "batch member index out of range",
+            batches,
+            "{\"jobs\":[" + echo + "," + job("\"dependsOn\":[7]") + "]}",
+            422,
+            "/jobs/1/dependsOn/0"));
+    rows.add(
+        post(
+            "batch member index not an integer",
+            batches,
+            "{\"jobs\":[" + echo + "," + job("\"dependsOn\":[0.5]") + "]}",
+            422,
+            "/jobs/1/dependsOn/0"));
+    rows.add(
+        post(
+            "batch member with an unknown parent",
+            batches,
+            "{\"jobs\":["
+                + echo
+                + ","
+                + job("\"dependsOn\":[0,\"0190f5b2-0000-7000-8000-0000000000ff\"]")
+                + "]}",
+            422,
+            "/jobs/1/dependsOn/1"));
+    rows.add(
+        post(
+            "batch callback of an unknown type",
+            batches,
+            "{\"jobs\":[" + echo + "],\"callback\":{\"type\":\"demo.nope\"}}",
+            422,
+            "/callback/type"));
+    rows.add(
+        post(
+            "batch callback with dependsOn",
+            batches,
+            "{\"jobs\":["
+                + echo
+                + "],\"callback\":"
+                + job("\"dependsOn\":[\"0190f5b2-0000-7000-8000-0000000000ff\"]")
+                + "}",
+            422,
+            "/callback/dependsOn"));
+    rows.add(
+        post(
+            "batch description not a string",
+            batches,
+            "{\"jobs\":[" + echo + "],\"description\":5}",
+            422,
+            "/description"));
+    rows.add(
+        post(
+            "batch description too long",
+            batches,
+            "{\"jobs\":[" + echo + "],\"description\":\"" + "d".repeat(1001) + "\"}",
+            422,
+            "/description"));
+    rows.add(
+        post(
+            "batch metadata not an object",
+            batches,
+            "{\"jobs\":[" + echo + "],\"metadata\":[1]}",
+            422,
+            "/metadata"));
+    rows.add(get("unknown batch", batches + "/0190f5b2-0000-7000-8000-000000000001", 404, "id"));
+    rows.add(get("malformed batch id", batches + "/nope", 404, "id"));
     rows.add(get("unknown route", "/api/v1/nothing/here", 404, "path"));
     rows.add(
         post(
