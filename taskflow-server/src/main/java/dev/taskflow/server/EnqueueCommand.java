@@ -92,6 +92,18 @@ final class EnqueueCommand implements Callable<Integer> {
   List<String> tags;
 
   @Option(
+      names = "--depends-on",
+      paramLabel = "JOB_ID",
+      description = "Wait in 'awaiting' until this job finishes; repeat for more parents.")
+  List<String> dependsOn;
+
+  @Option(
+      names = "--on-parent-failure",
+      paramLabel = "POLICY",
+      description = "cancel (default), run or wait: what to do when a parent does not complete.")
+  String onParentFailure;
+
+  @Option(
       names = "--url",
       paramLabel = "URL",
       defaultValue = "${env:TASKFLOW_URL:-http://127.0.0.1:8080}",
@@ -116,6 +128,8 @@ final class EnqueueCommand implements Callable<Integer> {
     if (uniqueKey != null) body.put("uniqueKey", uniqueKey);
     if (owner != null) body.put("owner", owner);
     if (tags != null) tags.forEach(body.putArray("tags")::add);
+    if (dependsOn != null) dependsOn.forEach(body.putArray("dependsOn")::add);
+    if (onParentFailure != null) body.put("onParentFailure", onParentFailure);
 
     ApiClient client = client(spec, url);
     try {

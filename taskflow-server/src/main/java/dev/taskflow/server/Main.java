@@ -29,6 +29,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       QueuesCommand.class,
       RecurringCommand.class,
       LimitsCommand.class,
+      BatchesCommand.class,
       BenchCommand.class,
       HelpCommand.class
     },
