@@ -83,6 +83,7 @@ public final class Dashboard implements AutoCloseable {
     route(r, GET, base + "/jobs", this::jobs);
     route(r, GET, base + "/jobs/{id}", this::job);
     route(r, GET, base + "/servers", this::servers);
+    route(r, GET, base + "/batches/{id}", this::batch);
     route(r, GET, base + "/recurring", this::recurring);
     route(r, GET, base + "/live/{view}", this::live);
     route(r, GET, base + "/assets/<name>", ctx -> assets.serve(ctx, ctx.pathParam("name")));
@@ -129,6 +130,24 @@ public final class Dashboard implements AutoCloseable {
     Layout page = layout(ctx, "Job " + Fmt.shortId(id), "jobs", "job?id=" + id);
     var v = pages.job(page, id).orElseThrow(() -> new JobNotFoundException(id));
     html(ctx, "job", v);
+  }
+
+  private void batch(Context ctx) {
+    String raw = ctx.pathParam("id");
+    UUID id;
+    try {
+      id = UUID.fromString(raw);
+    } catch (IllegalArgumentException e) {
+      id = null;
+    }
+    Layout page = layout(ctx, "Batch " + (id == null ? "" : Fmt.shortId(id)), "jobs", null);
+    var v = id == null ? java.util.Optional.<Views.BatchPage>empty() : pages.batch(page, id);
+    if (v.isEmpty()) {
+      ctx.status(404);
+      html(ctx, "problem", new Views.Problem(page, 404, "No batch has this id."));
+      return;
+    }
+    html(ctx, "batch", v.get());
   }
 
   /** {@code GET /live/{view}}: the SSE stream of one page's fragments. */

@@ -158,7 +158,17 @@ final class Pages {
       var p = client.queuePosition(id);
       if (p.isPresent()) position = p.getAsLong();
     }
-    return Optional.of(new JobLive(page, job, logs, custom, position, clock.instant()));
+    List<UUID> children =
+        client instanceof dev.taskflow.TaskFlow tf ? tf.dependents(id, 50) : List.of();
+    return Optional.of(new JobLive(page, job, logs, custom, position, clock.instant(), children));
+  }
+
+  /** A batch's page, or empty when no batch has the id (or batches are not available). */
+  Optional<Views.BatchPage> batch(Layout page, UUID id) {
+    if (!(client instanceof dev.taskflow.TaskFlow tf)) return Optional.empty();
+    return tf.batches()
+        .get(id)
+        .map(b -> new Views.BatchPage(page, b, stateCounts(b.counts()), clock.instant()));
   }
 
   private static List<StateCount> stateCounts(Map<JobState, Long> counts) {

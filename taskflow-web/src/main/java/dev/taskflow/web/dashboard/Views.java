@@ -133,7 +133,8 @@ final class Views {
       List<JobEvent> logs,
       List<JobEvent> custom,
       Long queuePosition,
-      Instant now) {
+      Instant now,
+      List<java.util.UUID> children) {
     boolean canRetry() {
       return !page.readOnly() && JobTransitions.canRetry(job.state());
     }
@@ -148,4 +149,8 @@ final class Views {
   }
 
   record Problem(Layout page, int status, String message) {}
+
+  /** A batch and its member counts per state (in {@link #STATES} order). */
+  record BatchPage(
+      Layout page, dev.taskflow.BatchInfo batch, List<StateCount> counts, Instant now) {}
 }
