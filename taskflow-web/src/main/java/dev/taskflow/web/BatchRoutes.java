@@ -24,6 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
  * member by its index in {@code jobs} (a number) as well as any stored job by id.
  */
 final class BatchRoutes {
+  private static final tools.jackson.databind.json.JsonMapper MAPPER =
+      tools.jackson.databind.json.JsonMapper.builder().build();
   private static final Set<String> FIELDS = Set.of("jobs", "callback", "description", "metadata");
 
   private final TaskFlowClient client;
@@ -121,11 +123,7 @@ final class BatchRoutes {
     n.put("id", b.id().toString());
     n.put("state", b.state());
     n.put("description", b.description());
-    n.set(
-        "metadata",
-        b.metadataJson() == null
-            ? null
-            : dev.taskflow.spi.JobCodec.MAPPER.readTree(b.metadataJson()));
+    n.set("metadata", b.metadataJson() == null ? null : MAPPER.readTree(b.metadataJson()));
     n.put("total", b.total());
     ObjectNode counts = n.putObject("counts");
     b.counts().entrySet().stream()
