@@ -1,0 +1,102 @@
+package dev.taskflow;
+
+import dev.taskflow.spi.CursorAdvanceParams;
+import dev.taskflow.spi.EventsSinceParams;
+import dev.taskflow.spi.NewJob;
+import dev.taskflow.spi.Storage;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A named, durable position in the store's event log, for work that must turn every persisted event
+ * into jobs exactly once across the cluster (webhook fan-out): read the events after {@link
+ * #position()}, build the jobs (with {@link TaskFlow#prepare}), then {@link #advance} from the
+ * position read to the last event handled. The jobs and the new position commit together, and of
+ * two servers advancing from the same position exactly one wins, so a crash or a second leader
+ * never enqueues an event's jobs twice or skips them.
+ *
+ * <p>A cursor that does not exist yet starts at the current end of the log: it sees events appended
+ * after it was first read. Events of jobs that retention removed are gone, and progress events that
+ * were never persisted are not in the log.
+ *
+ * {@snippet :
+ * EventCursor cursor = taskflow.eventCursor("audit");
+ * long at = cursor.position();
+ * List<JobEvent> page = cursor.read(at, 500);
+ * if (!page.isEmpty()) {
+ *   List<NewJob> jobs = taskflow.prepare(requestsFor(page));
+ *   if (!cursor.advance(at, page.getLast().seq(), jobs)) {
+ *     // another server advanced it first: read the position again
+ *   }
+ * }
+ * }
+ */
+public final class EventCursor {
+  /** The most events one {@link #read} returns. */
+  public static final int MAX_READ = 1000;
+
+  private final Storage storage;
+  private final String name;
+  private final String serverId;
+  private final Consumer<String> wakeQueue;
+
+  EventCursor(Storage storage, String name, String serverId, Consumer<String> wakeQueue) {
+    Objects.requireNonNull(name, "name");
+    if (name.isBlank() || name.length() > 200) {
+      throw new IllegalArgumentException(
+          "an event cursor name must be 1..200 characters and not blank, was '" + name + "'");
+    }
+    this.storage = storage;
+    this.name = name;
+    this.serverId = serverId;
+    this.wakeQueue = wakeQueue;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The sequence of the last event handled; creates the cursor at the end of the log if new. */
+  public long position() {
+    return storage.cursorGet(name);
+  }
+
+  /**
+   * Persisted events of every job with a sequence after {@code after}, oldest first.
+   *
+   * @throws IllegalArgumentException when {@code limit} is not 1..{@value #MAX_READ}
+   */
+  public List<JobEvent> read(long after, int limit) {
+    if (limit < 1 || limit > MAX_READ) {
+      throw new IllegalArgumentException(
+          "event cursor '" + name + "': read limit must be 1.." + MAX_READ + ", was " + limit);
+    }
+    return storage.eventsSince(new EventsSinceParams(after, null, limit));
+  }
+
+  /**
+   * Moves the cursor from {@code expected} to {@code next} and inserts {@code jobs} in the same
+   * transaction; this server's fetchers of their queues are woken.
+   *
+   * @return false, with nothing written, when the cursor was not at {@code expected} (another
+   *     server advanced it): read {@link #position()} again
+   */
+  public boolean advance(long expected, long next, List<NewJob> jobs) {
+    boolean moved =
+        storage.cursorAdvance(new CursorAdvanceParams(name, expected, next, jobs, serverId));
+    if (moved) {
+      Set<String> queues = new LinkedHashSet<>();
+      for (NewJob j : jobs) queues.add(j.queue());
+      queues.forEach(wakeQueue);
+    }
+    return moved;
+  }
+
+  @Override
+  public String toString() {
+    return "EventCursor[" + name + "]";
+  }
+}
