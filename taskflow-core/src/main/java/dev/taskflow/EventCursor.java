@@ -9,14 +9,15 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * A named, durable position in the store's event log, for work that must turn every persisted event
  * into jobs exactly once across the cluster (webhook fan-out): read the events after {@link
- * #position()}, build the jobs (with {@link TaskFlow#prepare}), then {@link #advance} from the
- * position read to the last event handled. The jobs and the new position commit together, and of
- * two servers advancing from the same position exactly one wins, so a crash or a second leader
- * never enqueues an event's jobs twice or skips them.
+ * #position()}, build their job requests, then {@link #advance} from the position read to the last
+ * event handled. The jobs and the new position commit together, and of two servers advancing from
+ * the same position exactly one wins, so a crash or a second leader never enqueues an event's jobs
+ * twice or skips them.
  *
  * <p>A cursor that does not exist yet starts at the current end of the log: it sees events appended
  * after it was first read. Events of jobs that retention removed are gone, and progress events that
@@ -27,7 +28,7 @@ import java.util.function.Consumer;
  * long at = cursor.position();
  * List<JobEvent> page = cursor.read(at, 500);
  * if (!page.isEmpty()) {
- *   List<NewJob> jobs = taskflow.prepare(requestsFor(page));
+ *   List<JobRequest> jobs = requestsFor(page);
  *   if (!cursor.advance(at, page.getLast().seq(), jobs)) {
  *     // another server advanced it first: read the position again
  *   }
@@ -42,8 +43,14 @@ public final class EventCursor {
   private final String name;
   private final String serverId;
   private final Consumer<String> wakeQueue;
+  private final Function<List<JobRequest>, List<NewJob>> prepare;
 
-  EventCursor(Storage storage, String name, String serverId, Consumer<String> wakeQueue) {
+  EventCursor(
+      Storage storage,
+      String name,
+      String serverId,
+      Consumer<String> wakeQueue,
+      Function<List<JobRequest>, List<NewJob>> prepare) {
     Objects.requireNonNull(name, "name");
     if (name.isBlank() || name.length() > 200) {
       throw new IllegalArgumentException(
@@ -53,6 +60,7 @@ public final class EventCursor {
     this.name = name;
     this.serverId = serverId;
     this.wakeQueue = wakeQueue;
+    this.prepare = prepare;
   }
 
   public String name() {
@@ -78,18 +86,31 @@ public final class EventCursor {
   }
 
   /**
-   * Moves the cursor from {@code expected} to {@code next} and inserts {@code jobs} in the same
-   * transaction; this server's fetchers of their queues are woken.
+   * Checks a request exactly as {@link TaskFlow#enqueue(JobRequest)} would, without writing: a
+   * caller can leave out a request that would make a whole {@link #advance} fail.
+   *
+   * @throws InvalidJobException naming the field and rule
+   */
+  public void check(JobRequest request) {
+    prepare.apply(List.of(request));
+  }
+
+  /**
+   * Moves the cursor from {@code expected} to {@code next} and enqueues {@code jobs} in the same
+   * transaction, with the validation and defaults of {@link TaskFlow#enqueueAll} (unique keys
+   * included); this server's fetchers of their queues are woken.
    *
    * @return false, with nothing written, when the cursor was not at {@code expected} (another
    *     server advanced it): read {@link #position()} again
+   * @throws InvalidJobException naming the first bad request ({@code jobs/i/...}); nothing written
    */
-  public boolean advance(long expected, long next, List<NewJob> jobs) {
+  public boolean advance(long expected, long next, List<JobRequest> jobs) {
+    List<NewJob> news = jobs.isEmpty() ? List.of() : prepare.apply(jobs);
     boolean moved =
-        storage.cursorAdvance(new CursorAdvanceParams(name, expected, next, jobs, serverId));
+        storage.cursorAdvance(new CursorAdvanceParams(name, expected, next, news, serverId));
     if (moved) {
       Set<String> queues = new LinkedHashSet<>();
-      for (NewJob j : jobs) queues.add(j.queue());
+      for (NewJob j : news) queues.add(j.queue());
       queues.forEach(wakeQueue);
     }
     return moved;

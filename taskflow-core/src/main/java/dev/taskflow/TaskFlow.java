@@ -183,7 +183,12 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
    * across the cluster; see {@link EventCursor}.
    */
   public EventCursor eventCursor(String name) {
-    return new EventCursor(storage, name, engine.serverId(), engine::wakeQueue);
+    return new EventCursor(
+        storage,
+        name,
+        engine.serverId(),
+        engine::wakeQueue,
+        requests -> validator.validateAll(requests, requests.size() > 1));
   }
 
   /**

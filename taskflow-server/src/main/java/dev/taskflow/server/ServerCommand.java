@@ -174,6 +174,7 @@ final class ServerCommand implements Callable<Integer> {
       web.start();
     } catch (RuntimeException e) {
       web.close();
+      webhooks.close();
       taskflow.close();
       throw new StartupException(
           "cannot listen on "
@@ -189,7 +190,7 @@ final class ServerCommand implements Callable<Integer> {
       log.warn(
           "no job types are registered, so every enqueue is refused; run with --demo for the demo types");
     }
-    return new Running(taskflow, web, store, engine.demo);
+    return new Running(taskflow, web, webhooks, store, engine.demo);
   }
 
   private static String rootMessage(Throwable t) {
@@ -202,12 +203,19 @@ final class ServerCommand implements Callable<Integer> {
   static final class Running implements AutoCloseable {
     private final TaskFlow taskflow;
     private final TaskFlowWeb web;
+    private final WebhookDelivery webhooks;
     private final StoreSpec store;
     private final boolean demo;
 
-    Running(TaskFlow taskflow, TaskFlowWeb web, StoreSpec store, boolean demo) {
+    Running(
+        TaskFlow taskflow,
+        TaskFlowWeb web,
+        WebhookDelivery webhooks,
+        StoreSpec store,
+        boolean demo) {
       this.taskflow = taskflow;
       this.web = web;
+      this.webhooks = webhooks;
       this.store = store;
       this.demo = demo;
     }
@@ -255,11 +263,15 @@ final class ServerCommand implements Callable<Integer> {
       return sb.toString();
     }
 
-    /** Stops accepting requests, then stops the engine gracefully and closes the store. */
+    /**
+     * Stops accepting requests and the webhook fan-out (giving its leadership up), then stops the
+     * engine gracefully and closes the store.
+     */
     @Override
     public void close() {
       try {
         web.close();
+        webhooks.close();
       } finally {
         taskflow.close();
       }

@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
@@ -30,7 +29,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Delivers job events to registered webhooks, each delivery a durable TaskFlow job of type {@value
- * #JOB_TYPE}: a listener enqueues one per matching event, and its worker POSTs the event envelope
+ * #JOB_TYPE}: one server of the cluster (the holder of the {@code webhooks} leadership) reads the
+ * event log from a durable cursor and enqueues one per matching event and webhook, in the same
+ * transaction that advances the cursor, so events that happened while no server ran are delivered
+ * when one starts and each is enqueued once across the cluster. The worker POSTs the event envelope
  * signed per Standard Webhooks ({@code webhook-id} fixed at enqueue, so the same on every retry).
  *
  * <ul>
@@ -68,7 +70,9 @@ public final class WebhookDelivery implements AutoCloseable {
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
   public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofHours(6);
-  public static final Duration DEFAULT_CACHE_TTL = Duration.ofSeconds(1);
+
+  /** How often the fan-out leader looks for new events when none woke it. */
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
 
   private static final Logger log = LoggerFactory.getLogger(WebhookDelivery.class);
 
@@ -81,7 +85,8 @@ public final class WebhookDelivery implements AutoCloseable {
    * @param retry the backoff between tries
    * @param timeout per request, connect to last byte
    * @param maxRetryAfter the longest {@code Retry-After} honoured
-   * @param cacheTtl how long the list of webhooks is reused when matching events
+   * @param pollInterval how often the fan-out leader reads the event log when no event woke it
+   *     (events this server hears wake it at once)
    * @param clock the clock of {@code webhook-timestamp}
    */
   public record Options(
@@ -92,7 +97,7 @@ public final class WebhookDelivery implements AutoCloseable {
       RetryPolicy retry,
       Duration timeout,
       Duration maxRetryAfter,
-      Duration cacheTtl,
+      Duration pollInterval,
       Clock clock) {
     public Options {
       Objects.requireNonNull(queue, "queue");
@@ -108,8 +113,11 @@ public final class WebhookDelivery implements AutoCloseable {
       if (maxRetryAfter == null || maxRetryAfter.isNegative()) {
         throw new IllegalArgumentException("maxRetryAfter must be >= 0, was " + maxRetryAfter);
       }
-      if (cacheTtl == null || cacheTtl.isNegative()) {
-        throw new IllegalArgumentException("cacheTtl must be >= 0, was " + cacheTtl);
+      if (pollInterval == null
+          || pollInterval.toMillis() < 10
+          || pollInterval.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw new IllegalArgumentException(
+            "webhook pollInterval must be 10 ms..10 min, was " + pollInterval);
       }
     }
 
@@ -123,7 +131,7 @@ public final class WebhookDelivery implements AutoCloseable {
           DEFAULT_RETRY,
           DEFAULT_TIMEOUT,
           DEFAULT_MAX_RETRY_AFTER,
-          DEFAULT_CACHE_TTL,
+          DEFAULT_POLL_INTERVAL,
           Clock.systemUTC());
     }
 
@@ -136,16 +144,16 @@ public final class WebhookDelivery implements AutoCloseable {
           retry,
           timeout,
           maxRetryAfter,
-          cacheTtl,
+          pollInterval,
           clock);
     }
 
     public Options withAllowPrivateTargets(boolean allow) {
       return new Options(
-          allowHttp, allow, queue, maxAttempts, retry, timeout, maxRetryAfter, cacheTtl, clock);
+          allowHttp, allow, queue, maxAttempts, retry, timeout, maxRetryAfter, pollInterval, clock);
     }
 
-    public Options withCacheTtl(Duration ttl) {
+    public Options withPollInterval(Duration interval) {
       return new Options(
           allowHttp,
           allowPrivateTargets,
@@ -154,7 +162,7 @@ public final class WebhookDelivery implements AutoCloseable {
           retry,
           timeout,
           maxRetryAfter,
-          ttl,
+          interval,
           clock);
     }
 
@@ -167,7 +175,7 @@ public final class WebhookDelivery implements AutoCloseable {
           retry,
           timeout,
           maxRetryAfter,
-          cacheTtl,
+          pollInterval,
           c);
     }
   }
@@ -191,9 +199,7 @@ public final class WebhookDelivery implements AutoCloseable {
   private final WebhookSender sender = new WebhookSender();
   private final ApiJson json = new ApiJson();
   private final AtomicReference<TaskFlow> taskflow = new AtomicReference<>();
-  private volatile Cache cache = new Cache(List.of(), Instant.MIN);
-
-  private record Cache(List<Webhook> hooks, Instant until) {}
+  private volatile WebhookFanOut fanOut;
 
   private WebhookDelivery(Options options) {
     this.options = options;
@@ -204,13 +210,23 @@ public final class WebhookDelivery implements AutoCloseable {
   public static WebhookDelivery install(TaskFlow.Builder builder, Options options) {
     WebhookDelivery d = new WebhookDelivery(options);
     builder.worker(JOB_TYPE, JsonNode.class, d.new DeliverWorker());
-    builder.listener(d.new Matcher());
+    builder.listener(d.new Waker());
     return d;
   }
 
-  /** Connects to the built TaskFlow: until then, events are not matched and deliveries wait. */
+  /**
+   * Connects to the built TaskFlow and starts the fan-out: until then, events are not matched and
+   * deliveries wait. Bind once. On a store that never had webhook delivery, the fan-out's cursor is
+   * created here, at the current end of the event log: every event appended after {@code bind}
+   * returns is seen.
+   */
   public WebhookDelivery bind(TaskFlow taskflow) {
-    this.taskflow.set(Objects.requireNonNull(taskflow, "taskflow"));
+    Objects.requireNonNull(taskflow, "taskflow");
+    if (!this.taskflow.compareAndSet(null, taskflow)) {
+      throw new IllegalStateException("this WebhookDelivery is already bound to a TaskFlow");
+    }
+    taskflow.eventCursor(WebhookFanOut.NAME).position(); // creates it now if new
+    fanOut = new WebhookFanOut(taskflow, options.queue(), options.pollInterval()).start();
     return this;
   }
 
@@ -236,25 +252,15 @@ public final class WebhookDelivery implements AutoCloseable {
             .tags("webhook:" + w.id()));
   }
 
-  private List<Webhook> hooks(TaskFlow tf) {
-    Cache c = cache;
-    Instant now = Instant.now();
-    if (now.isBefore(c.until())) return c.hooks();
-    List<Webhook> all = tf.webhooks().all().stream().filter(Webhook::active).toList();
-    cache = new Cache(all, now.plus(options.cacheTtl()));
-    return all;
-  }
-
-  /** Hears every event; enqueues a delivery for each active webhook that wants it. */
-  private final class Matcher implements JobListener {
+  /**
+   * Wakes the fan-out on every event this server hears (other servers' too, through the event bus);
+   * the fan-out itself reads the durable event log, so a missed wake-up only waits for its poll.
+   */
+  private final class Waker implements JobListener {
     @Override
     public void onEvent(JobEvent e) {
-      TaskFlow tf = taskflow.get();
-      if (tf == null || JOB_TYPE.equals(e.jobType())) return; // never webhooks about webhooks
-      for (Webhook w : hooks(tf)) {
-        if (!w.matches(e)) continue;
-        tf.enqueue(request(w, json.event(e), options.queue()));
-      }
+      WebhookFanOut f = fanOut;
+      if (f != null && !JOB_TYPE.equals(e.jobType())) f.wake();
     }
   }
 
@@ -393,8 +399,16 @@ public final class WebhookDelivery implements AutoCloseable {
     return Map.of("skipped", why);
   }
 
+  /**
+   * Stops the fan-out (giving its leadership up) and the HTTP client; close before the TaskFlow.
+   */
   @Override
   public void close() {
-    sender.close();
+    WebhookFanOut f = fanOut;
+    try {
+      if (f != null) f.close();
+    } finally {
+      sender.close();
+    }
   }
 }

@@ -40,8 +40,8 @@ class WebhookApiTest {
   @AfterEach
   void stop() {
     web.close();
-    taskflow.close();
     delivery.close();
+    taskflow.close();
   }
 
   private HttpResponse<String> call(String method, String path, String body) throws Exception {

@@ -49,7 +49,7 @@ class WebhookDeliveryTest {
             WebhookDelivery.Options.defaults()
                 .withAllowHttp(deliverToPrivate)
                 .withAllowPrivateTargets(deliverToPrivate)
-                .withCacheTtl(Duration.ZERO)
+                .withPollInterval(Duration.ofMillis(100))
                 .withClock(clock));
     taskflow = b.build();
     delivery.bind(taskflow);
@@ -68,8 +68,8 @@ class WebhookDeliveryTest {
   @AfterEach
   void stop() {
     if (web != null) web.close();
-    if (taskflow != null) taskflow.close();
     if (delivery != null) delivery.close();
+    if (taskflow != null) taskflow.close();
     if (receiver != null) receiver.close();
   }
 
