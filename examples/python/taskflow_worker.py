@@ -35,7 +35,7 @@ class Job:
         self.type = data["type"]
         self.args = data.get("args") or {}
         self.attempt = data["attempt"]
-        self.lease_token = data["leaseToken"]
+        self.lease_token = data["leaseToken"]  # a secret: send it back, never log it
         self._progress = None
         self._lock = threading.Lock()
 

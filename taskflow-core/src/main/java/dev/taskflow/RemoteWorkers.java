@@ -10,10 +10,16 @@ import dev.taskflow.spi.JobLease;
 import dev.taskflow.spi.JobProgressParams;
 import dev.taskflow.spi.Storage;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,12 +28,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * Leases jobs to workers in other processes or languages (the HTTP API's {@code /workers/lease}). A
  * leased job is held exactly like a local one: its lease must be extended by heartbeats, every
  * report is fenced by the lease token ({@code id AND attempt AND owner}), and a worker that goes
  * silent loses the job to the rescuer when the lease expires, which counts as an attempt.
+ *
+ * <p><b>Tokens are secrets.</b> Each lease call draws a random 128-bit secret; the job's stored
+ * lease owner is {@code remote:<workerId>#<leaseId>}, where the lease id is a SHA-256 digest of the
+ * secret, and only the token carries the secret itself. Everything the API shows (the job's {@code
+ * leaseOwner}, its history, its events, error messages) therefore names the lease without revealing
+ * how to act on it: a token rebuilt from it fails the fencing like a stale one. The store needs no
+ * extra column, and every node of a cluster checks a token the same way.
  *
  * {@snippet :
  * RemoteWorkers remote = taskflow.remoteWorkers();
@@ -43,6 +58,8 @@ public final class RemoteWorkers {
   public static final Duration MAX_WAIT = Duration.ofSeconds(60);
   public static final int MAX_JOBS = 100;
   private static final String OWNER_PREFIX = "remote:";
+  private static final Pattern SECRET = Pattern.compile("[A-Za-z0-9_-]{22}");
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   /**
    * @param workerId a stable name of the worker process (1..128 of {@code [A-Za-z0-9_.:-]})
@@ -67,20 +84,29 @@ public final class RemoteWorkers {
 
   /**
    * @param job the job as claimed (attempt already counted)
-   * @param leaseToken pass it back with every heartbeat, completion, failure and event
+   * @param leaseToken pass it back with every heartbeat, completion, failure and event; a secret
+   *     (it cannot be rebuilt from what the API shows about the job), so keep it out of logs
    * @param leaseExpiresAt when the lease ends unless extended (store clock)
    */
   public record LeasedJob(Job job, String leaseToken, Instant leaseExpiresAt) {}
 
   private final Storage storage;
   private final TaskFlow taskflow;
-  private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
+  private final Clock clock;
+  private final Duration refreshEvery;
+  private final Map<String, Registration> registrations = new ConcurrentHashMap<>();
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition available = lock.newCondition();
 
-  RemoteWorkers(Storage storage, TaskFlow taskflow) {
+  /**
+   * @param refreshEvery how often a worker's {@code /servers} entry is refreshed at most, from any
+   *     of its calls (the engine's server heartbeat interval: an entry lives three of them)
+   */
+  RemoteWorkers(Storage storage, TaskFlow taskflow, Clock clock, Duration refreshEvery) {
     this.storage = storage;
     this.taskflow = taskflow;
+    this.clock = clock;
+    this.refreshEvery = refreshEvery;
   }
 
   /** Jobs may be ready on a queue: wakes long-polling lease calls. */
@@ -100,8 +126,9 @@ public final class RemoteWorkers {
    */
   public List<LeasedJob> lease(LeaseRequest r) throws InterruptedException {
     validate(r);
-    String owner = OWNER_PREFIX + r.workerId();
-    registerWorker(r, owner);
+    register(r);
+    String secret = newSecret();
+    String owner = owner(r.workerId(), secret);
     long deadline = System.nanoTime() + r.longPoll().toNanos();
     while (true) {
       List<LeasedJob> out = new ArrayList<>();
@@ -111,7 +138,7 @@ public final class RemoteWorkers {
         for (Job j :
             storage.jobClaim(
                 new JobClaimParams(queue, want, owner, r.leaseDuration(), r.types(), Map.of()))) {
-          out.add(new LeasedJob(j, token(j.attempt(), owner), j.leaseExpiresAt()));
+          out.add(new LeasedJob(j, token(j.attempt(), r.workerId(), secret), j.leaseExpiresAt()));
         }
       }
       long left = deadline - System.nanoTime();
@@ -133,7 +160,8 @@ public final class RemoteWorkers {
    * @throws LeaseLostException when the lease is no longer held
    */
   public Instant heartbeat(UUID jobId, String leaseToken, Duration extendBy, JobProgress progress) {
-    JobLease lease = lease(jobId, leaseToken);
+    Token t = parse(jobId, leaseToken);
+    JobLease lease = t.lease();
     Duration d = extendBy == null ? Duration.ofSeconds(60) : extendBy;
     if (d.compareTo(MIN_LEASE) < 0 || d.compareTo(MAX_LEASE) > 0) {
       throw new InvalidJobException(
@@ -144,12 +172,14 @@ public final class RemoteWorkers {
     }
     if (progress != null) storage.jobProgress(new JobProgressParams(lease, progress));
     taskflow.wakeEvents();
+    refresh(t.workerId(), () -> storage.jobGet(jobId).map(Job::queue).orElse(null));
     return storage.now().plus(d);
   }
 
   /** Completes the job with a result (JSON text or null). */
   public Job complete(UUID jobId, String leaseToken, String resultJson) {
-    return finish(new JobFinish.Completed(lease(jobId, leaseToken), resultJson));
+    Token t = parse(jobId, leaseToken);
+    return finish(t, new JobFinish.Completed(t.lease(), resultJson));
   }
 
   /**
@@ -163,7 +193,8 @@ public final class RemoteWorkers {
       String message,
       String stackTrace,
       boolean retryable) {
-    JobLease lease = lease(jobId, leaseToken);
+    Token t = parse(jobId, leaseToken);
+    JobLease lease = t.lease();
     Job job = taskflow.get(jobId).orElseThrow(() -> new JobNotFoundException(jobId));
     JobError error =
         new JobError(
@@ -176,12 +207,20 @@ public final class RemoteWorkers {
         retryable && lease.attempt() < job.maxAttempts()
             ? new JobFinish.Retry(lease, error, RetryPolicy.DEFAULT.delay(lease.attempt()))
             : new JobFinish.Failed(lease, error);
-    return finish(f);
+    return finish(t, f);
   }
 
-  /** Emits a custom event for a job the worker holds. */
+  /**
+   * Emits a custom event for a job the worker holds.
+   *
+   * <p>The lease is checked by a read just before the event is appended, not in the same store
+   * operation (the storage SPI has no fenced append). A worker whose lease is lost in that window
+   * of one store round trip may still append one event for the job; it changes no state, result or
+   * progress, and every later call of that worker answers lease lost.
+   */
   public JobEvent emit(UUID jobId, String leaseToken, String eventType, String dataJson) {
-    JobLease lease = lease(jobId, leaseToken);
+    Token t = parse(jobId, leaseToken);
+    JobLease lease = t.lease();
     if (eventType == null
         || eventType.length() > 128
         || !JobValidator.NAME.matcher(eventType).matches()
@@ -196,7 +235,7 @@ public final class RemoteWorkers {
               + eventType
               + "'");
     }
-    Job job = taskflow.get(jobId).orElseThrow(() -> new JobNotFoundException(jobId));
+    Job job = storage.jobGet(jobId).orElseThrow(() -> new JobNotFoundException(jobId));
     if (job.state() != JobState.PROCESSING
         || job.attempt() != lease.attempt()
         || !lease.leaseOwner().equals(job.leaseOwner())) {
@@ -206,14 +245,16 @@ public final class RemoteWorkers {
         storage.eventAppend(
             new EventAppendParams(jobId, eventType, dataJson == null ? "{}" : dataJson));
     taskflow.wakeEvents();
+    refresh(t.workerId(), job::queue);
     return e;
   }
 
-  private Job finish(JobFinish f) {
+  private Job finish(Token t, JobFinish f) {
     UUID id = f.lease().id();
     if (!storage.jobFinishMany(new JobFinishManyParams(List.of(f))).contains(id)) throw lost(id);
     Job job = taskflow.get(id).orElseThrow(() -> new JobNotFoundException(id));
     taskflow.afterRemoteFinish(job);
+    refresh(t.workerId(), job::queue);
     return job;
   }
 
@@ -230,27 +271,85 @@ public final class RemoteWorkers {
     return new LeaseLostException(jobId, why);
   }
 
-  private void registerWorker(LeaseRequest r, String owner) {
-    Instant first = firstSeen.computeIfAbsent(r.workerId(), w -> storage.now());
-    Map<String, Integer> queues = new java.util.LinkedHashMap<>();
+  /** What a worker's {@code /servers} entry says, as this node last wrote it. */
+  private record Registration(Instant firstSeen, Map<String, Integer> queues, Instant writtenAt) {}
+
+  private void register(LeaseRequest r) {
+    Map<String, Integer> queues = new LinkedHashMap<>();
     r.queues().forEach(q -> queues.put(q, r.max()));
-    storage.serverHeartbeat(new ServerInfo(owner, "remote", first, null, queues, 0));
+    Registration old = registrations.get(r.workerId());
+    write(r.workerId(), old == null ? storage.now() : old.firstSeen(), queues);
   }
 
-  static String token(int attempt, String owner) {
+  /**
+   * Keeps the {@code /servers} entry of a worker that only heartbeats or reports (a long job)
+   * alive, writing at most once per {@code refreshEvery}. A worker that leased on another node is
+   * registered with the queue of the job it reports on.
+   */
+  private void refresh(String workerId, Supplier<String> queueOfJob) {
+    Registration old = registrations.get(workerId);
+    if (old != null && clock.instant().isBefore(old.writtenAt().plus(refreshEvery))) return;
+    if (old != null) {
+      write(workerId, old.firstSeen(), old.queues());
+    } else {
+      String queue = queueOfJob.get();
+      write(workerId, storage.now(), queue == null ? Map.of() : Map.of(queue, 1));
+    }
+  }
+
+  private void write(String workerId, Instant firstSeen, Map<String, Integer> queues) {
+    storage.serverHeartbeat(
+        new ServerInfo(OWNER_PREFIX + workerId, "remote", firstSeen, null, queues, 0));
+    registrations.put(workerId, new Registration(firstSeen, Map.copyOf(queues), clock.instant()));
+  }
+
+  /** A lease token read back: the fenced lease it stands for, and the worker that holds it. */
+  private record Token(JobLease lease, String workerId) {}
+
+  private static String newSecret() {
+    byte[] b = new byte[16];
+    RANDOM.nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  /** The stored lease owner: {@code remote:<workerId>#<first 128 bits of SHA-256(secret)>}. */
+  private static String owner(String workerId, String secret) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+      return OWNER_PREFIX
+          + workerId
+          + "#"
+          + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 16));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  private static String token(int attempt, String workerId, String secret) {
     return Base64.getUrlEncoder()
         .withoutPadding()
-        .encodeToString((attempt + ":" + owner).getBytes(StandardCharsets.UTF_8));
+        .encodeToString(
+            (attempt + ":" + OWNER_PREFIX + workerId + "#" + secret)
+                .getBytes(StandardCharsets.UTF_8));
   }
 
-  static JobLease lease(UUID jobId, String token) {
+  private static Token parse(UUID jobId, String token) {
     try {
       String s = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
       int colon = s.indexOf(':');
       int attempt = Integer.parseInt(s.substring(0, colon));
-      String owner = s.substring(colon + 1);
-      if (!owner.startsWith(OWNER_PREFIX) || attempt < 1) throw new IllegalArgumentException();
-      return new JobLease(jobId, attempt, owner);
+      String rest = s.substring(colon + 1);
+      int hash = rest.lastIndexOf('#');
+      String workerId = rest.substring(OWNER_PREFIX.length(), hash);
+      String secret = rest.substring(hash + 1);
+      if (!rest.startsWith(OWNER_PREFIX)
+          || attempt < 1
+          || workerId.isEmpty()
+          || !SECRET.matcher(secret).matches()) {
+        throw new IllegalArgumentException();
+      }
+      return new Token(new JobLease(jobId, attempt, owner(workerId, secret)), workerId);
     } catch (RuntimeException e) {
       throw new InvalidJobException(
           "leaseToken", "invalid", null, "leaseToken is not one this API issued");

@@ -91,7 +91,7 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
                   w != null ? w.worker().maxAttempts() : Worker.DEFAULT_MAX_ATTEMPTS, null);
             });
     storage.open();
-    this.remote = new RemoteWorkers(storage, this);
+    this.remote = new RemoteWorkers(storage, this, b.clock, config.serverHeartbeatInterval());
     this.webhooks = new Webhooks(storage, b.clock);
     this.engine = new Engine(storage, config, workers, List.copyOf(b.listeners));
     engine.onJobsAvailable(remote::jobsAvailable);

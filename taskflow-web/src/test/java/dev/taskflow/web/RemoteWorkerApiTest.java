@@ -19,6 +19,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +30,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Remote workers over HTTP: the Python reference worker, lost leases (409), bad input (422). */
+/**
+ * Remote workers over HTTP: the Python reference worker, lost leases (409), forged tokens (409),
+ * bad input (422), and the worker's {@code /servers} entry.
+ */
 class RemoteWorkerApiTest {
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private static final Path PYTHON_WORKER =
@@ -180,6 +186,209 @@ class RemoteWorkerApiTest {
         post("/api/v1/jobs/" + job.id() + "/complete", "{\"leaseToken\":\"garbage\"}");
     assertThat(r.statusCode()).isEqualTo(422);
     assertThat(r.body()).contains("/leaseToken");
+    // the old, guessable form (attempt:remote:workerId) is not a token either
+    String oldForm =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString("1:remote:w".getBytes(StandardCharsets.UTF_8));
+    HttpResponse<String> old =
+        post("/api/v1/jobs/" + job.id() + "/complete", "{\"leaseToken\":\"" + oldForm + "\"}");
+    assertThat(old.statusCode()).isEqualTo(422);
+    assertThat(old.body()).contains("/leaseToken");
     assertThat(taskflow.get(job.id()).orElseThrow().state()).isEqualTo(JobState.PROCESSING);
+  }
+
+  private static String token(JsonNode leased) {
+    return leased.get("leaseToken").asString();
+  }
+
+  private JsonNode leaseOne(String worker) throws Exception {
+    return JSON.readTree(post("/api/v1/workers/lease", lease(worker)).body()).get("jobs").get(0);
+  }
+
+  private JsonNode getJob(Job job) throws Exception {
+    return JSON.readTree(
+        http.send(
+                HttpRequest.newBuilder(uri("/api/v1/jobs/" + job.id())).GET().build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body());
+  }
+
+  private List<String> listedServers() throws Exception {
+    JsonNode servers =
+        JSON.readTree(
+                http.send(
+                        HttpRequest.newBuilder(uri("/api/v1/servers")).GET().build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .body())
+            .get("servers");
+    return servers.valueStream().map(s -> s.get("id").asString()).toList();
+  }
+
+  @Test
+  void a_token_rebuilt_from_what_the_job_shows_is_409_and_changes_nothing() throws Exception {
+    Job job = enqueue("forge me");
+    JsonNode leased = leaseOne("honest");
+    JsonNode shown = getJob(job);
+    String leaseOwner = shown.get("leaseOwner").asString();
+    assertThat(leaseOwner).startsWith("remote:honest#");
+    assertThat(JSON.writeValueAsString(shown)).doesNotContain(token(leased));
+    String forged =
+        Base64.getUrlEncoder()
+            .withoutPadding()
+            .encodeToString(
+                (shown.get("attempt").asInt() + ":" + leaseOwner).getBytes(StandardCharsets.UTF_8));
+    String forgedBody = "{\"leaseToken\":\"" + forged + "\",\"result\":{\"by\":\"forger\"}}";
+
+    HttpResponse<String> complete = post("/api/v1/jobs/" + job.id() + "/complete", forgedBody);
+    HttpResponse<String> fail =
+        post("/api/v1/jobs/" + job.id() + "/fail", "{\"leaseToken\":\"" + forged + "\"}");
+    HttpResponse<String> event =
+        post(
+            "/api/v1/jobs/" + job.id() + "/events",
+            "{\"leaseToken\":\"" + forged + "\",\"type\":\"forged.event\"}");
+    HttpResponse<String> beat =
+        post(
+            "/api/v1/jobs/" + job.id() + "/heartbeat",
+            "{\"leaseToken\":\"" + forged + "\",\"leaseSeconds\":3600}");
+
+    assertThat(List.of(complete, fail, event, beat))
+        .allSatisfy(
+            r -> {
+              assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
+              assertThat(r.body()).contains("lease-lost");
+            });
+    Job after = taskflow.get(job.id()).orElseThrow();
+    assertThat(after.state()).isEqualTo(JobState.PROCESSING);
+    assertThat(after.resultJson()).isNull();
+    assertThat(after.leaseExpiresAt())
+        .isEqualTo(Instant.parse(leased.get("leaseExpiresAt").asString()));
+    assertThat(taskflow.events(job.id(), null, 100))
+        .extracting(JobEvent::type)
+        .doesNotContain("forged.event");
+
+    HttpResponse<String> real =
+        post(
+            "/api/v1/jobs/" + job.id() + "/complete",
+            "{\"leaseToken\":\"" + token(leased) + "\",\"result\":{\"by\":\"honest\"}}");
+    assertThat(real.statusCode()).as(real.body()).isEqualTo(200);
+  }
+
+  @Test
+  void no_api_surface_shows_a_lease_token() throws Exception {
+    Job job = enqueue("secret");
+    JsonNode leased = leaseOne("quiet");
+    post(
+        "/api/v1/jobs/" + job.id() + "/events",
+        "{\"leaseToken\":\"" + token(leased) + "\",\"type\":\"quiet.event\"}");
+    String secret =
+        new String(Base64.getUrlDecoder().decode(token(leased)), StandardCharsets.UTF_8)
+            .substring(("1:remote:quiet#").length());
+
+    for (String path :
+        List.of(
+            "/api/v1/jobs/" + job.id(),
+            "/api/v1/jobs?limit=10",
+            "/api/v1/servers",
+            "/jobs/" + job.id())) {
+      String body =
+          http.send(
+                  HttpRequest.newBuilder(uri(path)).GET().build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .body();
+      assertThat(body).as(path).contains("quiet").doesNotContain(secret);
+    }
+    assertThat(taskflow.events(job.id(), null, 100))
+        .extracting(JobEvent::dataJson)
+        .noneMatch(d -> d.contains(secret));
+  }
+
+  @Test
+  void a_worker_that_only_heartbeats_on_a_long_job_stays_listed_on_servers() throws Exception {
+    Job job = enqueue("long");
+    JsonNode leased = leaseOne("busy");
+    assertThat(listedServers()).contains("remote:busy");
+
+    // 90 s of heartbeats, three times the 30 s liveness window, and no lease call
+    for (int i = 0; i < 9; i++) {
+      clock.advance(Duration.ofSeconds(10));
+      HttpResponse<String> beat =
+          post(
+              "/api/v1/jobs/" + job.id() + "/heartbeat",
+              "{\"leaseToken\":\"" + token(leased) + "\",\"leaseSeconds\":20}");
+      assertThat(beat.statusCode()).as(beat.body()).isEqualTo(200);
+      assertThat(listedServers()).as("after %d s", (i + 1) * 10).contains("remote:busy");
+    }
+    clock.advance(Duration.ofSeconds(10));
+    HttpResponse<String> done =
+        post(
+            "/api/v1/jobs/" + job.id() + "/complete",
+            "{\"leaseToken\":\"" + token(leased) + "\",\"result\":{}}");
+    assertThat(done.statusCode()).isEqualTo(200);
+    assertThat(listedServers()).contains("remote:busy");
+
+    clock.advance(Duration.ofSeconds(31)); // silent for longer than the window
+    assertThat(listedServers()).doesNotContain("remote:busy");
+  }
+
+  @Test
+  void a_heartbeat_moves_the_lease_expiry_forward() throws Exception {
+    Job job = enqueue("beat");
+    JsonNode leased = leaseOne("w");
+    Instant first = Instant.parse(leased.get("leaseExpiresAt").asString());
+    assertThat(first).isEqualTo(clock.instant().plusSeconds(10));
+
+    clock.advance(Duration.ofSeconds(8));
+    HttpResponse<String> beat =
+        post(
+            "/api/v1/jobs/" + job.id() + "/heartbeat",
+            "{\"leaseToken\":\"" + token(leased) + "\",\"leaseSeconds\":30}");
+
+    assertThat(beat.statusCode()).as(beat.body()).isEqualTo(200);
+    Instant extended = Instant.parse(JSON.readTree(beat.body()).get("leaseExpiresAt").asString());
+    assertThat(extended).isEqualTo(clock.instant().plusSeconds(30)).isAfter(first);
+    assertThat(taskflow.get(job.id()).orElseThrow().leaseExpiresAt()).isEqualTo(extended);
+    clock.advance(Duration.ofSeconds(5)); // past the first expiry: the rescuer leaves it alone
+    assertThat(storage.jobRescueExpired(new JobRescueParams("rescuer", 10))).isZero();
+    assertThat(taskflow.get(job.id()).orElseThrow().state()).isEqualTo(JobState.PROCESSING);
+  }
+
+  @Test
+  void fail_and_events_after_the_lease_was_lost_are_409_and_write_nothing() throws Exception {
+    Job job = enqueue("lost");
+    JsonNode stale = leaseOne("slow");
+    clock.advance(Duration.ofSeconds(11));
+    storage.jobRescueExpired(new JobRescueParams("rescuer", 10));
+    JsonNode fresh = leaseOne("fast");
+    Job before = taskflow.get(job.id()).orElseThrow();
+    List<JobEvent> eventsBefore = taskflow.events(job.id(), null, 100);
+
+    HttpResponse<String> fail =
+        post(
+            "/api/v1/jobs/" + job.id() + "/fail",
+            "{\"leaseToken\":\""
+                + token(stale)
+                + "\",\"error\":{\"type\":\"Late\",\"message\":\"too late\"},"
+                + "\"retryable\":false}");
+    HttpResponse<String> event =
+        post(
+            "/api/v1/jobs/" + job.id() + "/events",
+            "{\"leaseToken\":\"" + token(stale) + "\",\"type\":\"late.event\"}");
+
+    assertThat(List.of(fail, event))
+        .allSatisfy(
+            r -> {
+              assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
+              assertThat(r.body())
+                  .contains("lease-lost")
+                  .contains("another worker holds attempt 2");
+            });
+    Job after = taskflow.get(job.id()).orElseThrow();
+    assertThat(after.state()).isEqualTo(JobState.PROCESSING);
+    assertThat(after.attempt()).isEqualTo(2);
+    assertThat(after.errors()).isEqualTo(before.errors());
+    assertThat(after.history()).isEqualTo(before.history());
+    assertThat(taskflow.events(job.id(), null, 100)).isEqualTo(eventsBefore);
+    assertThat(fresh.get("attempt").asInt()).isEqualTo(2);
   }
 }
