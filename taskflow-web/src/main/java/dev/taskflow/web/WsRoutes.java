@@ -182,7 +182,7 @@ final class WsRoutes {
       if (after == null) {
         // Live only: register with the bus before answering, so nothing after "subscribed" is
         // missed; the gate holds what arrives in between so the answer comes first.
-        Gate gate = new Gate(id);
+        Gate gate = new Gate(id, false);
         subs.put(id, client.subscribe(filter, null, gate::accept));
         gate.release();
       } else {
@@ -191,7 +191,7 @@ final class WsRoutes {
         enqueue(reply("subscribed", id));
         String last = replay(id, filter, after);
         if (last == null) return; // closed while replaying
-        Gate gate = new Gate(id);
+        Gate gate = new Gate(id, true);
         subs.put(id, client.subscribe(filter, last, gate::accept));
         gate.release();
       }
@@ -265,9 +265,12 @@ final class WsRoutes {
       private java.util.List<JobEvent> held = new java.util.ArrayList<>();
       private final boolean answered;
 
-      Gate(String id) {
+      /**
+       * @param answered whether "subscribed" was sent already (a resume answers before replaying)
+       */
+      Gate(String id, boolean answered) {
         this.id = id;
-        this.answered = subs.containsKey(id); // a resume answered before replaying
+        this.answered = answered;
       }
 
       void accept(JobEvent e) {

@@ -3,6 +3,7 @@ package dev.taskflow.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.taskflow.EnqueueOptions;
 import dev.taskflow.Job;
 import dev.taskflow.JobEvent;
 import dev.taskflow.JobRequest;
@@ -33,6 +34,8 @@ class WebSocketTest {
           .storage(new InMemoryStorage())
           .pollInterval(Duration.ofMillis(50))
           .eventPollInterval(Duration.ofMillis(20))
+          .queue("default", q -> q.concurrency(4))
+          .queue("side", q -> q.concurrency(1))
           .worker("demo.echo", JsonNode.class, (a, ctx) -> a)
           .worker(
               "test.chatty",
@@ -169,6 +172,133 @@ class WebSocketTest {
     second.ofOp("event").forEach(m -> seen.add(m.path("event").path("id").asString()));
     List<String> expected = taskflow.events(null, null, 10_000).stream().map(JobEvent::id).toList();
     assertThat(seen).containsExactlyElementsOf(expected);
+    // the subscribe message is handled to its end before the ping: a second answer would be here
+    pingAndAwaitPong(second, sockets.getLast());
+    assertThat(second.ofOp("subscribed"))
+        .singleElement()
+        .satisfies(m -> assertThat(m.path("id").asString()).isEqualTo("all"));
+    assertThat(second.messages.getFirst().path("op").asString()).isEqualTo("subscribed");
+  }
+
+  /** Sends a ping and waits for its pong: every message handled before it has been answered. */
+  private static void pingAndAwaitPong(Client c, WebSocket ws) {
+    int pongs = c.ofOp("pong").size();
+    ws.sendText("{\"op\":\"ping\"}", true).join();
+    await().until(() -> c.ofOp("pong").size() > pongs);
+  }
+
+  private static List<JsonNode> eventsOf(Client c, String subscription) {
+    return c.ofOp("event").stream()
+        .filter(m -> m.path("subscription").asString().equals(subscription))
+        .map(m -> m.path("event"))
+        .toList();
+  }
+
+  private static boolean completed(Client c, String subscription, Job job) {
+    return eventsOf(c, subscription).stream()
+        .anyMatch(
+            e ->
+                e.path("type").asString().equals(JobEvent.COMPLETED)
+                    && e.path("jobId").asString().equals(job.id().toString()));
+  }
+
+  @Test
+  void unsubscribe_stops_the_events_of_that_subscription_only() {
+    Client c = new Client(true);
+    WebSocket ws = connect(c, null);
+    ws.sendText("{\"op\":\"subscribe\",\"id\":\"leaving\"}", true).join();
+    ws.sendText("{\"op\":\"subscribe\",\"id\":\"staying\"}", true).join();
+    await().until(() -> c.ofOp("subscribed").size() == 2);
+    Job first = taskflow.enqueue(new JobRequest("demo.echo", "{}", null)).job();
+    await()
+        .atMost(30, TimeUnit.SECONDS)
+        .until(() -> completed(c, "leaving", first) && completed(c, "staying", first));
+
+    ws.sendText("{\"op\":\"unsubscribe\",\"id\":\"leaving\"}", true).join();
+    await().until(() -> !c.ofOp("unsubscribed").isEmpty());
+    assertThat(c.ofOp("unsubscribed").getFirst().path("id").asString()).isEqualTo("leaving");
+    Job second = taskflow.enqueue(new JobRequest("demo.echo", "{}", null)).job();
+    await().atMost(30, TimeUnit.SECONDS).until(() -> completed(c, "staying", second));
+    pingAndAwaitPong(c, ws);
+
+    assertThat(eventsOf(c, "staying"))
+        .extracting(e -> e.path("jobId").asString())
+        .contains(first.id().toString(), second.id().toString());
+    assertThat(eventsOf(c, "leaving"))
+        .extracting(e -> e.path("jobId").asString())
+        .containsOnly(first.id().toString());
+  }
+
+  @Test
+  void filters_by_job_id_queue_and_owner_each_deliver_only_matching_events() {
+    Client c = new Client(true);
+    WebSocket ws = connect(c, null);
+    // the job exists before its subscription, which therefore reads from the start of the log
+    Job byId = taskflow.enqueue(new JobRequest("demo.echo", "{\"n\":1}", null)).job();
+    ws.sendText(
+            "{\"op\":\"subscribe\",\"id\":\"job\",\"after\":\"0\",\"filter\":{\"jobId\":\""
+                + byId.id()
+                + "\"}}",
+            true)
+        .join();
+    ws.sendText("{\"op\":\"subscribe\",\"id\":\"queue\",\"filter\":{\"queue\":\"side\"}}", true)
+        .join();
+    ws.sendText("{\"op\":\"subscribe\",\"id\":\"owner\",\"filter\":{\"owner\":\"alice\"}}", true)
+        .join();
+    ws.sendText("{\"op\":\"subscribe\",\"id\":\"all\"}", true).join();
+    await().until(() -> c.ofOp("subscribed").size() == 4);
+
+    Job onSide =
+        taskflow
+            .enqueue(new JobRequest("demo.echo", "{}", EnqueueOptions.defaults().queue("side")))
+            .job();
+    Job alices =
+        taskflow
+            .enqueue(new JobRequest("demo.echo", "{}", EnqueueOptions.defaults().owner("alice")))
+            .job();
+    Job bobsOnSide =
+        taskflow
+            .enqueue(
+                new JobRequest(
+                    "demo.echo", "{}", EnqueueOptions.defaults().owner("bob").queue("side")))
+            .job();
+    Job other = taskflow.enqueue(new JobRequest("demo.echo", "{}", null)).job();
+    // the bus hands each event to every subscription in turn: once "all" has seen every job
+    // complete, the filtered subscriptions have been offered every event
+    await()
+        .atMost(30, TimeUnit.SECONDS)
+        .until(
+            () ->
+                completed(c, "job", byId)
+                    && List.of(onSide, alices, bobsOnSide, other).stream()
+                        .allMatch(j -> completed(c, "all", j)));
+    pingAndAwaitPong(c, ws);
+
+    assertThat(eventsOf(c, "job"))
+        .isNotEmpty()
+        .allSatisfy(e -> assertThat(e.path("jobId").asString()).isEqualTo(byId.id().toString()));
+    assertThat(eventsOf(c, "queue"))
+        .allSatisfy(e -> assertThat(e.path("queue").asString()).isEqualTo("side"))
+        .extracting(e -> e.path("jobId").asString())
+        .containsOnly(onSide.id().toString(), bobsOnSide.id().toString());
+    assertThat(eventsOf(c, "owner"))
+        .allSatisfy(e -> assertThat(e.path("owner").asString()).isEqualTo("alice"))
+        .extracting(e -> e.path("jobId").asString())
+        .containsOnly(alices.id().toString());
+    assertThat(eventsOf(c, "job"))
+        .extracting(e -> e.path("type").asString())
+        .containsExactly(JobEvent.ENQUEUED, JobEvent.STARTED, JobEvent.COMPLETED);
+    assertThat(c.ofOp("error")).isEmpty();
+  }
+
+  @Test
+  void a_browser_from_the_same_origin_is_accepted() {
+    Client c = new Client(true);
+    WebSocket ws = connect(c, "http://127.0.0.1:" + web.port());
+    ws.sendText("{\"op\":\"subscribe\",\"id\":\"mine\"}", true).join();
+    await().until(() -> !c.ofOp("subscribed").isEmpty());
+    pingAndAwaitPong(c, ws);
+    assertThat(c.closed).isNotDone();
   }
 
   @Test
