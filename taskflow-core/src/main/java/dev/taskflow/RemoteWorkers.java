@@ -213,10 +213,8 @@ public final class RemoteWorkers {
   /**
    * Emits a custom event for a job the worker holds.
    *
-   * <p>The lease is checked by a read just before the event is appended, not in the same store
-   * operation (the storage SPI has no fenced append). A worker whose lease is lost in that window
-   * of one store round trip may still append one event for the job; it changes no state, result or
-   * progress, and every later call of that worker answers lease lost.
+   * <p>The append is fenced in the same store operation as the insert: once the lease is lost,
+   * nothing is written and the call answers lease lost.
    */
   public JobEvent emit(UUID jobId, String leaseToken, String eventType, String dataJson) {
     Token t = parse(jobId, leaseToken);
@@ -235,17 +233,12 @@ public final class RemoteWorkers {
               + eventType
               + "'");
     }
-    Job job = storage.jobGet(jobId).orElseThrow(() -> new JobNotFoundException(jobId));
-    if (job.state() != JobState.PROCESSING
-        || job.attempt() != lease.attempt()
-        || !lease.leaseOwner().equals(job.leaseOwner())) {
-      throw lost(jobId);
-    }
     JobEvent e =
         storage.eventAppend(
-            new EventAppendParams(jobId, eventType, dataJson == null ? "{}" : dataJson));
+            EventAppendParams.fenced(lease, eventType, dataJson == null ? "{}" : dataJson));
+    if (e == null) throw lost(jobId);
     taskflow.wakeEvents();
-    refresh(t.workerId(), job::queue);
+    refresh(t.workerId(), e::queue);
     return e;
   }
 

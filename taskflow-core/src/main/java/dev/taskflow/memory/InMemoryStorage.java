@@ -608,6 +608,7 @@ public final class InMemoryStorage implements Storage {
         () -> {
           MemoryJob j = t.jobs.get(p.jobId());
           if (j == null) throw new JobNotFoundException(p.jobId());
+          if (p.lease() != null && fenced(p.lease()) == null) return null;
           return t.append(j, p.type(), p.dataJson() == null ? "{}" : p.dataJson(), now());
         });
   }

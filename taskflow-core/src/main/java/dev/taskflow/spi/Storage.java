@@ -190,7 +190,13 @@ public interface Storage extends AutoCloseable {
    */
   int jobRetentionDelete(JobRetentionParams params);
 
-  /** Appends a custom or log event for a job; returns it with its id. */
+  /**
+   * Appends a custom or log event for a job; returns it with its id. With a {@link
+   * EventAppendParams#lease() lease}, the append is fenced in the same operation as the insert and
+   * returns {@code null}, writing nothing, when the job is not processing under that lease.
+   *
+   * @throws dev.taskflow.JobNotFoundException when the job does not exist
+   */
   JobEvent eventAppend(EventAppendParams params);
 
   /** Persisted events with sequence after {@code afterSeq}, in order, at most {@code limit}. */

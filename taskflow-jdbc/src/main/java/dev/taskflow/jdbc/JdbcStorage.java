@@ -543,18 +543,39 @@ public abstract class JdbcStorage implements Storage {
                       + dialect.jsonParam()
                       + " FROM "
                       + JOBS
-                      + " WHERE id = ? RETURNING "
+                      + " WHERE id = ?"
+                      + (p.lease() == null
+                          ? ""
+                          : " AND attempt = ? AND lease_owner = ? AND state = 'processing'")
+                      + " RETURNING "
                       + EVENT_COLUMNS)) {
             ps.setString(1, p.type());
             ps.setLong(2, now.toEpochMilli());
             ps.setString(3, p.dataJson() == null ? "{}" : p.dataJson());
             ps.setString(4, p.jobId().toString());
+            if (p.lease() != null) {
+              ps.setInt(5, p.lease().attempt());
+              ps.setString(6, p.lease().leaseOwner());
+            }
             try (ResultSet rs = ps.executeQuery()) {
-              if (!rs.next()) throw new JobNotFoundException(p.jobId());
-              return JobRows.event(rs);
+              if (rs.next()) return JobRows.event(rs);
             }
           }
+          // Nothing inserted: tell a lost lease (null) from a job that does not exist.
+          if (p.lease() == null || !jobExists(c, p.jobId())) {
+            throw new JobNotFoundException(p.jobId());
+          }
+          return null;
         });
+  }
+
+  private static boolean jobExists(Connection c, UUID id) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + JOBS + " WHERE id = ?")) {
+      ps.setString(1, id.toString());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
   }
 
   @Override

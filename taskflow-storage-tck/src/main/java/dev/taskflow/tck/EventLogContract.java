@@ -11,6 +11,8 @@ import dev.taskflow.spi.EventAppendParams;
 import dev.taskflow.spi.EventsSinceParams;
 import dev.taskflow.spi.JobChangeStateParams.Action;
 import dev.taskflow.spi.JobFinish;
+import dev.taskflow.spi.JobFinishManyParams;
+import dev.taskflow.spi.JobLease;
 import dev.taskflow.spi.JobProgressParams;
 import java.time.Duration;
 import java.time.Instant;
@@ -141,6 +143,31 @@ public interface EventLogContract extends TckSupport {
     assertThat(store().eventLatestSeq()).isEqualTo(e.seq());
     assertThat(lastEvent(j.id())).isEqualTo(e);
     assertThat(get(j.id()).history()).hasSize(1);
+  }
+
+  @Test
+  default void a_fenced_append_is_written_while_its_lease_holds_and_refused_after() {
+    Job claimed = running(job().type("t.fenced"));
+    JobLease held = lease(claimed);
+
+    JobEvent e = store().eventAppend(EventAppendParams.fenced(held, "x.step", "{\"step\":1}"));
+    assertThat(e).isNotNull();
+    assertThat(e.type()).isEqualTo("x.step");
+    assertThat(e.jobType()).isEqualTo("t.fenced");
+
+    store().jobFinishMany(new JobFinishManyParams(List.of(new JobFinish.Completed(held, null))));
+    long before = store().eventLatestSeq();
+    assertThat(store().eventAppend(EventAppendParams.fenced(held, "x.step", "{\"step\":2}")))
+        .as("an append under the lease of a finished attempt")
+        .isNull();
+    assertThat(store().eventLatestSeq()).isEqualTo(before);
+    assertThatThrownBy(
+            () ->
+                store()
+                    .eventAppend(
+                        EventAppendParams.fenced(
+                            new JobLease(newId(), 1, SERVER_A), "x.step", "{}")))
+        .isInstanceOf(JobNotFoundException.class);
   }
 
   // Demanding reading: an event names its job's type, queue and owner, so appending one for a

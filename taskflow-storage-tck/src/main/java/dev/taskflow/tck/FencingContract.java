@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.taskflow.Job;
 import dev.taskflow.JobProgress;
 import dev.taskflow.JobState;
+import dev.taskflow.spi.EventAppendParams;
 import dev.taskflow.spi.JobChangeStateParams.Action;
 import dev.taskflow.spi.JobHeartbeatParams;
 import dev.taskflow.spi.JobLease;
@@ -38,6 +39,9 @@ public interface FencingContract extends TckSupport {
     assertThat(store().jobProgress(new JobProgressParams(staleLease, JobProgress.of(50, "half"))))
         .as("progress of a stale lease")
         .isFalse();
+    assertThat(store().eventAppend(EventAppendParams.fenced(staleLease, "tck.custom", "{\"n\":1}")))
+        .as("a custom event appended under a stale lease")
+        .isNull();
     assertThat(finish(outcome.of(staleLease, clock().instant())))
         .as("%s with a stale lease", outcome)
         .isEmpty();

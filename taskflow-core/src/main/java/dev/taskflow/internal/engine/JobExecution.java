@@ -267,10 +267,7 @@ final class JobExecution implements JobContext {
   public void log(String message) {
     String m = message == null ? "null" : message;
     if (m.length() > 4000) m = m.substring(0, 4000) + "…";
-    storage.eventAppend(
-        new EventAppendParams(rj.job.id(), JobEvent.LOG, EventData.log(rj.job.attempt(), m)));
-    persistedSinceLastPump = true;
-    bus.wake();
+    append(JobEvent.LOG, EventData.log(rj.job.attempt(), m));
   }
 
   @Override
@@ -297,7 +294,23 @@ final class JobExecution implements JobContext {
           rj.job.type(),
           "custom event data must serialise to a JSON object, was " + json);
     }
-    storage.eventAppend(new EventAppendParams(rj.job.id(), eventType, json));
+    append(eventType, json);
+  }
+
+  /**
+   * Appends a log line or custom event fenced by this attempt's lease: once the job was rescued and
+   * is someone else's, nothing this attempt says reaches its log (like its outcome, it is dropped).
+   */
+  private void append(String type, String json) {
+    if (storage.eventAppend(EventAppendParams.fenced(rj.lease, type, json)) == null) {
+      log.debug(
+          "job {} ({}) attempt {}: '{}' event dropped, the lease is no longer held",
+          rj.job.id(),
+          rj.job.type(),
+          rj.lease.attempt(),
+          type);
+      return;
+    }
     persistedSinceLastPump = true;
     bus.wake();
   }
