@@ -375,13 +375,31 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
   }
 
   @Override
+  public Job retry(UUID id, int priority) {
+    if (priority < RetryPriority.MIN || priority > RetryPriority.MAX) {
+      throw new InvalidJobException(
+          "priority",
+          "range",
+          null,
+          "priority must be %d..%d, was %d"
+              .formatted(RetryPriority.MIN, RetryPriority.MAX, priority));
+    }
+    return change(id, JobChangeStateParams.Action.RETRY, "retried by user", priority);
+  }
+
+  @Override
   public Job delete(UUID id) {
     return change(id, JobChangeStateParams.Action.DELETE, "deleted by user");
   }
 
   private Job change(UUID id, JobChangeStateParams.Action action, String reason) {
+    return change(id, action, reason, null);
+  }
+
+  private Job change(UUID id, JobChangeStateParams.Action action, String reason, Integer priority) {
     Job job =
-        storage.jobChangeState(new JobChangeStateParams(id, action, reason, engine.serverId()));
+        storage.jobChangeState(
+            new JobChangeStateParams(id, action, reason, engine.serverId(), priority));
     engine.wakeQueue(
         job.queue()); // cancels reach a local running attempt at once; retries run at once
     return job;

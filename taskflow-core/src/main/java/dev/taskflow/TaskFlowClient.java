@@ -60,6 +60,14 @@ public interface TaskFlowClient {
   /** Moves a failed or cancelled job back to enqueued, allowing at least one more attempt. */
   Job retry(UUID id);
 
+  /**
+   * Like {@link #retry(UUID)}, and the job runs at {@code priority} from now on (-100..100), e.g.
+   * to let a retried job jump the queue or wait behind fresh work.
+   *
+   * @throws InvalidJobException field {@code priority}, rule {@code range}, when out of range
+   */
+  Job retry(UUID id, int priority);
+
   /** Soft-deletes a job (kept until retention); a running one is interrupted. */
   Job delete(UUID id);
 

@@ -485,6 +485,7 @@ public final class InMemoryStorage implements Storage {
               j.scheduledAt = now;
               j.finishedAt = null;
               j.maxAttempts = Math.max(j.maxAttempts, j.attempt + 1);
+              if (p.priority() != null) j.priority = p.priority();
               Job job = end(j, JobState.ENQUEUED, now, reason, p.serverId());
               t.append(j, JobEvent.ENQUEUED, EventData.enqueued(job, reason), now);
               return job;

@@ -87,11 +87,12 @@ final class UserChanges {
             c,
             job,
             "state = 'enqueued', scheduled_at = ?, finished_at = NULL, lease_owner = NULL,"
-                + " lease_expires_at = NULL, max_attempts = ?",
+                + " lease_expires_at = NULL, max_attempts = ?, priority = ?",
             ps -> {
               ps.setLong(1, now.toEpochMilli());
               ps.setInt(2, Math.max(job.maxAttempts(), job.attempt() + 1));
-              return 3;
+              ps.setInt(3, p.priority() == null ? job.priority() : p.priority());
+              return 4;
             },
             historyJson(JobState.ENQUEUED, now, reason, p.serverId()));
     EventLog.append(

@@ -1,7 +1,12 @@
 package dev.taskflow.server;
 
 import dev.taskflow.server.ApiClient.ApiException;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -10,22 +15,172 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
-/** {@code taskflow batches get ID}: a batch's state and counts, over {@code /api/v1/batches}. */
+/**
+ * {@code taskflow batches create|get}: enqueues a batch of jobs and shows a batch's state and
+ * counts, over {@code /api/v1/batches}.
+ */
 @Command(
     name = "batches",
     mixinStandardHelpOptions = true,
-    description = "Shows batches of jobs (enqueue them with POST /api/v1/batches).",
-    subcommands = {BatchesCommand.GetBatch.class},
-    footer = {"", "Examples:", "  taskflow batches get 0190f5b2-0000-7000-8000-000000000001"})
+    description = "Creates batches of jobs and shows their state.",
+    subcommands = {BatchesCommand.CreateBatch.class, BatchesCommand.GetBatch.class},
+    footer = {
+      "",
+      "Examples:",
+      "  taskflow batches create jobs.json --description 'nightly import' \\",
+      "      --callback-type demo.echo --callback-args '{\"done\": true}'",
+      "  echo '[{\"type\": \"demo.echo\"}, {\"type\": \"demo.echo\"}]' | taskflow batches create -",
+      "  taskflow batches get 0190f5b2-0000-7000-8000-000000000001"
+    })
 final class BatchesCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
-    throw new ParameterException(spec.commandLine(), "name a subcommand: get");
+    throw new ParameterException(spec.commandLine(), "name a subcommand: create or get");
+  }
+
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      sortOptions = false,
+      description = {
+        "Enqueues a batch of jobs atomically (POST /api/v1/batches) and prints its id and its"
+            + " jobs' ids.",
+        "FILE holds either a JSON array of jobs (each as POST /api/v1/jobs takes it; a member's"
+            + " dependsOn may name another member by its index) or the whole request body"
+            + " {\"jobs\": [...], \"callback\": {...}, \"description\": ..., \"metadata\": {...}}."
+      })
+  static final class CreateBatch implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @picocli.CommandLine.Mixin LimitsCommand.Server server = new LimitsCommand.Server();
+
+    @Parameters(
+        paramLabel = "FILE",
+        description = "The JSON file to read, or - for standard input.")
+    String file;
+
+    @Option(names = "--description", paramLabel = "TEXT", description = "What the batch is for.")
+    String description;
+
+    @Option(
+        names = "--callback-type",
+        paramLabel = "TYPE",
+        description = "A job of this type is enqueued once every member has finished.")
+    String callbackType;
+
+    @Option(
+        names = "--callback-args",
+        paramLabel = "JSON",
+        description = "The callback job's args, a JSON object (needs --callback-type).")
+    String callbackArgs;
+
+    @Option(names = "--json", description = "Print the answer as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      ObjectNode body = body(read());
+      if (description != null) set(body, "description", "--description", description);
+      if (callbackArgs != null && callbackType == null) {
+        throw new ParameterException(
+            spec.commandLine(), "--callback-args needs --callback-type: the callback's job type");
+      }
+      if (callbackType != null) {
+        ObjectNode cb = ApiClient.JSON.createObjectNode();
+        cb.put("type", callbackType);
+        if (callbackArgs != null) cb.set("args", jsonObject("--callback-args", callbackArgs));
+        set(body, "callback", "--callback-type", cb);
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      try {
+        JsonNode r = EnqueueCommand.client(spec, server.url).post("batches", body);
+        if (json) {
+          out.println(
+              ApiClient.JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
+          return 0;
+        }
+        out.println("batch    " + r.path("id").asString());
+        out.println("jobs     " + r.path("ids").size());
+        for (JsonNode id : r.path("ids")) out.println("  " + id.asString());
+        if (r.path("callbackJobId").isString()) {
+          out.println("callback " + r.path("callbackJobId").asString());
+        }
+        return 0;
+      } catch (ApiException e) {
+        spec.commandLine().getErr().println("error: " + e.getMessage());
+        return Main.EXIT_FAILED;
+      }
+    }
+
+    private String read() {
+      try {
+        return file.equals("-")
+            ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
+            : Files.readString(Path.of(file), StandardCharsets.UTF_8);
+      } catch (IOException | InvalidPathException e) {
+        throw new ParameterException(
+            spec.commandLine(), "FILE cannot be read: '" + file + "' (" + e.getMessage() + ")");
+      }
+    }
+
+    /** The request body: the file's object, or {@code {"jobs": ARRAY}} for an array. */
+    private ObjectNode body(String text) {
+      JsonNode tree;
+      try {
+        tree = ApiClient.JSON.readTree(text);
+      } catch (JacksonException e) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "FILE '" + file + "' is not valid JSON (" + e.getOriginalMessage() + ")");
+      }
+      if (tree instanceof ArrayNode jobs) {
+        ObjectNode body = ApiClient.JSON.createObjectNode();
+        body.set("jobs", jobs);
+        return body;
+      }
+      if (tree instanceof ObjectNode body && body.has("jobs")) return body;
+      throw new ParameterException(
+          spec.commandLine(),
+          "FILE '"
+              + file
+              + "' must hold a JSON array of jobs or an object with \"jobs\": [...], was: "
+              + ApiClient.abbreviate(text));
+    }
+
+    private void set(ObjectNode body, String field, String option, Object value) {
+      if (body.hasNonNull(field)) {
+        throw new ParameterException(
+            spec.commandLine(),
+            option + " and the file's \"" + field + "\" exclude each other; give one of them");
+      }
+      if (value instanceof JsonNode n) body.set(field, n);
+      else body.put(field, value.toString());
+    }
+
+    private JsonNode jsonObject(String option, String text) {
+      JsonNode n;
+      try {
+        n = ApiClient.JSON.readTree(text);
+      } catch (JacksonException e) {
+        throw new ParameterException(
+            spec.commandLine(), option + " is not valid JSON: " + ApiClient.abbreviate(text));
+      }
+      if (n == null || !n.isObject()) {
+        throw new ParameterException(
+            spec.commandLine(),
+            option
+                + " must be a JSON object such as '{\"a\": 1}', was: "
+                + ApiClient.abbreviate(text));
+      }
+      return n;
+    }
   }
 
   @Command(

@@ -1,5 +1,6 @@
 package dev.taskflow.server;
 
+import dev.taskflow.RetryPriority;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -43,6 +44,32 @@ final class Converters {
           "'"
               + value
               + "' is not a duration: use ISO-8601 such as PT30S or PT5M, or 500ms/30s/5m/2h/1d");
+    }
+  }
+
+  /** {@code keep}, {@code fixed:N} or {@code lower-by:N}, as {@link RetryPriority} offers. */
+  static final class RetryPriorityConverter implements ITypeConverter<RetryPriority> {
+    @Override
+    public RetryPriority convert(String value) {
+      String v = value.strip().toLowerCase(Locale.ROOT);
+      try {
+        if (v.equals("keep")) return RetryPriority.keep();
+        if (v.startsWith("fixed:")) return RetryPriority.fixed(Integer.parseInt(v.substring(6)));
+        if (v.startsWith("lower-by:")) {
+          return RetryPriority.lowerBy(Integer.parseInt(v.substring(9)));
+        }
+      } catch (IllegalArgumentException e) {
+        // a number that is not one, or out of range: fall through to the usage message
+        String why = e instanceof NumberFormatException ? "" : " (" + e.getMessage() + ")";
+        throw new TypeConversionException(retryPriorityUsage(value) + why);
+      }
+      throw new TypeConversionException(retryPriorityUsage(value));
+    }
+
+    private static String retryPriorityUsage(String value) {
+      return "'"
+          + value
+          + "' is not a retry priority: use keep, fixed:N (-100..100) or lower-by:N (1..200)";
     }
   }
 

@@ -1,11 +1,16 @@
 package dev.taskflow.server;
 
 import dev.taskflow.Recurring;
+import dev.taskflow.RetryPriority;
 import dev.taskflow.TaskFlow;
 import dev.taskflow.server.demo.DemoJobs;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Option;
 
 /** The engine options `server` and `worker` share, and the builder they describe. */
@@ -74,6 +79,33 @@ final class EngineOptions {
               + " the schedule's misfire policy (default: PT1M).")
   Duration recurringMisfireGrace = Recurring.DEFAULT_MISFIRE_GRACE;
 
+  @Option(
+      names = "--retry-priority",
+      paramLabel = "POLICY",
+      converter = Converters.RetryPriorityConverter.class,
+      description =
+          "The priority of automatic retries: keep (default), fixed:N (-100..100) or lower-by:N"
+              + " (1..200 lower per retry, down to -100), so retries can wait behind fresh work.")
+  RetryPriority retryPriority = RetryPriority.keep();
+
+  @Option(
+      names = "--resource",
+      paramLabel = "NAME=MIN..MAX[,KEY=VALUE...]",
+      converter = ResourceSpec.Converter.class,
+      description =
+          "An adaptive (AIMD) concurrency limit of a shared downstream, per node; repeat for more."
+              + " Keys: initial=N, window=N, tolerance=X, backoff=X, error-rate=X; e.g."
+              + " model-server=1..32,initial=8. Bind job types with --resource-type.")
+  List<ResourceSpec> resources = new ArrayList<>();
+
+  @Option(
+      names = "--resource-type",
+      paramLabel = "TYPE=RESOURCE",
+      description =
+          "Jobs of TYPE use RESOURCE (declared with --resource) and run only while its limit has"
+              + " room; repeat for more.")
+  Map<String, String> resourceTypes = new LinkedHashMap<>();
+
   /**
    * A builder with these settings (no store yet).
    *
@@ -86,8 +118,50 @@ final class EngineOptions {
             .shutdownGrace(shutdownGrace)
             .leaderTtl(leaderTtl)
             .recurringMinInterval(recurringMinInterval)
-            .recurringMisfireGrace(recurringMisfireGrace);
+            .recurringMisfireGrace(recurringMisfireGrace)
+            .retryPriority(retryPriority);
     queues.forEach((name, concurrency) -> b.queue(name, q -> q.concurrency(concurrency)));
+    Set<String> declared = new HashSet<>();
+    for (ResourceSpec r : resources) {
+      if (!declared.add(r.name())) {
+        throw new IllegalArgumentException("--resource " + r.name() + " is given twice");
+      }
+      try {
+        b.resource(r.name(), r::applyTo);
+      } catch (IllegalArgumentException e) {
+        String msg = e.getMessage();
+        throw new IllegalArgumentException(
+            msg.startsWith("--resource") ? msg : "--resource " + r.name() + ": " + msg, e);
+      }
+    }
+    List<String> types = demo ? DemoJobs.TYPES : List.of();
+    resourceTypes.forEach(
+        (type, resource) -> {
+          if (!declared.contains(resource)) {
+            throw new IllegalArgumentException(
+                "--resource-type "
+                    + type
+                    + "="
+                    + resource
+                    + ": no --resource "
+                    + resource
+                    + "=MIN..MAX is declared");
+          }
+          if (!types.contains(type)) {
+            throw new IllegalArgumentException(
+                "--resource-type "
+                    + type
+                    + "="
+                    + resource
+                    + ": no worker runs type '"
+                    + type
+                    + "' here"
+                    + (types.isEmpty()
+                        ? " (add --demo for the demo types)"
+                        : " (types: " + String.join(", ", types) + ")"));
+          }
+          b.typeResource(type, resource);
+        });
     if (demo) DemoJobs.register(b);
     return b;
   }

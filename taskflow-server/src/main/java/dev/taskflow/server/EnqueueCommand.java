@@ -30,7 +30,9 @@ import tools.jackson.databind.node.ObjectNode;
       "Examples:",
       "  taskflow enqueue demo.echo '{\"hello\": \"world\"}'",
       "  taskflow enqueue demo.sleep '{\"ms\": 5000, \"steps\": 5}' --priority 10 --delay PT30S",
-      "  taskflow enqueue demo.fail '{\"failTimes\": 2}' --max-attempts 5 --tag demo"
+      "  taskflow enqueue demo.fail '{\"failTimes\": 2}' --max-attempts 5 --tag demo",
+      "  taskflow enqueue demo.echo --unique-key report-2026-01 --unique-for 24h",
+      "  taskflow enqueue demo.embed '{\"text\": \"hi\"}' --start-within 10m --concurrency-key acme"
     })
 final class EnqueueCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -85,6 +87,37 @@ final class EnqueueCommand implements Callable<Integer> {
       description = "While a live job holds this key, return it instead of enqueueing another.")
   String uniqueKey;
 
+  @Option(
+      names = "--unique-for",
+      paramLabel = "DURATION",
+      converter = Converters.DurationConverter.class,
+      description =
+          "Hold --unique-key for this long from the enqueue (up to P365D), even after the job"
+              + " finished: a duplicate within it returns this job.")
+  Duration uniqueFor;
+
+  @Option(
+      names = "--start-by",
+      paramLabel = "TIME",
+      converter = Converters.OffsetDateTimeConverter.class,
+      description =
+          "Start deadline, with an offset: a job not started by then is cancelled as expired.")
+  OffsetDateTime startBy;
+
+  @Option(
+      names = "--start-within",
+      paramLabel = "DURATION",
+      converter = Converters.DurationConverter.class,
+      description = "Start deadline as a duration from the enqueue (up to P365D), e.g. 10m.")
+  Duration startWithin;
+
+  @Option(
+      names = "--concurrency-key",
+      paramLabel = "KEY",
+      description =
+          "The bucket a limit with --scope key counts this job in (see `taskflow limits put`).")
+  String concurrencyKey;
+
   @Option(names = "--owner", paramLabel = "OWNER", description = "The user or tenant it is for.")
   String owner;
 
@@ -126,6 +159,28 @@ final class EnqueueCommand implements Callable<Integer> {
     if (maxAttempts != null) body.put("maxAttempts", maxAttempts);
     if (timeout != null) body.put("timeout", timeout.toString());
     if (uniqueKey != null) body.put("uniqueKey", uniqueKey);
+    if (uniqueFor != null) {
+      if (uniqueKey == null) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--unique-for needs --unique-key: it says how long to hold the key");
+      }
+      body.put("uniqueFor", positive("--unique-for", uniqueFor).toString());
+    }
+    if (startBy != null && startWithin != null) {
+      throw new ParameterException(
+          spec.commandLine(), "--start-by and --start-within exclude each other; give one of them");
+    }
+    if (startBy != null) body.put("startBy", startBy.toString());
+    if (startWithin != null) {
+      body.put("startWithin", positive("--start-within", startWithin).toString());
+    }
+    if (concurrencyKey != null) {
+      if (concurrencyKey.isBlank()) {
+        throw new ParameterException(spec.commandLine(), "--concurrency-key must not be blank");
+      }
+      body.put("concurrencyKey", concurrencyKey);
+    }
     if (owner != null) body.put("owner", owner);
     if (tags != null) tags.forEach(body.putArray("tags")::add);
     if (dependsOn != null) dependsOn.forEach(body.putArray("dependsOn")::add);
@@ -153,6 +208,13 @@ final class EnqueueCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("error: " + e.getMessage());
       return Main.EXIT_FAILED;
     }
+  }
+
+  private Duration positive(String option, Duration d) {
+    if (d.isNegative() || d.isZero()) {
+      throw new ParameterException(spec.commandLine(), option + " must be more than 0, was " + d);
+    }
+    return d;
   }
 
   private JsonNode parseArgs() {

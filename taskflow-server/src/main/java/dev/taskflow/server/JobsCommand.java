@@ -23,11 +23,16 @@ import tools.jackson.databind.SerializationFeature;
     name = "jobs",
     mixinStandardHelpOptions = true,
     sortOptions = false,
-    description = "Lists jobs on a running TaskFlow server, newest first.",
+    description = {
+      "Lists jobs on a running TaskFlow server, newest first.",
+      "`taskflow jobs get ID` shows one job in full."
+    },
+    subcommands = JobsCommand.GetJob.class,
     footer = {
       "",
       "Examples:",
       "  taskflow jobs",
+      "  taskflow jobs get 0190f5b2-0000-7000-8000-000000000001",
       "  taskflow jobs --state failed --state cancelled --type demo.fail",
       "  taskflow jobs --json --limit 500"
     })
@@ -136,21 +141,115 @@ final class JobsCommand implements Callable<Integer> {
       out.println("No jobs match.");
       return;
     }
-    int[] widths = new int[rows.get(0).length];
-    for (String[] r : rows) {
-      for (int i = 0; i < r.length; i++) widths[i] = Math.max(widths[i], r[i].length());
-    }
-    for (String[] r : rows) {
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < r.length; i++) {
-        line.append(r[i]);
-        if (i < r.length - 1) line.append(" ".repeat(widths[i] - r[i].length() + 2));
-      }
-      out.println(line);
-    }
+    Tables.print(out, rows);
     JsonNode next = page.path("nextCursor");
     if (next.isString()) {
       out.println("More: taskflow jobs --cursor " + next.asString() + " (with the same filters)");
+    }
+  }
+
+  @Command(
+      name = "get",
+      mixinStandardHelpOptions = true,
+      description =
+          "Prints one job: its state, place in the queue while enqueued, progress, flow controls,"
+              + " last error and history.")
+  static final class GetJob implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @picocli.CommandLine.Mixin LimitsCommand.Server server = new LimitsCommand.Server();
+
+    @picocli.CommandLine.Parameters(paramLabel = "ID", description = "The job id.")
+    String id;
+
+    @Option(names = "--json", description = "Print the job as JSON, as GET /api/v1/jobs/ID does.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      if (!id.matches(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
+        throw new ParameterException(spec.commandLine(), "a job id is a UUID, was '" + id + "'");
+      }
+      PrintWriter out = spec.commandLine().getOut();
+      try {
+        JsonNode j = EnqueueCommand.client(spec, server.url).get("jobs/" + id, Map.of());
+        if (json) RecurringCommand.print(out, j);
+        else print(out, j);
+        return 0;
+      } catch (ApiException e) {
+        return LimitsCommand.fail(spec, e);
+      }
+    }
+
+    private static void print(PrintWriter out, JsonNode j) {
+      line(out, "job", j.path("id").asString());
+      line(out, "type", j.path("type").asString());
+      line(out, "queue", j.path("queue").asString());
+      line(out, "state", j.path("state").asString());
+      if (j.path("queuePosition").isNumber()) {
+        line(out, "position", j.path("queuePosition").asLong() + " ahead in the queue");
+      }
+      line(out, "priority", Integer.toString(j.path("priority").asInt()));
+      line(out, "attempt", j.path("attempt").asInt() + "/" + j.path("maxAttempts").asInt());
+      JsonNode p = j.path("progress");
+      if (p.isObject()) {
+        String msg = p.path("message").isString() ? " " + p.path("message").asString() : "";
+        line(out, "progress", p.path("percent").asInt() + "%" + msg);
+      }
+      for (String f :
+          List.of(
+              "createdAt",
+              "scheduledAt",
+              "startedAt",
+              "finishedAt",
+              "timeout",
+              "owner",
+              "uniqueKey",
+              "uniqueUntil",
+              "startBy",
+              "concurrencyKey",
+              "batchId",
+              "onParentFailure")) {
+        if (j.path(f).isString()) line(out, f, j.path(f).asString());
+      }
+      if (!j.path("tags").isEmpty()) {
+        List<String> tags = new ArrayList<>();
+        j.path("tags").forEach(t -> tags.add(t.asString()));
+        line(out, "tags", String.join(", ", tags));
+      }
+      if (!j.path("dependsOn").isEmpty()) {
+        List<String> parents = new ArrayList<>();
+        j.path("dependsOn").forEach(t -> parents.add(t.asString()));
+        line(out, "dependsOn", String.join(", ", parents));
+      }
+      JsonNode errors = j.path("errors");
+      if (!errors.isEmpty()) {
+        JsonNode e = errors.get(errors.size() - 1);
+        line(
+            out,
+            "error",
+            "attempt "
+                + e.path("attempt").asInt()
+                + ": "
+                + e.path("type").asString("")
+                + ": "
+                + e.path("message").asString(""));
+      }
+      out.println("history");
+      for (JsonNode h : j.path("history")) {
+        out.println(
+            "  "
+                + h.path("at").asString("")
+                + "  "
+                + h.path("state").asString("")
+                + "  "
+                + h.path("reason").asString("")
+                + (h.path("server").isString() ? "  (" + h.path("server").asString() + ")" : ""));
+      }
+    }
+
+    private static void line(PrintWriter out, String label, String value) {
+      out.println(label + " ".repeat(Math.max(1, 16 - label.length())) + value);
     }
   }
 

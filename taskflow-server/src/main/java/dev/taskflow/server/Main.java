@@ -11,9 +11,9 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code taskflow} command line: {@code server}, {@code enqueue}, {@code jobs}, {@code bench}.
- * Exit codes: 0 success, 1 the server refused or could not be reached, 2 bad command-line
- * arguments.
+ * The {@code taskflow} command line: {@code server}, {@code worker}, {@code enqueue}, {@code jobs},
+ * {@code resources}, {@code batches}, {@code bench} and more (see {@code taskflow --help}). Exit
+ * codes: 0 success, 1 the server refused or could not be reached, 2 bad command-line arguments.
  */
 @Command(
     name = "taskflow",
@@ -29,6 +29,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
       QueuesCommand.class,
       RecurringCommand.class,
       LimitsCommand.class,
+      ResourcesCommand.class,
       BatchesCommand.class,
       BenchCommand.class,
       HelpCommand.class
@@ -66,7 +67,8 @@ public final class Main implements Runnable {
   public void run() {
     throw new ParameterException(
         spec.commandLine(),
-        "Missing a command: server, worker, migrate, enqueue, jobs, bench or help");
+        "Missing a command: server, worker, migrate, enqueue, jobs, queues, recurring, limits,"
+            + " resources, batches, bench or help");
   }
 
   /** A bad argument: one line saying what is wrong and where to get help, not the whole help. */

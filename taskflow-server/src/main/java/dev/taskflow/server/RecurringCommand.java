@@ -30,9 +30,10 @@ import tools.jackson.databind.node.ObjectNode;
 @Command(
     name = "recurring",
     mixinStandardHelpOptions = true,
-    description = "Lists, puts, pauses, resumes, triggers and deletes recurring schedules.",
+    description = "Lists, shows, puts, pauses, resumes, triggers and deletes recurring schedules.",
     subcommands = {
       RecurringCommand.ListSchedules.class,
+      RecurringCommand.GetSchedule.class,
       RecurringCommand.PutSchedule.class,
       RecurringCommand.DeleteSchedule.class,
       RecurringCommand.Pause.class,
@@ -46,6 +47,7 @@ import tools.jackson.databind.node.ObjectNode;
       "      --type demo.echo --args '{\"scope\":\"all\"}' --overlap skip",
       "  taskflow recurring put heartbeat --every PT30S --type demo.echo",
       "  taskflow recurring list",
+      "  taskflow recurring get nightly-report",
       "  taskflow recurring trigger nightly-report",
       "  taskflow recurring pause nightly-report",
       "  taskflow recurring delete nightly-report"
@@ -56,7 +58,7 @@ final class RecurringCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     throw new ParameterException(
-        spec.commandLine(), "name a subcommand: list, put, delete, pause, resume or trigger");
+        spec.commandLine(), "name a subcommand: list, get, put, delete, pause, resume or trigger");
   }
 
   /** The server option every subcommand takes. */
@@ -114,18 +116,7 @@ final class RecurringCommand implements Callable<Integer> {
       out.println("No recurring schedules.");
       return;
     }
-    int[] widths = new int[rows.get(0).length];
-    for (String[] r : rows) {
-      for (int i = 0; i < r.length; i++) widths[i] = Math.max(widths[i], r[i].length());
-    }
-    for (String[] r : rows) {
-      StringBuilder line = new StringBuilder();
-      for (int i = 0; i < r.length; i++) {
-        line.append(r[i]);
-        if (i < r.length - 1) line.append(" ".repeat(widths[i] - r[i].length() + 2));
-      }
-      out.println(line);
-    }
+    Tables.print(out, rows);
   }
 
   @Command(
@@ -164,6 +155,55 @@ final class RecurringCommand implements Callable<Integer> {
       } catch (ApiException e) {
         return fail(spec, e);
       }
+    }
+  }
+
+  @Command(
+      name = "get",
+      mixinStandardHelpOptions = true,
+      description =
+          "Prints one schedule: its row as in list, then its policies, end, run cap and next fires.")
+  static final class GetSchedule implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin Server server = new Server();
+
+    @Parameters(index = "0", paramLabel = "ID", description = "The schedule's id.")
+    String id;
+
+    @Option(names = "--json", description = "Print the schedule as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      try {
+        JsonNode s = EnqueueCommand.client(spec, server.url).get(path(id), Map.of());
+        if (json) {
+          print(out, s);
+          return 0;
+        }
+        printTable(out, List.of(s));
+        out.println();
+        detail(out, "misfire", s.path("misfire").asString(""));
+        detail(out, "misfire limit", Long.toString(s.path("misfireLimit").asLong()));
+        detail(out, "overlap", s.path("overlap").asString(""));
+        detail(out, "end at", s.path("endAt").asString("-"));
+        detail(
+            out,
+            "max runs",
+            s.path("maxRuns").isNumber() ? Long.toString(s.path("maxRuns").asLong()) : "-");
+        detail(out, "last job", s.path("lastJobId").asString("-"));
+        List<String> next = new ArrayList<>();
+        s.path("nextFires").forEach(t -> next.add(t.asString()));
+        detail(out, "next fires", next.isEmpty() ? "-" : String.join(", ", next));
+        return 0;
+      } catch (ApiException e) {
+        return fail(spec, e);
+      }
+    }
+
+    private static void detail(PrintWriter out, String label, String value) {
+      out.println(label + " ".repeat(15 - label.length()) + value);
     }
   }
 

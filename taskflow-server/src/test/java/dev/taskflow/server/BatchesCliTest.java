@@ -2,17 +2,31 @@ package dev.taskflow.server;
 
 import static dev.taskflow.server.CliTest.cli;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.taskflow.BatchInfo;
 import dev.taskflow.BatchOptions;
 import dev.taskflow.BatchResult;
 import dev.taskflow.JobRequest;
 import dev.taskflow.JobState;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
 
-/** {@code taskflow batches get} and {@code taskflow enqueue --depends-on} against a real server. */
+/**
+ * {@code taskflow batches create|get} and {@code taskflow enqueue --depends-on} against a real
+ * server.
+ */
 class BatchesCliTest {
   private static ServerCommand.Running server;
   private static String url;
@@ -42,6 +56,119 @@ class BatchesCliTest {
 
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("batch    " + b.batchId(), "about    two echoes", "total    2");
+  }
+
+  @Test
+  void create_from_a_file_of_jobs_enqueues_the_batch_with_its_description_and_callback(
+      @TempDir Path dir) throws Exception {
+    Path file = dir.resolve("jobs.json");
+    Files.writeString(
+        file,
+        "[{\"type\": \"demo.echo\", \"args\": {\"n\": 1}},"
+            + " {\"type\": \"demo.echo\", \"dependsOn\": [0]}]");
+
+    CliTest.Result r =
+        cli(
+            "batches",
+            "create",
+            file.toString(),
+            "--description=nightly import",
+            "--callback-type=demo.echo",
+            "--callback-args={\"done\": true}",
+            url);
+
+    assertThat(r.code()).as(r.err()).isZero();
+    List<String> lines = r.out().lines().toList();
+    UUID batchId = UUID.fromString(lines.get(0).substring("batch    ".length()));
+    assertThat(lines).contains("jobs     2").anySatisfy(l -> assertThat(l).startsWith("callback "));
+    BatchInfo b = server.taskflow().batches().get(batchId).orElseThrow();
+    assertThat(b.total()).isEqualTo(2);
+    assertThat(b.description()).isEqualTo("nightly import");
+    assertThat(b.callbackJobId()).isNotNull();
+    // the callback job is inserted once every member finished, with the batch's summary added
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> server.taskflow().get(b.callbackJobId()).isPresent());
+    assertThat(server.taskflow().get(b.callbackJobId()).orElseThrow().argsJson())
+        .startsWith("{\"done\":true");
+    assertThat(cli("batches", "get", batchId.toString(), url).out()).contains("total    2");
+  }
+
+  @Test
+  void create_from_standard_input_takes_the_whole_request_body() {
+    InputStream stdin = System.in;
+    CliTest.Result r;
+    try {
+      System.setIn(
+          new ByteArrayInputStream(
+              ("{\"jobs\": [{\"type\": \"demo.echo\"}], \"description\": \"from stdin\","
+                      + " \"metadata\": {\"source\": \"cli\"}}")
+                  .getBytes(StandardCharsets.UTF_8)));
+      r = cli("batches", "create", "-", "--json", url);
+    } finally {
+      System.setIn(stdin);
+    }
+
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode answer = ApiClient.JSON.readTree(r.out());
+    BatchInfo b =
+        server.taskflow().batches().get(UUID.fromString(answer.get("id").asString())).orElseThrow();
+    assertThat(b.description()).isEqualTo("from stdin");
+    assertThat(b.metadataJson()).isEqualTo("{\"source\":\"cli\"}");
+    assertThat(answer.get("ids").size()).isEqualTo(1);
+  }
+
+  @Test
+  void create_with_a_bad_file_or_option_is_a_usage_error_and_enqueues_nothing(@TempDir Path dir)
+      throws Exception {
+    Path notJson = dir.resolve("bad.json");
+    Files.writeString(notJson, "[{\"type\": ");
+    Path notJobs = dir.resolve("object.json");
+    Files.writeString(notJobs, "{\"type\": \"demo.echo\"}");
+    Path withDescription = dir.resolve("described.json");
+    Files.writeString(
+        withDescription, "{\"jobs\": [{\"type\": \"demo.echo\"}], \"description\": \"a\"}");
+    Path jobs = dir.resolve("jobs.json");
+    Files.writeString(jobs, "[{\"type\": \"demo.echo\"}]");
+    long before =
+        server.taskflow().stateCounts().values().stream().mapToLong(Long::longValue).sum();
+
+    assertThat(cli("batches", "create", dir.resolve("missing.json").toString(), url).err())
+        .contains("FILE cannot be read", "missing.json");
+    assertThat(cli("batches", "create", notJson.toString(), url).err())
+        .contains("is not valid JSON");
+    assertThat(cli("batches", "create", notJobs.toString(), url).err())
+        .contains("must hold a JSON array of jobs");
+    assertThat(cli("batches", "create", withDescription.toString(), "--description=b", url).err())
+        .contains("--description and the file's \"description\" exclude each other");
+    assertThat(cli("batches", "create", jobs.toString(), "--callback-args={}", url).err())
+        .contains("--callback-args needs --callback-type");
+    CliTest.Result badArgs =
+        cli(
+            "batches",
+            "create",
+            jobs.toString(),
+            "--callback-type=demo.echo",
+            "--callback-args=[1]",
+            url);
+    assertThat(badArgs.code()).isEqualTo(2);
+    assertThat(badArgs.err()).contains("--callback-args must be a JSON object");
+
+    assertThat(server.taskflow().stateCounts().values().stream().mapToLong(Long::longValue).sum())
+        .isEqualTo(before);
+  }
+
+  @Test
+  void create_that_the_server_refuses_prints_the_member_at_fault_and_exits_1(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("jobs.json");
+    Files.writeString(
+        file, "[{\"type\": \"demo.echo\"}, {\"type\": \"demo.echo\", \"priority\": 500}]");
+
+    CliTest.Result r = cli("batches", "create", file.toString(), url);
+
+    assertThat(r.code()).isEqualTo(Main.EXIT_FAILED);
+    assertThat(r.err()).contains("(422)", "- jobs/1/priority:", "[range]");
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -81,6 +82,219 @@ class CliTest {
     assertThat(job.uniqueKey()).isEqualTo("report-2026-01");
     assertThat(job.owner()).isEqualTo("user-42");
     assertThat(job.tags()).containsExactly("a", "b");
+  }
+
+  @Test
+  void enqueue_passes_the_flow_control_options_and_get_shows_them() {
+    Result r =
+        cli(
+            "enqueue",
+            "demo.sleep",
+            "--delay=1h",
+            "--unique-key=held-for-a-day",
+            "--unique-for=24h",
+            "--start-within=PT2H",
+            "--concurrency-key=tenant-7",
+            url);
+
+    assertThat(r.code).as(r.err).isZero();
+    Job job = stored(r);
+    Result get = cli("jobs", "get", job.id().toString(), "--json", url);
+    assertThat(get.code).as(get.err).isZero();
+    JsonNode shown = ApiClient.JSON.readTree(get.out);
+    Instant created = Instant.parse(shown.get("createdAt").asString());
+    assertThat(Instant.parse(shown.get("uniqueUntil").asString()))
+        .isEqualTo(created.plus(Duration.ofHours(24)));
+    assertThat(Instant.parse(shown.get("startBy").asString()))
+        .isEqualTo(created.plus(Duration.ofHours(2)));
+    assertThat(shown.get("concurrencyKey").asString()).isEqualTo("tenant-7");
+    assertThat(job.flow().concurrencyKey()).isEqualTo("tenant-7");
+  }
+
+  @Test
+  void enqueue_with_a_start_deadline_at_a_time_sets_it() {
+    OffsetDateTime by =
+        OffsetDateTime.now(ZoneOffset.ofHours(-5)).plusDays(2).truncatedTo(ChronoUnit.SECONDS);
+
+    Result r = cli("enqueue", "demo.echo", "--delay=1h", "--start-by=" + by, url);
+
+    assertThat(r.code).as(r.err).isZero();
+    assertThat(stored(r).flow().startBy()).isEqualTo(by.toInstant());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "--unique-for=soon --unique-key=k",
+        "--unique-for=0s --unique-key=k",
+        "--unique-for=-PT1H --unique-key=k",
+        "--unique-for=1h",
+        "--start-within=PT0S",
+        "--start-within=later",
+        "--start-by=2099-01-01T00:00:00",
+        "--start-by=2099-01-01T00:00:00Z --start-within=1m",
+        "--concurrency-key=  "
+      })
+  void enqueue_with_a_bad_flow_control_option_is_a_usage_error_naming_it(String options) {
+    String[] given = options.split(" (?=--)");
+    String[] args = new String[given.length + 3];
+    args[0] = "enqueue";
+    args[1] = "demo.echo";
+    System.arraycopy(given, 0, args, 2, given.length);
+    args[args.length - 1] = url;
+
+    Result r = cli(args);
+
+    assertThat(r.code).as(r.out + r.err).isEqualTo(2);
+    assertThat(r.err).startsWith("error: ").contains(given[0].substring(0, given[0].indexOf('=')));
+  }
+
+  @Test
+  void enqueue_with_a_deadline_too_far_ahead_prints_the_servers_field_and_exits_1() {
+    Result r = cli("enqueue", "demo.echo", "--start-within=P400D", url);
+
+    assertThat(r.code).isEqualTo(1);
+    assertThat(r.err).contains("- startWithin:", "[range]");
+  }
+
+  @Test
+  void jobs_get_prints_one_job_with_its_queue_position_and_history() {
+    // the server runs only the default queue, so jobs on 'parked' stay enqueued
+    cli("enqueue", "demo.echo", "--queue=parked", url);
+    Job second = stored(cli("enqueue", "demo.echo", "--queue=parked", "--priority=-3", url));
+
+    Result r = cli("jobs", "get", second.id().toString(), url);
+
+    assertThat(r.code).as(r.err).isZero();
+    assertThat(r.out)
+        .contains(
+            "job             " + second.id(),
+            "state           enqueued",
+            "position        1 ahead in the queue",
+            "priority        -3",
+            "history",
+            "  " + second.createdAt().toString().substring(0, 10));
+  }
+
+  @Test
+  void jobs_get_of_an_unknown_job_exits_1_and_a_malformed_id_is_a_usage_error() {
+    Result unknown = cli("jobs", "get", UUID.randomUUID().toString(), url);
+    assertThat(unknown.code).isEqualTo(1);
+    assertThat(unknown.err).contains("(404)");
+
+    Result bad = cli("jobs", "get", "nope", url);
+    assertThat(bad.code).isEqualTo(2);
+    assertThat(bad.err).contains("a job id is a UUID, was 'nope'");
+  }
+
+  @Test
+  void server_retry_priority_sets_the_priority_of_automatic_retries() throws Exception {
+    try (ServerCommand.Running s =
+        startServer("--demo", "--store", "memory", "--port", "0", "--retry-priority=fixed:-50")) {
+      UUID id =
+          s.taskflow()
+              .enqueue(
+                  new dev.taskflow.JobRequest(
+                      "demo.fail",
+                      "{\"failTimes\": 1}",
+                      dev.taskflow.EnqueueOptions.defaults().priority(5).maxAttempts(3)))
+              .job()
+              .id();
+
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                Job j = s.taskflow().get(id).orElseThrow();
+                return j.attempt() >= 1 && j.state() != JobState.PROCESSING;
+              });
+
+      assertThat(s.taskflow().get(id).orElseThrow().priority()).isEqualTo(-50);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"lower", "fixed:101", "fixed:x", "lower-by:0", "lower-by:201"})
+  void server_with_a_bad_retry_priority_is_a_usage_error_naming_the_value(String value) {
+    Result r = cli("server", "--store=memory", "--retry-priority=" + value);
+
+    assertThat(r.code).isEqualTo(2);
+    assertThat(r.err).contains("--retry-priority", "'" + value + "'", "keep, fixed:N");
+  }
+
+  @Test
+  void server_with_a_resource_lists_it_over_http_and_the_resources_command_prints_it()
+      throws Exception {
+    try (ServerCommand.Running s =
+        startServer(
+            "--demo",
+            "--store",
+            "memory",
+            "--port",
+            "0",
+            "--resource",
+            "model-server=2..20,initial=5,window=4,backoff=0.5",
+            "--resource-type",
+            "demo.embed=model-server")) {
+      var http = java.net.http.HttpClient.newHttpClient();
+      var res =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create(s.url() + "/api/v1/resources"))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+      JsonNode r = ApiClient.JSON.readTree(res.body()).get("resources").get(0);
+      assertThat(r.get("name").asString()).isEqualTo("model-server");
+      assertThat(r.get("types").get(0).asString()).isEqualTo("demo.embed");
+      assertThat(r.get("limit").asInt()).isEqualTo(5);
+      assertThat(r.get("min").asInt()).isEqualTo(2);
+      assertThat(r.get("max").asInt()).isEqualTo(20);
+
+      Result table = cli("resources", "--url=" + s.url());
+
+      assertThat(table.code).as(table.err).isZero();
+      List<String> lines = table.out.lines().toList();
+      assertThat(lines.getFirst()).startsWith("NAME").contains("LIMIT", "MIN..MAX", "IN FLIGHT");
+      assertThat(lines.get(1).split("\\s+"))
+          .startsWith("model-server", "demo.embed", "5", "2..20", "0", "-", "-", "0%", "0/0");
+      assertThat(ApiClient.JSON.readTree(cli("resources", "--json", "--url=" + s.url()).out))
+          .isEqualTo(ApiClient.JSON.readTree(res.body()));
+    }
+  }
+
+  @Test
+  void resources_of_a_server_without_any_says_so() {
+    Result r = cli("resources", url);
+
+    assertThat(r.code).as(r.err).isZero();
+    assertThat(r.out).contains("No resources");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "--resource=model",
+        "--resource=model=0..5",
+        "--resource=model=5..2",
+        "--resource=model=1..5,speed=2",
+        "--resource=model=1..5,initial=9",
+        "--resource=model=1..5,backoff=half",
+        "--resource=bad name=1..5",
+        "--resource-type=demo.embed=undeclared"
+      })
+  void server_with_a_bad_resource_is_a_usage_error_naming_the_option(String option) {
+    Result r = cli("server", "--store=memory", "--demo", option);
+
+    assertThat(r.code).as(r.out + r.err).isEqualTo(2);
+    assertThat(r.err).startsWith("error: ").contains(option.substring(0, option.indexOf('=')));
+  }
+
+  @Test
+  void server_with_a_resource_for_a_type_nobody_runs_is_a_usage_error() {
+    Result r = cli("server", "--store=memory", "--resource=m=1..5", "--resource-type=x.y=m");
+
+    assertThat(r.code).isEqualTo(2);
+    assertThat(r.err).contains("--resource-type x.y=m", "no worker runs type 'x.y'", "--demo");
   }
 
   @Test
@@ -224,7 +438,7 @@ class CliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"server", "enqueue", "jobs"})
+  @ValueSource(strings = {"server", "enqueue", "jobs", "resources"})
   void every_command_has_help(String command) {
     Result r = cli(command, "--help");
 

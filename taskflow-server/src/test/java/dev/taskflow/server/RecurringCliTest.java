@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskflow.RecurringInfo;
 import dev.taskflow.RecurringSchedule;
+import java.time.Instant;
 import java.time.ZoneId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /** {@code taskflow recurring ...} against a real server (in-memory store). */
 class RecurringCliTest {
@@ -63,6 +65,53 @@ class RecurringCliTest {
     assertThat(delete.code()).as(delete.err()).isZero();
     assertThat(server.taskflow().recurring().get("nightly")).isEmpty();
     assertThat(cli("recurring", "list", url).out()).contains("No recurring schedules.");
+  }
+
+  @Test
+  void put_with_an_end_a_run_cap_and_a_misfire_limit_stores_them_and_get_shows_them() {
+    CliTest.Result put =
+        cli(
+            "recurring",
+            "put",
+            "capped",
+            "--every=PT1H",
+            "--type=demo.echo",
+            "--misfire=run_all",
+            "--misfire-limit=7",
+            "--end-at=2099-06-30T00:00:00Z",
+            "--max-runs=12",
+            url);
+    assertThat(put.code()).as(put.err()).isZero();
+    RecurringSchedule stored = server.taskflow().recurring().get("capped").orElseThrow().schedule();
+    assertThat(stored.misfire()).isEqualTo(RecurringSchedule.Misfire.RUN_ALL);
+    assertThat(stored.misfireLimit()).isEqualTo(7);
+    assertThat(stored.endAt()).isEqualTo(Instant.parse("2099-06-30T00:00:00Z"));
+    assertThat(stored.maxRuns()).isEqualTo(12L);
+
+    CliTest.Result get = cli("recurring", "get", "capped", url);
+
+    assertThat(get.code()).as(get.err()).isZero();
+    assertThat(get.out())
+        .contains(
+            "capped",
+            "every PT1H",
+            "misfire        run_all",
+            "misfire limit  7",
+            "end at         2099-06-30T00:00:00Z",
+            "max runs       12",
+            "next fires     ");
+    JsonNode json = ApiClient.JSON.readTree(cli("recurring", "get", "capped", "--json", url).out());
+    assertThat(json.get("maxRuns").asLong()).isEqualTo(12);
+    assertThat(json.get("misfireLimit").asInt()).isEqualTo(7);
+    assertThat(json.get("endAt").asString()).isEqualTo("2099-06-30T00:00:00Z");
+  }
+
+  @Test
+  void get_of_an_unknown_schedule_exits_1() {
+    CliTest.Result r = cli("recurring", "get", "nobody", url);
+
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("(404)", "nobody");
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.taskflow.JobEvent;
 import dev.taskflow.JobState;
 import dev.taskflow.QueueFullException;
 import dev.taskflow.spi.InsertOutcome;
+import dev.taskflow.spi.JobChangeStateParams;
 import dev.taskflow.spi.JobExpireParams;
 import dev.taskflow.spi.JobFinish;
 import dev.taskflow.spi.QueueStats;
@@ -136,6 +137,29 @@ public interface JobControlContract extends TckSupport {
     assertThat(claimOneOf(3))
         .extracting(Job::id)
         .containsExactly(kept.id(), fresh.id(), lowered.id());
+  }
+
+  @Test
+  default void a_manual_retry_that_names_a_priority_moves_the_job_to_it() {
+    Job raised = insert(job().priority(-10));
+    change(raised.id(), JobChangeStateParams.Action.CANCEL);
+    Job kept = insert(job().priority(-10));
+    change(kept.id(), JobChangeStateParams.Action.CANCEL);
+    Job fresh = insert(job());
+
+    Job retried =
+        store()
+            .jobChangeState(
+                new JobChangeStateParams(
+                    raised.id(), JobChangeStateParams.Action.RETRY, null, SERVER_A, 50));
+    change(kept.id(), JobChangeStateParams.Action.RETRY);
+
+    assertThat(retried.state()).isEqualTo(JobState.ENQUEUED);
+    assertThat(retried.priority()).isEqualTo(50);
+    assertThat(get(kept.id()).priority()).isEqualTo(-10);
+    assertThat(claimOneOf(3))
+        .extracting(Job::id)
+        .containsExactly(raised.id(), fresh.id(), kept.id());
   }
 
   private List<Job> claimOneOf(int n) {

@@ -162,8 +162,64 @@ final class JobRoutes {
     change(ctx, client::cancel);
   }
 
+  /**
+   * Retries a failed or cancelled job. An optional body {@code {"priority": n}} (-100..100) moves
+   * the job to that priority; without one (or with {@code {}}) it keeps its priority.
+   */
   void retry(Context ctx) {
-    change(ctx, client::retry);
+    Integer priority = retryPriority(ctx);
+    if (priority == null) {
+      change(ctx, client::retry);
+    } else {
+      change(ctx, id -> client.retry(id, priority));
+    }
+  }
+
+  /** The priority of a retry's body, or null when there is no body or it names none. */
+  private Integer retryPriority(Context ctx) {
+    boolean noBody =
+        ctx.req().getContentLengthLong() == 0
+            || ctx.header("Content-Type") == null
+                && ctx.req().getContentLengthLong() < 0
+                && ctx.header("Transfer-Encoding") == null;
+    if (noBody) return null;
+    JsonNode body = bodies.read(ctx);
+    if (!body.isObject()) {
+      throw Problem.invalid(
+          FieldError.at(
+              "",
+              "type",
+              "the body must be {\"priority\": n} or empty, was " + JobRequestParser.kind(body)));
+    }
+    List<FieldError> errors = new ArrayList<>();
+    for (String name : body.propertyNames()) {
+      if (!name.equals("priority")) {
+        errors.add(
+            FieldError.at(
+                FieldError.child("", name),
+                "unknown_field",
+                "unknown field; a retry's body is {\"priority\": n}"));
+      }
+    }
+    JsonNode p = body.get("priority");
+    Integer priority = null;
+    if (p != null && !p.isNull()) {
+      if (!p.isNumber()) {
+        errors.add(
+            FieldError.at(
+                "/priority",
+                "type",
+                "priority must be an integer, was " + JobRequestParser.kind(p)));
+      } else if (!p.isIntegralNumber()) {
+        errors.add(FieldError.at("/priority", "integer", "priority must be a whole number"));
+      } else if (!p.canConvertToInt()) {
+        errors.add(FieldError.at("/priority", "range", "priority must be -100..100"));
+      } else {
+        priority = p.intValue();
+      }
+    }
+    if (!errors.isEmpty()) throw Problem.invalid(errors);
+    return priority;
   }
 
   void delete(Context ctx) {

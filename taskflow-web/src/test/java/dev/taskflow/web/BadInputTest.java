@@ -35,7 +35,8 @@ class BadInputTest {
   /**
    * One row of the table. {@code path} may hold {@code {completed}} and {@code {running}}: the id
    * of a completed job and of one that is processing. {@code field} is the expected {@code pointer}
-   * or {@code parameter}; a trailing {@code *} matches a prefix.
+   * or {@code parameter}; a trailing {@code *} matches a prefix. {@code code}, when not null, is
+   * the rule code the error at {@code field} must carry.
    */
   record Row(
       String description,
@@ -45,7 +46,20 @@ class BadInputTest {
       String body,
       boolean chunked,
       int status,
-      String field) {
+      String field,
+      String code) {
+    Row(
+        String description,
+        String method,
+        String path,
+        Map<String, String> headers,
+        String body,
+        boolean chunked,
+        int status,
+        String field) {
+      this(description, method, path, headers, body, chunked, status, field, null);
+    }
+
     @Override
     public String toString() {
       return description;
@@ -254,7 +268,8 @@ class BadInputTest {
             jobs,
             job("\"uniqueFor\":\"PT1H\""),
             422,
-            "/uniqueFor"));
+            "/uniqueFor",
+            "requires_unique_key"));
     rows.add(
         post(
             "unparseable uniqueFor",
@@ -276,7 +291,63 @@ class BadInputTest {
             job("\"startBy\":\"" + Instant.now().plusSeconds(600) + "\",\"startWithin\":\"PT1M\""),
             422,
             "/startWithin"));
-    rows.add(post("zero startWithin", jobs, job("\"startWithin\":\"PT0S\""), 422, "/startWithin"));
+    rows.add(
+        post(
+            "zero startWithin",
+            jobs,
+            job("\"startWithin\":\"PT0S\""),
+            422,
+            "/startWithin",
+            "range"));
+    // ---- flow-control ranges the core checks (JobValidator), with their rule codes
+    rows.add(
+        post(
+            "zero uniqueFor",
+            jobs,
+            job("\"uniqueKey\":\"k\",\"uniqueFor\":\"PT0S\""),
+            422,
+            "/uniqueFor",
+            "range"));
+    rows.add(
+        post(
+            "negative uniqueFor",
+            jobs,
+            job("\"uniqueKey\":\"k\",\"uniqueFor\":\"-PT1H\""),
+            422,
+            "/uniqueFor",
+            "range"));
+    rows.add(
+        post(
+            "uniqueFor over 365 days",
+            jobs,
+            job("\"uniqueKey\":\"k\",\"uniqueFor\":\"P366D\""),
+            422,
+            "/uniqueFor",
+            "range"));
+    rows.add(
+        post(
+            "startWithin over 365 days",
+            jobs,
+            job("\"startWithin\":\"P366D\""),
+            422,
+            "/startWithin",
+            "range"));
+    rows.add(
+        post(
+            "negative startWithin",
+            jobs,
+            job("\"startWithin\":\"-PT1M\""),
+            422,
+            "/startWithin",
+            "range"));
+    rows.add(
+        post(
+            "concurrencyKey too long",
+            jobs,
+            job("\"concurrencyKey\":\"" + "c".repeat(256) + "\""),
+            422,
+            "/concurrencyKey",
+            "length"));
     rows.add(post("NUL in a string field", jobs, job("\"owner\":\"a\\u0000b\""), 422, "/owner"));
     rows.add(
         post(
@@ -323,6 +394,46 @@ class BadInputTest {
     rows.add(post("cancel of a completed job", jobs + "/{completed}/cancel", null, 409, "id"));
     rows.add(post("retry of a completed job", jobs + "/{completed}/retry", null, 409, "id"));
     rows.add(post("retry of a running job", jobs + "/{running}/retry", null, 409, "id"));
+    rows.add(
+        post(
+            "retry with a priority out of range",
+            jobs + "/{completed}/retry",
+            "{\"priority\":101}",
+            422,
+            "/priority",
+            "range"));
+    rows.add(
+        post(
+            "retry with a priority that is not a number",
+            jobs + "/{completed}/retry",
+            "{\"priority\":\"high\"}",
+            422,
+            "/priority",
+            "type"));
+    rows.add(
+        post(
+            "retry with a fractional priority",
+            jobs + "/{completed}/retry",
+            "{\"priority\":1.5}",
+            422,
+            "/priority",
+            "integer"));
+    rows.add(
+        post(
+            "retry with an unknown body field",
+            jobs + "/{completed}/retry",
+            "{\"prio\":1}",
+            422,
+            "/prio",
+            "unknown_field"));
+    rows.add(
+        post(
+            "retry with a body that is not an object",
+            jobs + "/{completed}/retry",
+            "[5]",
+            422,
+            "",
+            "type"));
     rows.add(
         get("events of an unknown job", jobs + "/" + UUID.randomUUID() + "/events", 404, "id"));
     // ---- queue settings (backpressure)
@@ -786,10 +897,16 @@ class BadInputTest {
     assertThat(problem.get("detail").asString()).isNotBlank();
     assertThat(problem.toString()).doesNotContain("\tat ", "Exception:");
     List<String> named = new ArrayList<>();
+    List<String> namedWithCode = new ArrayList<>();
     for (JsonNode e : problem.get("errors")) {
-      named.add(e.has("pointer") ? e.get("pointer").asString() : e.get("parameter").asString());
+      String name = e.has("pointer") ? e.get("pointer").asString() : e.get("parameter").asString();
+      named.add(name);
+      namedWithCode.add(name + " " + e.get("code").asString());
       assertThat(e.get("code").asString()).isNotBlank();
       assertThat(e.get("message").asString()).isNotBlank();
+    }
+    if (row.code() != null) {
+      assertThat(namedWithCode).as("errors of %s", r).contains(row.field() + " " + row.code());
     }
     if (row.field().endsWith("*")) {
       String prefix = row.field().substring(0, row.field().length() - 1);
@@ -830,6 +947,13 @@ class BadInputTest {
     Map<String, String> headers =
         body == null ? Map.of() : Map.of("Content-Type", "application/json");
     return new Row(description, "POST", path, headers, body, false, status, field);
+  }
+
+  private static Row post(
+      String description, String path, String body, int status, String field, String code) {
+    Map<String, String> headers =
+        body == null ? Map.of() : Map.of("Content-Type", "application/json");
+    return new Row(description, "POST", path, headers, body, false, status, field, code);
   }
 
   private static Row put(String description, String path, String body, int status, String field) {

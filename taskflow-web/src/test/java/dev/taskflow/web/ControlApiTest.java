@@ -1,12 +1,16 @@
 package dev.taskflow.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.taskflow.JobState;
 import dev.taskflow.TaskFlow;
 import dev.taskflow.memory.InMemoryStorage;
+import dev.taskflow.test.ManualClock;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tools.jackson.databind.JsonNode;
 
-/** Job controls over HTTP: queue max depth (429 with Retry-After), queue position, resources. */
+/**
+ * Job controls over HTTP: queue max depth (429 with Retry-After), queue position, retry priority,
+ * unique keys held for a period, start deadlines, resources.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ControlApiTest {
   private TestServer server;
@@ -86,6 +93,147 @@ class ControlApiTest {
 
     assertThat(waiting.get("state").asString()).isEqualTo("enqueued");
     assertThat(waiting.get("queuePosition").asLong()).isEqualTo(1);
+
+    String done = server.enqueue("{\"type\":\"demo.echo\",\"args\":{}}");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> server.get("/api/v1/jobs/" + done).json().get("state").asString(),
+            "completed"::equals);
+    JsonNode finished = server.get("/api/v1/jobs/" + done).json();
+    assertThat(
+            finished.path("queuePosition").isNull()
+                || finished.path("queuePosition").isMissingNode())
+        .as("a finished job has no queue position: %s", finished)
+        .isTrue();
+  }
+
+  @Test
+  void a_retry_with_a_priority_moves_the_job_to_it_and_one_without_keeps_it() {
+    String id = server.enqueue("{\"type\":\"test.fail\",\"priority\":3,\"maxAttempts\":1}");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> server.get("/api/v1/jobs/" + id).json().get("state").asString(),
+            "failed"::equals);
+
+    TestServer.Response retried = server.post("/api/v1/jobs/" + id + "/retry", "{\"priority\":42}");
+
+    assertThat(retried.status()).as(retried.toString()).isEqualTo(200);
+    assertThat(retried.json().get("priority").asInt()).isEqualTo(42);
+    assertThat(retried.json().get("state").asString()).isEqualTo("enqueued");
+    assertThat(server.get("/api/v1/jobs/" + id).json().get("priority").asInt()).isEqualTo(42);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> server.get("/api/v1/jobs/" + id).json().get("state").asString(),
+            "failed"::equals);
+    TestServer.Response plain = server.post("/api/v1/jobs/" + id + "/retry");
+    assertThat(plain.status()).as(plain.toString()).isEqualTo(200);
+    assertThat(plain.json().get("priority").asInt()).isEqualTo(42);
+  }
+
+  @Test
+  void a_unique_key_held_for_a_period_answers_duplicate_after_its_job_completed_until_it_ends()
+      throws Exception {
+    try (Manual m = Manual.start()) {
+      String job = "{\"type\":\"demo.echo\",\"uniqueKey\":\"daily-report\",\"uniqueFor\":\"PT1H\"}";
+      TestServer.Response first = m.post("/api/v1/jobs", job);
+      assertThat(first.status()).as(first.toString()).isEqualTo(201);
+      String id = first.json().get("id").asString();
+      m.taskflow.runDueJobs();
+      assertThat(m.get("/api/v1/jobs/" + id).json().get("state").asString()).isEqualTo("completed");
+
+      m.clock.advance(Duration.ofMinutes(59));
+      TestServer.Response within = m.post("/api/v1/jobs", job);
+
+      assertThat(within.status()).as(within.toString()).isEqualTo(200);
+      assertThat(within.json().get("duplicate").asBoolean()).isTrue();
+      assertThat(within.json().get("id").asString()).isEqualTo(id);
+
+      m.clock.advance(Duration.ofMinutes(1));
+      TestServer.Response after = m.post("/api/v1/jobs", job);
+
+      assertThat(after.status()).as(after.toString()).isEqualTo(201);
+      assertThat(after.json().get("duplicate").asBoolean()).isFalse();
+      assertThat(after.json().get("id").asString()).isNotEqualTo(id);
+    }
+  }
+
+  @Test
+  void a_job_not_started_within_its_deadline_is_cancelled_as_expired() throws Exception {
+    try (Manual m = Manual.start()) {
+      assertThat(m.post("/api/v1/queues/default/pause", null).status()).isEqualTo(200);
+      TestServer.Response r =
+          m.post("/api/v1/jobs", "{\"type\":\"demo.echo\",\"startWithin\":\"PT1M\"}");
+      assertThat(r.status()).as(r.toString()).isEqualTo(201);
+      String id = r.json().get("id").asString();
+      assertThat(r.json().get("startBy").asString()).isNotNull();
+
+      m.clock.advance(Duration.ofSeconds(59));
+      m.taskflow.runDueJobs();
+      assertThat(m.get("/api/v1/jobs/" + id).json().get("state").asString()).isEqualTo("enqueued");
+
+      m.clock.advance(Duration.ofSeconds(2));
+      m.taskflow.runDueJobs();
+      JsonNode expired = m.get("/api/v1/jobs/" + id).json();
+
+      assertThat(expired.get("state").asString()).isEqualTo("cancelled");
+      JsonNode last = expired.get("history").get(expired.get("history").size() - 1);
+      assertThat(last.get("state").asString()).isEqualTo("cancelled");
+      assertThat(last.get("reason").asString()).isEqualTo("expired");
+    }
+  }
+
+  /** An unstarted TaskFlow on a manual clock behind the API: time moves only when told to. */
+  private static final class Manual implements AutoCloseable {
+    final ManualClock clock = ManualClock.startingNow();
+    final TaskFlow taskflow;
+    final TaskFlowWeb web;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    private Manual() {
+      taskflow =
+          TaskFlow.builder()
+              .clock(clock)
+              .storage(new InMemoryStorage(clock))
+              .worker("demo.echo", JsonNode.class, (args, ctx) -> args)
+              .build();
+      web = TaskFlowWeb.create(taskflow, WebConfig.builder().port(0).build()).start();
+    }
+
+    static Manual start() {
+      return new Manual();
+    }
+
+    TestServer.Response get(String path) throws Exception {
+      return send(request(path).GET());
+    }
+
+    TestServer.Response post(String path, String json) throws Exception {
+      HttpRequest.Builder b = request(path);
+      if (json == null) b.POST(HttpRequest.BodyPublishers.noBody());
+      else
+        b.header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json));
+      return send(b);
+    }
+
+    private HttpRequest.Builder request(String path) {
+      return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web.port() + path))
+          .timeout(Duration.ofSeconds(10));
+    }
+
+    private TestServer.Response send(HttpRequest.Builder b) throws Exception {
+      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new TestServer.Response(r.statusCode(), r.headers().map(), r.body());
+    }
+
+    @Override
+    public void close() {
+      web.close();
+      taskflow.close();
+    }
   }
 
   @Test
