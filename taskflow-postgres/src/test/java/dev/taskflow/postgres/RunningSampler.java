@@ -61,11 +61,6 @@ final class RunningSampler implements AutoCloseable {
     return Map.copyOf(max);
   }
 
-  /** The largest count seen in any bucket so far. */
-  int maxOfAll() {
-    return max.values().stream().mapToInt(Integer::intValue).max().orElse(0);
-  }
-
   @Override
   public void close() {
     stop = true;
