@@ -8,6 +8,7 @@ import dev.taskflow.FlowLimit;
 import dev.taskflow.Job;
 import dev.taskflow.JobRequest;
 import dev.taskflow.TaskFlow;
+import dev.taskflow.Worker;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,10 +17,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,19 +28,23 @@ import tools.jackson.databind.JsonNode;
 /**
  * The cluster-wide promises of limits on real PostgreSQL, with three servers (three TaskFlow
  * instances in this JVM, each with its own connection pool) on one schema. Running counts are
- * sampled two ways: by the handlers (jobs in flight, with an atomic maximum) and by a thread that
- * counts processing rows in the database.
+ * sampled two ways: by the handlers ({@link InFlight}) and by a thread that counts processing rows
+ * in the database ({@link RunningSampler}); rates are checked on the start times the store wrote.
+ * Per-key and per-owner concurrency and queue depth bounds: {@link
+ * PostgresJobControlsAcrossNodesTest}.
  */
 class PostgresLimitsAcrossNodesTest {
   private static final String QUEUE = "limited";
   private static final int NODES = 3;
+  private static final String OTHER_QUEUE = "other";
   private static final int SLOTS_PER_NODE = 8;
 
   private String schema;
   private final List<TaskFlow> nodes = new ArrayList<>();
-  private final AtomicInteger inFlight = new AtomicInteger();
-  private final AtomicInteger maxInFlight = new AtomicInteger();
+  private final InFlight inFlight = new InFlight();
+  private final Map<UUID, String> ranOn = new ConcurrentHashMap<>();
   private volatile long jobMillis = 5;
+  private int slotsPerNode = SLOTS_PER_NODE;
 
   @BeforeEach
   void start_three_nodes_on_one_schema() {
@@ -54,25 +58,26 @@ class PostgresLimitsAcrossNodesTest {
     PgTestDatabase.dropSchema(schema);
   }
 
+  /**
+   * A node that runs {@code work} and {@code work.capped} (the same handler) on {@link #QUEUE} and
+   * {@link #OTHER_QUEUE}, with {@link #slotsPerNode} slots each.
+   */
   private TaskFlow node(int i, FlowLimit limit) {
+    String name = "node-" + i;
+    Worker<JsonNode> work =
+        (args, ctx) -> {
+          ranOn.put(ctx.jobId(), name);
+          inFlight.run(ctx.job(), Duration.ofMillis(jobMillis));
+          return null;
+        };
     TaskFlow tf =
         TaskFlow.builder()
             .storage(PgTestDatabase.store(schema).poolSize(4).build())
-            .serverId("node-" + i)
-            .worker(
-                "work",
-                JsonNode.class,
-                (args, ctx) -> {
-                  int now = inFlight.incrementAndGet();
-                  maxInFlight.accumulateAndGet(now, Math::max);
-                  try {
-                    LockSupport.parkNanos(Duration.ofMillis(jobMillis).toNanos()); // the work
-                  } finally {
-                    inFlight.decrementAndGet();
-                  }
-                  return null;
-                })
-            .queue(QUEUE, q -> q.concurrency(SLOTS_PER_NODE))
+            .serverId(name)
+            .worker("work", JsonNode.class, work)
+            .worker("work.capped", JsonNode.class, work)
+            .queue(QUEUE, q -> q.concurrency(slotsPerNode))
+            .queue(OTHER_QUEUE, q -> q.concurrency(slotsPerNode))
             .limit(limit)
             .pollInterval(Duration.ofMillis(50))
             .shutdownGrace(Duration.ofMillis(200))
@@ -87,12 +92,17 @@ class PostgresLimitsAcrossNodesTest {
   }
 
   private List<UUID> enqueue(int n, String owner) {
+    return enqueue(nodes.getFirst(), n, "work", QUEUE, owner);
+  }
+
+  /** Enqueues {@code n} jobs in one batch through the given node. */
+  private static List<UUID> enqueue(TaskFlow via, int n, String type, String queue, String owner) {
     List<JobRequest> batch = new ArrayList<>();
-    EnqueueOptions o = EnqueueOptions.defaults().queue(QUEUE);
+    EnqueueOptions o = EnqueueOptions.defaults().queue(queue);
     if (owner != null) o = o.owner(owner);
-    for (int i = 0; i < n; i++) batch.add(new JobRequest("work", "{}", o));
+    for (int i = 0; i < n; i++) batch.add(new JobRequest(type, "{}", o));
     List<UUID> ids = new ArrayList<>();
-    nodes.getFirst().enqueueAll(batch).forEach(r -> ids.add(r.job().id()));
+    via.enqueueAll(batch).forEach(r -> ids.add(r.job().id()));
     return ids;
   }
 
@@ -107,52 +117,25 @@ class PostgresLimitsAcrossNodesTest {
     }
   }
 
-  /** Samples the processing rows of the queue until stopped; returns the largest count seen. */
-  private Thread sampler(AtomicBoolean stop, AtomicInteger maxSampled) {
-    return Thread.ofPlatform()
-        .start(
-            () -> {
-              try (Connection c = PgTestDatabase.connect(schema);
-                  PreparedStatement ps =
-                      c.prepareStatement(
-                          "SELECT count(*) FROM taskflow_jobs WHERE state = 'processing'"
-                              + " AND queue = '"
-                              + QUEUE
-                              + "'")) {
-                while (!stop.get()) {
-                  try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    maxSampled.accumulateAndGet((int) rs.getLong(1), Math::max);
-                  }
-                }
-              } catch (SQLException e) {
-                throw new IllegalStateException(e);
-              }
-            });
-  }
-
   @Test
   void a_global_limit_of_n_is_never_exceeded_by_three_nodes_with_many_slots() throws Exception {
     int n = 4;
     startNodes(FlowLimit.builder("four").queue(QUEUE).maxRunning(n).build());
-    AtomicBoolean stop = new AtomicBoolean();
-    AtomicInteger maxSampled = new AtomicInteger();
-    Thread sampling = sampler(stop, maxSampled);
+    RunningSampler sampler = new RunningSampler(schema, "queue");
 
     enqueue(300, null);
     await()
         .atMost(Duration.ofSeconds(18))
         .pollInterval(Duration.ofMillis(50))
         .until(() -> count("SELECT count(*) FROM taskflow_jobs WHERE state = 'completed'") == 300);
-    stop.set(true);
-    sampling.join();
+    int maxSampled = sampler.stopAndGet().getOrDefault(QUEUE, 0);
 
     System.out.printf(
         "global limit %d, %d nodes x %d slots: max in flight %d, max processing rows %d%n",
-        n, NODES, SLOTS_PER_NODE, maxInFlight.get(), maxSampled.get());
-    assertThat(maxInFlight.get()).as("jobs in flight at once").isLessThanOrEqualTo(n);
-    assertThat(maxSampled.get()).as("processing rows at once").isLessThanOrEqualTo(n);
-    assertThat(maxInFlight.get()).as("the limit is used, not just respected").isEqualTo(n);
+        n, NODES, SLOTS_PER_NODE, inFlight.max(InFlight.ALL), maxSampled);
+    assertThat(inFlight.max(InFlight.ALL)).as("jobs in flight at once").isLessThanOrEqualTo(n);
+    assertThat(maxSampled).as("processing rows at once").isLessThanOrEqualTo(n);
+    assertThat(inFlight.max(InFlight.ALL)).as("the limit is used, not just respected").isEqualTo(n);
     assertThat(count("SELECT count(*) FROM taskflow_jobs WHERE attempt <> 1")).isZero();
   }
 
@@ -176,14 +159,7 @@ class PostgresLimitsAcrossNodesTest {
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) starts.add(rs.getLong(1));
     }
-    int worst = 0;
-    for (int i = 0; i < starts.size(); i++) {
-      int inWindow = 0;
-      for (int j = i; j < starts.size() && starts.get(j) < starts.get(i) + period.toMillis(); j++) {
-        inWindow++;
-      }
-      worst = Math.max(worst, inWindow);
-    }
+    int worst = mostStartsInAnyWindow(starts, period);
     long spanMillis = starts.getLast() - starts.getFirst();
     System.out.printf(
         "rate %d per %s over %d nodes: most starts in any window %d, 35 starts over %d ms%n",
@@ -233,5 +209,134 @@ class PostgresLimitsAcrossNodesTest {
         aliceWaiting);
     assertThat(aliceStartedBetween).isLessThanOrEqualTo(slots);
     assertThat(aliceWaiting).as("alice's backlog is still there").isGreaterThan(5_000);
+  }
+
+  /** The start times of an owner's jobs (store clock, epoch ms), earliest first. */
+  private List<Long> startsOf(String owner) throws SQLException {
+    List<Long> starts = new ArrayList<>();
+    try (Connection c = PgTestDatabase.connect(schema);
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT started_at FROM taskflow_jobs WHERE owner = ? AND started_at IS NOT NULL"
+                    + " ORDER BY started_at")) {
+      ps.setString(1, owner);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) starts.add(rs.getLong(1));
+      }
+    }
+    return starts;
+  }
+
+  /** The most starts in any window of {@code period} that begins at a start. */
+  private static int mostStartsInAnyWindow(List<Long> sortedStarts, Duration period) {
+    int worst = 0;
+    for (int i = 0; i < sortedStarts.size(); i++) {
+      int inWindow = 0;
+      for (int j = i;
+          j < sortedStarts.size() && sortedStarts.get(j) < sortedStarts.get(i) + period.toMillis();
+          j++) {
+        inWindow++;
+      }
+      worst = Math.max(worst, inWindow);
+    }
+    return worst;
+  }
+
+  @Test
+  void a_rate_limit_of_r_a_minute_per_owner_holds_across_three_nodes_and_the_rest_wait_enqueued()
+      throws Exception {
+    int rate = 5;
+    Duration minute = Duration.ofMinutes(1);
+    List<String> owners = List.of("alice", "bob");
+    slotsPerNode = 2; // fewer slots than starts, so that the first window's starts spread out
+    jobMillis = 100;
+    startNodes(
+        FlowLimit.builder("five-a-minute-per-owner")
+            .queue(QUEUE)
+            .scope(FlowLimit.Scope.OWNER)
+            .rate(rate, minute)
+            .build());
+    for (int i = 0; i < owners.size(); i++) {
+      enqueue(nodes.get(i), 3 * rate, "work", QUEUE, owners.get(i)); // each owner from its node
+    }
+
+    // one window roll-over: the second R of each owner start after that owner's first minute
+    await()
+        .atMost(Duration.ofSeconds(75))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () ->
+                count("SELECT count(*) FROM taskflow_jobs WHERE state = 'completed'")
+                    == 2L * rate * owners.size());
+
+    for (String owner : owners) {
+      List<Long> starts = startsOf(owner);
+      long first = starts.getFirst();
+      long inFirstMinute = starts.stream().filter(t -> t < first + minute.toMillis()).count();
+      System.out.printf(
+          "rate %d per %s per owner over %d nodes: %s started at +%s ms%n",
+          rate, minute, NODES, owner, starts.stream().map(t -> String.valueOf(t - first)).toList());
+      assertThat(starts).as("%s's jobs started so far", owner).hasSize(2 * rate);
+      assertThat(inFirstMinute).as("%s's starts in its first minute", owner).isEqualTo(rate);
+      assertThat(starts.get(rate) - first)
+          .as("ms from %s's first start to its next start over the limit", owner)
+          .isGreaterThanOrEqualTo(minute.toMillis());
+      assertThat(mostStartsInAnyWindow(starts, minute))
+          .as("%s's starts in any minute", owner)
+          .isEqualTo(rate);
+      assertThat(
+              count(
+                  "SELECT count(*) FROM taskflow_jobs WHERE owner = ? AND state = 'enqueued'"
+                      + " AND attempt = 0 AND started_at IS NULL",
+                  owner))
+          .as("%s's jobs over the limit wait, enqueued and never started", owner)
+          .isEqualTo(rate);
+    }
+    assertThat(
+            count(
+                "SELECT count(*) FROM taskflow_jobs WHERE state NOT IN ('enqueued', 'completed')"))
+        .as("jobs failed, retrying or cancelled")
+        .isZero();
+    assertThat(
+            count("SELECT count(*) FROM taskflow_jobs WHERE state = 'completed' AND attempt <> 1"))
+        .as("completed jobs that needed another attempt")
+        .isZero();
+    assertThat(ranOn.values().stream().distinct().count())
+        .as("nodes that started jobs")
+        .isGreaterThan(1);
+  }
+
+  @Test
+  void a_limit_on_a_type_caps_it_across_queues_and_nodes_and_leaves_other_types_alone()
+      throws Exception {
+    int cap = 3;
+    jobMillis = 20;
+    startNodes(FlowLimit.builder("capped-type").type("work.capped").maxRunning(cap).build());
+    RunningSampler sampler = new RunningSampler(schema, "type");
+
+    for (int i = 0; i < NODES; i++) {
+      enqueue(nodes.get(i), 40, "work.capped", i % 2 == 0 ? QUEUE : OTHER_QUEUE, null);
+      enqueue(nodes.get(i), 40, "work", i % 2 == 0 ? OTHER_QUEUE : QUEUE, null);
+    }
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> count("SELECT count(*) FROM taskflow_jobs WHERE state = 'completed'") == 240);
+    Map<String, Integer> sampled = sampler.stopAndGet();
+
+    System.out.printf(
+        "type limit %d over 2 queues, %d nodes x %d slots: work.capped in flight %d (rows %d),"
+            + " work in flight %d (rows %d)%n",
+        cap,
+        NODES,
+        SLOTS_PER_NODE,
+        inFlight.max("type=work.capped"),
+        sampled.getOrDefault("work.capped", 0),
+        inFlight.max("type=work"),
+        sampled.getOrDefault("work", 0));
+    assertThat(inFlight.max("type=work.capped")).as("capped jobs in flight").isEqualTo(cap);
+    assertThat(sampled.get("work.capped")).as("capped processing rows").isLessThanOrEqualTo(cap);
+    assertThat(inFlight.max("type=work")).as("other jobs in flight").isGreaterThan(cap);
+    assertThat(count("SELECT count(*) FROM taskflow_jobs WHERE attempt <> 1")).isZero();
   }
 }

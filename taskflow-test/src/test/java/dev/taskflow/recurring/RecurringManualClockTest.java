@@ -24,6 +24,9 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -180,6 +183,69 @@ class RecurringManualClockTest {
     clock.advance(Duration.ofMinutes(1));
     taskflow.runDueJobs();
     assertThat(fireTimes("guarded")).containsExactly(t("00:01:00"), t("00:03:00"));
+  }
+
+  @Test
+  void overlap_allow_fires_while_the_previous_run_is_still_processing_and_skip_does_not()
+      throws Exception {
+    // The 00:01 runs block until released, on another thread, while this one fires 00:02.
+    CountDownLatch firstRunStarted = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    long firstFire = t("00:01:00").toEpochMilli();
+    try (TaskFlow slow =
+        TaskFlow.builder()
+            .storage(new InMemoryStorage(clock))
+            .clock(clock)
+            .leaseDuration(Duration.ofHours(1)) // the manual clock moves; no heartbeat does
+            .worker(
+                "report.slow",
+                Map.class,
+                (args, ctx) -> {
+                  if (ctx.job().uniqueKey().endsWith(":" + firstFire)) {
+                    firstRunStarted.countDown();
+                    release.await();
+                  }
+                  return "built";
+                })
+            .build()) {
+      Recurring schedules = slow.recurring();
+      schedules.put(
+          RecurringSchedule.every("open", Duration.ofMinutes(1))
+              .job("report.slow", "{}")
+              .overlap(Overlap.ALLOW)
+              .build());
+      schedules.put(
+          RecurringSchedule.every("guarded", Duration.ofMinutes(1))
+              .job("report.slow", "{}")
+              .overlap(Overlap.SKIP)
+              .build());
+      clock.advance(Duration.ofMinutes(1));
+      CompletableFuture<Integer> firstRuns = CompletableFuture.supplyAsync(slow::runDueJobs);
+      assertThat(firstRunStarted.await(10, TimeUnit.SECONDS)).isTrue();
+      Job openFirst = slow.get(schedules.get("open").orElseThrow().lastJobId()).orElseThrow();
+      Job guardedFirst = slow.get(schedules.get("guarded").orElseThrow().lastJobId()).orElseThrow();
+      assertThat(List.of(openFirst.state(), guardedFirst.state()))
+          .as("both 00:01 jobs are claimed, one of them running")
+          .containsOnly(JobState.PROCESSING);
+
+      clock.advance(Duration.ofMinutes(1));
+      assertThat(slow.runDueJobs()).as("jobs run at 00:02").isEqualTo(1);
+
+      RecurringInfo open = schedules.get("open").orElseThrow();
+      RecurringInfo guarded = schedules.get("guarded").orElseThrow();
+      assertThat(open.runs()).isEqualTo(2);
+      assertThat(slow.get(open.lastJobId()).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+      assertThat(slow.get(openFirst.id()).orElseThrow().state())
+          .as("the 00:01 run of open, while its 00:02 run started and completed")
+          .isEqualTo(JobState.PROCESSING);
+      assertThat(guarded.runs()).as("guarded skipped 00:02").isEqualTo(1);
+      assertThat(guarded.lastJobId()).isEqualTo(guardedFirst.id());
+      assertThat(guarded.nextFireAt()).isEqualTo(t("00:03:00"));
+
+      release.countDown();
+      assertThat(firstRuns.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+      assertThat(slow.get(openFirst.id()).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+    }
   }
 
   @Test

@@ -158,9 +158,19 @@ final class Pages {
       var p = client.queuePosition(id);
       if (p.isPresent()) position = p.getAsLong();
     }
-    List<UUID> children =
-        client instanceof dev.taskflow.TaskFlow tf ? tf.dependents(id, 50) : List.of();
-    return Optional.of(new JobLive(page, job, logs, custom, position, clock.instant(), children));
+    List<UUID> children = List.of();
+    List<Views.JobLimit> limits = new ArrayList<>();
+    if (client instanceof TaskFlow tf) {
+      children = tf.dependents(id, 50);
+      for (FlowLimit l : tf.limits().list()) {
+        String bucket = l.bucket(job.owner(), job.flow().concurrencyKey());
+        if (l.matches(job.type(), job.queue()) && bucket != null) {
+          limits.add(new Views.JobLimit(l.name(), l.scope().wireName(), bucket));
+        }
+      }
+    }
+    return Optional.of(
+        new JobLive(page, job, logs, custom, position, clock.instant(), children, limits));
   }
 
   /** A batch's page, or empty when no batch has the id (or batches are not available). */

@@ -2,6 +2,7 @@ package dev.taskflow.web.dashboard;
 
 import dev.taskflow.Job;
 import dev.taskflow.JobEvent;
+import dev.taskflow.JobFlow;
 import dev.taskflow.JobState;
 import dev.taskflow.JobTransitions;
 import dev.taskflow.ServerInfo;
@@ -126,6 +127,7 @@ final class Views {
    * @param logs the job's {@code job.log} events, oldest first
    * @param custom events a handler emitted (types outside {@code job.*})
    * @param queuePosition jobs ahead of it while enqueued, else null
+   * @param limits the cluster-wide limits that count this job, each with the bucket it counts in
    */
   record JobLive(
       Layout page,
@@ -134,7 +136,32 @@ final class Views {
       List<JobEvent> custom,
       Long queuePosition,
       Instant now,
-      List<java.util.UUID> children) {
+      List<java.util.UUID> children,
+      List<JobLimit> limits) {
+    /**
+     * How long the unique key blocks duplicates after enqueue ({@code uniqueFor}), or null when it
+     * blocks them only while the job is live.
+     */
+    Duration uniquePeriod() {
+      Instant until = job.flow().uniqueUntil();
+      return until == null ? null : Duration.between(job.createdAt(), until);
+    }
+
+    /** Why the job was cancelled ({@code expired}, a parent's failure, ...), or null. */
+    String cancelReason() {
+      if (job.state() != JobState.CANCELLED) return null;
+      for (int i = job.history().size() - 1; i >= 0; i--) {
+        var h = job.history().get(i);
+        if (h.state() == JobState.CANCELLED) return h.reason();
+      }
+      return null;
+    }
+
+    /** Whether its start deadline cancelled the job (the reason {@link JobFlow#startBy} names). */
+    boolean expired() {
+      return "expired".equals(cancelReason());
+    }
+
     boolean canRetry() {
       return !page.readOnly() && JobTransitions.canRetry(job.state());
     }
@@ -147,6 +174,14 @@ final class Views {
       return !page.readOnly() && JobTransitions.canDelete(job.state());
     }
   }
+
+  /**
+   * A limit that counts a job.
+   *
+   * @param scope {@code global}, {@code key} or {@code owner}
+   * @param bucket the owner or concurrency key it counts the job under; "" for a global limit
+   */
+  record JobLimit(String name, String scope, String bucket) {}
 
   record Problem(Layout page, int status, String message) {}
 

@@ -13,11 +13,15 @@ import com.microsoft.playwright.Response;
 import com.microsoft.playwright.options.ColorScheme;
 import com.microsoft.playwright.options.FormData;
 import com.microsoft.playwright.options.RequestOptions;
+import dev.taskflow.EnqueueOptions;
+import dev.taskflow.FlowLimit;
+import dev.taskflow.JobRequest;
 import dev.taskflow.JobState;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -300,6 +304,69 @@ class DashboardBrowserIT {
     assertThat(page.locator("#job-progress").getAttribute("value")).isEqualTo("40");
     assertThat(page.locator("#action-delete").count()).isEqualTo(1);
     assertThat(page.locator("#action-retry").count()).isZero();
+  }
+
+  @Test
+  void a_job_page_shows_its_flow_controls_as_text_and_an_expired_job_says_so() {
+    open(DashboardServer.start());
+    server
+        .taskflow
+        .limits()
+        .put(
+            FlowLimit.builder("one-per-account")
+                .type("demo.echo")
+                .scope(FlowLimit.Scope.KEY)
+                .maxRunning(1)
+                .build());
+    String key = "acct-<img src=x onerror=\"window.pwned=1\">";
+    EnqueueOptions parked = EnqueueOptions.defaults().queue("parked"); // served by no server
+    UUID held =
+        server
+            .taskflow
+            .enqueue(
+                new JobRequest(
+                    "demo.echo",
+                    "{}",
+                    parked
+                        .concurrencyKey(key)
+                        .uniqueKey("invoice:<b>7</b>")
+                        .uniqueFor(Duration.ofHours(1))
+                        .startWithin(Duration.ofMinutes(10))))
+            .job()
+            .id();
+    UUID late =
+        server
+            .taskflow
+            .enqueue(new JobRequest("demo.echo", "{}", parked.startWithin(Duration.ofMillis(300))))
+            .job()
+            .id();
+
+    page.navigate(server.url("/jobs/" + held));
+    assertThat(text("#job-concurrency-key")).isEqualTo(key);
+    assertThat(page.locator("#job-concurrency-key img").count()).isZero();
+    assertThat(text("#job-unique-key")).isEqualTo("invoice:<b>7</b>");
+    assertThat(page.locator("#job-unique-key b").count()).isZero();
+    assertThat(text("#job-unique-scope")).startsWith("held for 1h 0m, until ");
+    assertThat(page.locator("#job-limits [data-limit=one-per-account]").count()).isEqualTo(1);
+    assertThat(text("#job-start-by")).contains("in 9m", "else cancelled as expired");
+    assertThat(page.locator("#job-cancel-reason").count()).isZero();
+    assertThat(page.evaluate("() => window.pwned")).isNull();
+    Path dir = Path.of("target", "screenshots");
+    page.screenshot(
+        new Page.ScreenshotOptions()
+            .setPath(dir.resolve("job-flow-controls.png"))
+            .setFullPage(true));
+
+    eventually().until(() -> server.state(late.toString()).equals("cancelled"));
+    page.navigate(server.url("/jobs/" + late));
+    assertThat(text("#job-state")).isEqualTo("cancelled");
+    assertThat(text("#job-cancel-reason")).isEqualTo("expired");
+    assertThat(text("#job-start-by")).contains("expired: not started in time");
+    assertThat(page.locator("#job-history .reason").allInnerTexts()).contains("expired");
+    page.screenshot(
+        new Page.ScreenshotOptions().setPath(dir.resolve("job-expired.png")).setFullPage(true));
+    assertThat(dir.resolve("job-expired.png")).exists();
+    assertThat(consoleErrors()).isEmpty();
   }
 
   @Test
