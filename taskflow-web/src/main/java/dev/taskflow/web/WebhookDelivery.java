@@ -501,7 +501,9 @@ public final class WebhookDelivery implements AutoCloseable {
   }
 
   /**
-   * Stops the fan-out (giving its leadership up) and the HTTP client; close before the TaskFlow.
+   * Stops the fan-out (giving its leadership up), lets requests in flight finish (up to the
+   * timeout), then stops the HTTP client; close before the TaskFlow. Deliveries this server starts
+   * after that fail their attempt without sending and are retried.
    */
   @Override
   public void close() {
@@ -509,7 +511,7 @@ public final class WebhookDelivery implements AutoCloseable {
     try {
       if (f != null) f.close();
     } finally {
-      sender.close();
+      sender.close(options.timeout());
     }
   }
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.Destination;
@@ -62,16 +63,33 @@ final class WebhookSender implements AutoCloseable {
   private record Pin(List<InetSocketAddress> addresses) {}
 
   private final ReentrantLock lock = new ReentrantLock();
+  private final Condition idle = lock.newCondition();
   private HttpClient client;
+  private int inFlight;
+  private boolean closed;
 
   Reply send(
       WebhookUrlGuard.Checked target, Map<String, String> headers, byte[] body, Duration timeout)
       throws IOException, InterruptedException {
+    HttpClient c = enter();
+    try {
+      return send(c, target, headers, body, timeout);
+    } finally {
+      leave();
+    }
+  }
+
+  private Reply send(
+      HttpClient c,
+      WebhookUrlGuard.Checked target,
+      Map<String, String> headers,
+      byte[] body,
+      Duration timeout)
+      throws IOException, InterruptedException {
     List<InetSocketAddress> addresses = new ArrayList<>();
     for (InetAddress a : target.addresses()) addresses.add(new InetSocketAddress(a, target.port()));
     Request request =
-        client()
-            .newRequest(target.uri())
+        c.newRequest(target.uri())
             .tag(new Pin(List.copyOf(addresses)))
             .method(HttpMethod.POST)
             .followRedirects(false)
@@ -105,6 +123,30 @@ final class WebhookSender implements AutoCloseable {
       // Jetty's own request timeout may fire first
       if (cause instanceof TimeoutException) throw new Timeout(timeout.toMillis(), cause);
       throw new IOException(cause.getClass().getSimpleName() + ": " + cause.getMessage(), cause);
+    }
+  }
+
+  /** The client, counting one more request in flight; refused once closing began. */
+  private HttpClient enter() throws IOException {
+    lock.lock();
+    try {
+      if (closed) {
+        throw new IOException("the webhook sender is closed (this server is shutting down)");
+      }
+      HttpClient c = client();
+      inFlight++;
+      return c;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void leave() {
+    lock.lock();
+    try {
+      if (--inFlight == 0) idle.signalAll();
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -165,6 +207,24 @@ final class WebhookSender implements AutoCloseable {
 
   @Override
   public void close() {
+    close(Duration.ZERO);
+  }
+
+  /**
+   * Refuses new requests, lets the ones in flight finish for up to {@code wait} (so a delivery the
+   * receiver already got is not aborted and sent again by another server), then stops the client.
+   */
+  void close(Duration wait) {
+    lock.lock();
+    try {
+      closed = true;
+      long left = wait.toNanos();
+      while (inFlight > 0 && left > 0) left = idle.awaitNanos(left);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      lock.unlock();
+    }
     lock.lock();
     try {
       if (client != null) {
