@@ -39,9 +39,10 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>2xx: delivered. A redirect is a failure and is never followed.
  *   <li>410 Gone: the webhook is switched off and the delivery fails for good.
  *   <li>429 and 5xx with {@code Retry-After}: tried again after that wait (bounded by {@link
- *       Options#maxRetryAfter()}); without it, and any other failure: retried with exponential
- *       backoff and full jitter ({@link #DEFAULT_RETRY}, {@link #DEFAULT_MAX_ATTEMPTS} tries in
- *       all, spanning more than a day).
+ *       Options#maxRetryAfter()}); without it, and any other failure (a timeout included, {@link
+ *       Options#timeout()}): retried with exponential backoff, each wait at least half its ceiling
+ *       ({@link #DEFAULT_RETRY}, {@link #DEFAULT_MAX_ATTEMPTS} tries in all, spanning at least 35
+ *       h).
  *   <li>The URL passes the SSRF guard again before every attempt, and the connection goes to the
  *       addresses that were checked.
  * </ul>

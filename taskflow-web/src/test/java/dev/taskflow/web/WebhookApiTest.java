@@ -227,6 +227,11 @@ class WebhookApiTest {
     assertThat(WebhookRoutes.knownPattern("workflow.*")).isTrue();
     assertThat(WebhookRoutes.knownPattern("job.failed")).isTrue();
     assertThat(WebhookRoutes.knownPattern("job.*")).isTrue();
+    assertThat(WebhookRoutes.knownPattern("job.awaiting")).isTrue();
+    assertThat(WebhookRoutes.knownPattern("batch.completed")).isTrue();
+    assertThat(WebhookRoutes.knownPattern("batch.failed")).isTrue();
+    assertThat(WebhookRoutes.knownPattern("batch.*")).isTrue();
+    assertThat(WebhookRoutes.knownPattern("webhook.attempt")).isFalse();
     assertThat(WebhookRoutes.knownPattern("job.exploded")).isFalse();
     assertThat(WebhookRoutes.knownPattern("*")).isFalse();
     assertThat(WebhookRoutes.knownPattern("nodot")).isFalse();
