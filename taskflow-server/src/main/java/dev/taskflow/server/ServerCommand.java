@@ -7,6 +7,7 @@ import dev.taskflow.web.TaskFlowWeb;
 import dev.taskflow.web.WebConfig;
 import dev.taskflow.web.WebhookDelivery;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -99,6 +100,15 @@ final class ServerCommand implements Callable<Integer> {
       description = "Let webhooks use plain http:// URLs (off by default: https only).")
   boolean allowHttpWebhooks;
 
+  @Option(
+      names = "--webhook-timeout",
+      paramLabel = "DURATION",
+      converter = Converters.DurationConverter.class,
+      description =
+          "How long a webhook receiver may take to answer, connect to last header (1 ms..5 min;"
+              + " default PT15S); a slower answer fails the attempt, which is retried.")
+  Duration webhookTimeout = WebhookDelivery.DEFAULT_TIMEOUT;
+
   @Option(names = "--no-dashboard", description = "Serve the HTTP API without the dashboard.")
   boolean noDashboard;
 
@@ -156,7 +166,8 @@ final class ServerCommand implements Callable<Integer> {
               builder,
               WebhookDelivery.Options.defaults()
                   .withAllowPrivateTargets(allowPrivateWebhookTargets)
-                  .withAllowHttp(allowHttpWebhooks));
+                  .withAllowHttp(allowHttpWebhooks)
+                  .withTimeout(webhookTimeout));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

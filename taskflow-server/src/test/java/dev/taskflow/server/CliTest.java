@@ -463,7 +463,9 @@ class CliTest {
         "--queue=bad name=2",
         "--queue=default",
         "--port=70000",
-        "--lease=PT0S"
+        "--lease=PT0S",
+        "--webhook-timeout=PT10M",
+        "--webhook-timeout=soon"
       })
   void server_with_a_bad_option_is_a_usage_error(String option) {
     Result r = cli("server", "--store=memory", option);

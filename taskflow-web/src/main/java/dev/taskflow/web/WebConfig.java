@@ -24,6 +24,8 @@ import java.time.Duration;
  * @param allowHttpWebhooks accept plain {@code http://} webhook URLs (off by default)
  * @param allowPrivateWebhookTargets accept webhook URLs whose host is loopback, private, link-local
  *     or otherwise not public (off by default; see {@code docs/webhooks.md})
+ * @param webhookResolver resolves webhook hosts for the SSRF guard at registration ({@link
+ *     WebhookResolver#SYSTEM} by default; deliveries use {@code WebhookDelivery.Options}'s own)
  */
 public record WebConfig(
     String host,
@@ -37,7 +39,8 @@ public record WebConfig(
     boolean dashboard,
     boolean dashboardReadOnly,
     boolean allowHttpWebhooks,
-    boolean allowPrivateWebhookTargets) {
+    boolean allowPrivateWebhookTargets,
+    WebhookResolver webhookResolver) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -77,6 +80,9 @@ public record WebConfig(
       throw new IllegalArgumentException(
           "throughputWindow must be 1 s..24 h, was " + throughputWindow);
     }
+    if (webhookResolver == null) {
+      throw new IllegalArgumentException("webhookResolver must not be null");
+    }
   }
 
   /** The defaults: 127.0.0.1:8080, 1 MiB bodies, 256 KiB args, depth 64, ping every 15 s. */
@@ -102,7 +108,8 @@ public record WebConfig(
         .dashboard(dashboard)
         .dashboardReadOnly(dashboardReadOnly)
         .allowHttpWebhooks(allowHttpWebhooks)
-        .allowPrivateWebhookTargets(allowPrivateWebhookTargets);
+        .allowPrivateWebhookTargets(allowPrivateWebhookTargets)
+        .webhookResolver(webhookResolver);
   }
 
   /** Builds a {@link WebConfig}; every value starts at its {@code DEFAULT_*}. */
@@ -119,6 +126,7 @@ public record WebConfig(
     private boolean dashboardReadOnly;
     private boolean allowHttpWebhooks;
     private boolean allowPrivateWebhookTargets;
+    private WebhookResolver webhookResolver = WebhookResolver.SYSTEM;
 
     private Builder() {}
 
@@ -187,6 +195,14 @@ public record WebConfig(
     }
 
     /**
+     * How webhook hosts are resolved for the SSRF guard (default {@link WebhookResolver#SYSTEM}).
+     */
+    public Builder webhookResolver(WebhookResolver resolver) {
+      this.webhookResolver = resolver;
+      return this;
+    }
+
+    /**
      * @throws IllegalArgumentException naming the setting and its value when one is out of range
      */
     public WebConfig build() {
@@ -202,7 +218,8 @@ public record WebConfig(
           dashboard,
           dashboardReadOnly,
           allowHttpWebhooks,
-          allowPrivateWebhookTargets);
+          allowPrivateWebhookTargets,
+          webhookResolver);
     }
   }
 }

@@ -39,9 +39,10 @@ import tools.jackson.databind.node.ObjectNode;
  *   <li>2xx: delivered. A redirect is a failure and is never followed.
  *   <li>410 Gone: the webhook is switched off and the delivery fails for good.
  *   <li>429 and 5xx with {@code Retry-After}: tried again after that wait (bounded by {@link
- *       Options#maxRetryAfter()}); without it, and any other failure: retried with exponential
- *       backoff and full jitter ({@link #DEFAULT_RETRY}, {@link #DEFAULT_MAX_ATTEMPTS} tries in
- *       all, spanning more than a day).
+ *       Options#maxRetryAfter()}); without it, and any other failure (a timeout included, {@link
+ *       Options#timeout()}): retried with exponential backoff, each wait at least half its ceiling
+ *       ({@link #DEFAULT_RETRY}, {@link #DEFAULT_MAX_ATTEMPTS} tries in all, spanning at least 35
+ *       h).
  *   <li>The URL passes the SSRF guard again before every attempt, and the connection goes to the
  *       addresses that were checked.
  * </ul>
@@ -63,16 +64,25 @@ public final class WebhookDelivery implements AutoCloseable {
   public static final String ATTEMPT_EVENT = "webhook.attempt";
   public static final int DEFAULT_MAX_ATTEMPTS = 20;
 
-  /** 5 s doubling up to 10 h, full jitter: 20 tries span about 35 h on average, 70 h at most. */
+  /**
+   * 5 s doubling up to 10 h, each wait between half its ceiling and the ceiling: the 19 waits
+   * between {@link #DEFAULT_MAX_ATTEMPTS} tries add up to at least 35.6 h ({@code
+   * DEFAULT_RETRY.minSpan(DEFAULT_MAX_ATTEMPTS)}), about 53 h on average and 71.4 h at most.
+   */
   public static final RetryPolicy DEFAULT_RETRY =
       RetryPolicy.exponential(Duration.ofSeconds(5), Duration.ofHours(10))
+          .withMinJitter(0.5)
           .withNonRetryable(Refused.class);
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
+  public static final Duration MAX_TIMEOUT = Duration.ofMinutes(5);
   public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofHours(6);
 
   /** How often the fan-out leader looks for new events when none woke it. */
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
+
+  /** The lease of the fan-out leadership, renewed every third of it. */
+  public static final Duration DEFAULT_LEADER_TTL = Duration.ofSeconds(30);
 
   private static final Logger log = LoggerFactory.getLogger(WebhookDelivery.class);
 
@@ -83,10 +93,15 @@ public final class WebhookDelivery implements AutoCloseable {
    * @param queue the queue delivery jobs run on
    * @param maxAttempts tries per delivery
    * @param retry the backoff between tries
-   * @param timeout per request, connect to last byte
+   * @param timeout per request, connect to last byte (15 s by default); a receiver that has not
+   *     answered by then fails the attempt ({@code timeout})
    * @param maxRetryAfter the longest {@code Retry-After} honoured
    * @param pollInterval how often the fan-out leader reads the event log when no event woke it
    *     (events this server hears wake it at once)
+   * @param leaderTtl the lease of the {@code webhooks} leadership: a leader that dies without
+   *     giving it up is replaced within this time (renewed every third of it)
+   * @param resolver resolves webhook hosts for the SSRF guard before every attempt ({@link
+   *     WebhookResolver#SYSTEM} by default)
    * @param clock the clock of {@code webhook-timestamp}
    */
   public record Options(
@@ -98,16 +113,19 @@ public final class WebhookDelivery implements AutoCloseable {
       Duration timeout,
       Duration maxRetryAfter,
       Duration pollInterval,
+      Duration leaderTtl,
+      WebhookResolver resolver,
       Clock clock) {
     public Options {
       Objects.requireNonNull(queue, "queue");
       Objects.requireNonNull(retry, "retry");
+      Objects.requireNonNull(resolver, "resolver");
       Objects.requireNonNull(clock, "clock");
       if (maxAttempts < 1 || maxAttempts > 100) {
         throw new IllegalArgumentException(
             "webhook maxAttempts must be 1..100, was " + maxAttempts);
       }
-      if (timeout == null || timeout.toMillis() < 1 || timeout.toMinutes() > 5) {
+      if (timeout == null || timeout.toMillis() < 1 || timeout.compareTo(MAX_TIMEOUT) > 0) {
         throw new IllegalArgumentException("webhook timeout must be 1 ms..5 min, was " + timeout);
       }
       if (maxRetryAfter == null || maxRetryAfter.isNegative()) {
@@ -118,6 +136,12 @@ public final class WebhookDelivery implements AutoCloseable {
           || pollInterval.compareTo(Duration.ofMinutes(10)) > 0) {
         throw new IllegalArgumentException(
             "webhook pollInterval must be 10 ms..10 min, was " + pollInterval);
+      }
+      if (leaderTtl == null
+          || leaderTtl.toMillis() < 300
+          || leaderTtl.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw new IllegalArgumentException(
+            "webhook leaderTtl must be 300 ms..10 min, was " + leaderTtl);
       }
     }
 
@@ -132,6 +156,8 @@ public final class WebhookDelivery implements AutoCloseable {
           DEFAULT_TIMEOUT,
           DEFAULT_MAX_RETRY_AFTER,
           DEFAULT_POLL_INTERVAL,
+          DEFAULT_LEADER_TTL,
+          WebhookResolver.SYSTEM,
           Clock.systemUTC());
     }
 
@@ -145,12 +171,40 @@ public final class WebhookDelivery implements AutoCloseable {
           timeout,
           maxRetryAfter,
           pollInterval,
+          leaderTtl,
+          resolver,
           clock);
     }
 
     public Options withAllowPrivateTargets(boolean allow) {
       return new Options(
-          allowHttp, allow, queue, maxAttempts, retry, timeout, maxRetryAfter, pollInterval, clock);
+          allowHttp,
+          allow,
+          queue,
+          maxAttempts,
+          retry,
+          timeout,
+          maxRetryAfter,
+          pollInterval,
+          leaderTtl,
+          resolver,
+          clock);
+    }
+
+    /** The per-request timeout, connect to last byte: 1 ms..5 min. */
+    public Options withTimeout(Duration t) {
+      return new Options(
+          allowHttp,
+          allowPrivateTargets,
+          queue,
+          maxAttempts,
+          retry,
+          t,
+          maxRetryAfter,
+          pollInterval,
+          leaderTtl,
+          resolver,
+          clock);
     }
 
     public Options withPollInterval(Duration interval) {
@@ -163,6 +217,40 @@ public final class WebhookDelivery implements AutoCloseable {
           timeout,
           maxRetryAfter,
           interval,
+          leaderTtl,
+          resolver,
+          clock);
+    }
+
+    /** The lease of the fan-out leadership: 300 ms..10 min. */
+    public Options withLeaderTtl(Duration ttl) {
+      return new Options(
+          allowHttp,
+          allowPrivateTargets,
+          queue,
+          maxAttempts,
+          retry,
+          timeout,
+          maxRetryAfter,
+          pollInterval,
+          ttl,
+          resolver,
+          clock);
+    }
+
+    /** How the SSRF guard resolves webhook hosts before each attempt. */
+    public Options withResolver(WebhookResolver r) {
+      return new Options(
+          allowHttp,
+          allowPrivateTargets,
+          queue,
+          maxAttempts,
+          retry,
+          timeout,
+          maxRetryAfter,
+          pollInterval,
+          leaderTtl,
+          r,
           clock);
     }
 
@@ -176,6 +264,8 @@ public final class WebhookDelivery implements AutoCloseable {
           timeout,
           maxRetryAfter,
           pollInterval,
+          leaderTtl,
+          resolver,
           c);
     }
   }
@@ -203,7 +293,8 @@ public final class WebhookDelivery implements AutoCloseable {
 
   private WebhookDelivery(Options options) {
     this.options = options;
-    this.guard = new WebhookUrlGuard(options.allowHttp(), options.allowPrivateTargets());
+    this.guard =
+        new WebhookUrlGuard(options.allowHttp(), options.allowPrivateTargets(), options.resolver());
   }
 
   /** Registers the delivery worker and the event listener on a builder; {@link #bind} it after. */
@@ -226,12 +317,20 @@ public final class WebhookDelivery implements AutoCloseable {
       throw new IllegalStateException("this WebhookDelivery is already bound to a TaskFlow");
     }
     taskflow.eventCursor(WebhookFanOut.NAME).position(); // creates it now if new
-    fanOut = new WebhookFanOut(taskflow, options.queue(), options.pollInterval()).start();
+    fanOut =
+        new WebhookFanOut(taskflow, options.queue(), options.pollInterval(), options.leaderTtl())
+            .start();
     return this;
   }
 
   public Options options() {
     return options;
+  }
+
+  /** Deliveries this server's fan-out enqueued with a winning advance of the cursor (tests). */
+  long deliveriesEnqueued() {
+    WebhookFanOut f = fanOut;
+    return f == null ? 0 : f.enqueued();
   }
 
   /**
@@ -297,6 +396,9 @@ public final class WebhookDelivery implements AutoCloseable {
       WebhookSender.Reply reply;
       try {
         reply = sender.send(target, headers, body, options.timeout());
+      } catch (WebhookSender.Timeout e) {
+        record(ctx, "timeout", 0, null, e.millis(), e.getMessage());
+        throw new Failed("webhook " + hookId + " to " + target.host() + ": " + e.getMessage());
       } catch (IOException e) {
         record(ctx, "error", 0, null, 0, e.getMessage());
         throw new Failed("webhook " + hookId + " to " + target.host() + ": " + e.getMessage());
@@ -400,7 +502,9 @@ public final class WebhookDelivery implements AutoCloseable {
   }
 
   /**
-   * Stops the fan-out (giving its leadership up) and the HTTP client; close before the TaskFlow.
+   * Stops the fan-out (giving its leadership up), lets requests in flight finish (up to the
+   * timeout), then stops the HTTP client; close before the TaskFlow. Deliveries this server starts
+   * after that fail their attempt without sending and are retried.
    */
   @Override
   public void close() {
@@ -408,7 +512,7 @@ public final class WebhookDelivery implements AutoCloseable {
     try {
       if (f != null) f.close();
     } finally {
-      sender.close();
+      sender.close(options.timeout());
     }
   }
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +30,6 @@ final class WebhookFanOut {
   /** The name of both the leadership and the cursor. */
   static final String NAME = "webhooks";
 
-  static final Duration LEADER_TTL = Duration.ofSeconds(30);
-
   /** Events read per step. */
   static final int PAGE = 500;
 
@@ -42,6 +41,8 @@ final class WebhookFanOut {
   private final TaskFlow taskflow;
   private final String queue;
   private final Duration pollInterval;
+  private final Duration leaderTtl;
+  private final AtomicLong enqueued = new AtomicLong();
   private final ApiJson json = new ApiJson();
   private final Semaphore signal = new Semaphore(0);
   private final Thread thread;
@@ -53,10 +54,11 @@ final class WebhookFanOut {
   private long position = -1; // -1: read it from the store
   private boolean failing;
 
-  WebhookFanOut(TaskFlow taskflow, String queue, Duration pollInterval) {
+  WebhookFanOut(TaskFlow taskflow, String queue, Duration pollInterval, Duration leaderTtl) {
     this.taskflow = taskflow;
     this.queue = queue;
     this.pollInterval = pollInterval;
+    this.leaderTtl = leaderTtl;
     this.thread =
         Thread.ofPlatform()
             .daemon()
@@ -67,6 +69,14 @@ final class WebhookFanOut {
   WebhookFanOut start() {
     thread.start();
     return this;
+  }
+
+  /**
+   * Deliveries this server's fan-out enqueued, counted only for advances of the cursor that won (so
+   * a store's dedupe on {@code uniqueKey} cannot hide a second enqueue of the same event).
+   */
+  long enqueued() {
+    return enqueued.get();
   }
 
   /** New events may be in the log. */
@@ -113,9 +123,9 @@ final class WebhookFanOut {
 
   private void renewLeadership() {
     boolean was = leading;
-    renewAtNanos = System.nanoTime() + LEADER_TTL.dividedBy(3).toNanos();
+    renewAtNanos = System.nanoTime() + leaderTtl.dividedBy(3).toNanos();
     try {
-      leading = taskflow.tryLead(NAME, LEADER_TTL);
+      leading = taskflow.tryLead(NAME, leaderTtl);
     } catch (RuntimeException e) {
       leading = false;
       throw e;
@@ -168,6 +178,7 @@ final class WebhookFanOut {
       if (jobs.size() >= MAX_JOBS_PER_ADVANCE) break;
     }
     if (cursor.advance(position, next, jobs)) {
+      enqueued.addAndGet(jobs.size());
       position = next;
       return handled == PAGE || handled < page.size();
     }

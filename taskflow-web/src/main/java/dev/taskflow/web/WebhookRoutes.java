@@ -78,7 +78,10 @@ final class WebhookRoutes {
     this.json = json;
     this.bodies = bodies;
     this.guard =
-        new WebhookUrlGuard(config.allowHttpWebhooks(), config.allowPrivateWebhookTargets());
+        new WebhookUrlGuard(
+            config.allowHttpWebhooks(),
+            config.allowPrivateWebhookTargets(),
+            config.webhookResolver());
   }
 
   void create(Context ctx) {

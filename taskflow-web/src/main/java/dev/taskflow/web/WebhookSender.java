@@ -8,14 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.Destination;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.client.Request;
@@ -28,9 +28,16 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * Sends one webhook request with Jetty's HTTP client: never follows a redirect, and connects only
- * to addresses that {@link WebhookUrlGuard} checked for this very request (its resolver answers
- * from those and never asks DNS itself), while TLS still verifies the certificate against the host
- * name. The response body is read only up to {@link #MAX_BODY_CHARS}.
+ * to addresses that {@link WebhookUrlGuard} checked for this very request, while TLS still verifies
+ * the certificate against the host name. The response body is read only up to {@link
+ * #MAX_BODY_CHARS}.
+ *
+ * <p>Pinning: each request is tagged with its checked addresses, and Jetty keeps a separate
+ * destination (and so a separate connection pool) per host, port and tag. The resolver reads the
+ * addresses from the tag of the destination that opens a connection and never asks DNS, so a new
+ * connection goes only to the addresses checked for a request with that tag, and a pooled
+ * connection is reused only by a request whose check answered the same addresses. Concurrent
+ * deliveries to one host with different answers cannot mix them up.
  */
 final class WebhookSender implements AutoCloseable {
   static final int MAX_BODY_CHARS = 512;
@@ -38,19 +45,52 @@ final class WebhookSender implements AutoCloseable {
   /** The answer of a receiver: its status, a few headers, the start of its body, how long. */
   record Reply(int status, String location, String retryAfter, String body, long millis) {}
 
-  private final Map<String, List<InetSocketAddress>> pinned = new ConcurrentHashMap<>();
+  /** No answer within the timeout (connect to last header). */
+  static final class Timeout extends IOException {
+    private final long millis;
+
+    Timeout(long millis, Throwable cause) {
+      super("no response within " + millis + " ms", cause);
+      this.millis = millis;
+    }
+
+    long millis() {
+      return millis;
+    }
+  }
+
+  /** The tag of a request: the addresses its check allowed. */
+  private record Pin(List<InetSocketAddress> addresses) {}
+
   private final ReentrantLock lock = new ReentrantLock();
+  private final Condition idle = lock.newCondition();
   private HttpClient client;
+  private int inFlight;
+  private boolean closed;
 
   Reply send(
       WebhookUrlGuard.Checked target, Map<String, String> headers, byte[] body, Duration timeout)
       throws IOException, InterruptedException {
+    HttpClient c = enter();
+    try {
+      return send(c, target, headers, body, timeout);
+    } finally {
+      leave();
+    }
+  }
+
+  private Reply send(
+      HttpClient c,
+      WebhookUrlGuard.Checked target,
+      Map<String, String> headers,
+      byte[] body,
+      Duration timeout)
+      throws IOException, InterruptedException {
     List<InetSocketAddress> addresses = new ArrayList<>();
     for (InetAddress a : target.addresses()) addresses.add(new InetSocketAddress(a, target.port()));
-    pinned.put(key(target.host(), target.port()), List.copyOf(addresses));
     Request request =
-        client()
-            .newRequest(target.uri())
+        c.newRequest(target.uri())
+            .tag(new Pin(List.copyOf(addresses)))
             .method(HttpMethod.POST)
             .followRedirects(false)
             .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
@@ -77,10 +117,36 @@ final class WebhookSender implements AutoCloseable {
           (System.nanoTime() - start) / 1_000_000);
     } catch (TimeoutException e) {
       request.abort(e);
-      throw new IOException("no response within " + timeout.toMillis() + " ms", e);
+      throw new Timeout(timeout.toMillis(), e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
+      // Jetty's own request timeout may fire first
+      if (cause instanceof TimeoutException) throw new Timeout(timeout.toMillis(), cause);
       throw new IOException(cause.getClass().getSimpleName() + ": " + cause.getMessage(), cause);
+    }
+  }
+
+  /** The client, counting one more request in flight; refused once closing began. */
+  private HttpClient enter() throws IOException {
+    lock.lock();
+    try {
+      if (closed) {
+        throw new IOException("the webhook sender is closed (this server is shutting down)");
+      }
+      HttpClient c = client();
+      inFlight++;
+      return c;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void leave() {
+    lock.lock();
+    try {
+      if (--inFlight == 0) idle.signalAll();
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -104,6 +170,8 @@ final class WebhookSender implements AutoCloseable {
             new org.eclipse.jetty.util.thread.ScheduledExecutorScheduler(
                 "taskflow-webhooks-timer", true));
         c.setFollowRedirects(false);
+        // a destination per checked address set: drop the idle ones
+        c.setDestinationIdleTimeout(Duration.ofMinutes(2).toMillis());
         c.setSocketAddressResolver(new PinnedResolver());
         c.setUserAgentField(
             new org.eclipse.jetty.http.HttpField("User-Agent", "TaskFlow-Webhooks/1"));
@@ -120,27 +188,43 @@ final class WebhookSender implements AutoCloseable {
     }
   }
 
-  private static String key(String host, int port) {
-    String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-    return h.toLowerCase(Locale.ROOT) + ":" + port;
-  }
-
-  /** Answers only with addresses the guard checked; a host it did not check does not resolve. */
-  private final class PinnedResolver implements SocketAddressResolver {
+  /**
+   * Answers only with the addresses in the tag of the destination that opens the connection; a
+   * destination without one (a request this class did not tag) does not resolve.
+   */
+  private static final class PinnedResolver implements SocketAddressResolver {
     @Override
     public void resolve(
         String host, int port, Map<String, Object> context, Promise<List<InetSocketAddress>> p) {
-      List<InetSocketAddress> a = pinned.get(key(host, port));
-      if (a == null) {
-        p.failed(new IOException("no checked address for " + host + ":" + port + "; refused"));
+      Object d = context.get(Destination.CONTEXT_KEY);
+      if (d instanceof Destination dest && dest.getOrigin().getTag() instanceof Pin pin) {
+        p.succeeded(pin.addresses());
       } else {
-        p.succeeded(a);
+        p.failed(new IOException("no checked address for " + host + ":" + port + "; refused"));
       }
     }
   }
 
   @Override
   public void close() {
+    close(Duration.ZERO);
+  }
+
+  /**
+   * Refuses new requests, lets the ones in flight finish for up to {@code wait} (so a delivery the
+   * receiver already got is not aborted and sent again by another server), then stops the client.
+   */
+  void close(Duration wait) {
+    lock.lock();
+    try {
+      closed = true;
+      long left = wait.toNanos();
+      while (inFlight > 0 && left > 0) left = idle.awaitNanos(left);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      lock.unlock();
+    }
     lock.lock();
     try {
       if (client != null) {

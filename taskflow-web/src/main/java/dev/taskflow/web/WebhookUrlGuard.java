@@ -23,12 +23,7 @@ final class WebhookUrlGuard {
 
   private final boolean allowHttp;
   private final boolean allowPrivate;
-  private final Resolver resolver;
-
-  /** Resolves a host name to all its addresses; the JDK's resolver outside tests. */
-  interface Resolver {
-    InetAddress[] resolve(String host) throws UnknownHostException;
-  }
+  private final WebhookResolver resolver;
 
   /** A URL that passed: its parts and the addresses a delivery may connect to. */
   record Checked(URI uri, String host, int port, List<InetAddress> addresses) {}
@@ -48,13 +43,13 @@ final class WebhookUrlGuard {
   }
 
   WebhookUrlGuard(boolean allowHttp, boolean allowPrivate) {
-    this(allowHttp, allowPrivate, InetAddress::getAllByName);
+    this(allowHttp, allowPrivate, WebhookResolver.SYSTEM);
   }
 
-  WebhookUrlGuard(boolean allowHttp, boolean allowPrivate, Resolver resolver) {
+  WebhookUrlGuard(boolean allowHttp, boolean allowPrivate, WebhookResolver resolver) {
     this.allowHttp = allowHttp;
     this.allowPrivate = allowPrivate;
-    this.resolver = resolver;
+    this.resolver = java.util.Objects.requireNonNull(resolver, "resolver");
   }
 
   /** Checks the URL's form only (no DNS): scheme, userinfo, host, length. */
@@ -107,13 +102,13 @@ final class WebhookUrlGuard {
       throw new Refused(
           "private_host_name", "url host '" + bare + "' names a local or internal host");
     }
-    InetAddress[] all;
+    List<InetAddress> all;
     try {
       all = resolver.resolve(bare);
     } catch (UnknownHostException e) {
       throw new Refused("unresolvable_host", "url host '" + bare + "' does not resolve");
     }
-    if (all == null || all.length == 0) {
+    if (all == null || all.isEmpty()) {
       throw new Refused("unresolvable_host", "url host '" + bare + "' has no address");
     }
     if (!allowPrivate && bare.contains(":")) {
@@ -149,7 +144,7 @@ final class WebhookUrlGuard {
     }
     int port =
         uri.getPort() >= 0 ? uri.getPort() : uri.getScheme().equalsIgnoreCase("https") ? 443 : 80;
-    return new Checked(uri, bare, port, List.of(all));
+    return new Checked(uri, bare, port, List.copyOf(all));
   }
 
   /** The rule an address breaks, or null for a public unicast address. */

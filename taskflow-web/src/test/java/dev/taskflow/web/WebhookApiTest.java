@@ -11,6 +11,8 @@ import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,8 +21,29 @@ import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The webhook API with the private-target and http options OFF (the defaults). */
+/**
+ * The webhook API with the private-target and http options OFF (the defaults), and a fake DNS (the
+ * resolver seam of {@link WebConfig}) so host names that resolve to internal addresses are judged
+ * without real DNS.
+ */
 class WebhookApiTest {
+  /** Names the fake DNS knows; IP literals resolve to themselves, anything else does not. */
+  private static final Map<String, String> DNS =
+      Map.of(
+          "rebind.test", "127.0.0.1",
+          "metadata.test", "169.254.169.254",
+          "intranet.test", "10.1.2.3",
+          "public.test", "93.184.216.34");
+
+  static List<InetAddress> fakeDns(String host) throws UnknownHostException {
+    String address = DNS.get(host);
+    if (address != null) return List.of(InetAddress.getByName(address));
+    if (host.contains(":") || host.matches("[0-9.]+")) { // a literal: no lookup happens
+      return List.of(InetAddress.getAllByName(host));
+    }
+    throw new UnknownHostException(host);
+  }
+
   private static final JsonMapper JSON = JsonMapper.builder().build();
   private final HttpClient http = HttpClient.newHttpClient();
   private TaskFlow taskflow;
@@ -34,7 +57,14 @@ class WebhookApiTest {
     taskflow = b.build();
     delivery.bind(taskflow);
     web =
-        TaskFlowWeb.create(taskflow, WebConfig.builder().port(0).dashboard(false).build()).start();
+        TaskFlowWeb.create(
+                taskflow,
+                WebConfig.builder()
+                    .port(0)
+                    .dashboard(false)
+                    .webhookResolver(WebhookApiTest::fakeDns)
+                    .build())
+            .start();
   }
 
   @AfterEach
@@ -64,6 +94,11 @@ class WebhookApiTest {
 
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource({
+    "https://rebind.test/hook, loopback_address",
+    "https://rebind.test:8443/hook, loopback_address",
+    "https://metadata.test/latest/meta-data, link_local_address",
+    "https://intranet.test/hook, private_address",
+    "https://nowhere.test/hook, unresolvable_host",
     "https://localhost/hook, private_host_name",
     "https://169.254.169.254/latest/meta-data, link_local_address",
     "https://10.0.0.5/hook, private_address",
@@ -91,6 +126,21 @@ class WebhookApiTest {
   }
 
   @Test
+  void a_host_name_that_resolves_to_a_public_address_is_accepted_through_the_same_resolver()
+      throws Exception {
+    HttpResponse<String> r =
+        call(
+            "POST",
+            "/api/v1/webhooks",
+            "{\"url\":\"https://public.test/hook\",\"events\":[\"job.failed\"]}");
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    JsonNode refused =
+        refused("{\"url\":\"https://rebind.test/hook\",\"events\":[\"job.failed\"]}");
+    assertThat(refused.get("message").asString()).contains("127.0.0.1");
+  }
+
+  @Test
   void a_url_longer_than_the_limit_is_refused() throws Exception {
     String url = "https://example.com/" + "a".repeat(WebhookUrlGuard.MAX_URL_LENGTH);
     assertThat(refused("{\"url\":\"" + url + "\",\"events\":[\"job.*\"]}").get("code").asString())
@@ -105,9 +155,8 @@ class WebhookApiTest {
             false,
             host -> {
               if (!host.equals("rebind.example.com")) throw new UnknownHostException(host);
-              return new InetAddress[] {
-                InetAddress.getByName("93.184.216.34"), InetAddress.getByName("127.0.0.1")
-              };
+              return List.of(
+                  InetAddress.getByName("93.184.216.34"), InetAddress.getByName("127.0.0.1"));
             });
 
     assertThatThrownBy(() -> guard.check("https://rebind.example.com/hook"))
@@ -178,6 +227,11 @@ class WebhookApiTest {
     assertThat(WebhookRoutes.knownPattern("workflow.*")).isTrue();
     assertThat(WebhookRoutes.knownPattern("job.failed")).isTrue();
     assertThat(WebhookRoutes.knownPattern("job.*")).isTrue();
+    assertThat(WebhookRoutes.knownPattern("job.awaiting")).isTrue();
+    assertThat(WebhookRoutes.knownPattern("batch.completed")).isTrue();
+    assertThat(WebhookRoutes.knownPattern("batch.failed")).isTrue();
+    assertThat(WebhookRoutes.knownPattern("batch.*")).isTrue();
+    assertThat(WebhookRoutes.knownPattern("webhook.attempt")).isFalse();
     assertThat(WebhookRoutes.knownPattern("job.exploded")).isFalse();
     assertThat(WebhookRoutes.knownPattern("*")).isFalse();
     assertThat(WebhookRoutes.knownPattern("nodot")).isFalse();

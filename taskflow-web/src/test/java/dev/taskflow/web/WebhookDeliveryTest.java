@@ -2,21 +2,34 @@ package dev.taskflow.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import dev.taskflow.EnqueueOptions;
 import dev.taskflow.Job;
+import dev.taskflow.JobQuery;
+import dev.taskflow.JobRequest;
 import dev.taskflow.JobState;
+import dev.taskflow.RetryPolicy;
 import dev.taskflow.TaskFlow;
+import dev.taskflow.Webhook;
 import dev.taskflow.memory.InMemoryStorage;
 import dev.taskflow.test.ManualClock;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -37,20 +50,36 @@ class WebhookDeliveryTest {
   private WebhookDelivery delivery;
 
   private void start(boolean deliverToPrivate) throws Exception {
+    start(deliverToPrivate, o -> o);
+  }
+
+  private void start(boolean deliverToPrivate, UnaryOperator<WebhookDelivery.Options> options)
+      throws Exception {
     receiver = new WebhookReceiver();
     TaskFlow.Builder b =
         TaskFlow.builder()
             .storage(new InMemoryStorage(clock))
             .clock(clock)
-            .worker("demo.echo", JsonNode.class, (args, ctx) -> args);
+            .queue(EnqueueOptions.DEFAULT_QUEUE, q -> q.concurrency(10))
+            .queue("emails", q -> q.concurrency(2))
+            .worker("demo.echo", JsonNode.class, (args, ctx) -> args)
+            .worker("demo.other", JsonNode.class, (args, ctx) -> args)
+            .worker(
+                "demo.emit",
+                JsonNode.class,
+                (args, ctx) -> {
+                  ctx.emit("embedding.completed", Map.of("chunks", 3));
+                  return null;
+                });
     delivery =
         WebhookDelivery.install(
             b,
-            WebhookDelivery.Options.defaults()
-                .withAllowHttp(deliverToPrivate)
-                .withAllowPrivateTargets(deliverToPrivate)
-                .withPollInterval(Duration.ofMillis(100))
-                .withClock(clock));
+            options.apply(
+                WebhookDelivery.Options.defaults()
+                    .withAllowHttp(deliverToPrivate)
+                    .withAllowPrivateTargets(deliverToPrivate)
+                    .withPollInterval(Duration.ofMillis(100))
+                    .withClock(clock)));
     taskflow = b.build();
     delivery.bind(taskflow);
     web =
@@ -87,13 +116,28 @@ class WebhookDeliveryTest {
 
   /** Registers a webhook for job.* on the receiver; returns {id, secret}. */
   private JsonNode register(String path) throws Exception {
+    return register(path, "\"events\":[\"job.*\"]");
+  }
+
+  /** Registers a webhook on the receiver with more fields of the body; returns {id, secret}. */
+  private JsonNode register(String path, String fields) throws Exception {
     HttpResponse<String> r =
-        call(
-            "POST",
-            "/api/v1/webhooks",
-            "{\"url\":\"" + receiver.url(path) + "\",\"events\":[\"job.*\"]}");
+        call("POST", "/api/v1/webhooks", "{\"url\":\"" + receiver.url(path) + "\"," + fields + "}");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     return JSON.readTree(r.body());
+  }
+
+  private JsonNode deliveries(JsonNode hook) throws Exception {
+    HttpResponse<String> r =
+        call("GET", "/api/v1/webhooks/" + hook.get("id").asString() + "/deliveries", null);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    return JSON.readTree(r.body()).get("items");
+  }
+
+  /** The only attempt of the newest delivery of a webhook. */
+  private JsonNode lastAttempt(JsonNode hook) throws Exception {
+    JsonNode attempts = deliveries(hook).get(0).get("attempts");
+    return attempts.get(attempts.size() - 1);
   }
 
   private Job sendTest(String webhookId) throws Exception {
@@ -120,10 +164,17 @@ class WebhookDeliveryTest {
     for (int attempt = 1; attempt <= 3; attempt++) {
       Job now = job(delivery);
       assertThat(now.state()).isEqualTo(JobState.SCHEDULED);
+      assertThat(now.attempt()).isEqualTo(attempt);
       Duration wait = Duration.between(clock.instant(), now.scheduledAt());
       Duration ceiling = WebhookDelivery.DEFAULT_RETRY.ceiling(attempt);
-      assertThat(wait).isBetween(Duration.ZERO, ceiling);
-      clock.advance(ceiling);
+      Duration floor = WebhookDelivery.DEFAULT_RETRY.minDelay(attempt);
+      assertThat(floor).isEqualTo(ceiling.dividedBy(2)).isPositive();
+      assertThat(wait).as("wait after try %d", attempt).isBetween(floor, ceiling);
+      // not due a millisecond early
+      clock.advance(wait.minusMillis(1));
+      taskflow.runDueJobs();
+      assertThat(receiver.received).hasSize(attempt);
+      clock.advance(Duration.ofMillis(1));
       if (attempt == 3) receiver.answer(204, Map.of());
       taskflow.runDueJobs();
     }
@@ -268,5 +319,278 @@ class WebhookDeliveryTest {
             .orElseThrow();
     assertThat(completed.get("jobId").asString()).isEqualTo(job.id().toString());
     assertThat(hook.get("id").asString()).isNotEmpty();
+  }
+
+  @Test
+  void the_default_schedule_keeps_trying_for_more_than_a_day_even_at_the_shortest_jitter() {
+    WebhookDelivery.Options o = WebhookDelivery.Options.defaults();
+    RetryPolicy p = o.retry();
+    // The worst case, computed here from the schedule's definition (5 s doubling, capped at 10 h,
+    // each wait at least half its ceiling), not from the policy's own arithmetic.
+    Duration worst = Duration.ZERO;
+    for (int failed = 1; failed < o.maxAttempts(); failed++) {
+      long ceilingMs = Math.min(Duration.ofHours(10).toMillis(), 5_000L << (failed - 1));
+      worst = worst.plusMillis(ceilingMs / 2);
+    }
+
+    assertThat(o.maxAttempts()).isEqualTo(20);
+    assertThat(worst).isGreaterThanOrEqualTo(Duration.ofHours(24));
+    assertThat(p.minSpan(o.maxAttempts())).isEqualTo(worst);
+    for (int failed = 1; failed < o.maxAttempts(); failed++) {
+      assertThat(p.minDelay(failed)).isEqualTo(p.ceiling(failed).dividedBy(2));
+    }
+    // the job default stays full jitter
+    assertThat(RetryPolicy.DEFAULT.minJitter()).isZero();
+  }
+
+  @Test
+  void a_429_with_retry_after_seconds_sets_the_next_try() throws Exception {
+    start(true);
+    JsonNode hook = register("/throttled");
+    receiver.answer(429, Map.of("Retry-After", "90"));
+    Job delivery = sendTest(hook.get("id").asString());
+
+    taskflow.runDueJobs();
+
+    Job now = job(delivery);
+    assertThat(now.state()).isEqualTo(JobState.SCHEDULED);
+    assertThat(now.scheduledAt()).isEqualTo(clock.instant().plusSeconds(90));
+    assertThat(lastAttempt(hook).get("outcome").asString()).isEqualTo("retry_after");
+    assertThat(lastAttempt(hook).get("status").asInt()).isEqualTo(429);
+    receiver.answer(204, Map.of());
+    clock.advance(Duration.ofSeconds(90));
+    taskflow.runDueJobs();
+    assertThat(job(delivery).state()).isEqualTo(JobState.COMPLETED);
+    assertThat(receiver.received).hasSize(2);
+  }
+
+  @Test
+  void a_429_with_retry_after_as_an_http_date_sets_the_next_try() throws Exception {
+    start(true);
+    JsonNode hook = register("/throttled");
+    Instant at = clock.instant().plus(Duration.ofMinutes(7));
+    receiver.answer(
+        429,
+        Map.of(
+            "Retry-After", DateTimeFormatter.RFC_1123_DATE_TIME.format(at.atZone(ZoneOffset.UTC))));
+    Job delivery = sendTest(hook.get("id").asString());
+
+    taskflow.runDueJobs();
+
+    Job now = job(delivery);
+    assertThat(now.state()).isEqualTo(JobState.SCHEDULED);
+    assertThat(now.scheduledAt()).isEqualTo(at);
+  }
+
+  @Test
+  void a_retry_after_longer_than_the_cap_waits_only_the_cap() throws Exception {
+    start(true);
+    JsonNode hook = register("/throttled");
+    assertThat(WebhookDelivery.DEFAULT_MAX_RETRY_AFTER).isEqualTo(Duration.ofHours(6));
+    receiver.answer(429, Map.of("Retry-After", Long.toString(Duration.ofDays(3).toSeconds())));
+    Job delivery = sendTest(hook.get("id").asString());
+
+    taskflow.runDueJobs();
+
+    assertThat(job(delivery).scheduledAt()).isEqualTo(clock.instant().plus(Duration.ofHours(6)));
+    assertThat(lastAttempt(hook).get("detail").asString()).contains("PT6H");
+  }
+
+  @Test
+  void a_receiver_that_never_answers_fails_the_attempt_with_a_timeout_and_is_tried_again()
+      throws Exception {
+    start(true, o -> o.withTimeout(Duration.ofMillis(300)));
+    JsonNode hook = register("/slow");
+    receiver.hang();
+    Job delivery = sendTest(hook.get("id").asString());
+
+    taskflow.runDueJobs();
+
+    Job now = job(delivery);
+    assertThat(receiver.received).hasSize(1);
+    assertThat(now.state()).isEqualTo(JobState.SCHEDULED);
+    assertThat(now.errors().getLast().message()).contains("no response within 300 ms");
+    JsonNode attempt = lastAttempt(hook);
+    assertThat(attempt.get("outcome").asString()).isEqualTo("timeout");
+    assertThat(attempt.get("status").isNull()).isTrue();
+    assertThat(attempt.get("durationMs").asLong()).isEqualTo(300);
+    assertThat(attempt.get("detail").asString()).contains("no response within 300 ms");
+
+    receiver.answer(204, Map.of());
+    clock.advance(WebhookDelivery.DEFAULT_RETRY.ceiling(1));
+    taskflow.runDueJobs();
+    assertThat(job(delivery).state()).isEqualTo(JobState.COMPLETED);
+    assertThat(receiver.received).hasSize(2);
+    assertThat(receiver.received.get(1).header("webhook-id"))
+        .isEqualTo(receiver.received.get(0).header("webhook-id"));
+  }
+
+  @Test
+  void the_timeout_is_validated() {
+    WebhookDelivery.Options o = WebhookDelivery.Options.defaults();
+    assertThat(o.timeout()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(o.withTimeout(Duration.ofSeconds(2)).timeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThatThrownBy(() -> o.withTimeout(Duration.ZERO)).hasMessageContaining("timeout");
+    assertThatThrownBy(() -> o.withTimeout(Duration.ofMinutes(6))).hasMessageContaining("PT6M");
+  }
+
+  @Test
+  void deliveries_show_the_duration_and_the_start_of_the_response_body() throws Exception {
+    start(true);
+    JsonNode hook = register("/verbose");
+    receiver.answer(200, Map.of(), "x".repeat(2000));
+    sendTest(hook.get("id").asString());
+
+    taskflow.runDueJobs();
+
+    JsonNode attempt = lastAttempt(hook);
+    assertThat(attempt.get("outcome").asString()).isEqualTo("delivered");
+    assertThat(attempt.get("durationMs").isIntegralNumber()).isTrue();
+    assertThat(attempt.get("durationMs").asLong()).isNotNegative();
+    String body = attempt.get("responseBody").asString();
+    assertThat(WebhookSender.MAX_BODY_CHARS).isEqualTo(512);
+    assertThat(body).hasSize(512 + 1).isEqualTo("x".repeat(512) + "…");
+  }
+
+  @Test
+  void filters_select_events_a_custom_event_reaches_its_subscriber_and_an_inactive_hook_gets_none()
+      throws Exception {
+    start(true);
+    JsonNode all = register("/all", "\"events\":[\"job.completed\"]");
+    JsonNode emails = register("/emails", "\"events\":[\"job.completed\"],\"queue\":\"emails\"");
+    JsonNode other =
+        register("/other", "\"events\":[\"job.completed\"],\"jobType\":\"demo.other\"");
+    JsonNode alice = register("/alice", "\"events\":[\"job.completed\"],\"owner\":\"alice\"");
+    JsonNode custom = register("/custom", "\"events\":[\"embedding.completed\"]");
+    JsonNode prefix = register("/prefix", "\"events\":[\"embedding.*\"]");
+    JsonNode inactive = register("/inactive", "\"events\":[\"job.*\"],\"active\":false");
+    assertThat(inactive.get("active").asBoolean()).isFalse();
+
+    Job inEmails = enqueue("demo.echo", EnqueueOptions.defaults().queue("emails").owner("bob"));
+    Job otherType = enqueue("demo.other", EnqueueOptions.defaults().owner("bob"));
+    Job ofAlice = enqueue("demo.echo", EnqueueOptions.defaults().owner("alice"));
+    Job plain = enqueue("demo.echo", EnqueueOptions.defaults().owner("bob"));
+    Job emitter = enqueue("demo.emit", EnqueueOptions.defaults().owner("bob"));
+    taskflow.start();
+
+    // 5 completions to /all, 1 each to /emails, /other, /alice, /custom, /prefix
+    int expected = 10;
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              List<Job> d =
+                  taskflow.list(JobQuery.all().type(WebhookDelivery.JOB_TYPE).limit(100)).items();
+              return d.size() >= expected
+                  && d.stream().allMatch(j -> j.state() == JobState.COMPLETED);
+            });
+
+    assertThat(receivedJobIds("/all"))
+        .containsExactlyInAnyOrder(ids(inEmails, otherType, ofAlice, plain, emitter));
+    assertThat(receivedJobIds("/emails")).containsExactly(ids(inEmails));
+    assertThat(receivedJobIds("/other")).containsExactly(ids(otherType));
+    assertThat(receivedJobIds("/alice")).containsExactly(ids(ofAlice));
+    for (String path : List.of("/custom", "/prefix")) {
+      List<JsonNode> got = receivedAt(path);
+      assertThat(got).as(path).hasSize(1);
+      assertThat(got.getFirst().get("type").asString()).isEqualTo("embedding.completed");
+      assertThat(got.getFirst().get("jobId").asString()).isEqualTo(emitter.id().toString());
+      assertThat(got.getFirst().get("data").get("chunks").asInt()).isEqualTo(3);
+    }
+    assertThat(receivedAt("/inactive")).isEmpty();
+    assertThat(deliveries(inactive)).isEmpty();
+    assertThat(deliveries(all)).hasSize(5);
+    for (JsonNode hook : List.of(emails, other, alice, custom, prefix)) {
+      assertThat(deliveries(hook)).hasSize(1);
+    }
+    assertThat(receiver.received).hasSize(expected);
+  }
+
+  @Test
+  void a_delivery_connects_to_the_address_that_was_checked_and_never_resolves_again()
+      throws Exception {
+    AtomicReference<String> dns = new AtomicReference<>("127.0.0.1");
+    List<String> lookups = new CopyOnWriteArrayList<>();
+    WebhookResolver flipping =
+        host -> {
+          if (!host.equals("pinned.test")) throw new UnknownHostException(host);
+          // every lookup after the first answers 127.0.0.2, where nothing listens
+          String answer = dns.getAndSet("127.0.0.2");
+          lookups.add(answer);
+          return List.of(InetAddress.getByName(answer));
+        };
+    start(true, o -> o.withResolver(flipping));
+    Webhook hook =
+        taskflow
+            .webhooks()
+            .create(
+                "http://pinned.test:" + receiver.port() + "/hook",
+                List.of("job.*"),
+                null,
+                null,
+                null,
+                Map.of());
+
+    Job first = sendTest(hook.id().toString());
+    taskflow.runDueJobs();
+
+    assertThat(job(first).state()).isEqualTo(JobState.COMPLETED);
+    assertThat(lookups).containsExactly("127.0.0.1"); // the check's lookup, and no other
+    assertThat(receiver.received).hasSize(1);
+    assertThat(receiver.received.getFirst().header("host"))
+        .isEqualTo("pinned.test:" + receiver.port());
+
+    // The next check answers 127.0.0.2: the connection kept from the first delivery (to 127.0.0.1)
+    // must not be reused, so this delivery fails to connect instead of reaching the receiver.
+    Job second = sendTest(hook.id().toString());
+    taskflow.runDueJobs();
+
+    assertThat(lookups).containsExactly("127.0.0.1", "127.0.0.2");
+    assertThat(receiver.received).hasSize(1);
+    Job now = job(second);
+    assertThat(now.state()).isEqualTo(JobState.SCHEDULED);
+    assertThat(now.errors().getLast().message()).contains("pinned.test");
+    JsonNode attempts = deliveries(JSON.readTree("{\"id\":\"" + hook.id() + "\"}"));
+    assertThat(attempts.get(0).get("attempts").get(0).get("outcome").asString()).isEqualTo("error");
+  }
+
+  @Test
+  void a_name_that_rebinds_to_loopback_after_registration_is_refused_before_any_connection()
+      throws Exception {
+    // Deliveries with the private-target option off; the name now answers 127.0.0.1.
+    start(false, o -> o.withResolver(host -> List.of(InetAddress.getByName("127.0.0.1"))));
+    Webhook hook =
+        taskflow
+            .webhooks()
+            .create("https://rebind.test/hook", List.of("job.*"), null, null, null, Map.of());
+
+    Job delivery = sendTest(hook.id().toString());
+    taskflow.runDueJobs();
+
+    assertThat(receiver.received).isEmpty();
+    Job now = job(delivery);
+    assertThat(now.state()).isEqualTo(JobState.FAILED);
+    assertThat(now.errors().getLast().message())
+        .contains("refused at delivery (loopback_address)")
+        .contains("127.0.0.1");
+  }
+
+  private Job enqueue(String type, EnqueueOptions options) {
+    return taskflow.enqueue(new JobRequest(type, "{}", options)).job();
+  }
+
+  private List<JsonNode> receivedAt(String path) {
+    return receiver.received.stream()
+        .filter(r -> r.path().equals(path))
+        .map(r -> JSON.readTree(r.body()))
+        .toList();
+  }
+
+  private List<String> receivedJobIds(String path) {
+    return receivedAt(path).stream().map(n -> n.get("jobId").asString()).toList();
+  }
+
+  private static String[] ids(Job... jobs) {
+    return java.util.Arrays.stream(jobs).map(j -> j.id().toString()).toArray(String[]::new);
   }
 }

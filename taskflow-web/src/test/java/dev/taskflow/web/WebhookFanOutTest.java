@@ -45,9 +45,13 @@ class WebhookFanOutTest {
           .getOrDefault(
               "TASKFLOW_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
 
+  /** Short, so a failover test stays bounded; renewed every third of it. */
+  private static final Duration LEADER_TTL = Duration.ofSeconds(2);
+
   @TempDir Path dir;
   private final WebhookReceiver receiver;
   private final List<AutoCloseable> open = new ArrayList<>();
+  private final Map<TaskFlow, WebhookDelivery> deliveries = new java.util.IdentityHashMap<>();
   private String schema;
 
   WebhookFanOutTest() throws Exception {
@@ -75,21 +79,28 @@ class WebhookFanOutTest {
                 WebhookDelivery.Options.defaults()
                     .withAllowHttp(true)
                     .withAllowPrivateTargets(true)
-                    .withPollInterval(Duration.ofMillis(200)))
+                    .withPollInterval(Duration.ofMillis(200))
+                    .withLeaderTtl(LEADER_TTL))
             : null;
     TaskFlow tf = b.build();
     open.add(tf);
     if (delivery != null) {
       delivery.bind(tf);
       open.add(delivery);
+      deliveries.put(tf, delivery);
     }
     return tf.start();
   }
 
+  /** Closes the node's delivery first (as the server does), then the node; no other node. */
   private void close(TaskFlow tf) throws Exception {
-    // Closes the node's delivery (registered after it) first, then the node.
-    int i = open.indexOf(tf);
-    for (int k = open.size() - 1; k >= i; k--) open.remove(k).close();
+    WebhookDelivery d = deliveries.get(tf);
+    if (d != null) {
+      open.remove(d);
+      d.close();
+    }
+    open.remove(tf);
+    tf.close();
   }
 
   private static List<Job> runJobs(TaskFlow tf, int n) {
@@ -225,6 +236,94 @@ class WebhookFanOutTest {
 
     assertDeliveredOnce("/all", allEventIds);
     assertDeliveredOnce("/done", completedEventIds);
+  }
+
+  @Test
+  void when_the_fan_out_leader_stops_mid_stream_the_other_node_takes_over_and_nothing_is_doubled()
+      throws Exception {
+    requirePostgres();
+    schema =
+        ("webhook_failover_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1))
+            .toLowerCase(Locale.ROOT);
+    Supplier<Storage> store = () -> PostgresStorage.builder(PG_URL).schema(schema).build();
+    TaskFlow a = node(store, true);
+    Webhook all =
+        a.webhooks().create(receiver.url("/all"), List.of("job.*"), null, null, null, Map.of());
+    Webhook done =
+        a.webhooks()
+            .create(receiver.url("/done"), List.of(JobEvent.COMPLETED), null, null, null, Map.of());
+    WebhookDelivery aDelivery = deliveries.get(a);
+    List<Job> jobs = new ArrayList<>(enqueue(a, 0, 10));
+    // a, alone, is the fan-out leader once it has enqueued deliveries
+    await().atMost(Duration.ofSeconds(20)).until(() -> aDelivery.deliveriesEnqueued() > 0);
+    TaskFlow b = node(store, true);
+    WebhookDelivery bDelivery = deliveries.get(b);
+    jobs.addAll(enqueue(b, 10, 10));
+    await().atMost(Duration.ofSeconds(20)).until(() -> !receiver.received.isEmpty());
+
+    close(a); // gives the leadership up while events keep coming
+    jobs.addAll(enqueue(b, 20, 10));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                jobs.stream()
+                    .allMatch(j -> b.get(j.id()).orElseThrow().state() == JobState.COMPLETED));
+
+    List<String> allEventIds = new ArrayList<>();
+    List<String> completedEventIds = new ArrayList<>();
+    for (Job j : jobs) {
+      for (JobEvent e : b.events(j.id(), null, 1000)) {
+        if (all.matches(e)) allEventIds.add(e.id());
+        if (done.matches(e)) completedEventIds.add(e.id());
+      }
+    }
+    assertThat(completedEventIds).hasSize(jobs.size());
+    int expected = allEventIds.size() + completedEventIds.size();
+    await().atMost(Duration.ofSeconds(30)).until(() -> receiver.received.size() >= expected);
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> receiver.received.size() == expected);
+
+    assertDeliveredOnce("/all", allEventIds);
+    assertDeliveredOnce("/done", completedEventIds);
+    // Each node counts only the deliveries of its own winning cursor advances, before any
+    // uniqueKey dedupe in the store: together exactly one per event and webhook, and b took over.
+    assertThat(aDelivery.deliveriesEnqueued()).isPositive();
+    assertThat(bDelivery.deliveriesEnqueued()).isPositive();
+    assertThat(aDelivery.deliveriesEnqueued() + bDelivery.deliveriesEnqueued()).isEqualTo(expected);
+    // and the store holds one delivery job per event and webhook
+    assertThat(deliveryEventIds(b, all)).containsExactlyInAnyOrderElementsOf(allEventIds);
+    assertThat(deliveryEventIds(b, done)).containsExactlyInAnyOrderElementsOf(completedEventIds);
+  }
+
+  private static List<Job> enqueue(TaskFlow tf, int from, int n) {
+    List<Job> jobs = new ArrayList<>();
+    for (int i = from; i < from + n; i++) {
+      jobs.add(tf.enqueue(JobRequest.of("demo.echo", "{\"n\":" + i + "}")).job());
+    }
+    return jobs;
+  }
+
+  /** The event id of every delivery job of a webhook in the store (one entry per job). */
+  private static List<String> deliveryEventIds(TaskFlow tf, Webhook w) {
+    List<String> ids = new ArrayList<>();
+    String cursor = null;
+    do {
+      dev.taskflow.JobPage page =
+          tf.list(
+              dev.taskflow.JobQuery.all()
+                  .type(WebhookDelivery.JOB_TYPE)
+                  .tag("webhook:" + w.id())
+                  .limit(200)
+                  .cursor(cursor));
+      for (Job j : page.items()) {
+        ids.add(JSON.readTree(j.argsJson()).get("event").get("id").asString());
+      }
+      cursor = page.nextCursor();
+    } while (cursor != null);
+    return ids;
   }
 
   private void assertDeliveredOnce(String path, List<String> eventIds) {
