@@ -40,8 +40,8 @@ import org.quicktheories.generators.Generate;
  *   <li>{@code L} and {@code ?} are not generated (the UNIX definition has neither).
  *   <li>Daylight saving: cron-utils has its own rules, so in zones with DST an example is compared
  *       only when no offset transition lies between the start instant and both answers, nor in the
- *       day before the start instant (where cron-utils is an hour off); the DST
- *       policy has its own exact tests in {@link CronDaylightSavingTest}.
+ *       day before the start instant (where cron-utils is an hour off); the DST policy has its own
+ *       exact tests in {@link CronDaylightSavingTest}.
  * </ul>
  */
 class CronOracleTest {
