@@ -30,6 +30,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Leases jobs to workers in other processes or languages (the HTTP API's {@code /workers/lease}). A
@@ -57,6 +59,7 @@ public final class RemoteWorkers {
   public static final Duration MAX_LEASE = Duration.ofHours(1);
   public static final Duration MAX_WAIT = Duration.ofSeconds(60);
   public static final int MAX_JOBS = 100;
+  private static final Logger log = LoggerFactory.getLogger(RemoteWorkers.class);
   private static final String OWNER_PREFIX = "remote:";
   private static final Pattern SECRET = Pattern.compile("[A-Za-z0-9_-]{22}");
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -271,23 +274,43 @@ public final class RemoteWorkers {
     Map<String, Integer> queues = new LinkedHashMap<>();
     r.queues().forEach(q -> queues.put(q, r.max()));
     Registration old = registrations.get(r.workerId());
+    if (old == null) old = fromStore(r.workerId()); // it may have leased on another node first
     write(r.workerId(), old == null ? storage.now() : old.firstSeen(), queues);
   }
 
   /**
    * Keeps the {@code /servers} entry of a worker that only heartbeats or reports (a long job)
-   * alive, writing at most once per {@code refreshEvery}. A worker that leased on another node is
-   * registered with the queue of the job it reports on.
+   * alive, writing at most once per {@code refreshEvery}. A worker that leased on another node
+   * keeps the entry that node wrote (its start and queues); one with no entry at all is registered
+   * with the queue of the job it reports on.
+   *
+   * <p>Best effort: it runs after the worker's report was committed, so a store error here is
+   * logged and swallowed rather than turning a written completion into an error the worker would
+   * retry (and then be told the job was already finished).
    */
   private void refresh(String workerId, Supplier<String> queueOfJob) {
-    Registration old = registrations.get(workerId);
-    if (old != null && clock.instant().isBefore(old.writtenAt().plus(refreshEvery))) return;
-    if (old != null) {
-      write(workerId, old.firstSeen(), old.queues());
-    } else {
-      String queue = queueOfJob.get();
-      write(workerId, storage.now(), queue == null ? Map.of() : Map.of(queue, 1));
+    try {
+      Registration old = registrations.get(workerId);
+      if (old != null && clock.instant().isBefore(old.writtenAt().plus(refreshEvery))) return;
+      if (old == null) old = fromStore(workerId);
+      if (old != null) {
+        write(workerId, old.firstSeen(), old.queues());
+      } else {
+        String queue = queueOfJob.get();
+        write(workerId, storage.now(), queue == null ? Map.of() : Map.of(queue, 1));
+      }
+    } catch (RuntimeException e) {
+      log.debug("remote worker {}: /servers entry not refreshed: {}", workerId, e.toString());
     }
+  }
+
+  /** The entry another node wrote for this worker, while it is live, or null. */
+  private Registration fromStore(String workerId) {
+    String id = OWNER_PREFIX + workerId;
+    for (ServerInfo s : storage.serverList(storage.now().minus(refreshEvery.multipliedBy(3)))) {
+      if (s.id().equals(id)) return new Registration(s.startedAt(), s.queues(), Instant.MIN);
+    }
+    return null;
   }
 
   private void write(String workerId, Instant firstSeen, Map<String, Integer> queues) {

@@ -381,8 +381,8 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
           "priority",
           "range",
           null,
-          "priority must be %d..%d, was %d"
-              .formatted(RetryPriority.MIN, RetryPriority.MAX, priority));
+          "retry of job %s: priority must be %d..%d, was %d"
+              .formatted(id, RetryPriority.MIN, RetryPriority.MAX, priority));
     }
     return change(id, JobChangeStateParams.Action.RETRY, "retried by user", priority);
   }

@@ -47,6 +47,7 @@ public final class BenchCommand implements Callable<Integer> {
           "latency_idle",
           "latency_load",
           "drain_history",
+          "drain_bad_listeners",
           "http",
           "dashboard_pages");
 

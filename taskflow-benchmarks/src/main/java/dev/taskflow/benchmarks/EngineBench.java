@@ -1,5 +1,9 @@
 package dev.taskflow.benchmarks;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import dev.taskflow.JobEvent;
+import dev.taskflow.JobListener;
 import dev.taskflow.JobRequest;
 import dev.taskflow.JobState;
 import dev.taskflow.TaskFlow;
@@ -7,11 +11,13 @@ import dev.taskflow.spi.Storage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * The figures taken with TaskFlow in this process: enqueue through the Java API, drain, latency.
@@ -28,12 +34,14 @@ final class EngineBench {
     this.machine = machine;
   }
 
-  TaskFlow build(Storage storage, Probe probe) {
-    return TaskFlow.builder()
-        .storage(storage)
-        .worker(Noop.class, probe.worker())
-        .queue("default", q -> q.concurrency(plan.concurrency()))
-        .build();
+  TaskFlow build(Storage storage, Probe probe, JobListener... listeners) {
+    TaskFlow.Builder b =
+        TaskFlow.builder()
+            .storage(storage)
+            .worker(Noop.class, probe.worker())
+            .queue("default", q -> q.concurrency(plan.concurrency()));
+    for (JobListener l : listeners) b.listener(l);
+    return b.build();
   }
 
   /** enqueueAll in batches of {@link Plan#BULK_BATCH}, the server not running. */
@@ -91,9 +99,57 @@ final class EngineBench {
    * then starts the server and times it until the store counts every job completed.
    */
   Figure drain(BenchStore store, int jobs, int history, Profiler profiler) throws Exception {
+    return drain(store, jobs, history, profiler, "");
+  }
+
+  /**
+   * The drain with two misbehaving listeners registered: one throws on every event, one blocks
+   * forever on its first. Listeners run on their own threads behind bounded queues, so this should
+   * match the plain drain; {@code ratio_to_empty_drain} says how close it comes.
+   */
+  Figure drainWithBadListeners(BenchStore store, int jobs, Profiler profiler) throws Exception {
+    CountDownLatch never = new CountDownLatch(1);
+    JobListener throwing =
+        new JobListener() {
+          @Override
+          public void onEvent(JobEvent e) {
+            throw new IllegalStateException("a listener bug (benchmark)");
+          }
+        };
+    JobListener blocked =
+        new JobListener() {
+          @Override
+          public void onEvent(JobEvent e) {
+            try {
+              never.await();
+            } catch (InterruptedException ie) {
+              Thread.currentThread().interrupt();
+            }
+          }
+        };
+    // The throwing listener's warnings would flood the output: one line per event.
+    Logger dispatcher =
+        (Logger) LoggerFactory.getLogger("dev.taskflow.internal.engine.ListenerDispatcher");
+    Level before = dispatcher.getLevel();
+    dispatcher.setLevel(Level.ERROR);
+    try {
+      return drain(store, jobs, 0, profiler, "_bad_listeners", throwing, blocked);
+    } finally {
+      dispatcher.setLevel(before);
+    }
+  }
+
+  private Figure drain(
+      BenchStore store,
+      int jobs,
+      int history,
+      Profiler profiler,
+      String suffix,
+      JobListener... listeners)
+      throws Exception {
     Storage storage = store.fresh();
     Probe probe = new Probe(0);
-    try (TaskFlow tf = build(storage, probe)) {
+    try (TaskFlow tf = build(storage, probe, listeners)) {
       if (history > 0) History.insertFinished(store, storage, tf, history);
       long finishedBefore = completed(tf);
       enqueueZeros(tf, jobs);
@@ -102,7 +158,8 @@ final class EngineBench {
       String name =
           "drain_"
               + Plan.count(jobs)
-              + (history > 0 ? "_with_" + Plan.count(history) + "_finished" : "");
+              + (history > 0 ? "_with_" + Plan.count(history) + "_finished" : "")
+              + suffix;
       profiler.start(store.label() + " " + name);
       long t0 = System.nanoTime();
       tf.start();

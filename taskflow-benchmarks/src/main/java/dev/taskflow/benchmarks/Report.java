@@ -118,6 +118,11 @@ final class Report {
         .append(
             " completed jobs (and their events) already in the table (inserted by SQL for SQL"
                 + " stores, through the SPI for memory).\n");
+    sb.append(
+        "- **drain_N_bad_listeners**: the same drain with two Java listeners registered, one that"
+            + " throws on every event and one that blocks forever on its first;"
+            + " `ratio_to_empty_drain` compares it with the plain drain (listeners run on their own"
+            + " threads behind bounded queues, so it should be near 1).\n");
     sb.append("- **store_loop**: the store's SPI alone (`jobClaim` + `jobFinishMany`, ")
         .append(Plan.CEILING_BATCH)
         .append(

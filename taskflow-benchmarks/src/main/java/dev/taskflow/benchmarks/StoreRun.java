@@ -50,7 +50,7 @@ final class StoreRun {
     if (wants("enqueue_single_java")) emit(engine.singleEnqueue(store));
 
     Figure drain = null;
-    if (wants("drain") || wants("latency_load")) {
+    if (wants("drain") || wants("latency_load") || wants("drain_bad_listeners")) {
       drain = compare(engine.drain(store, plan.jobs(), 0, profiler), loop, ceiling);
       if (wants("drain")) emit(drain);
     }
@@ -67,6 +67,10 @@ final class StoreRun {
                 "ratio_to_empty_drain", withHistory.get("jobs_per_s") / drain.get("jobs_per_s"));
       }
       emit(withHistory);
+    }
+    if (wants("drain_bad_listeners")) {
+      Figure bad = engine.drainWithBadListeners(store, plan.jobs(), profiler);
+      emit(bad.with("ratio_to_empty_drain", bad.get("jobs_per_s") / drain.get("jobs_per_s")));
     }
     if (wants("http")) http.run(store).forEach(this::emit);
     if (wants("dashboard_pages")) emit(new DashboardBench(plan, machine, engine).run(store));

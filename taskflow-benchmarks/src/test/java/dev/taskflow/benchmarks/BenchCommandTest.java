@@ -32,6 +32,7 @@ class BenchCommandTest {
           "latency_idle",
           "latency_load",
           "drain_1k_with_2k_finished",
+          "drain_1k_bad_listeners",
           "enqueue_bulk_http",
           "enqueue_single_http",
           "peak_rss",

@@ -75,18 +75,7 @@ final class QueuesCommand implements Callable<Integer> {
           out.println("No queues.");
           return 0;
         }
-        int[] widths = new int[rows.get(0).length];
-        for (String[] r : rows) {
-          for (int i = 0; i < r.length; i++) widths[i] = Math.max(widths[i], r[i].length());
-        }
-        for (String[] r : rows) {
-          StringBuilder line = new StringBuilder();
-          for (int i = 0; i < r.length; i++) {
-            line.append(r[i]);
-            if (i < r.length - 1) line.append(" ".repeat(widths[i] - r[i].length() + 2));
-          }
-          out.println(line);
-        }
+        Tables.print(out, rows);
         return 0;
       } catch (ApiException e) {
         return LimitsCommand.fail(spec, e);

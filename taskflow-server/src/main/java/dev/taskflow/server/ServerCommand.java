@@ -105,7 +105,7 @@ final class ServerCommand implements Callable<Integer> {
       paramLabel = "DURATION",
       converter = Converters.DurationConverter.class,
       description =
-          "How long a webhook receiver may take to answer, connect to last header (1 ms..5 min;"
+          "How long a webhook receiver may take to answer, from connecting to the last byte (1 ms..5 min;"
               + " default PT15S); a slower answer fails the attempt, which is retried.")
   Duration webhookTimeout = WebhookDelivery.DEFAULT_TIMEOUT;
 

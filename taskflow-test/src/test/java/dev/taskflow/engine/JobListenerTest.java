@@ -142,7 +142,7 @@ class JobListenerTest {
     }
   }
 
-  /** Same engine settings for every run of the throughput comparison: only listeners differ. */
+  /** An in-memory engine running echo jobs, with these listeners. */
   private static TaskFlow echoEngine(JobListener... listeners) {
     TaskFlow.Builder b =
         TaskFlow.builder()
@@ -154,33 +154,21 @@ class JobListenerTest {
     return b.build().start();
   }
 
-  /** Enqueues {@code n} echo jobs and waits until all completed: the elapsed wall time. */
-  private static Duration runEchoJobs(TaskFlow engine, int n) {
-    long start = System.nanoTime();
+  /** Enqueues {@code n} echo jobs and waits until all completed. */
+  private static void runEchoJobs(TaskFlow engine, int n) {
     for (int i = 0; i < n; i++) engine.enqueue(new TestJobs.Echo("n" + i));
     await()
         .atMost(60, TimeUnit.SECONDS)
         .pollInterval(Duration.ofMillis(5))
         .until(() -> engine.stateCounts().getOrDefault(JobState.COMPLETED, 0L) == n);
-    return Duration.ofNanos(System.nanoTime() - start);
-  }
-
-  private static Duration runWithoutListeners(int n) {
-    TaskFlow bare = echoEngine();
-    try {
-      return runEchoJobs(bare, n);
-    } finally {
-      bare.stop(Duration.ofSeconds(2));
-    }
   }
 
   @Test
   void a_throwing_listener_and_a_blocked_one_slow_neither_the_engine_nor_other_listeners() {
     int n = 1_000;
-    runWithoutListeners(200); // JIT and thread start-up would otherwise count in the baseline
-    Duration baseline = runWithoutListeners(n);
 
     AtomicInteger thrown = new AtomicInteger();
+    AtomicInteger blockedIn = new AtomicInteger();
     JobListener throwing =
         new JobListener() {
           @Override
@@ -193,6 +181,7 @@ class JobListenerTest {
         new JobListener() {
           @Override
           public void onEvent(JobEvent e) {
+            blockedIn.incrementAndGet();
             try {
               unblock.await(); // never released during the test
             } catch (InterruptedException ie) {
@@ -215,16 +204,14 @@ class JobListenerTest {
     dispatcherLog.setAdditive(false); // a thousand stack traces would drown the build output
     try {
       taskflow = echoEngine(throwing, blocked, wellBehaved);
-      Duration listened = runEchoJobs(taskflow, n);
+      runEchoJobs(taskflow, n);
 
-      // A correctness property, not a benchmark: listeners run on their own threads behind
-      // bounded queues, so a listener that throws or never returns costs the engine nothing. The
-      // bound only catches coupling (a blocked listener would stall the run, never end it within
-      // it), generous enough for a shared, noisy CI machine: three times the run without
-      // listeners plus two seconds.
-      assertThat(listened)
-          .as("with listeners %s, without %s", listened, baseline)
-          .isLessThanOrEqualTo(baseline.multipliedBy(3).plusSeconds(2));
+      // Every job completed while the blocked listener still sat in its first call (its latch is
+      // only released after the test): the engine never waited for it. How close the throughput
+      // comes to a run without listeners is a benchmark figure (drain_100k_bad_listeners in
+      // docs/benchmarks.md), not a timed assertion here.
+      assertThat(unblock.getCount()).isOne();
+      assertThat(blockedIn.get()).as("the blocked listener is still in its first event").isOne();
       List<JobEvent> all = taskflow.events(null, null, 10_000);
       assertThat(all).hasSize(3 * n); // enqueued, started, completed
       await()

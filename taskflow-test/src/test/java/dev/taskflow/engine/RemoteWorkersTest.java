@@ -22,6 +22,7 @@ import dev.taskflow.test.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +81,32 @@ class RemoteWorkersTest {
     assertThat(done.resultJson()).isEqualTo("{\"vector\":[1,2]}");
     assertThat(done.progress().message()).isEqualTo("halfway");
     assertThat(taskflow.servers()).extracting(s -> s.id()).contains("remote:py-1");
+  }
+
+  @Test
+  void a_worker_reporting_to_another_node_keeps_the_servers_entry_its_lease_call_wrote()
+      throws Exception {
+    Job job = enqueue();
+    Instant leasedAt = clock.instant();
+    LeasedJob l = remote.lease(request("py-2", 7)).getFirst();
+    try (TaskFlow other =
+        TaskFlow.builder().storage(storage).clock(clock).acceptTypes("py.embed").build()) {
+      // Past any refresh interval, so the other node writes the entry on the worker's behalf.
+      clock.advance(Duration.ofSeconds(20));
+      other
+          .remoteWorkers()
+          .heartbeat(job.id(), l.leaseToken(), Duration.ofSeconds(60), JobProgress.of(10, "a"));
+
+      assertThat(other.servers())
+          .filteredOn(s -> s.id().equals("remote:py-2"))
+          .singleElement()
+          .satisfies(
+              s -> {
+                assertThat(s.queues()).isEqualTo(Map.of("default", 7));
+                assertThat(s.startedAt()).isEqualTo(leasedAt);
+                assertThat(s.lastHeartbeatAt()).isEqualTo(clock.instant());
+              });
+    }
   }
 
   @Test

@@ -81,6 +81,9 @@ public final class WebhookDelivery implements AutoCloseable {
   /** How often the fan-out leader looks for new events when none woke it. */
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
 
+  /** How long a delivery waits when it found this server shutting down (no attempt is spent). */
+  static final Duration CLOSED_SNOOZE = Duration.ofSeconds(5);
+
   /** The lease of the fan-out leadership, renewed every third of it. */
   public static final Duration DEFAULT_LEADER_TTL = Duration.ofSeconds(30);
 
@@ -399,6 +402,9 @@ public final class WebhookDelivery implements AutoCloseable {
       } catch (WebhookSender.Timeout e) {
         record(ctx, "timeout", 0, null, e.millis(), e.getMessage());
         throw new Failed("webhook " + hookId + " to " + target.host() + ": " + e.getMessage());
+      } catch (WebhookSender.Closed e) {
+        // Nothing was sent: run again once a live server picks it up, spending no attempt.
+        throw JobSnooze.after(CLOSED_SNOOZE);
       } catch (IOException e) {
         record(ctx, "error", 0, null, 0, e.getMessage());
         throw new Failed("webhook " + hookId + " to " + target.host() + ": " + e.getMessage());

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -45,7 +46,7 @@ final class WebhookSender implements AutoCloseable {
   /** The answer of a receiver: its status, a few headers, the start of its body, how long. */
   record Reply(int status, String location, String retryAfter, String body, long millis) {}
 
-  /** No answer within the timeout (connect to last header). */
+  /** No answer within the timeout (the whole exchange: connect to the last byte of the body). */
   static final class Timeout extends IOException {
     private final long millis;
 
@@ -59,8 +60,29 @@ final class WebhookSender implements AutoCloseable {
     }
   }
 
-  /** The tag of a request: the addresses its check allowed. */
-  private record Pin(List<InetSocketAddress> addresses) {}
+  /** Refused because this server is shutting down: no request was sent. */
+  static final class Closed extends IOException {
+    Closed() {
+      super("the webhook sender is closed (this server is shutting down)");
+    }
+  }
+
+  /**
+   * The tag of a request: the addresses its check allowed, in connect order. Two pins are equal
+   * when they allow the same set, so a DNS answer that rotates its order reuses the pooled
+   * connections of the same checked addresses instead of opening a new destination each time.
+   */
+  private record Pin(List<InetSocketAddress> addresses) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Pin p && Set.copyOf(addresses).equals(Set.copyOf(p.addresses));
+    }
+
+    @Override
+    public int hashCode() {
+      return Set.copyOf(addresses).hashCode();
+    }
+  }
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition idle = lock.newCondition();
@@ -130,9 +152,7 @@ final class WebhookSender implements AutoCloseable {
   private HttpClient enter() throws IOException {
     lock.lock();
     try {
-      if (closed) {
-        throw new IOException("the webhook sender is closed (this server is shutting down)");
-      }
+      if (closed) throw new Closed();
       HttpClient c = client();
       inFlight++;
       return c;

@@ -261,6 +261,24 @@ class WebhookDeliveryTest {
   }
 
   @Test
+  void a_delivery_picked_up_while_its_server_shuts_down_sends_nothing_and_spends_no_attempt()
+      throws Exception {
+    start(true);
+    JsonNode hook = register("/closing");
+    Job queued = sendTest(hook.get("id").asString());
+    delivery.close(); // what a shutting-down server does before its engine stops
+
+    taskflow.runDueJobs();
+
+    Job now = job(queued);
+    assertThat(receiver.received).isEmpty();
+    assertThat(now.state()).isEqualTo(JobState.SCHEDULED);
+    assertThat(now.attempt()).as("a snooze gives the attempt back").isZero();
+    assertThat(now.scheduledAt()).isEqualTo(clock.instant().plus(WebhookDelivery.CLOSED_SNOOZE));
+    assertThat(deliveries(hook).get(0).get("attempts")).as("no attempt is recorded").isEmpty();
+  }
+
+  @Test
   void retry_after_on_a_503_sets_the_next_try() throws Exception {
     start(true);
     JsonNode hook = register("/busy");
