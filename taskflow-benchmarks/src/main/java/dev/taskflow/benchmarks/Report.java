@@ -120,9 +120,11 @@ final class Report {
                 + " stores, through the SPI for memory).\n");
     sb.append(
         "- **drain_N_bad_listeners**: the same drain with two Java listeners registered, one that"
-            + " throws on every event and one that blocks forever on its first;"
-            + " `ratio_to_empty_drain` compares it with the plain drain (listeners run on their own"
-            + " threads behind bounded queues, so it should be near 1).\n");
+            + " throws on every event and one that blocks forever on its first, then a plain drain"
+            + " right after it (`plain_jobs_per_s`; both after a warm-up drain);"
+            + " `ratio_to_plain_drain`"
+            + " should be near 1, since listeners run on their own threads behind bounded"
+            + " queues.\n");
     sb.append("- **store_loop**: the store's SPI alone (`jobClaim` + `jobFinishMany`, ")
         .append(Plan.CEILING_BATCH)
         .append(
