@@ -51,15 +51,8 @@ final class BatchRoutes {
               "the body must be {\"jobs\": [...]}, was " + JobRequestParser.kind(body)));
     }
     List<FieldError> errors = new ArrayList<>();
-    for (String name : body.propertyNames()) {
-      if (!FIELDS.contains(name)) {
-        errors.add(
-            FieldError.at(
-                FieldError.child("", name),
-                "unknown_field",
-                "unknown field; a batch has jobs, callback, description and metadata"));
-      }
-    }
+    FieldError.unknownFields(
+        body, "", FIELDS, "a batch has jobs, callback, description and metadata", errors);
     JsonNode jobs = body.get("jobs");
     if (jobs == null || !jobs.isArray()) {
       errors.add(

@@ -44,15 +44,7 @@ final class ControlRoutes {
       throw Problem.invalid(FieldError.at("", "type", "the body must be a JSON object"));
     }
     List<FieldError> errors = new ArrayList<>();
-    for (String field : body.propertyNames()) {
-      if (!QUEUE_FIELDS.contains(field)) {
-        errors.add(
-            FieldError.at(
-                FieldError.child("", field),
-                "unknown_field",
-                "unknown field; a queue's settings are: maxDepth"));
-      }
-    }
+    FieldError.unknownFields(body, "", QUEUE_FIELDS, "a queue's settings are: maxDepth", errors);
     JsonNode max = body.get("maxDepth");
     Integer maxDepth = null;
     if (max != null && !max.isNull()) {

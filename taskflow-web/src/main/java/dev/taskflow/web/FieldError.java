@@ -1,5 +1,9 @@
 package dev.taskflow.web;
 
+import java.util.Collection;
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
 /**
  * One entry of a problem's {@code errors}: what is wrong, and where.
  *
@@ -27,6 +31,34 @@ public record FieldError(String pointer, String parameter, String code, String m
   /** The pointer of a field under a parent pointer, escaped per RFC 6901. */
   public static String child(String parent, String name) {
     return parent + "/" + name.replace("~", "~0").replace("/", "~1");
+  }
+
+  /**
+   * Adds an {@code unknown_field} error for each member of {@code object} (found at {@code at})
+   * that is not in {@code allowed}: a request field is never silently ignored. The message names
+   * the field and ends with {@code hint} (what the object has), e.g. {@code "a limit has name,
+   * max"}.
+   */
+  static void unknownFields(
+      JsonNode object,
+      String at,
+      Collection<String> allowed,
+      String hint,
+      List<FieldError> errors) {
+    for (String name : object.propertyNames()) {
+      if (!allowed.contains(name)) {
+        errors.add(
+            at(
+                child(at, name),
+                "unknown_field",
+                "unknown field '" + ProblemMapper.shorten(name) + "'; " + hint));
+      }
+    }
+  }
+
+  /** {@code "name, other, …"}: the allowed fields, sorted, for a hint. */
+  static String listed(Collection<String> fields) {
+    return String.join(", ", fields.stream().sorted().toList());
   }
 
   /** The pointer of an array element under a parent pointer. */

@@ -66,18 +66,7 @@ final class JobRequestParser {
       return null;
     }
     int before = errors.size();
-    for (String name : job.propertyNames()) {
-      if (!FIELD_SET.contains(name)) {
-        errors.add(
-            FieldError.at(
-                FieldError.child(at, name),
-                "unknown_field",
-                "unknown field '"
-                    + ProblemMapper.shorten(name)
-                    + "'; a job has "
-                    + String.join(", ", FIELDS)));
-      }
-    }
+    FieldError.unknownFields(job, at, FIELD_SET, "a job has " + String.join(", ", FIELDS), errors);
     Fields f = new Fields(job, at, errors);
     String type = f.string("type");
     if (type == null && absent(job.get("type"))) {

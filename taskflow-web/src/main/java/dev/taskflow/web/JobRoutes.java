@@ -69,15 +69,7 @@ final class JobRoutes {
               "type",
               "the body must be {\"jobs\": [...]}, was " + JobRequestParser.kind(body)));
     }
-    for (String name : body.propertyNames()) {
-      if (!name.equals("jobs")) {
-        errors.add(
-            FieldError.at(
-                FieldError.child("", name),
-                "unknown_field",
-                "unknown field; the body is {\"jobs\": [...]}"));
-      }
-    }
+    FieldError.unknownFields(body, "", Set.of("jobs"), "the body is {\"jobs\": [...]}", errors);
     JsonNode jobs = body.get("jobs");
     if (jobs == null || !jobs.isArray()) {
       errors.add(
@@ -192,15 +184,8 @@ final class JobRoutes {
               "the body must be {\"priority\": n} or empty, was " + JobRequestParser.kind(body)));
     }
     List<FieldError> errors = new ArrayList<>();
-    for (String name : body.propertyNames()) {
-      if (!name.equals("priority")) {
-        errors.add(
-            FieldError.at(
-                FieldError.child("", name),
-                "unknown_field",
-                "unknown field; a retry's body is {\"priority\": n}"));
-      }
-    }
+    FieldError.unknownFields(
+        body, "", Set.of("priority"), "a retry's body is {\"priority\": n}", errors);
     JsonNode p = body.get("priority");
     Integer priority = null;
     if (p != null && !p.isNull()) {

@@ -60,16 +60,7 @@ final class LimitRoutes {
       throw Problem.invalid(FieldError.at("", "type", "the body must be a JSON object"));
     }
     List<FieldError> errors = new ArrayList<>();
-    for (String field : node.propertyNames()) {
-      if (!FIELDS.contains(field)) {
-        errors.add(
-            FieldError.at(
-                FieldError.child("", field),
-                "unknown_field",
-                "unknown field; a limit has "
-                    + String.join(", ", FIELDS.stream().sorted().toList())));
-      }
-    }
+    FieldError.unknownFields(node, "", FIELDS, "a limit has " + FieldError.listed(FIELDS), errors);
     JsonNode bodyName = node.get("name");
     if (bodyName != null && !(bodyName.isString() && bodyName.asString().equals(name))) {
       errors.add(

@@ -137,18 +137,8 @@ final class RecurringRoutes {
       throw Problem.invalid(FieldError.at("", "type", "the body must be a JSON object"));
     }
     List<FieldError> errors = new ArrayList<>();
-    for (String name : node.propertyNames()) {
-      if (!FIELD_SET.contains(name)) {
-        errors.add(
-            FieldError.at(
-                FieldError.child("", name),
-                "unknown_field",
-                "unknown field '"
-                    + ProblemMapper.shorten(name)
-                    + "'; a schedule has "
-                    + String.join(", ", FIELDS)));
-      }
-    }
+    FieldError.unknownFields(
+        node, "", FIELD_SET, "a schedule has " + String.join(", ", FIELDS), errors);
     String cron = text(node, "cron", errors);
     Duration every = duration(node, "every", errors);
     ZoneId zone = zone(node, errors);

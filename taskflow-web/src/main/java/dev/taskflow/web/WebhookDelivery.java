@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -165,111 +166,73 @@ public final class WebhookDelivery implements AutoCloseable {
     }
 
     public Options withAllowHttp(boolean allow) {
-      return new Options(
-          allow,
-          allowPrivateTargets,
-          queue,
-          maxAttempts,
-          retry,
-          timeout,
-          maxRetryAfter,
-          pollInterval,
-          leaderTtl,
-          resolver,
-          clock);
+      return with(d -> d.allowHttp = allow);
     }
 
     public Options withAllowPrivateTargets(boolean allow) {
-      return new Options(
-          allowHttp,
-          allow,
-          queue,
-          maxAttempts,
-          retry,
-          timeout,
-          maxRetryAfter,
-          pollInterval,
-          leaderTtl,
-          resolver,
-          clock);
+      return with(d -> d.allowPrivateTargets = allow);
     }
 
     /** The per-request timeout, connect to last byte: 1 ms..5 min. */
     public Options withTimeout(Duration t) {
-      return new Options(
-          allowHttp,
-          allowPrivateTargets,
-          queue,
-          maxAttempts,
-          retry,
-          t,
-          maxRetryAfter,
-          pollInterval,
-          leaderTtl,
-          resolver,
-          clock);
+      return with(d -> d.timeout = t);
     }
 
     public Options withPollInterval(Duration interval) {
-      return new Options(
-          allowHttp,
-          allowPrivateTargets,
-          queue,
-          maxAttempts,
-          retry,
-          timeout,
-          maxRetryAfter,
-          interval,
-          leaderTtl,
-          resolver,
-          clock);
+      return with(d -> d.pollInterval = interval);
     }
 
     /** The lease of the fan-out leadership: 300 ms..10 min. */
     public Options withLeaderTtl(Duration ttl) {
-      return new Options(
-          allowHttp,
-          allowPrivateTargets,
-          queue,
-          maxAttempts,
-          retry,
-          timeout,
-          maxRetryAfter,
-          pollInterval,
-          ttl,
-          resolver,
-          clock);
+      return with(d -> d.leaderTtl = ttl);
     }
 
     /** How the SSRF guard resolves webhook hosts before each attempt. */
     public Options withResolver(WebhookResolver r) {
-      return new Options(
-          allowHttp,
-          allowPrivateTargets,
-          queue,
-          maxAttempts,
-          retry,
-          timeout,
-          maxRetryAfter,
-          pollInterval,
-          leaderTtl,
-          r,
-          clock);
+      return with(d -> d.resolver = r);
     }
 
     public Options withClock(Clock c) {
+      return with(d -> d.clock = c);
+    }
+
+    /** A copy with one change, validated again by the canonical constructor. */
+    private Options with(Consumer<Draft> change) {
+      Draft d = new Draft(this);
+      change.accept(d);
       return new Options(
-          allowHttp,
-          allowPrivateTargets,
+          d.allowHttp,
+          d.allowPrivateTargets,
           queue,
           maxAttempts,
           retry,
-          timeout,
+          d.timeout,
           maxRetryAfter,
-          pollInterval,
-          leaderTtl,
-          resolver,
-          c);
+          d.pollInterval,
+          d.leaderTtl,
+          d.resolver,
+          d.clock);
+    }
+
+    /** The settings a {@code with…} method may change, copied from the options it starts from. */
+    private static final class Draft {
+      boolean allowHttp;
+      boolean allowPrivateTargets;
+      Duration timeout;
+      Duration pollInterval;
+      Duration leaderTtl;
+      WebhookResolver resolver;
+      Clock clock;
+
+      Draft(Options o) {
+        allowHttp = o.allowHttp;
+        allowPrivateTargets = o.allowPrivateTargets;
+        timeout = o.timeout;
+        pollInterval = o.pollInterval;
+        leaderTtl = o.leaderTtl;
+        resolver = o.resolver;
+        clock = o.clock;
+      }
     }
   }
 

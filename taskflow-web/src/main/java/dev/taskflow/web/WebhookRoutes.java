@@ -325,16 +325,8 @@ final class WebhookRoutes {
       throw Problem.invalid(FieldError.at("", "type", "the body must be a JSON object"));
     }
     Body b = new Body(node);
-    for (String name : node.propertyNames()) {
-      if (!FIELDS.contains(name)) {
-        b.errors.add(
-            FieldError.at(
-                FieldError.child("", name),
-                "unknown_field",
-                "unknown field; a webhook has "
-                    + String.join(", ", FIELDS.stream().sorted().toList())));
-      }
-    }
+    FieldError.unknownFields(
+        node, "", FIELDS, "a webhook has " + FieldError.listed(FIELDS), b.errors);
     return b;
   }
 

@@ -109,15 +109,12 @@ final class WorkerRoutes {
       type = textIn(f, error, "type", 200);
       message = textIn(f, error, "message", 4_000);
       stack = textIn(f, error, "stackTrace", 64_000);
-      for (String name : error.propertyNames()) {
-        if (!Set.of("type", "message", "stackTrace").contains(name)) {
-          f.errors.add(
-              FieldError.at(
-                  "/error/" + name,
-                  "unknown_field",
-                  "unknown field; error has type, message, stackTrace"));
-        }
-      }
+      FieldError.unknownFields(
+          error,
+          "/error",
+          Set.of("type", "message", "stackTrace"),
+          "error has type, message, stackTrace",
+          f.errors);
     } else if (!error.isMissingNode()) {
       f.errors.add(
           FieldError.at("/error", "type", "error must be an object {type, message, stackTrace}"));
@@ -166,16 +163,7 @@ final class WorkerRoutes {
     if (!body.isObject()) {
       throw Problem.invalid(FieldError.at("", "type", "the body must be a JSON object"));
     }
-    for (String name : body.propertyNames()) {
-      if (!allowed.contains(name)) {
-        f.errors.add(
-            FieldError.at(
-                "/" + name,
-                "unknown_field",
-                "unknown field; allowed: "
-                    + String.join(", ", allowed.stream().sorted().toList())));
-      }
-    }
+    FieldError.unknownFields(body, "", allowed, "allowed: " + FieldError.listed(allowed), f.errors);
     return f;
   }
 

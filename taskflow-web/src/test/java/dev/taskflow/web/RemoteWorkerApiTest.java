@@ -159,6 +159,7 @@ class RemoteWorkerApiTest {
       textBlock =
           """
       unknown field        | {"workerId":"w","nope":1}                         | /nope
+      unknown field a/b~c  | {"workerId":"w","a/b~c":1}                        | /a~1b~0c
       missing worker id    | {"queues":["default"]}                            | /workerId
       max zero             | {"workerId":"w","max":0}                          | /max
       max a string         | {"workerId":"w","max":"5"}                        | /max
