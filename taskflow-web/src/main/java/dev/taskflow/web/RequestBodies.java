@@ -90,16 +90,40 @@ final class RequestBodies {
   private byte[] readBytes(Context ctx) {
     long declared = ctx.req().getContentLengthLong();
     if (declared > maxBodyBytes) {
+      if (declared <= drainLimit()) drain(ctx);
       throw Problem.tooLarge(maxBodyBytes, declared + " bytes");
     }
     try (InputStream in = ctx.req().getInputStream()) {
       byte[] bytes = in.readNBytes(maxBodyBytes + 1);
       if (bytes.length > maxBodyBytes) {
+        drain(ctx);
         throw Problem.tooLarge(maxBodyBytes, "larger than that");
       }
       return bytes;
     } catch (IOException e) {
       throw Problem.malformed("", "the body could not be read: " + e.getMessage());
+    }
+  }
+
+  /**
+   * How much of a too-large body is read and thrown away before the 413 is sent: a client still
+   * sending when the server closes the connection gets a reset instead of the answer, so a body up
+   * to a few times the limit is consumed first; beyond that the connection is closed after the 413.
+   */
+  private long drainLimit() {
+    return Math.max(4L * maxBodyBytes, 8L << 20);
+  }
+
+  private void drain(Context ctx) {
+    try {
+      InputStream in = ctx.req().getInputStream();
+      byte[] sink = new byte[64 * 1024];
+      long left = drainLimit();
+      for (int n; left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0; ) {
+        left -= n;
+      }
+    } catch (IOException e) {
+      // the client gave up sending; the 413 is still the answer
     }
   }
 

@@ -216,6 +216,14 @@ public final class Engine {
     flow.start(config.promoteInterval());
     scheduleMaintenance("leader election", config.leaderTtl().dividedBy(3), this::renewLeadership);
     scheduleMaintenance("retention", config.retentionInterval(), this::applyRetention);
+    try {
+      registerServer(); // listed on /servers (and its queues on /metrics) as soon as start returns
+    } catch (StorageException e) {
+      log.warn(
+          "server {}: first registration failed, retried by the registry: {}",
+          config.serverId(),
+          e.getMessage());
+    }
     scheduleMaintenance("server registry", config.serverHeartbeatInterval(), this::registerServer);
     fetchers.values().forEach(Fetcher::start);
     storeNotifications =
