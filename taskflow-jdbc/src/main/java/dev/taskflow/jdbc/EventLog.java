@@ -19,6 +19,8 @@ final class EventLog {
 
   private EventLog() {}
 
+  static final String STAGED = EVENTS + "_staged";
+
   /** Runs the dialect's event-log lock, if it has one; call right before inserting events. */
   static void lock(Connection c, SqlDialect dialect) throws SQLException {
     String lock = dialect.eventLogLockStatement();
@@ -31,14 +33,16 @@ final class EventLog {
   static void append(Connection c, SqlDialect dialect, List<NewEvent> events, Instant now)
       throws SQLException {
     if (events.isEmpty()) return;
-    lock(c, dialect);
+    boolean staged = c instanceof StagingConnection;
+    if (!staged) lock(c, dialect);
+    String table = staged ? STAGED : EVENTS;
     String row = "(?, ?, ?, ?, ?, ?, " + dialect.jsonParam() + ")";
     long time = now.toEpochMilli();
     for (List<NewEvent> chunk : ValuesRows.chunks(events, ValuesRows.chunkSize(PARAMS_PER_ROW))) {
       try (PreparedStatement ps =
           c.prepareStatement(
               "INSERT INTO "
-                  + EVENTS
+                  + table
                   + " (job_id, type, time, job_type, queue, owner, data) VALUES "
                   + ValuesRows.rows(chunk.size(), row))) {
         int i = 1;

@@ -449,7 +449,7 @@ public final class PostgresStorage extends JdbcStorage implements TransactionalS
           previous = rs.getString(1);
         }
       }
-      List<InsertOutcome> out = jobInsertManyOn(UntypedStrings.wrap(c), params);
+      List<InsertOutcome> out = jobInsertManyOn(UntypedStrings.wrapStaging(c), params);
       try (PreparedStatement ps = c.prepareStatement("SELECT set_config('search_path', ?, true)")) {
         ps.setString(1, previous);
         ps.executeQuery().close();

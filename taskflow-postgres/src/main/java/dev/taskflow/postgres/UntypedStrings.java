@@ -1,5 +1,6 @@
 package dev.taskflow.postgres;
 
+import dev.taskflow.jdbc.StagingConnection;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -17,10 +18,19 @@ final class UntypedStrings {
   private UntypedStrings() {}
 
   static Connection wrap(Connection c) {
+    return wrap(c, new Class<?>[] {Connection.class});
+  }
+
+  /** Also a {@link StagingConnection}: the caller's transaction stages its events. */
+  static Connection wrapStaging(Connection c) {
+    return wrap(c, new Class<?>[] {Connection.class, StagingConnection.class});
+  }
+
+  private static Connection wrap(Connection c, Class<?>[] interfaces) {
     return (Connection)
         Proxy.newProxyInstance(
             UntypedStrings.class.getClassLoader(),
-            new Class<?>[] {Connection.class},
+            interfaces,
             (proxy, method, args) -> {
               Object out = invoke(c, method, args);
               if (out instanceof PreparedStatement ps

@@ -13,6 +13,7 @@ import dev.taskflow.spi.LeaderParams;
 import dev.taskflow.spi.NewJob;
 import dev.taskflow.spi.StoreListener;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -200,6 +201,64 @@ class PostgresStorageTest {
     assertThat(s.jobCountByState().get(JobState.ENQUEUED))
         .as("counted once: the rolled-back job left no count")
         .isEqualTo(countsBefore.get(JobState.ENQUEUED) + 1);
+  }
+
+  @Test
+  void an_open_callers_transaction_holds_up_no_other_writer_and_its_events_follow_commit_order()
+      throws Exception {
+    PostgresStorage s = opened();
+    NewJob inCallersTx = newJob("tx");
+    NewJob plain = newJob("tx");
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    try (Connection c = PgTestDatabase.connect("public")) {
+      c.setAutoCommit(false);
+      s.jobInsertManyIn(c, new JobInsertManyParams(List.of(inCallersTx), "app"));
+
+      // The caller's transaction is still open (its own work goes on): a plain enqueue, which
+      // writes events under the event-log lock, must not wait for it.
+      Future<List<InsertOutcome>> meanwhile =
+          other.submit(() -> s.jobInsertMany(new JobInsertManyParams(List.of(plain), "app")));
+      assertThat(meanwhile.get(10, TimeUnit.SECONDS)).hasSize(1);
+      long plainSeq = s.eventsSince(new EventsSinceParams(0, plain.id(), 10)).getFirst().seq();
+      assertThat(s.eventsSince(new EventsSinceParams(0, inCallersTx.id(), 10)))
+          .as("nothing of the open transaction is visible")
+          .isEmpty();
+
+      c.commit();
+
+      // Its event joined the log at its commit, after the plain one that committed first.
+      assertThat(s.eventsSince(new EventsSinceParams(0, inCallersTx.id(), 10)))
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.type()).isEqualTo("job.enqueued");
+                assertThat(e.seq()).isGreaterThan(plainSeq);
+              });
+    } finally {
+      other.shutdownNow();
+    }
+    try (Connection c = PgTestDatabase.connect(schema);
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM taskflow_events_staged")) {
+      rs.next();
+      assertThat(rs.getLong(1)).as("no staged event is left behind").isZero();
+    }
+  }
+
+  @Test
+  void the_commit_trigger_takes_the_same_event_lock_as_the_store() throws SQLException {
+    opened(); // migrates the schema
+    try (Connection c = PgTestDatabase.connect(schema);
+        PreparedStatement ps = c.prepareStatement("SELECT taskflow_schema_key(?)")) {
+      for (String name : List.of(schema, "public", "jobs", "a", "z9_schema_with_a_long_name_x")) {
+        ps.setString(1, name);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          assertThat(rs.getInt(1)).as(name).isEqualTo(new PostgresDialect(name).schemaKey());
+        }
+      }
+    }
+    assertThat(PostgresDialect.LOCK_EVENTS).isEqualTo(1952841730); // the literal in V6
   }
 
   @Test
