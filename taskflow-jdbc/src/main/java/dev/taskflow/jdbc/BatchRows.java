@@ -34,7 +34,10 @@ final class BatchRows {
   static final String BATCHES = "taskflow_batches";
   private static final String UNFINISHED = "('awaiting', 'scheduled', 'enqueued', 'processing')";
 
-  /** Inserts jobs in the caller's transaction (the store's insert with queue bounds). */
+  /**
+   * Inserts callback jobs in the caller's transaction, never refused by a queue's max depth (a
+   * callback, like a recurring fire or a retry, is not new work a client can shed).
+   */
   interface Inserter {
     List<InsertOutcome> insert(Connection c, List<NewJob> jobs, String serverId)
         throws SQLException;

@@ -9,6 +9,7 @@ import dev.taskflow.JobEvent;
 import dev.taskflow.JobFlow;
 import dev.taskflow.JobState;
 import dev.taskflow.ParentFailure;
+import dev.taskflow.QueueFullException;
 import dev.taskflow.spi.AwaitingResolveParams;
 import dev.taskflow.spi.BatchInsertParams;
 import dev.taskflow.spi.BatchRecord;
@@ -18,6 +19,7 @@ import dev.taskflow.spi.InsertOutcome;
 import dev.taskflow.spi.JobChangeStateParams;
 import dev.taskflow.spi.JobFinish;
 import dev.taskflow.spi.NewJob;
+import dev.taskflow.spi.QueueStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -174,6 +176,32 @@ public interface BatchContract extends TckSupport {
     change(b.id(), JobChangeStateParams.Action.CANCEL);
     assertThat(resolveBatches()).isEqualTo(1);
     assertThat(batch(id).state()).isEqualTo(BatchRecord.FAILED);
+  }
+
+  @Test
+  default void a_callback_into_a_full_queue_is_stored_past_its_bound_and_holds_up_no_batch() {
+    store().queueSetMaxDepth("full", 1);
+    insert(job().queue("full")); // the queue is at its bound
+    UUID intoFull = newId();
+    UUID intoOpen = newId();
+    NewJob fullCallback = job().type("tck.report").queue("full").toNewJob();
+    NewJob openCallback = callback();
+    insertBatch(intoFull, fullCallback, job());
+    insertBatch(intoOpen, openCallback, job());
+    completeAll();
+
+    assertThat(resolveBatches()).as("both batches finish in one sweep").isEqualTo(2);
+
+    assertThat(batch(intoFull).state()).isEqualTo(BatchRecord.COMPLETED);
+    assertThat(batch(intoOpen).state()).isEqualTo(BatchRecord.COMPLETED);
+    assertThat(get(fullCallback.id()).state()).isEqualTo(JobState.ENQUEUED);
+    assertThat(get(openCallback.id()).state()).isEqualTo(JobState.ENQUEUED);
+    QueueStats full =
+        store().queueStats().stream().filter(q -> q.queue().equals("full")).findFirst().get();
+    assertThat(full.depth()).as("past its bound by the callback").isEqualTo(2);
+    assertThatThrownBy(() -> insert(job().queue("full")))
+        .as("a plain enqueue is still refused")
+        .isInstanceOf(QueueFullException.class);
   }
 
   @Test
