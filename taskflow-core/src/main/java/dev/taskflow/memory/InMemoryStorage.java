@@ -552,6 +552,7 @@ public final class InMemoryStorage implements Storage {
     for (MemoryJob j : t.finished.get(state)) {
       if (into.size() >= limit || !j.finishedAt.isBefore(cutoff)) return;
       if (deps.hasAwaitingChild(t, j.id)) continue; // kept while a job awaits it
+      if (deps.inOpenBatch(j.flow.batchId())) continue; // kept until its batch finishes
       into.add(j);
     }
   }

@@ -177,6 +177,11 @@ final class MemoryDeps {
     openBatches.add(id);
   }
 
+  /** Whether {@code batchId} (null: none) names an open batch: retention keeps its members. */
+  boolean inOpenBatch(UUID batchId) {
+    return batchId != null && openBatches.contains(batchId);
+  }
+
   boolean hasBatch(UUID id) {
     return batches.containsKey(id);
   }

@@ -171,6 +171,20 @@ final class BatchRows {
     return true;
   }
 
+  /**
+   * A predicate on a job row aliased {@code alias}: it is no member of an open batch. Retention
+   * keeps such members, so the batch's counts and outcome still see a member that failed early.
+   */
+  static String notInOpenBatch(String alias) {
+    return "("
+        + alias
+        + ".batch_id IS NULL OR NOT EXISTS (SELECT 1 FROM "
+        + BATCHES
+        + " bb WHERE bb.id = "
+        + alias
+        + ".batch_id AND bb.state = 'open'))";
+  }
+
   /** The member that finished last (an event needs a job), or null when none is stored. */
   private NewEvent lastFinished(Connection c, UUID id) throws SQLException {
     try (PreparedStatement ps =

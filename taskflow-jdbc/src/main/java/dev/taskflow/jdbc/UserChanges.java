@@ -152,6 +152,8 @@ final class UserChanges {
                         + JOBS
                         + " r WHERE r.state = ? AND r.finished_at < ? AND "
                         + DependencyRows.noAwaitingChild("r")
+                        + " AND "
+                        + BatchRows.notInOpenBatch("r")
                         + " ORDER BY r.finished_at LIMIT ?"))) {
       for (Map.Entry<JobState, Instant> e : cutoffs.entrySet()) {
         if (deleted >= limit) break;

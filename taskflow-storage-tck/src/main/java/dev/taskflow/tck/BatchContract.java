@@ -18,8 +18,11 @@ import dev.taskflow.spi.BatchSpec;
 import dev.taskflow.spi.InsertOutcome;
 import dev.taskflow.spi.JobChangeStateParams;
 import dev.taskflow.spi.JobFinish;
+import dev.taskflow.spi.JobRetentionParams;
 import dev.taskflow.spi.NewJob;
 import dev.taskflow.spi.QueueStats;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -202,6 +205,32 @@ public interface BatchContract extends TckSupport {
     assertThatThrownBy(() -> insert(job().queue("full")))
         .as("a plain enqueue is still refused")
         .isInstanceOf(QueueFullException.class);
+  }
+
+  @Test
+  default void retention_keeps_the_members_of_an_open_batch_so_a_failed_member_fails_it() {
+    UUID id = newId();
+    insertBatch(id, null, job(), job());
+    Job failed = claimOne(SERVER_A);
+    finish(new JobFinish.Failed(lease(failed), error(1, "boom")));
+    Instant cutoff = clock().advance(Duration.ofDays(1));
+
+    assertThat(
+            store().jobRetentionDelete(new JobRetentionParams(cutoff, cutoff, cutoff, cutoff, 100)))
+        .as("the batch is open")
+        .isZero();
+    Job completed = claimOne(SERVER_A);
+    finish(new JobFinish.Completed(lease(completed), "{}"));
+    assertThat(resolveBatches()).isEqualTo(1);
+
+    BatchRecord b = batch(id);
+    assertThat(b.state()).isEqualTo(BatchRecord.FAILED);
+    assertThat(b.counts().get(JobState.FAILED)).isEqualTo(1);
+    assertThat(get(failed.id()).state()).isEqualTo(JobState.FAILED);
+    Instant later = clock().advance(Duration.ofDays(1));
+    assertThat(store().jobRetentionDelete(new JobRetentionParams(later, later, later, later, 100)))
+        .as("a finished batch keeps no member")
+        .isEqualTo(2);
   }
 
   @Test
