@@ -136,7 +136,10 @@ final class UserChanges {
 
   /**
    * Deletes up to {@code limit} finished jobs per the cutoffs, oldest first. Events go with their
-   * job ({@code ON DELETE CASCADE}); the counters follow by trigger.
+   * job ({@code ON DELETE CASCADE}); the counters follow by trigger. Rows another transaction holds
+   * are skipped ({@link SqlDialect#lockForDeleteSkipLocked()}), among them the parents an
+   * uncommitted insert is linking a child to: that child is invisible to the {@code
+   * noAwaitingChild} check.
    */
   int retention(Connection c, Map<JobState, Instant> cutoffs, int limit) throws SQLException {
     int deleted = 0;
@@ -154,7 +157,8 @@ final class UserChanges {
                         + DependencyRows.noAwaitingChild("r")
                         + " AND "
                         + BatchRows.notInOpenBatch("r")
-                        + " ORDER BY r.finished_at LIMIT ?"))) {
+                        + " ORDER BY r.finished_at LIMIT ?"
+                        + dialect.lockForDeleteSkipLocked()))) {
       for (Map.Entry<JobState, Instant> e : cutoffs.entrySet()) {
         if (deleted >= limit) break;
         ps.setString(1, e.getKey().wireName());
