@@ -283,6 +283,19 @@ final class DependencyRows {
     return out;
   }
 
+  /** Deletes the links of children that retention deleted, in its transaction. */
+  static void childrenDeleted(Connection c, List<UUID> children) throws SQLException {
+    for (int from = 0; from < children.size(); from += CHUNK) {
+      List<UUID> chunk = children.subList(from, Math.min(children.size(), from + CHUNK));
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "DELETE FROM " + DEPS + " WHERE child_id IN (" + marks(chunk.size()) + ")")) {
+        for (int i = 0; i < chunk.size(); i++) ps.setString(i + 1, chunk.get(i).toString());
+        ps.executeUpdate();
+      }
+    }
+  }
+
   /** The stored children of a job, in id order. */
   static List<UUID> dependents(Connection c, UUID parent, int limit) throws SQLException {
     try (PreparedStatement ps =

@@ -15,6 +15,9 @@ import dev.taskflow.spi.JobLease;
 import dev.taskflow.spi.JobRetentionParams;
 import dev.taskflow.spi.NewJob;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -31,7 +34,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Retention on real PostgreSQL, where it runs beside inserts of other transactions: a parent that
- * an uncommitted child is being linked to is skipped.
+ * an uncommitted child is being linked to is skipped, and the dependency rows of the children it
+ * deletes go with them.
  */
 class PostgresRetentionTest {
   private String schema;
@@ -84,6 +88,22 @@ class PostgresRetentionTest {
     return new JobRetentionParams(cutoff, cutoff, cutoff, cutoff, 100);
   }
 
+  private long depsRowsNaming(UUID... ids) throws SQLException {
+    try (Connection c = PgTestDatabase.connect(schema);
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT count(*) FROM taskflow_job_deps"
+                    + " WHERE child_id = ANY (?::uuid[]) OR parent_id = ANY (?::uuid[])")) {
+      String[] text = java.util.Arrays.stream(ids).map(UUID::toString).toArray(String[]::new);
+      ps.setArray(1, c.createArrayOf("text", text));
+      ps.setArray(2, c.createArrayOf("text", text));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
   @Test
   void retention_skips_a_completed_parent_that_an_uncommitted_child_is_being_linked_to()
       throws Exception {
@@ -115,5 +135,21 @@ class PostgresRetentionTest {
     store.jobResolveAwaiting(new AwaitingResolveParams("test", 100));
     assertThat(store.jobGet(child.id()))
         .hasValueSatisfying(j -> assertThat(j.state()).isEqualTo(JobState.ENQUEUED));
+  }
+
+  @Test
+  void retention_deletes_the_dependency_rows_of_the_children_it_deletes() throws SQLException {
+    NewJob parent = newJob("parents");
+    insert(parent);
+    NewJob child = childOf("children", parent.id());
+    insert(child);
+    runToCompletion("parents");
+    store.jobResolveAwaiting(new AwaitingResolveParams("test", 100));
+    runToCompletion("children");
+    assertThat(depsRowsNaming(parent.id(), child.id())).isEqualTo(1);
+
+    assertThat(store.jobRetentionDelete(everythingFinished())).isEqualTo(2);
+
+    assertThat(depsRowsNaming(parent.id(), child.id())).isZero();
   }
 }
