@@ -144,7 +144,7 @@ public final class InMemoryStorage implements Storage {
 
   /**
    * {@link #jobInsertMany} with the lock held: all or none; {@code bounded}: refused past a queue's
-   * max depth (new work), else never (batch callbacks).
+   * max depth (new work), else never (batch callbacks, recurring fires, cursor inserts).
    */
   private List<InsertOutcome> insertManyLocked(
       List<NewJob> jobs, String serverId, boolean bounded) {

@@ -32,7 +32,7 @@ final class MemoryDeps {
   interface Host {
     Job move(MemoryJob j, JobState to, String reason, Instant now, String server);
 
-    /** Inserts jobs that no queue's max depth refuses (batch callbacks). */
+    /** Inserts jobs that no queue's max depth refuses, as a batch callback must be. */
     List<InsertOutcome> insertUnbounded(List<NewJob> jobs, String server);
   }
 
