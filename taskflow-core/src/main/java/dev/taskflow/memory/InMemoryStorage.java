@@ -100,8 +100,8 @@ public final class InMemoryStorage implements Storage {
         }
 
         @Override
-        public List<InsertOutcome> insert(List<NewJob> jobs, String server) {
-          return insertManyLocked(jobs, server);
+        public List<InsertOutcome> insertUnbounded(List<NewJob> jobs, String server) {
+          return insertManyLocked(jobs, server, false);
         }
       };
 
@@ -139,11 +139,15 @@ public final class InMemoryStorage implements Storage {
 
   @Override
   public List<InsertOutcome> jobInsertMany(JobInsertManyParams params) {
-    return locked(() -> insertManyLocked(params.jobs(), params.serverId()));
+    return locked(() -> insertManyLocked(params.jobs(), params.serverId(), true));
   }
 
-  /** {@link #jobInsertMany} with the lock held: all or none. */
-  private List<InsertOutcome> insertManyLocked(List<NewJob> jobs, String serverId) {
+  /**
+   * {@link #jobInsertMany} with the lock held: all or none; {@code bounded}: refused past a queue's
+   * max depth (new work), else never (batch callbacks, recurring fires, cursor inserts).
+   */
+  private List<InsertOutcome> insertManyLocked(
+      List<NewJob> jobs, String serverId, boolean bounded) {
     // Check everything first, so that a bad job leaves the whole batch unwritten.
     Set<UUID> batchIds = new HashSet<>();
     for (NewJob n : jobs) {
@@ -159,7 +163,7 @@ public final class InMemoryStorage implements Storage {
       }
     }
     Instant now = now();
-    flowControl.checkDepth(t, jobs, now); // before anything is written: all or none
+    if (bounded) flowControl.checkDepth(t, jobs, now); // before anything is written: all or none
     deps.checkParents(t, jobs);
     List<InsertOutcome> out = new ArrayList<>(jobs.size());
     for (NewJob n : jobs) {
@@ -548,6 +552,7 @@ public final class InMemoryStorage implements Storage {
     for (MemoryJob j : t.finished.get(state)) {
       if (into.size() >= limit || !j.finishedAt.isBefore(cutoff)) return;
       if (deps.hasAwaitingChild(t, j.id)) continue; // kept while a job awaits it
+      if (deps.inOpenBatch(j.flow.batchId())) continue; // kept until its batch finishes
       into.add(j);
     }
   }
@@ -571,7 +576,8 @@ public final class InMemoryStorage implements Storage {
           if (deps.hasBatch(p.batchId())) {
             throw new StorageException("batch " + p.batchId() + " already exists");
           }
-          List<InsertOutcome> out = insertManyLocked(p.members(), p.serverId()); // throws first
+          List<InsertOutcome> out =
+              insertManyLocked(p.members(), p.serverId(), true); // throws first
           deps.batchInserted(p.batchId(), p.specJson(), out, now());
           return out;
         });
@@ -784,7 +790,7 @@ public final class InMemoryStorage implements Storage {
         () -> {
           Long at = cursors.get(p.name());
           if (at == null || at != p.expectedPosition()) return false;
-          insertManyLocked(p.jobs(), p.serverId()); // throws before the cursor moves
+          insertManyLocked(p.jobs(), p.serverId(), false); // throws before the cursor moves
           cursors.put(p.name(), p.newPosition());
           return true;
         });
@@ -853,7 +859,7 @@ public final class InMemoryStorage implements Storage {
         () -> {
           RecurringRecord r = recurring.get(p.id());
           if (r == null || !p.expectedNextFireAt().equals(r.nextFireAt())) return false;
-          List<InsertOutcome> out = insertManyLocked(p.jobs(), p.serverId()); // throws first
+          List<InsertOutcome> out = insertManyLocked(p.jobs(), p.serverId(), false); // throws first
           recurring.put(
               r.id(),
               new RecurringRecord(

@@ -32,7 +32,8 @@ final class MemoryDeps {
   interface Host {
     Job move(MemoryJob j, JobState to, String reason, Instant now, String server);
 
-    List<InsertOutcome> insert(List<NewJob> jobs, String server);
+    /** Inserts jobs that no queue's max depth refuses, as a batch callback must be. */
+    List<InsertOutcome> insertUnbounded(List<NewJob> jobs, String server);
   }
 
   private static final class Batch {
@@ -176,6 +177,11 @@ final class MemoryDeps {
     openBatches.add(id);
   }
 
+  /** Whether {@code batchId} (null: none) names an open batch: retention keeps its members. */
+  boolean inOpenBatch(UUID batchId) {
+    return batchId != null && openBatches.contains(batchId);
+  }
+
   boolean hasBatch(UUID id) {
     return batches.containsKey(id);
   }
@@ -211,7 +217,7 @@ final class MemoryDeps {
         Map<String, Long> counts = new LinkedHashMap<>();
         r.counts().forEach((s, n) -> counts.put(s.wireName(), n));
         NewJob cb = spec.callbackJob(b.id, state, r.total(), counts);
-        InsertOutcome o = h.insert(List.of(cb), server).getFirst();
+        InsertOutcome o = h.insertUnbounded(List.of(cb), server).getFirst();
         about = t.jobs.get(o.job().id());
       }
       if (about == null) about = lastFinished(t, b);

@@ -34,7 +34,10 @@ final class BatchRows {
   static final String BATCHES = "taskflow_batches";
   private static final String UNFINISHED = "('awaiting', 'scheduled', 'enqueued', 'processing')";
 
-  /** Inserts jobs in the caller's transaction (the store's insert with queue bounds). */
+  /**
+   * Inserts callback jobs in the caller's transaction, never refused by a queue's max depth (a
+   * callback, like a recurring fire or a retry, is not new work a client can shed).
+   */
   interface Inserter {
     List<InsertOutcome> insert(Connection c, List<NewJob> jobs, String serverId)
         throws SQLException;
@@ -166,6 +169,20 @@ final class BatchRows {
       EventLog.append(c, dialect, List.of(e), now);
     }
     return true;
+  }
+
+  /**
+   * A predicate on a job row aliased {@code alias}: it is no member of an open batch. Retention
+   * keeps such members, so the batch's counts and outcome still see a member that failed early.
+   */
+  static String notInOpenBatch(String alias) {
+    return "("
+        + alias
+        + ".batch_id IS NULL OR NOT EXISTS (SELECT 1 FROM "
+        + BATCHES
+        + " bb WHERE bb.id = "
+        + alias
+        + ".batch_id AND bb.state = 'open'))";
   }
 
   /** The member that finished last (an event needs a job), or null when none is stored. */

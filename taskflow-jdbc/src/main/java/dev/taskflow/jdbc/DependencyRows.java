@@ -43,7 +43,11 @@ final class DependencyRows {
     this.appendHistory = "history = " + dialect.jsonArrayAppend("history", "?");
   }
 
-  /** Refuses the insert when a parent is neither stored nor one of {@code jobs}. */
+  /**
+   * Refuses the insert when a parent is neither stored nor one of {@code jobs}. The stored parents
+   * stay locked against deletion until the insert commits ({@link SqlDialect#lockKeyShare()}):
+   * retention cannot see the uncommitted child that awaits them, so it must skip them instead.
+   */
   void checkParents(Connection c, List<NewJob> jobs) throws SQLException {
     Set<UUID> inBatch = new HashSet<>();
     Set<UUID> outside = new HashSet<>();
@@ -58,7 +62,12 @@ final class DependencyRows {
       List<UUID> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
       try (PreparedStatement ps =
           c.prepareStatement(
-              "SELECT id FROM " + JOBS + " WHERE id IN (" + marks(chunk.size()) + ")")) {
+              "SELECT id FROM "
+                  + JOBS
+                  + " WHERE id IN ("
+                  + marks(chunk.size())
+                  + ")"
+                  + dialect.lockKeyShare())) {
         for (int i = 0; i < chunk.size(); i++) ps.setString(i + 1, chunk.get(i).toString());
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) stored.add(UUID.fromString(rs.getString(1)));
@@ -272,6 +281,19 @@ final class DependencyRows {
       }
     }
     return out;
+  }
+
+  /** Deletes the links of children that retention deleted, in its transaction. */
+  static void childrenDeleted(Connection c, List<UUID> children) throws SQLException {
+    for (int from = 0; from < children.size(); from += CHUNK) {
+      List<UUID> chunk = children.subList(from, Math.min(children.size(), from + CHUNK));
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "DELETE FROM " + DEPS + " WHERE child_id IN (" + marks(chunk.size()) + ")")) {
+        for (int i = 0; i < chunk.size(); i++) ps.setString(i + 1, chunk.get(i).toString());
+        ps.executeUpdate();
+      }
+    }
   }
 
   /** The stored children of a job, in id order. */

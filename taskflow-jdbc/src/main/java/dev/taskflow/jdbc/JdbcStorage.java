@@ -228,7 +228,16 @@ public abstract class JdbcStorage implements Storage {
     if (p.limit() <= 0) return 0;
     return write(
         () -> "batchResolveFinished by server " + p.serverId(),
-        c -> batches.sweep(c, p.limit(), p.serverId(), transactionNow(c), this::insertBounded));
+        c ->
+            batches.sweep(
+                c,
+                p.limit(),
+                p.serverId(),
+                transactionNow(c),
+                // Unbounded, as recurring fires: a full callback queue must not roll back the
+                // sweep (and stall every batch behind it), and a queue row lock taken here, after
+                // the event-log lock, would reverse a plain enqueue's lock order.
+                (tx, jobs, server) -> inserter.insertMany(tx, jobs, server, transactionNow(tx))));
   }
 
   @Override

@@ -91,6 +91,24 @@ public interface SqlDialect {
   }
 
   /**
+   * Appended to a select of rows that must not be deleted before the transaction ends, though they
+   * may change ({@code FOR KEY SHARE}): the stored parents of a job being inserted. Empty for
+   * single-writer databases.
+   */
+  default String lockKeyShare() {
+    return "";
+  }
+
+  /**
+   * Appended to a select of rows the same statement then deletes, skipping rows another transaction
+   * holds, even in {@link #lockKeyShare()} mode ({@code FOR UPDATE SKIP LOCKED}): the jobs
+   * retention removes. Empty for single-writer databases.
+   */
+  default String lockForDeleteSkipLocked() {
+    return "";
+  }
+
+  /**
    * A statement run first in the migration transaction to keep two processes from migrating at
    * once, or null when the database's write transaction already excludes them (SQLite's {@code
    * BEGIN IMMEDIATE}).

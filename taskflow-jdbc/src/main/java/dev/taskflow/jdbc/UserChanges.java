@@ -19,8 +19,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /** A user's cancel, retry and delete of one job, and the retention that removes old jobs. */
 final class UserChanges {
@@ -136,11 +138,13 @@ final class UserChanges {
 
   /**
    * Deletes up to {@code limit} finished jobs per the cutoffs, oldest first. Events go with their
-   * job ({@code ON DELETE CASCADE}); the counters follow by trigger.
+   * job ({@code ON DELETE CASCADE}); the counters follow by trigger; the dependency links of the
+   * deleted jobs as children go in the same transaction. Rows another transaction holds are skipped
+   * ({@link SqlDialect#lockForDeleteSkipLocked()}), among them the parents an uncommitted insert is
+   * linking a child to: that child is invisible to the {@code noAwaitingChild} check.
    */
   int retention(Connection c, Map<JobState, Instant> cutoffs, int limit) throws SQLException {
-    int deleted = 0;
-    // Events go with their job (ON DELETE CASCADE); the counters follow by trigger.
+    List<UUID> deleted = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
             "DELETE FROM "
@@ -152,15 +156,22 @@ final class UserChanges {
                         + JOBS
                         + " r WHERE r.state = ? AND r.finished_at < ? AND "
                         + DependencyRows.noAwaitingChild("r")
-                        + " ORDER BY r.finished_at LIMIT ?"))) {
+                        + " AND "
+                        + BatchRows.notInOpenBatch("r")
+                        + " ORDER BY r.finished_at LIMIT ?"
+                        + dialect.lockForDeleteSkipLocked())
+                + " RETURNING id")) {
       for (Map.Entry<JobState, Instant> e : cutoffs.entrySet()) {
-        if (deleted >= limit) break;
+        if (deleted.size() >= limit) break;
         ps.setString(1, e.getKey().wireName());
         ps.setLong(2, e.getValue().toEpochMilli());
-        ps.setInt(3, limit - deleted);
-        deleted += ps.executeUpdate();
+        ps.setInt(3, limit - deleted.size());
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) deleted.add(UUID.fromString(rs.getString(1)));
+        }
       }
     }
-    return deleted;
+    DependencyRows.childrenDeleted(c, deleted);
+    return deleted.size();
   }
 }

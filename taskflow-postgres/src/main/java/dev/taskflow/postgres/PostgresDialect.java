@@ -85,6 +85,21 @@ final class PostgresDialect implements SqlDialect {
     return " FOR NO KEY UPDATE";
   }
 
+  /**
+   * Conflicts only with deletes (and key updates): a parent stays updatable by its worker while a
+   * child is being linked to it, but retention cannot delete it under the child.
+   */
+  @Override
+  public String lockKeyShare() {
+    return " FOR KEY SHARE";
+  }
+
+  /** {@code FOR UPDATE}, the one row lock that conflicts with {@link #lockKeyShare()}. */
+  @Override
+  public String lockForDeleteSkipLocked() {
+    return " FOR UPDATE SKIP LOCKED";
+  }
+
   @Override
   public String idType() {
     return "uuid";

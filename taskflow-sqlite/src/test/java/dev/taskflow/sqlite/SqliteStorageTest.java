@@ -4,9 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskflow.Job;
+import dev.taskflow.JobFlow;
+import dev.taskflow.ParentFailure;
 import dev.taskflow.StorageException;
+import dev.taskflow.spi.AwaitingResolveParams;
 import dev.taskflow.spi.JobClaimParams;
+import dev.taskflow.spi.JobFinish;
+import dev.taskflow.spi.JobFinishManyParams;
 import dev.taskflow.spi.JobInsertManyParams;
+import dev.taskflow.spi.JobLease;
+import dev.taskflow.spi.JobRetentionParams;
 import dev.taskflow.spi.NewJob;
 import dev.taskflow.test.ManualClock;
 import java.nio.file.Path;
@@ -201,6 +208,50 @@ class SqliteStorageTest {
         insert(s, 5);
         assertThat(s.jobList(listAll())).hasSize(5 * i);
       }
+    }
+  }
+
+  @Test
+  void retention_deletes_the_dependency_rows_of_the_children_it_deletes() throws SQLException {
+    Path file = dir.resolve("a.db");
+    try (SqliteStorage s = open(SqliteStorage.builder(file))) {
+      NewJob parent = newJob();
+      NewJob child =
+          newJob()
+              .withFlow(
+                  new JobFlow(List.of(parent.id()), ParentFailure.CANCEL, null, null, null, null));
+      s.jobInsertMany(new JobInsertManyParams(List.of(parent, child), "test"));
+      runToCompletion(s);
+      s.jobResolveAwaiting(new AwaitingResolveParams("test", 100));
+      runToCompletion(s);
+      assertThat(depsRows(file)).isEqualTo(1);
+      Instant cutoff = clock.advance(Duration.ofDays(1));
+
+      assertThat(s.jobRetentionDelete(new JobRetentionParams(cutoff, cutoff, cutoff, cutoff, 100)))
+          .isEqualTo(2);
+
+      assertThat(depsRows(file)).as("no link outlives its child").isZero();
+    }
+  }
+
+  private static void runToCompletion(SqliteStorage s) {
+    Job j =
+        s.jobClaim(
+                new JobClaimParams(
+                    "default", 1, "worker", Duration.ofSeconds(30), Set.of(), Map.of()))
+            .getFirst();
+    s.jobFinishMany(
+        new JobFinishManyParams(
+            List.of(
+                new JobFinish.Completed(new JobLease(j.id(), j.attempt(), j.leaseOwner()), "{}"))));
+  }
+
+  private long depsRows(Path file) throws SQLException {
+    try (Connection c = raw(file);
+        Statement st = c.createStatement();
+        var rs = st.executeQuery("SELECT count(*) FROM taskflow_job_deps")) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 

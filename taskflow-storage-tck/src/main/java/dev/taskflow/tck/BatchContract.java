@@ -9,6 +9,7 @@ import dev.taskflow.JobEvent;
 import dev.taskflow.JobFlow;
 import dev.taskflow.JobState;
 import dev.taskflow.ParentFailure;
+import dev.taskflow.QueueFullException;
 import dev.taskflow.spi.AwaitingResolveParams;
 import dev.taskflow.spi.BatchInsertParams;
 import dev.taskflow.spi.BatchRecord;
@@ -17,7 +18,11 @@ import dev.taskflow.spi.BatchSpec;
 import dev.taskflow.spi.InsertOutcome;
 import dev.taskflow.spi.JobChangeStateParams;
 import dev.taskflow.spi.JobFinish;
+import dev.taskflow.spi.JobRetentionParams;
 import dev.taskflow.spi.NewJob;
+import dev.taskflow.spi.QueueStats;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -174,6 +179,58 @@ public interface BatchContract extends TckSupport {
     change(b.id(), JobChangeStateParams.Action.CANCEL);
     assertThat(resolveBatches()).isEqualTo(1);
     assertThat(batch(id).state()).isEqualTo(BatchRecord.FAILED);
+  }
+
+  @Test
+  default void a_callback_into_a_full_queue_is_stored_past_its_bound_and_holds_up_no_batch() {
+    store().queueSetMaxDepth("full", 1);
+    insert(job().queue("full")); // the queue is at its bound
+    UUID intoFull = newId();
+    UUID intoOpen = newId();
+    NewJob fullCallback = job().type("tck.report").queue("full").toNewJob();
+    NewJob openCallback = callback();
+    insertBatch(intoFull, fullCallback, job());
+    insertBatch(intoOpen, openCallback, job());
+    completeAll();
+
+    assertThat(resolveBatches()).as("both batches finish in one sweep").isEqualTo(2);
+
+    assertThat(batch(intoFull).state()).isEqualTo(BatchRecord.COMPLETED);
+    assertThat(batch(intoOpen).state()).isEqualTo(BatchRecord.COMPLETED);
+    assertThat(get(fullCallback.id()).state()).isEqualTo(JobState.ENQUEUED);
+    assertThat(get(openCallback.id()).state()).isEqualTo(JobState.ENQUEUED);
+    QueueStats full =
+        store().queueStats().stream().filter(q -> q.queue().equals("full")).findFirst().get();
+    assertThat(full.depth()).as("past its bound by the callback").isEqualTo(2);
+    assertThatThrownBy(() -> insert(job().queue("full")))
+        .as("a plain enqueue is still refused")
+        .isInstanceOf(QueueFullException.class);
+  }
+
+  @Test
+  default void retention_keeps_the_members_of_an_open_batch_so_a_failed_member_fails_it() {
+    UUID id = newId();
+    insertBatch(id, null, job(), job());
+    Job failed = claimOne(SERVER_A);
+    finish(new JobFinish.Failed(lease(failed), error(1, "boom")));
+    Instant cutoff = clock().advance(Duration.ofDays(1));
+
+    assertThat(
+            store().jobRetentionDelete(new JobRetentionParams(cutoff, cutoff, cutoff, cutoff, 100)))
+        .as("the batch is open")
+        .isZero();
+    Job completed = claimOne(SERVER_A);
+    finish(new JobFinish.Completed(lease(completed), "{}"));
+    assertThat(resolveBatches()).isEqualTo(1);
+
+    BatchRecord b = batch(id);
+    assertThat(b.state()).isEqualTo(BatchRecord.FAILED);
+    assertThat(b.counts().get(JobState.FAILED)).isEqualTo(1);
+    assertThat(get(failed.id()).state()).isEqualTo(JobState.FAILED);
+    Instant later = clock().advance(Duration.ofDays(1));
+    assertThat(store().jobRetentionDelete(new JobRetentionParams(later, later, later, later, 100)))
+        .as("a finished batch keeps no member")
+        .isEqualTo(2);
   }
 
   @Test

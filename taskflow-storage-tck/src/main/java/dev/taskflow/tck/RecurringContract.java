@@ -251,6 +251,18 @@ public interface RecurringContract extends TckSupport {
   }
 
   @Test
+  default void a_fire_into_a_full_queue_is_never_refused_by_its_max_depth() {
+    save("nightly", false, at(0));
+    store().queueSetMaxDepth(QUEUE, 0);
+    NewJob j = fireJob("nightly", at(0));
+
+    assertThat(fire("nightly", at(0), at(60), List.of(j))).isTrue();
+
+    assertThat(get(j.id()).state()).isEqualTo(JobState.ENQUEUED);
+    assertThat(read("nightly").lastJobId()).isEqualTo(j.id());
+  }
+
+  @Test
   default void a_fire_whose_key_a_live_job_holds_records_that_job_as_the_last() {
     save("minutely", false, at(0));
     NewJob first = fireJob("minutely", at(0));
