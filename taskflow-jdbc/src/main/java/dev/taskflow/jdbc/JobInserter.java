@@ -232,24 +232,36 @@ final class JobInserter {
     for (NewJob nj : jobs) if (nj.uniqueKey() != null) keys.add(nj.uniqueKey());
     Map<String, Job> out = new HashMap<>();
     if (keys.isEmpty()) return out;
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT "
-                + COLUMNS
-                + " FROM "
-                + JOBS
-                + " WHERE unique_key IN ("
-                + marks(keys.size())
-                + ") AND ("
-                + LIVE
-                + " OR unique_until > ?)")) {
-      int i = 1;
-      for (String k : keys) ps.setString(i++, k);
-      ps.setLong(i, now.toEpochMilli());
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          Job job = JobRows.job(rs);
-          out.merge(job.uniqueKey(), job, JobInserter::stronger);
+    // Two arms, not one OR: each arm's predicate implies one partial index's (live: unique_live;
+    // period: unique_period), so each is a seek; "live OR unique_until > ?" implies neither, and
+    // SQLite scanned the whole jobs table for it. A job in both arms is merged below. Each key is
+    // bound twice, so keys go in chunks that keep the statement within the parameter bounds.
+    for (List<String> chunk : ValuesRows.chunks(List.copyOf(keys), ValuesRows.chunkSize(2))) {
+      String byKey =
+          "SELECT "
+              + COLUMNS
+              + " FROM "
+              + JOBS
+              + " WHERE unique_key IN ("
+              + marks(chunk.size())
+              + ")";
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              byKey
+                  + " AND "
+                  + LIVE
+                  + " UNION ALL "
+                  + byKey
+                  + " AND unique_until IS NOT NULL AND unique_until > ?")) {
+        int i = 1;
+        for (String k : chunk) ps.setString(i++, k);
+        for (String k : chunk) ps.setString(i++, k);
+        ps.setLong(i, now.toEpochMilli());
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            Job job = JobRows.job(rs);
+            out.merge(job.uniqueKey(), job, JobInserter::stronger);
+          }
         }
       }
     }

@@ -115,6 +115,22 @@ class SqliteQueryPlanTest {
   }
 
   @Test
+  void the_holders_of_unique_keys_are_found_by_seeks_on_both_unique_indexes() throws SQLException {
+    String byKey = "SELECT id FROM taskflow_jobs WHERE unique_key IN ('k', 'l')";
+    String p =
+        plan(
+            byKey
+                + " AND state NOT IN ('completed', 'failed', 'cancelled', 'deleted')"
+                + " UNION ALL "
+                + byKey
+                + " AND unique_until IS NOT NULL AND unique_until > 5");
+    assertThat(p)
+        .contains("taskflow_jobs_unique_live")
+        .contains("taskflow_jobs_unique_period")
+        .doesNotContain("SCAN taskflow_jobs");
+  }
+
+  @Test
   void the_oldest_ready_job_is_found_by_index_seeks() throws SQLException {
     String enq = " FROM taskflow_jobs WHERE state = 'enqueued' AND queue = 'q'";
     String p =
