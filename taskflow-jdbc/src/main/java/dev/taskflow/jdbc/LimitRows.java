@@ -133,7 +133,10 @@ final class LimitRows {
     return out;
   }
 
-  /** Starts per bucket after {@code now - ratePeriod}. */
+  /**
+   * Starts per bucket after {@code now - ratePeriod}: a range of the (limit, at, bucket) index, so
+   * it reads only the starts inside the window, whatever the limit's buckets.
+   */
   static Map<String, Long> recentStarts(Connection c, FlowLimit l, Instant now)
       throws SQLException {
     Map<String, Long> out = new HashMap<>();
@@ -151,7 +154,10 @@ final class LimitRows {
     return out;
   }
 
-  /** Drops the starts that no longer count: at or before {@code now - ratePeriod}. */
+  /**
+   * Drops the starts that no longer count: at or before {@code now - ratePeriod}, a range of the
+   * same index (it reads only the starts it deletes).
+   */
   static void pruneStarts(Connection c, FlowLimit l, Instant now) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement("DELETE FROM " + RATE_LOG + " WHERE limit_name = ? AND at <= ?")) {

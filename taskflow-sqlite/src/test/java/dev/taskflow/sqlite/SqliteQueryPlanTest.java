@@ -131,6 +131,18 @@ class SqliteQueryPlanTest {
   }
 
   @Test
+  void a_rate_limit_reads_and_prunes_only_the_starts_on_its_side_of_the_window()
+      throws SQLException {
+    assertThat(
+            plan(
+                "SELECT bucket, count(*) FROM taskflow_rate_log WHERE limit_name = 'l'"
+                    + " AND at > 5 GROUP BY bucket"))
+        .contains("COVERING INDEX taskflow_rate_log_window (limit_name=? AND at>?)");
+    assertThat(plan("DELETE FROM taskflow_rate_log WHERE limit_name = 'l' AND at <= 5"))
+        .contains("taskflow_rate_log_window (limit_name=? AND at<?)");
+  }
+
+  @Test
   void the_oldest_ready_job_is_found_by_index_seeks() throws SQLException {
     String enq = " FROM taskflow_jobs WHERE state = 'enqueued' AND queue = 'q'";
     String p =
