@@ -278,7 +278,6 @@ public final class InMemoryStorage implements Storage {
             picked.add(j);
           }
           Instant now = now();
-          picked.removeIf(j -> MemoryFlow.expired(j, now)); // the limited pick did not check
           List<Job> out = new ArrayList<>(picked.size());
           for (MemoryJob j : picked) {
             begin(j, JobState.PROCESSING);

@@ -69,7 +69,8 @@ final class MemoryLimits {
 
   /**
    * The ready jobs of the queue to claim under the applicable limits, in claim order, with their
-   * rate starts recorded; or null when no limit applies (the plain claim path).
+   * rate starts recorded; or null when no limit applies (the plain claim path). Jobs past their
+   * start deadline are never picked, so they record no start.
    */
   List<MemoryJob> pick(MemoryTables.QueueIndex q, MemoryTables t, JobClaimParams p, Instant now) {
     if (limits.isEmpty()) return null;
@@ -101,6 +102,9 @@ final class MemoryLimits {
     Map<UUID, MemoryJob> byId = new HashMap<>();
     List<LimitPlanner.Candidate> candidates = new ArrayList<>(window.size());
     for (MemoryJob j : window) {
+      // Past its start deadline: never starts, so it must not take a place (or a rate start) from
+      // the jobs behind it. As in the JDBC stores, it still counts towards the window's size.
+      if (MemoryFlow.expired(j, now)) continue;
       byId.put(j.id, j);
       candidates.add(candidate(j));
     }

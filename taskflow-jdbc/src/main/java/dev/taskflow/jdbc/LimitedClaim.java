@@ -90,9 +90,14 @@ final class LimitedClaim {
       throws SQLException {
     dialect.lockLimits(c, limits.stream().map(FlowLimit::name).toList());
     if (paused(c, p.queue())) return new Claimed(List.of(), null);
-    List<LimitPlanner.Candidate> window = window(c, p, LimitPlanner.ownerFair(limits));
+    Map<UUID, Long> deadlines = new HashMap<>();
+    List<LimitPlanner.Candidate> window = window(c, p, LimitPlanner.ownerFair(limits), deadlines);
     if (window.isEmpty()) return new Claimed(List.of(), null);
     Instant now = clock.run(c);
+    // A job past its start deadline never starts (mark skips it): it must not take a place, or a
+    // rate start, from the jobs behind it in the plan.
+    window.removeIf(
+        w -> deadlines.containsKey(w.id()) && deadlines.get(w.id()) <= now.toEpochMilli());
     LimitPlanner.Usage usage = new LimitPlanner.Usage();
     for (FlowLimit l : limits) {
       if (l.maxRunning() != null) {
@@ -126,13 +131,19 @@ final class LimitedClaim {
     }
   }
 
-  private List<LimitPlanner.Candidate> window(Connection c, JobClaimParams p, boolean ownerFair)
+  /**
+   * The candidate window; {@code deadlines} receives the start deadline (epoch ms) of each
+   * candidate that has one and never started.
+   */
+  private List<LimitPlanner.Candidate> window(
+      Connection c, JobClaimParams p, boolean ownerFair, Map<UUID, Long> deadlines)
       throws SQLException {
     String order = "priority DESC, scheduled_at, id";
     StringBuilder sql =
         new StringBuilder(
-            "SELECT id, type, owner, concurrency_key FROM (SELECT id, type, owner,"
-                + " concurrency_key, priority, scheduled_at, row_number() OVER (PARTITION BY"
+            "SELECT id, type, owner, concurrency_key, CASE WHEN started_at IS NULL THEN start_by"
+                + " END FROM (SELECT id, type, owner, concurrency_key, priority, scheduled_at,"
+                + " start_by, started_at, row_number() OVER (PARTITION BY"
                 + " type, owner, concurrency_key ORDER BY "
                 + order
                 + ") AS rn_part, row_number() OVER (PARTITION BY owner ORDER BY "
@@ -158,12 +169,11 @@ final class LimitedClaim {
       ps.setInt(i, LimitPlanner.window(p.max()));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
+          UUID id = UUID.fromString(rs.getString(1));
           out.add(
-              new LimitPlanner.Candidate(
-                  UUID.fromString(rs.getString(1)),
-                  rs.getString(2),
-                  rs.getString(3),
-                  rs.getString(4)));
+              new LimitPlanner.Candidate(id, rs.getString(2), rs.getString(3), rs.getString(4)));
+          long startBy = rs.getLong(5);
+          if (!rs.wasNull()) deadlines.put(id, startBy);
         }
       }
     }

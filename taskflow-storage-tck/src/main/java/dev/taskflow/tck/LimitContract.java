@@ -208,6 +208,19 @@ public interface LimitContract extends TckSupport {
   }
 
   @Test
+  default void a_job_past_its_start_deadline_does_not_take_a_rate_slot() {
+    store().limitSave(limit("one-a-minute").rate(1, Duration.ofMinutes(1)).build());
+    Job expired = insert(job().queue(QUEUE).startWithin(Duration.ofSeconds(10)));
+    Job next = insert(job().queue(QUEUE));
+    clock().advance(Duration.ofSeconds(10)); // the first job may no longer start
+
+    assertThat(claim(QUEUE, 10)).extracting(Job::id).containsExactly(next.id());
+    assertThat(get(expired.id()).state()).isEqualTo(JobState.ENQUEUED);
+    assertThat(store().limitUsage("one-a-minute").orElseThrow().recentStarts())
+        .isEqualTo(Map.of("", 1L));
+  }
+
+  @Test
   default void concurrency_and_rate_together_both_hold() {
     store().limitSave(limit("both").maxRunning(2).rate(3, Duration.ofSeconds(10)).build());
     insertN(10, s -> s.queue(QUEUE));
