@@ -771,7 +771,7 @@ public abstract class JdbcStorage implements Storage {
   @Override
   public boolean limitDelete(String name) {
     boolean deleted =
-        write(() -> "limitDelete of limit '" + name + "'", c -> LimitRows.delete(c, name));
+        write(() -> "limitDelete of limit '" + name + "'", c -> LimitRows.delete(c, dialect, name));
     limited.invalidate();
     return deleted;
   }

@@ -27,7 +27,13 @@ final class LimitRows {
 
   private LimitRows() {}
 
+  /**
+   * Saves (upserts) a limit under the lock its claims take ({@link SqlDialect#lockLimits}), so that
+   * a claim in flight under the old spec commits its starts before they are dropped (limit without
+   * a rate) and no claim runs between the two.
+   */
   static void save(Connection c, SqlDialect dialect, FlowLimit l, Instant now) throws SQLException {
+    dialect.lockLimits(c, List.of(l.name()));
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO "
@@ -64,7 +70,12 @@ final class LimitRows {
     }
   }
 
-  static boolean delete(Connection c, String name) throws SQLException {
+  /**
+   * Deletes a limit and its starts under the lock its claims take: a claim in flight commits its
+   * starts first and they go too, so a limit saved again under the name starts from none.
+   */
+  static boolean delete(Connection c, SqlDialect dialect, String name) throws SQLException {
+    dialect.lockLimits(c, List.of(name));
     deleteStarts(c, name);
     try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + LIMITS + " WHERE name = ?")) {
       ps.setString(1, name);
@@ -167,16 +178,26 @@ final class LimitRows {
     }
   }
 
-  /** Records starts (limit name, bucket) at {@code now}. */
+  /**
+   * Records starts (limit name, bucket) at {@code now}, for limits that still exist: a claimer's
+   * cached list may hold a limit deleted since (by another server, within the cache's second), and
+   * its starts must not count against a limit saved again under that name. The claim holds the
+   * limit's lock, so the delete has committed before this statement or waits for its commit.
+   */
   static void insertStarts(Connection c, List<String[]> starts, Instant now) throws SQLException {
     if (starts.isEmpty()) return;
     try (PreparedStatement ps =
         c.prepareStatement(
-            "INSERT INTO " + RATE_LOG + " (limit_name, bucket, at) VALUES (?, ?, ?)")) {
+            "INSERT INTO "
+                + RATE_LOG
+                + " (limit_name, bucket, at) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM "
+                + LIMITS
+                + " WHERE name = ?)")) {
       for (String[] s : starts) {
         ps.setString(1, s[0]);
         ps.setString(2, s[1]);
         ps.setLong(3, now.toEpochMilli());
+        ps.setString(4, s[0]);
         ps.addBatch();
       }
       ps.executeBatch();

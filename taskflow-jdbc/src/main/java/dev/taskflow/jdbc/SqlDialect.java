@@ -138,7 +138,8 @@ public interface SqlDialect {
   /**
    * Takes locks, held until the transaction ends, that make claimers of the same limits (by name)
    * run one after the other, so the running jobs and starts a limited claim counts cannot change
-   * before it commits. A no-op where write transactions already run one at a time (SQLite).
+   * before it commits; saving or deleting a limit takes its lock too, so it never interleaves with
+   * such a claim. A no-op where write transactions already run one at a time (SQLite).
    * Implementations lock in one global order, so that two claimers cannot deadlock.
    */
   default void lockLimits(Connection c, java.util.List<String> limitNames) throws SQLException {}

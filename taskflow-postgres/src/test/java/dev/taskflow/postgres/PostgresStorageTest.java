@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.taskflow.FlowLimit;
+import dev.taskflow.Job;
 import dev.taskflow.JobState;
 import dev.taskflow.StorageException;
 import dev.taskflow.spi.EventsSinceParams;
 import dev.taskflow.spi.InsertOutcome;
+import dev.taskflow.spi.JobClaimParams;
 import dev.taskflow.spi.JobInsertManyParams;
 import dev.taskflow.spi.LeaderParams;
 import dev.taskflow.spi.NewJob;
@@ -344,6 +347,87 @@ class PostgresStorageTest {
     try (Connection c = PgTestDatabase.connect(schema);
         Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT count(*) FROM taskflow_job_count_deltas")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
+  void a_limit_deleted_while_a_claim_holds_its_lock_takes_the_starts_that_claim_records()
+      throws Exception {
+    PostgresStorage store = opened();
+    store.limitSave(FlowLimit.builder("reused").rate(5, Duration.ofMinutes(1)).build());
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (Connection claim = PgTestDatabase.connect(schema)) {
+      // What a limited claim does: lock the limit, then record a start, then commit.
+      claim.setAutoCommit(false);
+      try (PreparedStatement lock = claim.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+        lock.setLong(1, PostgresDialect.limitKey(schema, "reused"));
+        lock.executeQuery().close();
+      }
+      Future<Boolean> delete = pool.submit(() -> store.limitDelete("reused"));
+      await().atMost(Duration.ofSeconds(10)).until(() -> waitingForLimit("reused") == 1);
+      try (Statement st = claim.createStatement()) {
+        st.executeUpdate(
+            "INSERT INTO taskflow_rate_log (limit_name, bucket, at) VALUES ('reused', '', 1)");
+      }
+      claim.commit();
+
+      assertThat(delete.get(10, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      pool.shutdownNow();
+    }
+    store.limitSave(FlowLimit.builder("reused").rate(5, Duration.ofMinutes(1)).build());
+    assertThat(rateLogRows()).isZero();
+  }
+
+  @Test
+  void a_claim_with_a_deleted_limit_still_cached_records_no_starts_for_it() throws SQLException {
+    PostgresStorage claimer = opened();
+    PostgresStorage admin = opened();
+    admin.limitSave(FlowLimit.builder("reused").queue("q").rate(5, Duration.ofMinutes(1)).build());
+    insert(claimer, "q", 2);
+    assertThat(claim(claimer, "q", 1)).hasSize(1); // the claimer caches the limit for a second
+
+    admin.limitDelete("reused");
+    claim(claimer, "q", 1); // within that second: under the deleted limit
+    admin.limitSave(FlowLimit.builder("reused").queue("q").rate(5, Duration.ofMinutes(1)).build());
+
+    assertThat(admin.limitUsage("reused").orElseThrow().recentStarts()).isEmpty();
+  }
+
+  private static void insert(PostgresStorage store, String queue, int n) {
+    List<NewJob> jobs = new ArrayList<>();
+    for (int i = 0; i < n; i++) jobs.add(newJob(queue));
+    store.jobInsertMany(new JobInsertManyParams(jobs, "pgtest"));
+  }
+
+  private static List<Job> claim(PostgresStorage store, String queue, int max) {
+    return store.jobClaim(
+        new JobClaimParams(queue, max, "pgtest", Duration.ofMinutes(1), Set.of(), Map.of()));
+  }
+
+  /** Sessions waiting for the lock of the limit {@code name} (a one-key advisory lock). */
+  private long waitingForLimit(String name) throws SQLException {
+    long key = PostgresDialect.limitKey(schema, name);
+    try (Connection c = PgTestDatabase.connect(schema);
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                    + " AND classid::bigint = ? AND objid::bigint = ? AND objsubid = 1")) {
+      ps.setLong(1, key >>> 32);
+      ps.setLong(2, key & 0xffffffffL);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  private long rateLogRows() throws SQLException {
+    try (Connection c = PgTestDatabase.connect(schema);
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM taskflow_rate_log")) {
       rs.next();
       return rs.getLong(1);
     }

@@ -221,6 +221,19 @@ public interface LimitContract extends TckSupport {
   }
 
   @Test
+  default void a_limit_deleted_and_saved_again_under_its_name_forgets_the_old_starts() {
+    store().limitSave(limit("reused").rate(2, Duration.ofMinutes(1)).build());
+    insertN(4, s -> s.queue(QUEUE));
+    assertThat(claim(QUEUE, 10)).hasSize(2);
+
+    assertThat(store().limitDelete("reused")).isTrue();
+    store().limitSave(limit("reused").rate(2, Duration.ofMinutes(1)).build());
+
+    assertThat(store().limitUsage("reused").orElseThrow().recentStarts()).isEmpty();
+    assertThat(claim(QUEUE, 10)).hasSize(2);
+  }
+
+  @Test
   default void concurrency_and_rate_together_both_hold() {
     store().limitSave(limit("both").maxRunning(2).rate(3, Duration.ofSeconds(10)).build());
     insertN(10, s -> s.queue(QUEUE));
