@@ -138,17 +138,23 @@ final class LimitedClaim {
   private List<LimitPlanner.Candidate> window(
       Connection c, JobClaimParams p, boolean ownerFair, Map<UUID, Long> deadlines)
       throws SQLException {
+    // This ranks every enqueued job of the queue (see docs/limits.md). The limited index
+    // (queue, owner, type, concurrency key, claim order) holds every column read, in the order of
+    // the per-combination ranking, so that ranking needs no sort, and the owner ranking (only in an
+    // owner-fair queue) sorts within each owner.
     String order = "priority DESC, scheduled_at, id";
     StringBuilder sql =
         new StringBuilder(
             "SELECT id, type, owner, concurrency_key, CASE WHEN started_at IS NULL THEN start_by"
                 + " END FROM (SELECT id, type, owner, concurrency_key, priority, scheduled_at,"
                 + " start_by, started_at, row_number() OVER (PARTITION BY"
-                + " type, owner, concurrency_key ORDER BY "
+                + " owner, type, concurrency_key ORDER BY "
                 + order
-                + ") AS rn_part, row_number() OVER (PARTITION BY owner ORDER BY "
-                + order
-                + ") AS rn_owner FROM "
+                + ") AS rn_part"
+                + (ownerFair
+                    ? ", row_number() OVER (PARTITION BY owner ORDER BY " + order + ") AS rn_owner"
+                    : "")
+                + " FROM "
                 + JOBS
                 + " WHERE state = 'enqueued' AND queue = ?");
     List<String> args = new ArrayList<>();

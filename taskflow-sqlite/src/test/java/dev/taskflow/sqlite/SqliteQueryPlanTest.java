@@ -143,6 +143,36 @@ class SqliteQueryPlanTest {
   }
 
   @Test
+  void a_limited_claim_ranks_the_queue_from_the_limited_index_without_scanning_the_jobs_table()
+      throws SQLException {
+    String order = "priority DESC, scheduled_at, id";
+    for (boolean ownerFair : new boolean[] {false, true}) {
+      String p =
+          plan(
+              "SELECT id, type, owner, concurrency_key, CASE WHEN started_at IS NULL THEN"
+                  + " start_by END FROM (SELECT id, type, owner, concurrency_key, priority,"
+                  + " scheduled_at, start_by, started_at, row_number() OVER (PARTITION BY owner,"
+                  + " type, concurrency_key ORDER BY "
+                  + order
+                  + ") AS rn_part"
+                  + (ownerFair
+                      ? ", row_number() OVER (PARTITION BY owner ORDER BY "
+                          + order
+                          + ") AS rn_owner"
+                      : "")
+                  + " FROM taskflow_jobs WHERE state = 'enqueued' AND queue = 'q'"
+                  + " AND type IN ('a', 'b')) AS c WHERE rn_part <= 10 ORDER BY "
+                  + (ownerFair ? "rn_owner, " : "")
+                  + order
+                  + " LIMIT 256");
+      assertThat(p)
+          .as("owner-fair: %s", ownerFair)
+          .contains("taskflow_jobs_limited (queue=?)")
+          .doesNotContain("SCAN taskflow_jobs");
+    }
+  }
+
+  @Test
   void the_oldest_ready_job_is_found_by_index_seeks() throws SQLException {
     String enq = " FROM taskflow_jobs WHERE state = 'enqueued' AND queue = 'q'";
     String p =

@@ -1,0 +1,8 @@
+-- Limited claims rank the enqueued jobs of a queue per (owner, type, concurrency key) in claim
+-- order, and per owner in an owner-fair queue (LimitedClaim). This index holds every column that
+-- ranking reads, in the order of the first ranking, so it is an index-only scan with no sort for
+-- the first ranking and an incremental sort (within each owner) for the second. Like the ready
+-- index it holds enqueued jobs only.
+CREATE INDEX taskflow_jobs_limited ON taskflow_jobs
+  (queue, owner, type, concurrency_key, priority DESC, scheduled_at, id)
+  INCLUDE (start_by, started_at) WHERE state = 'enqueued';
