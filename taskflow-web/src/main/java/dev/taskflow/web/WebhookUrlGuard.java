@@ -75,7 +75,8 @@ final class WebhookUrlGuard {
           "url must use https; plain http is allowed only when the server enables it"
               + " (allowHttpWebhooks)");
     }
-    if (uri.getRawUserInfo() != null || uri.getRawAuthority().contains("@")) {
+    String authority = uri.getRawAuthority(); // null for https:///x
+    if (uri.getRawUserInfo() != null || (authority != null && authority.contains("@"))) {
       throw new Refused(
           "userinfo_not_allowed", "url must not carry a user name or password before the host");
     }

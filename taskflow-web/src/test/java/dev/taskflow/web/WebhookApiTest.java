@@ -117,6 +117,7 @@ class WebhookApiTest {
     "http://example.com/hook, https_required",
     "ftp://example.com/hook, malformed_url",
     "not a url, malformed_url",
+    "https:///x, malformed_url",
   })
   void an_unsafe_url_is_refused_with_its_rule(String url, String code) throws Exception {
     JsonNode e = refused("{\"url\":\"" + url + "\",\"events\":[\"job.failed\"]}");
@@ -138,6 +139,25 @@ class WebhookApiTest {
     JsonNode refused =
         refused("{\"url\":\"https://rebind.test/hook\",\"events\":[\"job.failed\"]}");
     assertThat(refused.get("message").asString()).contains("127.0.0.1");
+  }
+
+  @Test
+  void a_url_with_an_empty_host_is_refused_on_create_and_on_change() throws Exception {
+    HttpResponse<String> created =
+        call(
+            "POST",
+            "/api/v1/webhooks",
+            "{\"url\":\"https://93.184.216.34/h\",\"events\":[\"job.*\"]}");
+    String id = JSON.readTree(created.body()).get("id").asString();
+
+    HttpResponse<String> r = call("PATCH", "/api/v1/webhooks/" + id, "{\"url\":\"https:///x\"}");
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
+    JsonNode e = JSON.readTree(r.body()).get("errors").get(0);
+    assertThat(e.get("pointer").asString()).isEqualTo("/url");
+    assertThat(e.get("code").asString()).isEqualTo("malformed_url");
+    assertThat(taskflow.webhooks().get(java.util.UUID.fromString(id)).orElseThrow().url())
+        .isEqualTo("https://93.184.216.34/h");
   }
 
   @Test
