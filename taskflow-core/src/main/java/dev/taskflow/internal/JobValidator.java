@@ -40,6 +40,13 @@ public final class JobValidator {
   public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
   public static final int MAX_PARENTS = 100;
 
+  /**
+   * The earliest {@code runAt} or {@code startBy} accepted: a past instant means "now", but one
+   * before the epoch is a mistake, and instants near {@link Instant#MIN} overflow a store's
+   * millisecond column.
+   */
+  public static final Instant MIN_INSTANT = Instant.EPOCH;
+
   /** The defaults of one registered type. */
   public record TypeDefaults(int maxAttempts, Duration timeout) {}
 
@@ -92,6 +99,13 @@ public final class JobValidator {
     }
     if (o.delay() != null && (o.delay().isNegative() || o.delay().compareTo(MAX_AHEAD) > 0)) {
       throw invalid("delay", "range", type, "delay must be 0..P365D, was " + o.delay());
+    }
+    if (o.runAt() != null && o.runAt().isBefore(MIN_INSTANT)) {
+      throw invalid(
+          "runAt",
+          "range",
+          type,
+          "runAt must be at or after " + MIN_INSTANT + ", was " + o.runAt());
     }
     if (o.runAt() != null && o.runAt().isAfter(clock.instant().plus(MAX_AHEAD))) {
       throw invalid(
@@ -203,6 +217,42 @@ public final class JobValidator {
             "before_run_at",
             type,
             "startBy " + startBy + " is before runAt " + o.runAt() + ": the job could never start");
+      }
+      if (o.delay() != null && startBy.isBefore(now.plus(o.delay()))) {
+        throw invalid(
+            "startBy",
+            "before_run_at",
+            type,
+            "startBy "
+                + startBy
+                + " is before the job is due (delay "
+                + o.delay()
+                + "): the job could never start");
+      }
+    }
+    if (within != null) {
+      // startWithin counts from the enqueue, so a deadline before the due time always expires
+      if (o.delay() != null && within.compareTo(o.delay()) < 0) {
+        throw invalid(
+            "startWithin",
+            "before_run_at",
+            type,
+            "startWithin "
+                + within
+                + " is shorter than delay "
+                + o.delay()
+                + ": the job could never start");
+      }
+      if (o.runAt() != null && clock.instant().plus(within).isBefore(o.runAt())) {
+        throw invalid(
+            "startWithin",
+            "before_run_at",
+            type,
+            "startWithin "
+                + within
+                + " ends before runAt "
+                + o.runAt()
+                + ": the job could never start");
       }
     }
     JobFlow flow =

@@ -152,7 +152,32 @@ class EnqueueValidationTest {
             "startBy before runAt",
             echo(o -> o.runAt(NOW.plusSeconds(120)).startBy(NOW.plusSeconds(60))),
             "startBy",
-            "before_run_at"));
+            "before_run_at"),
+        Arguments.of(
+            "startBy before the delay makes the job due",
+            echo(o -> o.delay(Duration.ofMinutes(2)).startBy(NOW.plusSeconds(60))),
+            "startBy",
+            "before_run_at"),
+        Arguments.of(
+            "startWithin shorter than the delay",
+            echo(o -> o.delay(Duration.ofMinutes(2)).startWithin(Duration.ofMinutes(1))),
+            "startWithin",
+            "before_run_at"),
+        Arguments.of(
+            "startWithin ending before runAt",
+            echo(o -> o.runAt(NOW.plusSeconds(120)).startWithin(Duration.ofMinutes(1))),
+            "startWithin",
+            "before_run_at"),
+        Arguments.of(
+            "runAt at the far past end of Instant",
+            echo(o -> o.runAt(Instant.parse("-999999999-01-01T00:00:00Z"))),
+            "runAt",
+            "range"),
+        Arguments.of(
+            "runAt before 1970",
+            echo(o -> o.runAt(Instant.parse("1969-12-31T23:59:59Z"))),
+            "runAt",
+            "range"));
   }
 
   private static final UUID PARENT = UUID.fromString("0190f5b2-0000-7000-8000-000000000001");

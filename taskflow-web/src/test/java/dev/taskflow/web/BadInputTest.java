@@ -209,6 +209,33 @@ class BadInputTest {
     rows.add(post("unparseable runAt", jobs, job("\"runAt\":\"tomorrow\""), 422, "/runAt"));
     rows.add(
         post(
+            "runAt at the far past end of time",
+            jobs,
+            job("\"runAt\":\"-999999999-01-01T00:00:00Z\""),
+            422,
+            "/runAt",
+            "range"));
+    rows.add(
+        post(
+            "startWithin shorter than the delay",
+            jobs,
+            job("\"delay\":\"PT2M\",\"startWithin\":\"PT1M\""),
+            422,
+            "/startWithin",
+            "before_run_at"));
+    rows.add(
+        post(
+            "startWithin ending before runAt",
+            jobs,
+            job(
+                "\"runAt\":\""
+                    + Instant.now().plus(Duration.ofDays(1))
+                    + "\",\"startWithin\":\"PT1M\""),
+            422,
+            "/startWithin",
+            "before_run_at"));
+    rows.add(
+        post(
             "runAt more than a year ahead",
             jobs,
             job("\"runAt\":\"" + Instant.now().plus(Duration.ofDays(400)) + "\""),
