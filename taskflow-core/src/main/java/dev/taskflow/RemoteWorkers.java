@@ -222,20 +222,7 @@ public final class RemoteWorkers {
   public JobEvent emit(UUID jobId, String leaseToken, String eventType, String dataJson) {
     Token t = parse(jobId, leaseToken);
     JobLease lease = t.lease();
-    if (eventType == null
-        || eventType.length() > 128
-        || !JobValidator.NAME.matcher(eventType).matches()
-        || eventType.startsWith("job.")) {
-      throw new InvalidJobException(
-          "type",
-          "pattern",
-          null,
-          "custom event type must match "
-              + JobValidator.NAME.pattern()
-              + " and not start with 'job.', was '"
-              + eventType
-              + "'");
-    }
+    JobValidator.requireCustomEventType("type", eventType, null);
     JobEvent e =
         storage.eventAppend(
             EventAppendParams.fenced(lease, eventType, dataJson == null ? "{}" : dataJson));

@@ -47,6 +47,11 @@ public final class JobValidator {
    */
   public static final Instant MIN_INSTANT = Instant.EPOCH;
 
+  /** Event types TaskFlow emits itself; a handler or remote worker may not emit them. */
+  public static final List<String> RESERVED_EVENT_PREFIXES = List.of("job.", "batch.", "webhook.");
+
+  public static final int MAX_EVENT_TYPE_LENGTH = 128;
+
   /** The defaults of one registered type. */
   public record TypeDefaults(int maxAttempts, Duration timeout) {}
 
@@ -355,6 +360,49 @@ public final class JobValidator {
         throw invalid(field, "nul_character", type, field + " contains a NUL character");
       if (c < 0x20 || c == 0x7f) {
         throw invalid(field, "control_character", type, field + " contains a control character");
+      }
+    }
+  }
+
+  /**
+   * Checks the type of a custom event a handler or remote worker emits: a {@link #NAME}, at most
+   * {@value #MAX_EVENT_TYPE_LENGTH} characters, outside the {@link #RESERVED_EVENT_PREFIXES} (in
+   * any case, so {@code JOB.completed} cannot pass for a built-in event).
+   *
+   * @param field the field named in the error ({@code type} over HTTP, {@code eventType} in Java)
+   * @param jobType the job's type, for the message; may be null
+   */
+  public static void requireCustomEventType(String field, String eventType, String jobType) {
+    if (eventType == null
+        || eventType.isEmpty()
+        || eventType.length() > MAX_EVENT_TYPE_LENGTH
+        || !NAME.matcher(eventType).matches()) {
+      throw invalid(
+          field,
+          "pattern",
+          jobType,
+          "custom event type must match "
+              + NAME.pattern()
+              + " and be at most "
+              + MAX_EVENT_TYPE_LENGTH
+              + " characters, was '"
+              + (eventType == null ? "null" : shorten(eventType))
+              + "'");
+    }
+    String lower = eventType.toLowerCase(java.util.Locale.ROOT);
+    for (String prefix : RESERVED_EVENT_PREFIXES) {
+      if (lower.startsWith(prefix)) {
+        throw invalid(
+            field,
+            "reserved",
+            jobType,
+            "custom event type '"
+                + shorten(eventType)
+                + "' uses the reserved prefix '"
+                + prefix
+                + "' (reserved: "
+                + String.join(", ", RESERVED_EVENT_PREFIXES)
+                + ")");
       }
     }
   }
