@@ -222,7 +222,7 @@ public final class RemoteWorkers {
   public JobEvent emit(UUID jobId, String leaseToken, String eventType, String dataJson) {
     Token t = parse(jobId, leaseToken);
     JobLease lease = t.lease();
-    JobValidator.requireCustomEventType("type", eventType, null);
+    JobValidator.requireCustomEventType("type", eventType, null, false);
     JobEvent e =
         storage.eventAppend(
             EventAppendParams.fenced(lease, eventType, dataJson == null ? "{}" : dataJson));

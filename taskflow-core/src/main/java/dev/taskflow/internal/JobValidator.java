@@ -52,6 +52,12 @@ public final class JobValidator {
 
   public static final int MAX_EVENT_TYPE_LENGTH = 128;
 
+  /**
+   * The type prefix of TaskFlow's own jobs (webhook deliveries), whose handlers record events under
+   * the reserved prefixes ({@code webhook.attempt}).
+   */
+  public static final String INTERNAL_TYPE_PREFIX = "taskflow.";
+
   /** The defaults of one registered type. */
   public record TypeDefaults(int maxAttempts, Duration timeout) {}
 
@@ -371,8 +377,10 @@ public final class JobValidator {
    *
    * @param field the field named in the error ({@code type} over HTTP, {@code eventType} in Java)
    * @param jobType the job's type, for the message; may be null
+   * @param allowReserved true only for TaskFlow's own handlers (see {@link #INTERNAL_TYPE_PREFIX})
    */
-  public static void requireCustomEventType(String field, String eventType, String jobType) {
+  public static void requireCustomEventType(
+      String field, String eventType, String jobType, boolean allowReserved) {
     if (eventType == null
         || eventType.isEmpty()
         || eventType.length() > MAX_EVENT_TYPE_LENGTH
@@ -389,6 +397,7 @@ public final class JobValidator {
               + (eventType == null ? "null" : shorten(eventType))
               + "'");
     }
+    if (allowReserved) return;
     String lower = eventType.toLowerCase(java.util.Locale.ROOT);
     for (String prefix : RESERVED_EVENT_PREFIXES) {
       if (lower.startsWith(prefix)) {

@@ -272,7 +272,11 @@ final class JobExecution implements JobContext {
 
   @Override
   public void emit(String eventType, Object data) {
-    JobValidator.requireCustomEventType("eventType", eventType, rj.job.type());
+    JobValidator.requireCustomEventType(
+        "eventType",
+        eventType,
+        rj.job.type(),
+        rj.job.type().startsWith(JobValidator.INTERNAL_TYPE_PREFIX));
     String json = data == null ? "{}" : Json.write(data);
     if (!json.startsWith("{")) {
       throw new InvalidJobException(
