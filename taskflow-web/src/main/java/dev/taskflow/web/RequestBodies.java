@@ -3,6 +3,7 @@ package dev.taskflow.web;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,13 +16,16 @@ import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads a request body into a JSON tree, refusing what is not acceptable before any field is looked
  * at: a wrong media type (415), a body over the limit by its {@code Content-Length} or by the bytes
  * actually sent (413), text that is not JSON (400), and JSON beyond the parser's limits or with
- * duplicate keys or NUL characters (422). Every refusal names the place in the body.
+ * duplicate keys, NUL characters or fractional numbers outside the range of a double (422). Numbers
+ * are kept exactly as sent (floats are read as {@link BigDecimal}). Every refusal names the place
+ * in the body.
  */
 final class RequestBodies {
   /** The longest number accepted, in characters. */
@@ -55,6 +59,10 @@ final class RequestBodies {
     this.mapper =
         JsonMapper.builder(factory)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // keep every number as sent: 1.00000000000000000000001 must not become 1.0
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             // parse() checks for trailing content itself, with a plainer message
             .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
@@ -160,6 +168,7 @@ final class RequestBodies {
     }
     List<FieldError> nul = new ArrayList<>();
     findNul(tree, "", nul);
+    findOutOfRange(tree, "", nul);
     if (!nul.isEmpty()) throw Problem.invalid(nul);
     return tree;
   }
@@ -196,6 +205,40 @@ final class RequestBodies {
       return FieldError.at(pointer, "string_too_long", "a string is longer than the body limit");
     }
     return FieldError.at(pointer, "limit", "the JSON exceeds a parser limit");
+  }
+
+  private static final BigDecimal MAX_DOUBLE = new BigDecimal(Double.MAX_VALUE);
+  private static final BigDecimal MIN_DOUBLE = new BigDecimal(Double.MIN_VALUE);
+
+  /**
+   * A fractional number beyond what a double holds (1e400, 1e-400) would turn into Infinity or 0 in
+   * any handler that reads it as a double, and stores may expand it into a long digit string: it is
+   * refused rather than stored.
+   */
+  private static void findOutOfRange(JsonNode node, String at, List<FieldError> errors) {
+    if (errors.size() >= MAX_NUL_ERRORS) return;
+    if (node.isBigDecimal()) {
+      BigDecimal v = node.decimalValue().abs();
+      if (v.signum() != 0 && (v.compareTo(MAX_DOUBLE) > 0 || v.compareTo(MIN_DOUBLE) < 0)) {
+        errors.add(
+            FieldError.at(
+                at,
+                "number_range",
+                "a fractional number must be 0 or between "
+                    + Double.MIN_VALUE
+                    + " and "
+                    + Double.MAX_VALUE
+                    + " in magnitude"));
+      }
+    } else if (node.isObject()) {
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
+        findOutOfRange(e.getValue(), FieldError.child(at, e.getKey()), errors);
+      }
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        findOutOfRange(node.get(i), FieldError.child(at, i), errors);
+      }
+    }
   }
 
   /** NUL characters break stores and logs; they are refused in every string and key. */

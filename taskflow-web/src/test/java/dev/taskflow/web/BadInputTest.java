@@ -375,6 +375,16 @@ class BadInputTest {
             422,
             "/concurrencyKey",
             "length"));
+    for (String n : List.of("1e400", "-1e400", "1e-400")) {
+      rows.add(
+          post(
+              "a number out of a double's range in args: " + n,
+              jobs,
+              "{\"type\":\"demo.echo\",\"args\":{\"a\":[" + n + "]}}",
+              422,
+              "/args/a/0",
+              "number_range"));
+    }
     rows.add(post("NUL in a string field", jobs, job("\"owner\":\"a\\u0000b\""), 422, "/owner"));
     rows.add(
         post(
