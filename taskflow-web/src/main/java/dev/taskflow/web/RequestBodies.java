@@ -4,6 +4,11 @@ import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -136,6 +141,7 @@ final class RequestBodies {
   }
 
   JsonNode parse(byte[] bytes) {
+    requireStrictUtf8(bytes);
     JsonNode tree;
     try (JsonParser p = mapper.createParser(bytes)) {
       try {
@@ -166,11 +172,90 @@ final class RequestBodies {
     if (tree == null || tree.isMissingNode()) {
       throw Problem.malformed("", "the body is empty; send a JSON object");
     }
+    String surrogate = findLoneSurrogate(tree, "");
+    if (surrogate != null) {
+      throw Problem.malformed(
+          surrogate,
+          "lone_surrogate",
+          "a string holds an unpaired UTF-16 surrogate (such as \\ud800), which is not a"
+              + " character");
+    }
     List<FieldError> nul = new ArrayList<>();
     findNul(tree, "", nul);
     findOutOfRange(tree, "", nul);
     if (!nul.isEmpty()) throw Problem.invalid(nul);
     return tree;
+  }
+
+  /**
+   * Refuses bytes that are not well-formed UTF-8 (RFC 3629): overlong forms such as {@code C0 AF},
+   * code points above U+10FFFF, encoded surrogates and truncated sequences, which the JSON parser
+   * would let through or turn into other characters. The pointer names the value holding them.
+   */
+  private void requireStrictUtf8(byte[] bytes) {
+    CharsetDecoder strict =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    try {
+      strict.decode(in);
+    } catch (CharacterCodingException e) {
+      int at = in.position(); // the decoder stops at the first bad sequence
+      throw Problem.malformed(
+          pointerBefore(bytes, at),
+          "invalid_utf8",
+          "the body is not valid UTF-8 at byte " + at + " (overlong, out of range or truncated)");
+    }
+  }
+
+  /** The pointer of the value the parser is in when it reaches byte {@code end}. */
+  private String pointerBefore(byte[] bytes, int end) {
+    try (JsonParser p = mapper.createParser(bytes, 0, end)) {
+      try {
+        while (p.nextToken() != null) {
+          // read up to the bad byte
+        }
+      } catch (JacksonException e) {
+        // the cut ends inside the value: its pointer is the one wanted
+      }
+      return pointer(p);
+    } catch (JacksonException e) {
+      return "";
+    }
+  }
+
+  /** The pointer of the first string or key holding an unpaired surrogate, or null. */
+  private static String findLoneSurrogate(JsonNode node, String at) {
+    if (node.isString()) return hasLoneSurrogate(node.stringValue()) ? at : null;
+    if (node.isObject()) {
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
+        // a bad key cannot be written back in a pointer: name the object that holds it
+        if (hasLoneSurrogate(e.getKey())) return at;
+        String found = findLoneSurrogate(e.getValue(), FieldError.child(at, e.getKey()));
+        if (found != null) return found;
+      }
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        String found = findLoneSurrogate(node.get(i), FieldError.child(at, i));
+        if (found != null) return found;
+      }
+    }
+    return null;
+  }
+
+  static boolean hasLoneSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) i++;
+        else return true;
+      } else if (Character.isLowSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static long column(JsonParser p) {

@@ -36,7 +36,8 @@ class BadInputTest {
    * One row of the table. {@code path} may hold {@code {completed}} and {@code {running}}: the id
    * of a completed job and of one that is processing. {@code field} is the expected {@code pointer}
    * or {@code parameter}; a trailing {@code *} matches a prefix. {@code code}, when not null, is
-   * the rule code the error at {@code field} must carry.
+   * the rule code the error at {@code field} must carry. {@code bytes}, when not null, is sent as
+   * the body instead of {@code body} encoded as UTF-8 (for bodies that are not valid UTF-8).
    */
   record Row(
       String description,
@@ -47,7 +48,21 @@ class BadInputTest {
       boolean chunked,
       int status,
       String field,
-      String code) {
+      String code,
+      byte[] bytes) {
+    Row(
+        String description,
+        String method,
+        String path,
+        Map<String, String> headers,
+        String body,
+        boolean chunked,
+        int status,
+        String field,
+        String code) {
+      this(description, method, path, headers, body, chunked, status, field, code, null);
+    }
+
     Row(
         String description,
         String method,
@@ -385,6 +400,24 @@ class BadInputTest {
               "/args/a/0",
               "number_range"));
     }
+    rows.add(
+        post(
+            "a lone surrogate escape in args",
+            jobs,
+            job("\"args\":{\"s\":\"a\\ud800b\"}"),
+            400,
+            "/args/s",
+            "lone_surrogate"));
+    rows.add(
+        post(
+            "a lone low surrogate escape in a key",
+            jobs,
+            job("\"args\":{\"\\udc00\":1}"),
+            400,
+            "/args"));
+    rows.add(bytes("overlong UTF-8 in args", jobs, 0xC0, 0xAF, "/args/s"));
+    rows.add(bytes("a code point above U+10FFFF in args", jobs, 0xF4, 0x90, "/args/s"));
+    rows.add(bytes("an encoded surrogate in args", jobs, 0xED, 0xA0, "/args/s"));
     rows.add(post("NUL in a string field", jobs, job("\"owner\":\"a\\u0000b\""), 422, "/owner"));
     rows.add(
         post(
@@ -963,7 +996,9 @@ class BadInputTest {
     HttpRequest.Builder b = server.request(path);
     row.headers().forEach(b::header);
     HttpRequest.BodyPublisher body;
-    if (row.body() == null) {
+    if (row.bytes() != null) {
+      body = HttpRequest.BodyPublishers.ofByteArray(row.bytes());
+    } else if (row.body() == null) {
       body = HttpRequest.BodyPublishers.noBody();
     } else if (row.chunked()) {
       byte[] bytes = TestServer.utf8(row.body());
@@ -991,6 +1026,30 @@ class BadInputTest {
     Map<String, String> headers =
         body == null ? Map.of() : Map.of("Content-Type", "application/json");
     return new Row(description, "POST", path, headers, body, false, status, field, code);
+  }
+
+  /** A job whose args.s string holds two raw bytes {@code b1 b2} (and two 0x80 after them). */
+  private static Row bytes(String description, String path, int b1, int b2, String field) {
+    byte[] head = TestServer.utf8("{\"type\":\"demo.echo\",\"args\":{\"s\":\"x");
+    byte[] tail = TestServer.utf8("y\"}}");
+    byte[] body = new byte[head.length + 4 + tail.length];
+    System.arraycopy(head, 0, body, 0, head.length);
+    body[head.length] = (byte) b1;
+    body[head.length + 1] = (byte) b2;
+    body[head.length + 2] = (byte) 0x80;
+    body[head.length + 3] = (byte) 0x80;
+    System.arraycopy(tail, 0, body, head.length + 4, tail.length);
+    return new Row(
+        description,
+        "POST",
+        path,
+        Map.of("Content-Type", "application/json"),
+        null,
+        false,
+        400,
+        field,
+        "invalid_utf8",
+        body);
   }
 
   private static Row put(String description, String path, String body, int status, String field) {
