@@ -241,6 +241,44 @@ class WebhookApiTest {
         .isEqualTo("header_too_large");
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "headers differing only in case | \"headers\":{\"X-A\":\"1\",\"x-a\":\"2\"}"
+            + " | /headers/x-a | duplicate_header",
+        "a header value beyond Latin-1 | \"headers\":{\"X-A\":\"\u20ac\"}"
+            + " | /headers/X-A | header_value",
+        "a Latin-1 header value | \"headers\":{\"X-A\":\"caf\u00e9\"}"
+            + " | /headers/X-A | header_value",
+        "a C1 control in a header value | \"headers\":{\"X-A\":\"a\u0085\"}"
+            + " | /headers/X-A | header_value",
+        "a queue filter no job can have | \"queue\":\"no spaces!\" | /queue | pattern",
+        "a jobType filter no job can have | \"jobType\":\"a/b\" | /jobType | pattern",
+        "an owner filter with a control character | \"owner\":\"a\\u0007b\""
+            + " | /owner | control_character",
+        "an event listed twice | \"events\":[\"job.failed\",\"job.failed\"]"
+            + " | /events/1 | duplicate",
+      })
+  void a_webhook_body_that_could_never_be_sent_or_never_match_is_refused(
+      String name, String fields, String pointer, String code) throws Exception {
+    String body =
+        fields.startsWith("\"events\"")
+            ? "{\"url\":\"https://93.184.216.34/h\"," + fields + "}"
+            : "{\"url\":\"https://93.184.216.34/h\",\"events\":[\"job.*\"]," + fields + "}";
+
+    HttpResponse<String> r = call("POST", "/api/v1/webhooks", body);
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
+    assertThat(JSON.readTree(r.body()).get("errors"))
+        .anySatisfy(
+            e -> {
+              assertThat(e.get("pointer").asString()).isEqualTo(pointer);
+              assertThat(e.get("code").asString()).isEqualTo(code);
+            });
+    assertThat(taskflow.webhooks().list(null, 10)).isEmpty();
+  }
+
   @Test
   void custom_event_types_and_prefixes_are_known_patterns() {
     assertThat(WebhookRoutes.knownPattern("embedding.completed")).isTrue();
