@@ -118,6 +118,12 @@ class WebhookApiTest {
     "ftp://example.com/hook, malformed_url",
     "not a url, malformed_url",
     "https:///x, malformed_url",
+    "https://0x7f.1/hook, malformed_url",
+    "https://127.1/hook, malformed_url",
+    "https://0177.0.0.1/hook, malformed_url",
+    "https://10.0.0.010/hook, malformed_url",
+    "https://localhost./hook, private_host_name",
+    "https://x.internal./hook, private_host_name",
   })
   void an_unsafe_url_is_refused_with_its_rule(String url, String code) throws Exception {
     JsonNode e = refused("{\"url\":\"" + url + "\",\"events\":[\"job.failed\"]}");
