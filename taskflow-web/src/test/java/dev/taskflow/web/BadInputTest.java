@@ -742,6 +742,42 @@ class BadInputTest {
     rows.add(put("recurring without a job", sched, "{\"cron\":\"0 3 * * *\"}", 422, "/job"));
     rows.add(
         put(
+            "recurring maxRuns beyond a 64-bit integer",
+            sched,
+            "{\"cron\":\"0 3 * * *\",\"maxRuns\":99999999999999999999," + job + "}",
+            422,
+            "/maxRuns",
+            "range"));
+    rows.add(
+        put(
+            "recurring endAt before the first fire",
+            sched,
+            "{\"cron\":\"0 3 29 2 *\",\"endAt\":\""
+                + Instant.now().plus(Duration.ofDays(1))
+                + "\","
+                + job
+                + "}",
+            422,
+            "/endAt",
+            "never_fires"));
+    rows.add(
+        put(
+            "recurring job with a start deadline",
+            sched,
+            "{\"cron\":\"0 3 * * *\",\"job\":{\"type\":\"demo.echo\",\"startWithin\":\"PT1M\"}}",
+            422,
+            "/job/startWithin",
+            "not_allowed"));
+    rows.add(
+        put(
+            "recurring job with a concurrency key",
+            sched,
+            "{\"cron\":\"0 3 * * *\",\"job\":{\"type\":\"demo.echo\",\"concurrencyKey\":\"k\"}}",
+            422,
+            "/job/concurrencyKey",
+            "not_allowed"));
+    rows.add(
+        put(
             "recurring job of an unknown type",
             sched,
             "{\"cron\":\"0 3 * * *\",\"job\":{\"type\":\"no.such\"}}",
@@ -1050,6 +1086,20 @@ class BadInputTest {
         field,
         "invalid_utf8",
         body);
+  }
+
+  private static Row put(
+      String description, String path, String body, int status, String field, String code) {
+    return new Row(
+        description,
+        "PUT",
+        path,
+        Map.of("Content-Type", "application/json"),
+        body,
+        false,
+        status,
+        field,
+        code);
   }
 
   private static Row put(String description, String path, String body, int status, String field) {
