@@ -364,7 +364,7 @@ public final class JobValidator {
       char c = value.charAt(i);
       if (c == '\0')
         throw invalid(field, "nul_character", type, field + " contains a NUL character");
-      if (c < 0x20 || c == 0x7f) {
+      if (Character.isISOControl(c)) { // C0, DEL and C1 (U+0080..U+009F)
         throw invalid(field, "control_character", type, field + " contains a control character");
       }
     }

@@ -70,6 +70,23 @@ class EnqueueValidationTest {
         Arguments.of("overlong queue", echo(o -> o.queue("q".repeat(65))), "queue", "length"),
         Arguments.of("invalid queue", echo(o -> o.queue("no/slashes")), "queue", "pattern"),
         Arguments.of("NUL in queue", echo(o -> o.queue("a\0b")), "queue", "nul_character"),
+        Arguments.of(
+            "a C1 control in owner", echo(o -> o.owner("a\u0085b")), "owner", "control_character"),
+        Arguments.of(
+            "a C1 control in uniqueKey",
+            echo(o -> o.uniqueKey("a\u009fb")),
+            "uniqueKey",
+            "control_character"),
+        Arguments.of(
+            "a C1 control in a tag",
+            echo(o -> o.tags(List.of("a\u0080b"))),
+            "tags/0",
+            "control_character"),
+        Arguments.of(
+            "a C1 control in concurrencyKey",
+            echo(o -> o.concurrencyKey("a\u0090b")),
+            "concurrencyKey",
+            "control_character"),
         Arguments.of("priority above range", echo(o -> o.priority(101)), "priority", "range"),
         Arguments.of("priority below range", echo(o -> o.priority(-101)), "priority", "range"),
         Arguments.of("maxAttempts zero", echo(o -> o.maxAttempts(0)), "maxAttempts", "range"),
