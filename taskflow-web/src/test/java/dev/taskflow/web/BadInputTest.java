@@ -881,6 +881,22 @@ class BadInputTest {
                 + "]}",
             422,
             "/jobs/1/dependsOn/0"));
+    rows.add(
+        post(
+            "a batch member listing an earlier member twice",
+            batches,
+            "{\"jobs\":[" + echo + "," + job("\"dependsOn\":[0,0]") + "]}",
+            422,
+            "/jobs/1/dependsOn/1",
+            "duplicate"));
+    rows.add(
+        post(
+            "a batch member index that is a fraction",
+            batches,
+            "{\"jobs\":[" + echo + "," + job("\"dependsOn\":[0.5]") + "]}",
+            422,
+            "/jobs/1/dependsOn/0",
+            "integer"));
     rows.add(post("batch body not an object", batches, "[1]", 422, ""));
     rows.add(post("batch unknown field", batches, "{\"jobs\":[" + echo + "],\"x\":1}", 422, "/x"));
     rows.add(post("batch without jobs", batches, "{}", 422, "/jobs"));
