@@ -416,7 +416,7 @@ public final class JobValidator {
     }
   }
 
-  static String shorten(String s) {
+  public static String shorten(String s) {
     return s.length() <= 64 ? s : s.substring(0, 64) + "…";
   }
 

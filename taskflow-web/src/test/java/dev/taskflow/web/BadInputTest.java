@@ -990,6 +990,27 @@ class BadInputTest {
             null,
             422,
             "name"));
+    for (String id : List.of("1.-1", "+5", "1.+2")) {
+      rows.add(
+          new Row(
+              "a Last-Event-ID with a sign: " + id,
+              "GET",
+              "/api/v1/events",
+              Map.of("Last-Event-ID", id),
+              null,
+              false,
+              422,
+              "Last-Event-ID",
+              "format"));
+    }
+    rows.add(
+        post(
+            "a lease for a job type no job can have",
+            "/api/v1/workers/lease",
+            "{\"workerId\":\"w1\",\"types\":[\"demo.echo\",\"bad type!\"]}",
+            422,
+            "/types/1",
+            "pattern"));
     rows.add(
         new Row(
             "a malformed Last-Event-ID",
