@@ -65,6 +65,10 @@ public record JobEvent(
    *
    * @throws IllegalArgumentException when the id is not of that form
    */
+  private static boolean digits(String s) {
+    return !s.isEmpty() && s.chars().allMatch(c -> c >= '0' && c <= '9');
+  }
+
   public static long parseSeq(String id) {
     if (id == null || id.isEmpty() || id.length() > 40) {
       throw new IllegalArgumentException(
@@ -73,8 +77,11 @@ public record JobEvent(
     int dot = id.indexOf('.');
     String head = dot < 0 ? id : id.substring(0, dot);
     try {
+      // digits only: Long.parseLong would also take a sign (1.-1, +5)
+      if (!digits(head) || (dot >= 0 && !digits(id.substring(dot + 1)))) {
+        throw new NumberFormatException();
+      }
       long seq = Long.parseLong(head);
-      if (seq < 0) throw new NumberFormatException();
       if (dot >= 0) Long.parseLong(id.substring(dot + 1));
       return seq;
     } catch (NumberFormatException e) {

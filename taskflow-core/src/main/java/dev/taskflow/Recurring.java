@@ -249,6 +249,16 @@ public final class Recurring {
     if (s.endAt() != null && !s.endAt().isAfter(now)) {
       throw invalid("endAt", "range", "endAt must be in the future, was " + s.endAt());
     }
+    if (s.endAt() != null && first.get().isAfter(s.endAt())) {
+      throw invalid(
+          "endAt",
+          "never_fires",
+          "endAt "
+              + s.endAt()
+              + " is before the first fire time "
+              + first.get()
+              + ": the schedule would never fire");
+    }
     validateJob(s);
     return times;
   }
@@ -261,6 +271,12 @@ public final class Recurring {
     notAllowed("runAt", o.runAt());
     notAllowed("delay", o.delay());
     notAllowed("uniqueKey", o.uniqueKey());
+    notAllowed("dependsOn", o.dependsOn().isEmpty() ? null : o.dependsOn());
+    notAllowed("onParentFailure", o.onParentFailure());
+    notAllowed("concurrencyKey", o.concurrencyKey());
+    notAllowed("uniqueFor", o.uniqueFor());
+    notAllowed("startBy", o.startBy());
+    notAllowed("startWithin", o.startWithin());
     EnqueueOptions allowed = EnqueueOptions.defaults().tags(o.tags());
     if (o.queue() != null) allowed = allowed.queue(o.queue());
     if (o.priority() != null) allowed = allowed.priority(o.priority());
@@ -293,8 +309,9 @@ public final class Recurring {
           "not_allowed",
           "a schedule's job cannot set "
               + option
-              + " (each fire is due at its fire time and gets the unique key"
-              + " recurring:<id>:<fire time>)");
+              + "; it may set only queue, priority, maxAttempts, timeout, owner and tags (each"
+              + " fire is due at its fire time and gets the unique key recurring:<id>:<fire"
+              + " time>)");
     }
   }
 

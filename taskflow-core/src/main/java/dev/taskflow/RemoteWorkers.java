@@ -81,7 +81,11 @@ public final class RemoteWorkers {
       Duration longPoll) {
     public LeaseRequest {
       queues = queues == null ? List.of() : List.copyOf(queues);
-      types = types == null ? Set.of() : Set.copyOf(types);
+      // in the order given, so a refusal can name the bad entry by its index
+      types =
+          types == null
+              ? Set.of()
+              : java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(types));
     }
   }
 
@@ -222,20 +226,7 @@ public final class RemoteWorkers {
   public JobEvent emit(UUID jobId, String leaseToken, String eventType, String dataJson) {
     Token t = parse(jobId, leaseToken);
     JobLease lease = t.lease();
-    if (eventType == null
-        || eventType.length() > 128
-        || !JobValidator.NAME.matcher(eventType).matches()
-        || eventType.startsWith("job.")) {
-      throw new InvalidJobException(
-          "type",
-          "pattern",
-          null,
-          "custom event type must match "
-              + JobValidator.NAME.pattern()
-              + " and not start with 'job.', was '"
-              + eventType
-              + "'");
-    }
+    JobValidator.requireCustomEventType("type", eventType, null, false);
     JobEvent e =
         storage.eventAppend(
             EventAppendParams.fenced(lease, eventType, dataJson == null ? "{}" : dataJson));
@@ -394,6 +385,20 @@ public final class RemoteWorkers {
         throw new InvalidJobException(
             "queues/" + i, "pattern", null, "not a valid queue name: '" + q + "'");
       }
+    }
+    int t = 0;
+    for (String type : r.types()) {
+      if (type == null
+          || type.isEmpty()
+          || type.length() > JobValidator.MAX_TYPE_LENGTH
+          || !JobValidator.NAME.matcher(type).matches()) {
+        throw new InvalidJobException(
+            "types/" + t,
+            "pattern",
+            null,
+            "not a valid job type: '" + (type == null ? "null" : JobValidator.shorten(type)) + "'");
+      }
+      t++;
     }
     if (r.max() < 1 || r.max() > MAX_JOBS)
       throw new InvalidJobException("max", "range", null, "max must be 1..100, was " + r.max());

@@ -40,6 +40,24 @@ public final class JobValidator {
   public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
   public static final int MAX_PARENTS = 100;
 
+  /**
+   * The earliest {@code runAt} or {@code startBy} accepted: a past instant means "now", but one
+   * before the epoch is a mistake, and instants near {@link Instant#MIN} overflow a store's
+   * millisecond column.
+   */
+  public static final Instant MIN_INSTANT = Instant.EPOCH;
+
+  /** Event types TaskFlow emits itself; a handler or remote worker may not emit them. */
+  public static final List<String> RESERVED_EVENT_PREFIXES = List.of("job.", "batch.", "webhook.");
+
+  public static final int MAX_EVENT_TYPE_LENGTH = 128;
+
+  /**
+   * The type prefix of TaskFlow's own jobs (webhook deliveries), whose handlers record events under
+   * the reserved prefixes ({@code webhook.attempt}).
+   */
+  public static final String INTERNAL_TYPE_PREFIX = "taskflow.";
+
   /** The defaults of one registered type. */
   public record TypeDefaults(int maxAttempts, Duration timeout) {}
 
@@ -92,6 +110,13 @@ public final class JobValidator {
     }
     if (o.delay() != null && (o.delay().isNegative() || o.delay().compareTo(MAX_AHEAD) > 0)) {
       throw invalid("delay", "range", type, "delay must be 0..P365D, was " + o.delay());
+    }
+    if (o.runAt() != null && o.runAt().isBefore(MIN_INSTANT)) {
+      throw invalid(
+          "runAt",
+          "range",
+          type,
+          "runAt must be at or after " + MIN_INSTANT + ", was " + o.runAt());
     }
     if (o.runAt() != null && o.runAt().isAfter(clock.instant().plus(MAX_AHEAD))) {
       throw invalid(
@@ -204,6 +229,42 @@ public final class JobValidator {
             type,
             "startBy " + startBy + " is before runAt " + o.runAt() + ": the job could never start");
       }
+      if (o.delay() != null && startBy.isBefore(now.plus(o.delay()))) {
+        throw invalid(
+            "startBy",
+            "before_run_at",
+            type,
+            "startBy "
+                + startBy
+                + " is before the job is due (delay "
+                + o.delay()
+                + "): the job could never start");
+      }
+    }
+    if (within != null) {
+      // startWithin counts from the enqueue, so a deadline before the due time always expires
+      if (o.delay() != null && within.compareTo(o.delay()) < 0) {
+        throw invalid(
+            "startWithin",
+            "before_run_at",
+            type,
+            "startWithin "
+                + within
+                + " is shorter than delay "
+                + o.delay()
+                + ": the job could never start");
+      }
+      if (o.runAt() != null && clock.instant().plus(within).isBefore(o.runAt())) {
+        throw invalid(
+            "startWithin",
+            "before_run_at",
+            type,
+            "startWithin "
+                + within
+                + " ends before runAt "
+                + o.runAt()
+                + ": the job could never start");
+      }
     }
     JobFlow flow =
         new JobFlow(
@@ -303,13 +364,59 @@ public final class JobValidator {
       char c = value.charAt(i);
       if (c == '\0')
         throw invalid(field, "nul_character", type, field + " contains a NUL character");
-      if (c < 0x20 || c == 0x7f) {
+      if (Character.isISOControl(c)) { // C0, DEL and C1 (U+0080..U+009F)
         throw invalid(field, "control_character", type, field + " contains a control character");
       }
     }
   }
 
-  static String shorten(String s) {
+  /**
+   * Checks the type of a custom event a handler or remote worker emits: a {@link #NAME}, at most
+   * {@value #MAX_EVENT_TYPE_LENGTH} characters, outside the {@link #RESERVED_EVENT_PREFIXES} (in
+   * any case, so {@code JOB.completed} cannot pass for a built-in event).
+   *
+   * @param field the field named in the error ({@code type} over HTTP, {@code eventType} in Java)
+   * @param jobType the job's type, for the message; may be null
+   * @param allowReserved true only for TaskFlow's own handlers (see {@link #INTERNAL_TYPE_PREFIX})
+   */
+  public static void requireCustomEventType(
+      String field, String eventType, String jobType, boolean allowReserved) {
+    if (eventType == null
+        || eventType.isEmpty()
+        || eventType.length() > MAX_EVENT_TYPE_LENGTH
+        || !NAME.matcher(eventType).matches()) {
+      throw invalid(
+          field,
+          "pattern",
+          jobType,
+          "custom event type must match "
+              + NAME.pattern()
+              + " and be at most "
+              + MAX_EVENT_TYPE_LENGTH
+              + " characters, was '"
+              + (eventType == null ? "null" : shorten(eventType))
+              + "'");
+    }
+    if (allowReserved) return;
+    String lower = eventType.toLowerCase(java.util.Locale.ROOT);
+    for (String prefix : RESERVED_EVENT_PREFIXES) {
+      if (lower.startsWith(prefix)) {
+        throw invalid(
+            field,
+            "reserved",
+            jobType,
+            "custom event type '"
+                + shorten(eventType)
+                + "' uses the reserved prefix '"
+                + prefix
+                + "' (reserved: "
+                + String.join(", ", RESERVED_EVENT_PREFIXES)
+                + ")");
+      }
+    }
+  }
+
+  public static String shorten(String s) {
     return s.length() <= 64 ? s : s.substring(0, 64) + "…";
   }
 

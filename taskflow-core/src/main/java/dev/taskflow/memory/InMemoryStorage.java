@@ -483,6 +483,7 @@ public final class InMemoryStorage implements Storage {
                 throw new IllegalTransitionException(
                     j.id, j.state, "retry", why.formatted(j.uniqueKey, holder.id));
               }
+              flowControl.checkRoomForOne(t, j.queue);
               String reason = p.reason() == null ? "retried by user" : p.reason();
               begin(j, JobState.ENQUEUED);
               j.scheduledAt = now;

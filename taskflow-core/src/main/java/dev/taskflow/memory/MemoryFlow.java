@@ -70,6 +70,17 @@ final class MemoryFlow {
     }
   }
 
+  /** Refuses a manual retry that would take a bounded queue past its maximum depth. */
+  void checkRoomForOne(MemoryTables t, String queue) {
+    Integer max = maxDepths.get(queue);
+    if (max == null) return;
+    MemoryTables.QueueIndex q = t.queues.get(queue);
+    long depth = q == null ? 0 : QueueStats.depthOf(q.counts);
+    if (depth + 1 > max) {
+      throw new QueueFullException(queue, depth, max, 1, QueueFullException.DEFAULT_RETRY_AFTER);
+    }
+  }
+
   /**
    * The job that holds a unique key now: a live job with it, else a job (in any state, still
    * stored) whose key is held for a period that has not ended.

@@ -97,6 +97,30 @@ final class QueueBounds {
     }
   }
 
+  /**
+   * Locks the queue's row as {@link #lock} does and throws when one more waiting job (a manual
+   * retry) would take a bounded queue past its bound. Nothing is written.
+   */
+  void checkRoomForOne(Connection c, String queue) throws SQLException {
+    Integer max = null;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT max_depth FROM "
+                + QUEUES
+                + " WHERE name = ? AND max_depth IS NOT NULL"
+                + dialect.lockForUpdate())) {
+      ps.setString(1, queue);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) max = rs.getInt(1);
+      }
+    }
+    if (max == null) return;
+    long depth = waiting(c, queue);
+    if (depth + 1 > max) {
+      throw new QueueFullException(queue, depth, max, 1, QueueFullException.DEFAULT_RETRY_AFTER);
+    }
+  }
+
   private static long waiting(Connection c, String queue) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(

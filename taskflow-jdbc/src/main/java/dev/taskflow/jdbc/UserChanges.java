@@ -83,6 +83,7 @@ final class UserChanges {
           "retry",
           "unique key '" + job.uniqueKey() + "' is held by live job " + holder.id());
     }
+    new QueueBounds(dialect).checkRoomForOne(c, job.queue());
     String reason = AttemptWriter.reason(p.reason(), "retried by user");
     Job changed =
         updateOne(

@@ -121,6 +121,35 @@ public interface JobControlContract extends TckSupport {
     assertThat(stats(QUEUE).depth()).isEqualTo(2);
   }
 
+  @Test
+  default void a_manual_retry_into_a_full_queue_is_refused_and_changes_nothing() {
+    Job cancelled = insert(job());
+    change(cancelled.id(), JobChangeStateParams.Action.CANCEL);
+    insert(job());
+    store().queueSetMaxDepth(QUEUE, 1);
+    Map<JobState, Long> before = counts();
+    long eventsBefore = store().eventLatestSeq();
+
+    assertThatThrownBy(() -> change(cancelled.id(), JobChangeStateParams.Action.RETRY))
+        .isInstanceOfSatisfying(
+            QueueFullException.class,
+            e -> {
+              assertThat(e.queue()).isEqualTo(QUEUE);
+              assertThat(e.depth()).isEqualTo(1);
+              assertThat(e.maxDepth()).isEqualTo(1);
+              assertThat(e.adding()).isEqualTo(1);
+              assertThat(e.retryAfter()).isPositive();
+            });
+
+    assertThat(get(cancelled.id()).state()).isEqualTo(JobState.CANCELLED);
+    assertThat(counts()).isEqualTo(before);
+    assertThat(store().eventLatestSeq()).isEqualTo(eventsBefore);
+    store().queueSetMaxDepth(QUEUE, 2);
+    assertThat(change(cancelled.id(), JobChangeStateParams.Action.RETRY).state())
+        .isEqualTo(JobState.ENQUEUED);
+    assertThat(stats(QUEUE).depth()).isEqualTo(2);
+  }
+
   // ------------------------------------------------------------------ retry priority
 
   @Test

@@ -70,6 +70,23 @@ class EnqueueValidationTest {
         Arguments.of("overlong queue", echo(o -> o.queue("q".repeat(65))), "queue", "length"),
         Arguments.of("invalid queue", echo(o -> o.queue("no/slashes")), "queue", "pattern"),
         Arguments.of("NUL in queue", echo(o -> o.queue("a\0b")), "queue", "nul_character"),
+        Arguments.of(
+            "a C1 control in owner", echo(o -> o.owner("a\u0085b")), "owner", "control_character"),
+        Arguments.of(
+            "a C1 control in uniqueKey",
+            echo(o -> o.uniqueKey("a\u009fb")),
+            "uniqueKey",
+            "control_character"),
+        Arguments.of(
+            "a C1 control in a tag",
+            echo(o -> o.tags(List.of("a\u0080b"))),
+            "tags/0",
+            "control_character"),
+        Arguments.of(
+            "a C1 control in concurrencyKey",
+            echo(o -> o.concurrencyKey("a\u0090b")),
+            "concurrencyKey",
+            "control_character"),
         Arguments.of("priority above range", echo(o -> o.priority(101)), "priority", "range"),
         Arguments.of("priority below range", echo(o -> o.priority(-101)), "priority", "range"),
         Arguments.of("maxAttempts zero", echo(o -> o.maxAttempts(0)), "maxAttempts", "range"),
@@ -152,7 +169,32 @@ class EnqueueValidationTest {
             "startBy before runAt",
             echo(o -> o.runAt(NOW.plusSeconds(120)).startBy(NOW.plusSeconds(60))),
             "startBy",
-            "before_run_at"));
+            "before_run_at"),
+        Arguments.of(
+            "startBy before the delay makes the job due",
+            echo(o -> o.delay(Duration.ofMinutes(2)).startBy(NOW.plusSeconds(60))),
+            "startBy",
+            "before_run_at"),
+        Arguments.of(
+            "startWithin shorter than the delay",
+            echo(o -> o.delay(Duration.ofMinutes(2)).startWithin(Duration.ofMinutes(1))),
+            "startWithin",
+            "before_run_at"),
+        Arguments.of(
+            "startWithin ending before runAt",
+            echo(o -> o.runAt(NOW.plusSeconds(120)).startWithin(Duration.ofMinutes(1))),
+            "startWithin",
+            "before_run_at"),
+        Arguments.of(
+            "runAt at the far past end of Instant",
+            echo(o -> o.runAt(Instant.parse("-999999999-01-01T00:00:00Z"))),
+            "runAt",
+            "range"),
+        Arguments.of(
+            "runAt before 1970",
+            echo(o -> o.runAt(Instant.parse("1969-12-31T23:59:59Z"))),
+            "runAt",
+            "range"));
   }
 
   private static final UUID PARENT = UUID.fromString("0190f5b2-0000-7000-8000-000000000001");

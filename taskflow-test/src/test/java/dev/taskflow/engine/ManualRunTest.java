@@ -56,6 +56,20 @@ class ManualRunTest {
                 return "woke";
               })
           .worker(
+              "test.mimic",
+              Map.class,
+              (args, ctx) -> {
+                List<String> refused = new ArrayList<>();
+                for (String type : List.of("webhook.test", "batch.completed", "JOB.completed")) {
+                  try {
+                    ctx.emit(type, Map.of());
+                  } catch (dev.taskflow.InvalidJobException e) {
+                    refused.add(e.field() + " " + e.rule());
+                  }
+                }
+                return refused;
+              })
+          .worker(
               "test.cancel",
               Map.class,
               (args, ctx) -> {
@@ -90,6 +104,19 @@ class ManualRunTest {
 
   private Job reload(Job job) {
     return taskflow.get(job.id()).orElseThrow();
+  }
+
+  @Test
+  void a_handler_cannot_emit_an_event_type_taskflow_reserves_in_any_case() {
+    Job job = taskflow.enqueue(new dev.taskflow.JobRequest("test.mimic", "{}", null)).job();
+
+    taskflow.runDueJobs();
+
+    assertThat(reload(job).resultJson())
+        .isEqualTo("[\"eventType reserved\",\"eventType reserved\",\"eventType reserved\"]");
+    assertThat(taskflow.events(job.id(), null, 100))
+        .extracting(JobEvent::type)
+        .containsExactly(JobEvent.ENQUEUED, JobEvent.STARTED, JobEvent.COMPLETED);
   }
 
   @Test

@@ -36,7 +36,13 @@ final class ApiJson {
   private static final Logger log = LoggerFactory.getLogger(ApiJson.class);
 
   /** Writes responses and reads JSON the store already holds (written by TaskFlow itself). */
-  private final JsonMapper mapper = JsonMapper.builder().build();
+  private final JsonMapper mapper =
+      JsonMapper.builder()
+          // stored args and results keep their numbers exactly (see RequestBodies)
+          .enable(tools.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .enable(tools.jackson.databind.cfg.JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .disable(tools.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+          .build();
 
   private final JsonNodeFactory nodes = mapper.getNodeFactory();
 

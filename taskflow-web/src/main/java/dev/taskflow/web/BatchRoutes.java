@@ -133,6 +133,7 @@ final class BatchRoutes {
     if (!job.isObject() || !(job.get("dependsOn") instanceof ArrayNode deps)) return job;
     ArrayNode replaced = deps.arrayNode();
     boolean changed = false;
+    java.util.Set<Integer> seen = new java.util.HashSet<>();
     for (int k = 0; k < deps.size(); k++) {
       JsonNode d = deps.get(k);
       if (!d.isNumber()) {
@@ -140,7 +141,27 @@ final class BatchRoutes {
         continue;
       }
       changed = true;
-      if (!d.canConvertToInt() || d.asInt() < 0 || d.asInt() >= size || !d.isIntegralNumber()) {
+      if (!d.isIntegralNumber()) {
+        errors.add(
+            FieldError.at(
+                at + "/dependsOn/" + k,
+                "integer",
+                "a number in dependsOn is the index of an earlier job of the batch, a whole"
+                    + " number; was "
+                    + ProblemMapper.shorten(d.toString())));
+        replaced.add(new UUID(0L, 0L).toString()); // parses; the error above is the one
+        continue;
+      }
+      if (d.canConvertToInt() && !seen.add(d.asInt())) {
+        errors.add(
+            FieldError.at(
+                at + "/dependsOn/" + k,
+                "duplicate",
+                "member " + d.asInt() + " of the batch is listed twice in dependsOn"));
+        replaced.add(new UUID(0L, 0L).toString());
+        continue;
+      }
+      if (!d.canConvertToInt() || d.asInt() < 0 || d.asInt() >= size) {
         errors.add(
             FieldError.at(
                 at + "/dependsOn/" + k,

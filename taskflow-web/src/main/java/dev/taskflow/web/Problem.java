@@ -36,12 +36,17 @@ public final class Problem extends RuntimeException {
 
   /** 400: the body is not JSON. */
   public static Problem malformed(String pointer, String message) {
+    return malformed(pointer, "malformed_json", message);
+  }
+
+  /** 400 with a rule code of its own ({@code invalid_utf8}, {@code lone_surrogate}). */
+  public static Problem malformed(String pointer, String code, String message) {
     return new Problem(
         400,
         "malformed-json",
         "Malformed JSON",
         "The request body is not valid JSON: " + message,
-        List.of(FieldError.at(pointer, "malformed_json", message)),
+        List.of(FieldError.at(pointer, code, message)),
         Map.of());
   }
 

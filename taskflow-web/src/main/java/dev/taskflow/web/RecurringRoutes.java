@@ -211,7 +211,13 @@ final class RecurringRoutes {
   private static Long integer(JsonNode node, String name, List<FieldError> errors) {
     JsonNode v = node.get(name);
     if (v == null || v.isNull()) return null;
-    if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+    if (v.isIntegralNumber() && !v.canConvertToLong()) {
+      errors.add(
+          FieldError.at(
+              "/" + name, "range", name + " is beyond a 64-bit integer, was " + v.asString()));
+      return null;
+    }
+    if (!v.isIntegralNumber()) {
       errors.add(
           FieldError.at(
               "/" + name,

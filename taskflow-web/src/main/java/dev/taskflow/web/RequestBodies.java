@@ -3,6 +3,12 @@ package dev.taskflow.web;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,13 +21,16 @@ import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads a request body into a JSON tree, refusing what is not acceptable before any field is looked
  * at: a wrong media type (415), a body over the limit by its {@code Content-Length} or by the bytes
  * actually sent (413), text that is not JSON (400), and JSON beyond the parser's limits or with
- * duplicate keys or NUL characters (422). Every refusal names the place in the body.
+ * duplicate keys, NUL characters or fractional numbers outside the range of a double (422). Numbers
+ * are kept exactly as sent (floats are read as {@link BigDecimal}). Every refusal names the place
+ * in the body.
  */
 final class RequestBodies {
   /** The longest number accepted, in characters. */
@@ -55,6 +64,10 @@ final class RequestBodies {
     this.mapper =
         JsonMapper.builder(factory)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            // keep every number as sent: 1.00000000000000000000001 must not become 1.0
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             // parse() checks for trailing content itself, with a plainer message
             .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
@@ -128,6 +141,7 @@ final class RequestBodies {
   }
 
   JsonNode parse(byte[] bytes) {
+    requireStrictUtf8(bytes);
     JsonNode tree;
     try (JsonParser p = mapper.createParser(bytes)) {
       try {
@@ -158,10 +172,90 @@ final class RequestBodies {
     if (tree == null || tree.isMissingNode()) {
       throw Problem.malformed("", "the body is empty; send a JSON object");
     }
+    String surrogate = findLoneSurrogate(tree, "");
+    if (surrogate != null) {
+      throw Problem.malformed(
+          surrogate,
+          "lone_surrogate",
+          "a string holds an unpaired UTF-16 surrogate (such as \\ud800), which is not a"
+              + " character");
+    }
     List<FieldError> nul = new ArrayList<>();
     findNul(tree, "", nul);
+    findOutOfRange(tree, "", nul);
     if (!nul.isEmpty()) throw Problem.invalid(nul);
     return tree;
+  }
+
+  /**
+   * Refuses bytes that are not well-formed UTF-8 (RFC 3629): overlong forms such as {@code C0 AF},
+   * code points above U+10FFFF, encoded surrogates and truncated sequences, which the JSON parser
+   * would let through or turn into other characters. The pointer names the value holding them.
+   */
+  private void requireStrictUtf8(byte[] bytes) {
+    CharsetDecoder strict =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    try {
+      strict.decode(in);
+    } catch (CharacterCodingException e) {
+      int at = in.position(); // the decoder stops at the first bad sequence
+      throw Problem.malformed(
+          pointerBefore(bytes, at),
+          "invalid_utf8",
+          "the body is not valid UTF-8 at byte " + at + " (overlong, out of range or truncated)");
+    }
+  }
+
+  /** The pointer of the value the parser is in when it reaches byte {@code end}. */
+  private String pointerBefore(byte[] bytes, int end) {
+    try (JsonParser p = mapper.createParser(bytes, 0, end)) {
+      try {
+        while (p.nextToken() != null) {
+          // read up to the bad byte
+        }
+      } catch (JacksonException e) {
+        // the cut ends inside the value: its pointer is the one wanted
+      }
+      return pointer(p);
+    } catch (JacksonException e) {
+      return "";
+    }
+  }
+
+  /** The pointer of the first string or key holding an unpaired surrogate, or null. */
+  private static String findLoneSurrogate(JsonNode node, String at) {
+    if (node.isString()) return hasLoneSurrogate(node.stringValue()) ? at : null;
+    if (node.isObject()) {
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
+        // a bad key cannot be written back in a pointer: name the object that holds it
+        if (hasLoneSurrogate(e.getKey())) return at;
+        String found = findLoneSurrogate(e.getValue(), FieldError.child(at, e.getKey()));
+        if (found != null) return found;
+      }
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        String found = findLoneSurrogate(node.get(i), FieldError.child(at, i));
+        if (found != null) return found;
+      }
+    }
+    return null;
+  }
+
+  static boolean hasLoneSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) i++;
+        else return true;
+      } else if (Character.isLowSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static long column(JsonParser p) {
@@ -196,6 +290,40 @@ final class RequestBodies {
       return FieldError.at(pointer, "string_too_long", "a string is longer than the body limit");
     }
     return FieldError.at(pointer, "limit", "the JSON exceeds a parser limit");
+  }
+
+  private static final BigDecimal MAX_DOUBLE = new BigDecimal(Double.MAX_VALUE);
+  private static final BigDecimal MIN_DOUBLE = new BigDecimal(Double.MIN_VALUE);
+
+  /**
+   * A fractional number beyond what a double holds (1e400, 1e-400) would turn into Infinity or 0 in
+   * any handler that reads it as a double, and stores may expand it into a long digit string: it is
+   * refused rather than stored.
+   */
+  private static void findOutOfRange(JsonNode node, String at, List<FieldError> errors) {
+    if (errors.size() >= MAX_NUL_ERRORS) return;
+    if (node.isBigDecimal()) {
+      BigDecimal v = node.decimalValue().abs();
+      if (v.signum() != 0 && (v.compareTo(MAX_DOUBLE) > 0 || v.compareTo(MIN_DOUBLE) < 0)) {
+        errors.add(
+            FieldError.at(
+                at,
+                "number_range",
+                "a fractional number must be 0 or between "
+                    + Double.MIN_VALUE
+                    + " and "
+                    + Double.MAX_VALUE
+                    + " in magnitude"));
+      }
+    } else if (node.isObject()) {
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
+        findOutOfRange(e.getValue(), FieldError.child(at, e.getKey()), errors);
+      }
+    } else if (node.isArray()) {
+      for (int i = 0; i < node.size(); i++) {
+        findOutOfRange(node.get(i), FieldError.child(at, i), errors);
+      }
+    }
   }
 
   /** NUL characters break stores and logs; they are refused in every string and key. */

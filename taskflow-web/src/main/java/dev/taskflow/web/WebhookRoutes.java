@@ -1,5 +1,6 @@
 package dev.taskflow.web;
 
+import dev.taskflow.FlowLimit;
 import dev.taskflow.InvalidJobException;
 import dev.taskflow.Job;
 import dev.taskflow.JobEvent;
@@ -32,6 +33,8 @@ final class WebhookRoutes {
   static final int MAX_HEADERS = 10;
   static final int MAX_HEADER_VALUE = 1024;
   static final int MAX_EVENTS = 50;
+  static final int MAX_QUEUE_NAME = 64;
+  static final int MAX_TYPE_NAME = 128;
   static final Set<String> BUILT_IN =
       Set.of(
           JobEvent.ENQUEUED,
@@ -90,9 +93,9 @@ final class WebhookRoutes {
     String url = b.url(true);
     List<String> events = b.events(true);
     Map<String, String> headers = b.headers();
-    String queue = b.text("queue");
-    String jobType = b.text("jobType");
-    String owner = b.text("owner");
+    String queue = b.name("queue", MAX_QUEUE_NAME);
+    String jobType = b.name("jobType", MAX_TYPE_NAME);
+    String owner = b.owner();
     Boolean active = b.bool("active");
     b.throwIfAny();
     Webhook w = hooks.create(url, events, queue, jobType, owner, headers);
@@ -126,9 +129,9 @@ final class WebhookRoutes {
     String url = b.has("url") ? b.url(true) : old.url();
     List<String> events = b.has("events") ? b.events(true) : old.events();
     Map<String, String> headers = b.has("headers") ? b.headers() : old.headers();
-    String queue = b.has("queue") ? b.text("queue") : old.queue();
-    String jobType = b.has("jobType") ? b.text("jobType") : old.jobType();
-    String owner = b.has("owner") ? b.text("owner") : old.owner();
+    String queue = b.has("queue") ? b.name("queue", MAX_QUEUE_NAME) : old.queue();
+    String jobType = b.has("jobType") ? b.name("jobType", MAX_TYPE_NAME) : old.jobType();
+    String owner = b.has("owner") ? b.owner() : old.owner();
     Boolean active = b.bool("active");
     b.throwIfAny();
     boolean on = active != null ? active : old.active();
@@ -353,6 +356,37 @@ final class WebhookRoutes {
       return v.asString();
     }
 
+    /** A queue or job type filter: a name jobs can have ({@link FlowLimit#NAME}), or null. */
+    String name(String name, int max) {
+      String v = text(name);
+      if (v == null) return null;
+      if (v.length() > max || !FlowLimit.NAME.matcher(v).matches()) {
+        errors.add(
+            FieldError.at(
+                "/" + name,
+                "pattern",
+                name
+                    + " must be a name a job can have: 1.."
+                    + max
+                    + " letters, digits and _ . : - (starting with a letter or digit), else"
+                    + " it never matches"));
+        return null;
+      }
+      return v;
+    }
+
+    /** An owner filter: text without control characters, or null. */
+    String owner() {
+      String v = text("owner");
+      if (v == null) return null;
+      if (v.chars().anyMatch(Character::isISOControl)) {
+        errors.add(
+            FieldError.at("/owner", "control_character", "owner contains a control character"));
+        return null;
+      }
+      return v;
+    }
+
     Boolean bool(String name) {
       JsonNode v = node.get(name);
       if (v == null || v.isNull()) return null;
@@ -398,7 +432,13 @@ final class WebhookRoutes {
       for (int i = 0; i < v.size(); i++) {
         JsonNode e = v.get(i);
         String p = e.isString() ? e.asString() : null;
-        if (p == null || !knownPattern(p)) {
+        if (p != null && out.contains(p)) {
+          errors.add(
+              FieldError.at(
+                  "/events/" + i,
+                  "duplicate",
+                  "'" + ProblemMapper.shorten(p) + "' is listed twice in events"));
+        } else if (p == null || !knownPattern(p)) {
           errors.add(
               FieldError.at(
                   "/events/" + i,
@@ -431,6 +471,7 @@ final class WebhookRoutes {
         return Map.of();
       }
       Map<String, String> out = new LinkedHashMap<>();
+      Set<String> seen = new java.util.HashSet<>();
       for (Map.Entry<String, JsonNode> e : v.properties()) {
         String name = e.getKey();
         String at = FieldError.child("/headers", name);
@@ -453,12 +494,18 @@ final class WebhookRoutes {
                   at,
                   "header_too_large",
                   "a header value is at most " + MAX_HEADER_VALUE + " characters"));
-        } else if (e.getValue()
-            .asString()
-            .chars()
-            .anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7f)) {
+        } else if (!seen.add(lower)) {
           errors.add(
-              FieldError.at(at, "invalid_header_value", "control characters are not allowed"));
+              FieldError.at(
+                  at,
+                  "duplicate_header",
+                  name + " is given twice (header names are case-insensitive)"));
+        } else if (!e.getValue().asString().chars().allMatch(WebhookRoutes::headerValueChar)) {
+          errors.add(
+              FieldError.at(
+                  at,
+                  "header_value",
+                  "a header value may hold visible ASCII characters, spaces and tabs only"));
         } else {
           out.put(name, e.getValue().asString());
         }
@@ -469,6 +516,11 @@ final class WebhookRoutes {
     void throwIfAny() {
       if (!errors.isEmpty()) throw Problem.invalid(errors);
     }
+  }
+
+  /** Visible ASCII, space or tab: what every HTTP client sends unchanged. */
+  static boolean headerValueChar(int c) {
+    return c == '\t' || (c >= 0x20 && c < 0x7f);
   }
 
   static boolean knownPattern(String p) {

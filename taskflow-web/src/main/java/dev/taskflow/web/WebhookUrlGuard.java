@@ -75,7 +75,8 @@ final class WebhookUrlGuard {
           "url must use https; plain http is allowed only when the server enables it"
               + " (allowHttpWebhooks)");
     }
-    if (uri.getRawUserInfo() != null || uri.getRawAuthority().contains("@")) {
+    String authority = uri.getRawAuthority(); // null for https:///x
+    if (uri.getRawUserInfo() != null || (authority != null && authority.contains("@"))) {
       throw new Refused(
           "userinfo_not_allowed", "url must not carry a user name or password before the host");
     }
@@ -85,7 +86,28 @@ final class WebhookUrlGuard {
     if (uri.getRawFragment() != null) {
       throw new Refused("malformed_url", "url must not have a #fragment");
     }
+    if (hasLeadingZeroOctet(uri.getHost())) {
+      // 0177.0.0.1 is 177.0.0.1 to Java but 127.0.0.1 (octal) to many other resolvers
+      throw new Refused(
+          "malformed_url",
+          "url host '"
+              + uri.getHost()
+              + "' is an IPv4 address with a leading zero, which resolvers read differently"
+              + " (octal or decimal)");
+    }
     return uri;
+  }
+
+  /** Whether the host is a dotted-quad with an octet such as {@code 0177} or {@code 00}. */
+  static boolean hasLeadingZeroOctet(String host) {
+    String[] octets = host.split("\\.", -1);
+    if (octets.length != 4) return false;
+    boolean leadingZero = false;
+    for (String o : octets) {
+      if (o.isEmpty() || !o.chars().allMatch(c -> c >= '0' && c <= '9')) return false;
+      if (o.length() > 1 && o.charAt(0) == '0') leadingZero = true;
+    }
+    return leadingZero;
   }
 
   /** Checks the form, resolves the host and checks every address. */
@@ -93,7 +115,9 @@ final class WebhookUrlGuard {
     URI uri = checkForm(url);
     String host = uri.getHost();
     String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-    String lower = bare.toLowerCase(Locale.ROOT);
+    // localhost. and x.internal. are the same names as without the final dot
+    String lower =
+        (bare.endsWith(".") ? bare.substring(0, bare.length() - 1) : bare).toLowerCase(Locale.ROOT);
     if (!allowPrivate
         && (lower.equals("localhost")
             || lower.endsWith(".localhost")

@@ -87,6 +87,19 @@ class ApiEndToEndTest {
   }
 
   @Test
+  void numbers_in_args_come_back_exactly_as_sent() {
+    String id =
+        server.enqueue(
+            "{\"type\":\"test.block\",\"queue\":\"exact-numbers\",\"args\":{\"a\":"
+                + "[1.00000000000000000000001,1.50,12345678901234567890123,1e300,2.5e-300]}}");
+
+    String body = server.get("/api/v1/jobs/" + id).body();
+
+    assertThat(body)
+        .contains("[1.00000000000000000000001,1.50,12345678901234567890123,1E+300,2.5E-300]");
+  }
+
+  @Test
   void a_failed_job_shows_each_attempt_error_with_its_stack_trace() {
     String id = server.enqueue("{\"type\": \"test.fail\", \"maxAttempts\": 1}");
 

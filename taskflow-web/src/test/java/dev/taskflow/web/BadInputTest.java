@@ -36,7 +36,8 @@ class BadInputTest {
    * One row of the table. {@code path} may hold {@code {completed}} and {@code {running}}: the id
    * of a completed job and of one that is processing. {@code field} is the expected {@code pointer}
    * or {@code parameter}; a trailing {@code *} matches a prefix. {@code code}, when not null, is
-   * the rule code the error at {@code field} must carry.
+   * the rule code the error at {@code field} must carry. {@code bytes}, when not null, is sent as
+   * the body instead of {@code body} encoded as UTF-8 (for bodies that are not valid UTF-8).
    */
   record Row(
       String description,
@@ -47,7 +48,21 @@ class BadInputTest {
       boolean chunked,
       int status,
       String field,
-      String code) {
+      String code,
+      byte[] bytes) {
+    Row(
+        String description,
+        String method,
+        String path,
+        Map<String, String> headers,
+        String body,
+        boolean chunked,
+        int status,
+        String field,
+        String code) {
+      this(description, method, path, headers, body, chunked, status, field, code, null);
+    }
+
     Row(
         String description,
         String method,
@@ -209,6 +224,33 @@ class BadInputTest {
     rows.add(post("unparseable runAt", jobs, job("\"runAt\":\"tomorrow\""), 422, "/runAt"));
     rows.add(
         post(
+            "runAt at the far past end of time",
+            jobs,
+            job("\"runAt\":\"-999999999-01-01T00:00:00Z\""),
+            422,
+            "/runAt",
+            "range"));
+    rows.add(
+        post(
+            "startWithin shorter than the delay",
+            jobs,
+            job("\"delay\":\"PT2M\",\"startWithin\":\"PT1M\""),
+            422,
+            "/startWithin",
+            "before_run_at"));
+    rows.add(
+        post(
+            "startWithin ending before runAt",
+            jobs,
+            job(
+                "\"runAt\":\""
+                    + Instant.now().plus(Duration.ofDays(1))
+                    + "\",\"startWithin\":\"PT1M\""),
+            422,
+            "/startWithin",
+            "before_run_at"));
+    rows.add(
+        post(
             "runAt more than a year ahead",
             jobs,
             job("\"runAt\":\"" + Instant.now().plus(Duration.ofDays(400)) + "\""),
@@ -348,6 +390,34 @@ class BadInputTest {
             422,
             "/concurrencyKey",
             "length"));
+    for (String n : List.of("1e400", "-1e400", "1e-400")) {
+      rows.add(
+          post(
+              "a number out of a double's range in args: " + n,
+              jobs,
+              "{\"type\":\"demo.echo\",\"args\":{\"a\":[" + n + "]}}",
+              422,
+              "/args/a/0",
+              "number_range"));
+    }
+    rows.add(
+        post(
+            "a lone surrogate escape in args",
+            jobs,
+            job("\"args\":{\"s\":\"a\\ud800b\"}"),
+            400,
+            "/args/s",
+            "lone_surrogate"));
+    rows.add(
+        post(
+            "a lone low surrogate escape in a key",
+            jobs,
+            job("\"args\":{\"\\udc00\":1}"),
+            400,
+            "/args"));
+    rows.add(bytes("overlong UTF-8 in args", jobs, 0xC0, 0xAF, "/args/s"));
+    rows.add(bytes("a code point above U+10FFFF in args", jobs, 0xF4, 0x90, "/args/s"));
+    rows.add(bytes("an encoded surrogate in args", jobs, 0xED, 0xA0, "/args/s"));
     rows.add(post("NUL in a string field", jobs, job("\"owner\":\"a\\u0000b\""), 422, "/owner"));
     rows.add(
         post(
@@ -672,6 +742,42 @@ class BadInputTest {
     rows.add(put("recurring without a job", sched, "{\"cron\":\"0 3 * * *\"}", 422, "/job"));
     rows.add(
         put(
+            "recurring maxRuns beyond a 64-bit integer",
+            sched,
+            "{\"cron\":\"0 3 * * *\",\"maxRuns\":99999999999999999999," + job + "}",
+            422,
+            "/maxRuns",
+            "range"));
+    rows.add(
+        put(
+            "recurring endAt before the first fire",
+            sched,
+            "{\"cron\":\"0 3 29 2 *\",\"endAt\":\""
+                + Instant.now().plus(Duration.ofDays(1))
+                + "\","
+                + job
+                + "}",
+            422,
+            "/endAt",
+            "never_fires"));
+    rows.add(
+        put(
+            "recurring job with a start deadline",
+            sched,
+            "{\"cron\":\"0 3 * * *\",\"job\":{\"type\":\"demo.echo\",\"startWithin\":\"PT1M\"}}",
+            422,
+            "/job/startWithin",
+            "not_allowed"));
+    rows.add(
+        put(
+            "recurring job with a concurrency key",
+            sched,
+            "{\"cron\":\"0 3 * * *\",\"job\":{\"type\":\"demo.echo\",\"concurrencyKey\":\"k\"}}",
+            422,
+            "/job/concurrencyKey",
+            "not_allowed"));
+    rows.add(
+        put(
             "recurring job of an unknown type",
             sched,
             "{\"cron\":\"0 3 * * *\",\"job\":{\"type\":\"no.such\"}}",
@@ -775,6 +881,22 @@ class BadInputTest {
                 + "]}",
             422,
             "/jobs/1/dependsOn/0"));
+    rows.add(
+        post(
+            "a batch member listing an earlier member twice",
+            batches,
+            "{\"jobs\":[" + echo + "," + job("\"dependsOn\":[0,0]") + "]}",
+            422,
+            "/jobs/1/dependsOn/1",
+            "duplicate"));
+    rows.add(
+        post(
+            "a batch member index that is a fraction",
+            batches,
+            "{\"jobs\":[" + echo + "," + job("\"dependsOn\":[0.5]") + "]}",
+            422,
+            "/jobs/1/dependsOn/0",
+            "integer"));
     rows.add(post("batch body not an object", batches, "[1]", 422, ""));
     rows.add(post("batch unknown field", batches, "{\"jobs\":[" + echo + "],\"x\":1}", 422, "/x"));
     rows.add(post("batch without jobs", batches, "{}", 422, "/jobs"));
@@ -868,6 +990,27 @@ class BadInputTest {
             null,
             422,
             "name"));
+    for (String id : List.of("1.-1", "+5", "1.+2")) {
+      rows.add(
+          new Row(
+              "a Last-Event-ID with a sign: " + id,
+              "GET",
+              "/api/v1/events",
+              Map.of("Last-Event-ID", id),
+              null,
+              false,
+              422,
+              "Last-Event-ID",
+              "format"));
+    }
+    rows.add(
+        post(
+            "a lease for a job type no job can have",
+            "/api/v1/workers/lease",
+            "{\"workerId\":\"w1\",\"types\":[\"demo.echo\",\"bad type!\"]}",
+            422,
+            "/types/1",
+            "pattern"));
     rows.add(
         new Row(
             "a malformed Last-Event-ID",
@@ -926,7 +1069,9 @@ class BadInputTest {
     HttpRequest.Builder b = server.request(path);
     row.headers().forEach(b::header);
     HttpRequest.BodyPublisher body;
-    if (row.body() == null) {
+    if (row.bytes() != null) {
+      body = HttpRequest.BodyPublishers.ofByteArray(row.bytes());
+    } else if (row.body() == null) {
       body = HttpRequest.BodyPublishers.noBody();
     } else if (row.chunked()) {
       byte[] bytes = TestServer.utf8(row.body());
@@ -954,6 +1099,44 @@ class BadInputTest {
     Map<String, String> headers =
         body == null ? Map.of() : Map.of("Content-Type", "application/json");
     return new Row(description, "POST", path, headers, body, false, status, field, code);
+  }
+
+  /** A job whose args.s string holds two raw bytes {@code b1 b2} (and two 0x80 after them). */
+  private static Row bytes(String description, String path, int b1, int b2, String field) {
+    byte[] head = TestServer.utf8("{\"type\":\"demo.echo\",\"args\":{\"s\":\"x");
+    byte[] tail = TestServer.utf8("y\"}}");
+    byte[] body = new byte[head.length + 4 + tail.length];
+    System.arraycopy(head, 0, body, 0, head.length);
+    body[head.length] = (byte) b1;
+    body[head.length + 1] = (byte) b2;
+    body[head.length + 2] = (byte) 0x80;
+    body[head.length + 3] = (byte) 0x80;
+    System.arraycopy(tail, 0, body, head.length + 4, tail.length);
+    return new Row(
+        description,
+        "POST",
+        path,
+        Map.of("Content-Type", "application/json"),
+        null,
+        false,
+        400,
+        field,
+        "invalid_utf8",
+        body);
+  }
+
+  private static Row put(
+      String description, String path, String body, int status, String field, String code) {
+    return new Row(
+        description,
+        "PUT",
+        path,
+        Map.of("Content-Type", "application/json"),
+        body,
+        false,
+        status,
+        field,
+        code);
   }
 
   private static Row put(String description, String path, String body, int status, String field) {

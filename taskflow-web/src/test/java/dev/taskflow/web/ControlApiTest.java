@@ -84,6 +84,25 @@ class ControlApiTest {
   }
 
   @Test
+  void a_manual_retry_into_a_full_queue_gets_429_with_retry_after_and_changes_nothing() {
+    String job = "{\"type\":\"demo.echo\",\"queue\":\"retry-bound\",\"args\":{}}";
+    String cancelled = server.enqueue(job);
+    assertThat(server.post("/api/v1/jobs/" + cancelled + "/cancel").status()).isEqualTo(200);
+    server.enqueue(job);
+    assertThat(patch("/api/v1/queues/retry-bound", "{\"maxDepth\":1}").status()).isEqualTo(200);
+    var before = server.taskflow.stateCounts();
+
+    TestServer.Response retried = server.post("/api/v1/jobs/" + cancelled + "/retry");
+
+    assertThat(retried.status()).as(retried.toString()).isEqualTo(429);
+    assertThat(retried.header("Retry-After")).isEqualTo("5");
+    assertThat(retried.json().get("type").asString()).endsWith("queue-full");
+    assertThat(server.taskflow.stateCounts()).isEqualTo(before);
+    assertThat(server.get("/api/v1/jobs/" + cancelled).json().get("state").asString())
+        .isEqualTo("cancelled");
+  }
+
+  @Test
   void an_enqueued_job_shows_its_queue_position_and_a_finished_one_null() {
     String job = "{\"type\":\"demo.echo\",\"queue\":\"waiting-room\",\"args\":{}}";
     server.post("/api/v1/jobs", job);

@@ -275,6 +275,26 @@ class RemoteWorkerApiTest {
     assertThat(real.statusCode()).as(real.body()).isEqualTo(200);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"webhook.test", "batch.completed", "JOB.completed", "Job.failed"})
+  void a_remote_worker_cannot_emit_an_event_type_taskflow_reserves(String type) throws Exception {
+    Job job = enqueue("reserved " + type);
+    JsonNode leased = leaseOne("mimic");
+
+    HttpResponse<String> r =
+        post(
+            "/api/v1/jobs/" + job.id() + "/events",
+            "{\"leaseToken\":\"" + token(leased) + "\",\"type\":\"" + type + "\"}");
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
+    JsonNode error = JSON.readTree(r.body()).get("errors").get(0);
+    assertThat(error.get("pointer").asString()).isEqualTo("/type");
+    assertThat(error.get("code").asString()).isEqualTo("reserved");
+    assertThat(taskflow.events(job.id(), null, 100))
+        .extracting(JobEvent::type)
+        .doesNotContain(type);
+  }
+
   @Test
   void no_api_surface_shows_a_lease_token() throws Exception {
     Job job = enqueue("secret");

@@ -117,6 +117,13 @@ class WebhookApiTest {
     "http://example.com/hook, https_required",
     "ftp://example.com/hook, malformed_url",
     "not a url, malformed_url",
+    "https:///x, malformed_url",
+    "https://0x7f.1/hook, malformed_url",
+    "https://127.1/hook, malformed_url",
+    "https://0177.0.0.1/hook, malformed_url",
+    "https://10.0.0.010/hook, malformed_url",
+    "https://localhost./hook, private_host_name",
+    "https://x.internal./hook, private_host_name",
   })
   void an_unsafe_url_is_refused_with_its_rule(String url, String code) throws Exception {
     JsonNode e = refused("{\"url\":\"" + url + "\",\"events\":[\"job.failed\"]}");
@@ -138,6 +145,25 @@ class WebhookApiTest {
     JsonNode refused =
         refused("{\"url\":\"https://rebind.test/hook\",\"events\":[\"job.failed\"]}");
     assertThat(refused.get("message").asString()).contains("127.0.0.1");
+  }
+
+  @Test
+  void a_url_with_an_empty_host_is_refused_on_create_and_on_change() throws Exception {
+    HttpResponse<String> created =
+        call(
+            "POST",
+            "/api/v1/webhooks",
+            "{\"url\":\"https://93.184.216.34/h\",\"events\":[\"job.*\"]}");
+    String id = JSON.readTree(created.body()).get("id").asString();
+
+    HttpResponse<String> r = call("PATCH", "/api/v1/webhooks/" + id, "{\"url\":\"https:///x\"}");
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
+    JsonNode e = JSON.readTree(r.body()).get("errors").get(0);
+    assertThat(e.get("pointer").asString()).isEqualTo("/url");
+    assertThat(e.get("code").asString()).isEqualTo("malformed_url");
+    assertThat(taskflow.webhooks().get(java.util.UUID.fromString(id)).orElseThrow().url())
+        .isEqualTo("https://93.184.216.34/h");
   }
 
   @Test
@@ -219,6 +245,44 @@ class WebhookApiTest {
                 .get("code")
                 .asString())
         .isEqualTo("header_too_large");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "headers differing only in case | \"headers\":{\"X-A\":\"1\",\"x-a\":\"2\"}"
+            + " | /headers/x-a | duplicate_header",
+        "a header value beyond Latin-1 | \"headers\":{\"X-A\":\"\u20ac\"}"
+            + " | /headers/X-A | header_value",
+        "a Latin-1 header value | \"headers\":{\"X-A\":\"caf\u00e9\"}"
+            + " | /headers/X-A | header_value",
+        "a C1 control in a header value | \"headers\":{\"X-A\":\"a\u0085\"}"
+            + " | /headers/X-A | header_value",
+        "a queue filter no job can have | \"queue\":\"no spaces!\" | /queue | pattern",
+        "a jobType filter no job can have | \"jobType\":\"a/b\" | /jobType | pattern",
+        "an owner filter with a control character | \"owner\":\"a\\u0007b\""
+            + " | /owner | control_character",
+        "an event listed twice | \"events\":[\"job.failed\",\"job.failed\"]"
+            + " | /events/1 | duplicate",
+      })
+  void a_webhook_body_that_could_never_be_sent_or_never_match_is_refused(
+      String name, String fields, String pointer, String code) throws Exception {
+    String body =
+        fields.startsWith("\"events\"")
+            ? "{\"url\":\"https://93.184.216.34/h\"," + fields + "}"
+            : "{\"url\":\"https://93.184.216.34/h\",\"events\":[\"job.*\"]," + fields + "}";
+
+    HttpResponse<String> r = call("POST", "/api/v1/webhooks", body);
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
+    assertThat(JSON.readTree(r.body()).get("errors"))
+        .anySatisfy(
+            e -> {
+              assertThat(e.get("pointer").asString()).isEqualTo(pointer);
+              assertThat(e.get("code").asString()).isEqualTo(code);
+            });
+    assertThat(taskflow.webhooks().list(null, 10)).isEmpty();
   }
 
   @Test

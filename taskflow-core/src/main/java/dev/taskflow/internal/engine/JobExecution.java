@@ -272,20 +272,11 @@ final class JobExecution implements JobContext {
 
   @Override
   public void emit(String eventType, Object data) {
-    if (eventType == null
-        || eventType.length() > 128
-        || !JobValidator.NAME.matcher(eventType).matches()
-        || eventType.startsWith("job.")) {
-      throw new InvalidJobException(
-          "eventType",
-          "pattern",
-          rj.job.type(),
-          "custom event type must match "
-              + JobValidator.NAME.pattern()
-              + ", be at most 128 characters and not start with 'job.', was '"
-              + eventType
-              + "'");
-    }
+    JobValidator.requireCustomEventType(
+        "eventType",
+        eventType,
+        rj.job.type(),
+        rj.job.type().startsWith(JobValidator.INTERNAL_TYPE_PREFIX));
     String json = data == null ? "{}" : Json.write(data);
     if (!json.startsWith("{")) {
       throw new InvalidJobException(
