@@ -101,6 +101,21 @@ final class QueueBounds {
    * Locks the queue's row as {@link #lock} does and throws when one more waiting job (a manual
    * retry) would take a bounded queue past its bound. Nothing is written.
    */
+  /**
+   * Locks the row of {@code queue} when it is bounded (PostgreSQL), checking nothing: for writers
+   * that must take the queue's lock before any job row, the order every enqueue takes them in.
+   */
+  void lockRow(Connection c, String queue) throws SQLException {
+    String lock = dialect.lockForUpdate();
+    if (lock.isEmpty()) return;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT 1 FROM " + QUEUES + " WHERE name = ? AND max_depth IS NOT NULL" + lock)) {
+      ps.setString(1, queue);
+      ps.executeQuery().close();
+    }
+  }
+
   void checkRoomForOne(Connection c, String queue) throws SQLException {
     Integer max = null;
     try (PreparedStatement ps =

@@ -35,6 +35,13 @@ final class UserChanges {
   }
 
   Job change(Connection c, JobChangeStateParams p, Instant now) throws SQLException {
+    if (p.action() == JobChangeStateParams.Action.RETRY) {
+      // A retry may need room in a bounded queue: lock that queue's row before the job's, the
+      // order an enqueue takes them in (queue, then parent jobs), so the two never deadlock. A
+      // job's queue never changes, so reading it unlocked is safe.
+      Job peek = JobRows.select(c, p.id(), "");
+      if (peek != null) new QueueBounds(dialect).lockRow(c, peek.queue());
+    }
     Job job = JobRows.select(c, p.id(), dialect.lockForUpdate());
     if (job == null) throw new JobNotFoundException(p.id());
     return switch (p.action()) {
