@@ -484,10 +484,13 @@ public final class Engine {
   }
 
   private RunningJob forget(JobLease lease) {
+    // Marked recent before it leaves the running set, never after: the event bus skips persisted
+    // progress of local attempts (it already went out live), and a pump between the two steps
+    // would otherwise take it for another server's and deliver that progress a second time.
+    if (leases.containsKey(lease)) recentlyLocal.add(lease);
     RunningJob rj = leases.remove(lease);
     if (rj != null) {
       attemptsPerJob.computeIfPresent(lease.id(), (id, n) -> n.decrementAndGet() <= 0 ? null : n);
-      recentlyLocal.add(lease);
     }
     return rj;
   }
