@@ -144,7 +144,14 @@ public final class RemoteWorkers {
         if (want <= 0) break;
         for (Job j :
             storage.jobClaim(
-                new JobClaimParams(queue, want, owner, r.leaseDuration(), r.types(), Map.of()))) {
+                new JobClaimParams(
+                    queue,
+                    want,
+                    owner,
+                    r.leaseDuration(),
+                    r.types(),
+                    Map.of(),
+                    JobValidator.INTERNAL_TYPE_PREFIX))) {
           out.add(new LeasedJob(j, token(j.attempt(), r.workerId(), secret), j.leaseExpiresAt()));
         }
       }
@@ -388,6 +395,17 @@ public final class RemoteWorkers {
     }
     int t = 0;
     for (String type : r.types()) {
+      if (type != null && type.startsWith(JobValidator.INTERNAL_TYPE_PREFIX)) {
+        throw new InvalidJobException(
+            "types/" + t,
+            "reserved",
+            null,
+            "'"
+                + type
+                + "' is one of TaskFlow's own job types ("
+                + JobValidator.INTERNAL_TYPE_PREFIX
+                + "*), which only its servers run");
+      }
       if (type == null
           || type.isEmpty()
           || type.length() > JobValidator.MAX_TYPE_LENGTH

@@ -49,6 +49,12 @@ import java.util.function.Consumer;
  * }
  */
 public final class TaskFlow implements TaskFlowClient, AutoCloseable {
+  /**
+   * The type prefix of TaskFlow's own jobs (such as {@code taskflow.webhook.deliver}). Only its
+   * servers run them: the HTTP API refuses to enqueue them and remote workers never lease them.
+   */
+  public static final String INTERNAL_TYPE_PREFIX = "taskflow.";
+
   private final Storage storage;
   private final Engine engine;
   private final JobValidator validator;

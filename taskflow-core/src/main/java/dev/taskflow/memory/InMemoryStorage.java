@@ -268,7 +268,7 @@ public final class InMemoryStorage implements Storage {
           List<MemoryJob> picked = limited != null ? limited : new ArrayList<>();
           for (MemoryJob j : limited != null ? List.<MemoryJob>of() : q.ready) {
             if (picked.size() >= p.max()) break;
-            if (!p.types().isEmpty() && !p.types().contains(j.type)) continue;
+            if (!p.allowsType(j.type)) continue;
             if (MemoryFlow.expired(j, now())) continue; // past its start deadline: never starts
             Integer cap = left.get(j.type);
             if (cap != null) {

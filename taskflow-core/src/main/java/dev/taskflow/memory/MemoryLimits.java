@@ -94,7 +94,7 @@ final class MemoryLimits {
     }
     List<MemoryJob> claimOrder = new ArrayList<>();
     for (MemoryJob j : q.ready) {
-      if (p.types().isEmpty() || p.types().contains(j.type)) claimOrder.add(j);
+      if (p.allowsType(j.type)) claimOrder.add(j);
     }
     List<MemoryJob> window =
         LimitPlanner.window(

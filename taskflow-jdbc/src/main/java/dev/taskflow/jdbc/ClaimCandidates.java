@@ -44,7 +44,7 @@ final class ClaimCandidates {
     Map<String, Integer> caps = p.typeLimits();
     List<Object> args = new ArrayList<>();
     if (caps.isEmpty()) {
-      String sql = one(dialect, now, "id", p.queue(), types, Set.of(), null, p.max(), args);
+      String sql = one(dialect, now, "id", p, types, Set.of(), null, p.max(), args);
       return new Select(sql, args);
     }
     List<String> parts = new ArrayList<>();
@@ -53,7 +53,7 @@ final class ClaimCandidates {
     Set<String> uncapped = new LinkedHashSet<>(types);
     uncapped.removeAll(caps.keySet());
     if (types.isEmpty() || !uncapped.isEmpty()) {
-      parts.add(one(dialect, now, cols, p.queue(), uncapped, caps.keySet(), null, p.max(), args));
+      parts.add(one(dialect, now, cols, p, uncapped, caps.keySet(), null, p.max(), args));
     }
     for (Map.Entry<String, Integer> cap : caps.entrySet()) {
       if (cap.getValue() <= 0 || (!types.isEmpty() && !types.contains(cap.getKey()))) continue;
@@ -62,7 +62,7 @@ final class ClaimCandidates {
               dialect,
               now,
               cols,
-              p.queue(),
+              p,
               Set.of(),
               Set.of(),
               cap.getKey(),
@@ -84,7 +84,7 @@ final class ClaimCandidates {
       SqlDialect dialect,
       Instant now,
       String columns,
-      String queue,
+      JobClaimParams p,
       Set<String> onlyTypes,
       Set<String> notTypes,
       String type,
@@ -98,8 +98,13 @@ final class ClaimCandidates {
                 + JOBS
                 + " WHERE state = 'enqueued' AND queue = ? AND "
                 + JobExpiry.NOT_EXPIRED);
-    args.add(queue);
+    args.add(p.queue());
     args.add(now.toEpochMilli());
+    if (p.excludedTypePrefix() != null) {
+      sql.append(
+          " AND type NOT LIKE ?"); // the prefix has no LIKE wildcards (checked by the params)
+      args.add(p.excludedTypePrefix() + "%");
+    }
     if (!onlyTypes.isEmpty()) {
       sql.append(" AND type IN (").append(marks(onlyTypes.size())).append(')');
       args.addAll(onlyTypes);

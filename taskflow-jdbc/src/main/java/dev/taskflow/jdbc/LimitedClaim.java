@@ -163,6 +163,11 @@ final class LimitedClaim {
       sql.append(" AND type IN (").append(marks(p.types().size())).append(')');
       args.addAll(p.types());
     }
+    if (p.excludedTypePrefix() != null) {
+      sql.append(
+          " AND type NOT LIKE ?"); // the prefix has no LIKE wildcards (checked by the params)
+      args.add(p.excludedTypePrefix() + "%");
+    }
     sql.append(") AS c WHERE rn_part <= ? ORDER BY ")
         .append(ownerFair ? "rn_owner, " : "")
         .append(order)

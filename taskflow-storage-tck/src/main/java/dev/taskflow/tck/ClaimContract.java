@@ -95,6 +95,20 @@ public interface ClaimContract extends TckSupport {
   }
 
   @Test
+  default void a_claim_excluding_a_type_prefix_never_takes_those_jobs() {
+    Job internal = insert(job().type("taskflow.own").priority(10));
+    Job user = insert(job().type("t.user"));
+
+    List<Job> claimed =
+        store()
+            .jobClaim(
+                new JobClaimParams(QUEUE, 10, SERVER_A, LEASE, Set.of(), Map.of(), "taskflow."));
+
+    assertThat(claimed).extracting(Job::id).containsExactly(user.id());
+    assertThat(get(internal.id()).state()).isEqualTo(JobState.ENQUEUED);
+  }
+
+  @Test
   default void type_limits_cap_how_many_of_each_type_are_claimed() {
     insertN(3, s -> s.type("t.capped"));
     insertN(2, s -> s.type("t.full"));

@@ -50,6 +50,21 @@ public interface LimitContract extends TckSupport {
   }
 
   @Test
+  default void a_limited_claim_excluding_a_type_prefix_never_takes_those_jobs() {
+    store().limitSave(limit("q-cap").maxRunning(5).build());
+    Job internal = insert(job().queue(QUEUE).type("taskflow.own").priority(10));
+    Job user = insert(job().queue(QUEUE).type("t.user"));
+
+    List<Job> claimed =
+        store()
+            .jobClaim(
+                new JobClaimParams(QUEUE, 10, SERVER_A, LEASE, Set.of(), Map.of(), "taskflow."));
+
+    assertThat(claimed).extracting(Job::id).containsExactly(user.id());
+    assertThat(get(internal.id()).state()).isEqualTo(JobState.ENQUEUED);
+  }
+
+  @Test
   default void a_saved_limit_reads_back_and_is_replaced_by_name() {
     FlowLimit a =
         FlowLimit.builder("emails")

@@ -180,6 +180,22 @@ class BadInputTest {
             "/type"));
     rows.add(
         post("unknown field", jobs, "{\"type\":\"demo.echo\",\"colour\":\"red\"}", 422, "/colour"));
+    rows.add(
+        post(
+            "one of TaskFlow's own job types",
+            jobs,
+            "{\"type\":\"taskflow.webhook.deliver\",\"args\":{}}",
+            422,
+            "/type",
+            "reserved"));
+    rows.add(
+        post(
+            "one of TaskFlow's own job types in a batch",
+            jobs + "/batch",
+            "{\"jobs\":[{\"type\":\"demo.echo\"},{\"type\":\"taskflow.x\"}]}",
+            422,
+            "/jobs/1/type",
+            "reserved"));
     rows.add(post("a body that is not an object", jobs, "[1,2]", 422, ""));
     rows.add(
         post(

@@ -160,6 +160,7 @@ class RemoteWorkerApiTest {
           """
       unknown field        | {"workerId":"w","nope":1}                         | /nope
       unknown field a/b~c  | {"workerId":"w","a/b~c":1}                        | /a~1b~0c
+      taskflow's own type  | {"workerId":"w","types":["taskflow.webhook.deliver"]} | /types/0
       missing worker id    | {"queues":["default"]}                            | /workerId
       max zero             | {"workerId":"w","max":0}                          | /max
       max a string         | {"workerId":"w","max":"5"}                        | /max
