@@ -193,6 +193,7 @@ final class RequestBodies {
    * would let through or turn into other characters. The pointer names the value holding them.
    */
   private void requireStrictUtf8(byte[] bytes) {
+    if (isAscii(bytes)) return; // the common body: nothing the parser could misread
     CharsetDecoder strict =
         StandardCharsets.UTF_8
             .newDecoder()
@@ -208,6 +209,11 @@ final class RequestBodies {
           "invalid_utf8",
           "the body is not valid UTF-8 at byte " + at + " (overlong, out of range or truncated)");
     }
+  }
+
+  private static boolean isAscii(byte[] bytes) {
+    for (byte b : bytes) if (b < 0) return false;
+    return true;
   }
 
   /** The pointer of the value the parser is in when it reaches byte {@code end}. */
