@@ -84,6 +84,48 @@ class RemoteWorkersTest {
   }
 
   @Test
+  void a_worker_asking_for_any_type_never_leases_taskflows_own_jobs() throws Exception {
+    try (TaskFlow tf =
+        TaskFlow.builder()
+            .storage(new InMemoryStorage(clock))
+            .clock(clock)
+            .acceptTypes("py.embed", "taskflow.own")
+            .build()) {
+      Job own =
+          tf.enqueue(new JobRequest("taskflow.own", "{}", EnqueueOptions.defaults().priority(50)))
+              .job();
+      Job user = tf.enqueue(new JobRequest("py.embed", "{}", EnqueueOptions.defaults())).job();
+
+      List<LeasedJob> leased =
+          tf.remoteWorkers()
+              .lease(
+                  new LeaseRequest(
+                      "any",
+                      List.of("default"),
+                      Set.of(),
+                      10,
+                      Duration.ofSeconds(30),
+                      Duration.ZERO));
+
+      assertThat(leased).extracting(l -> l.job().id()).containsExactly(user.id());
+      assertThat(tf.get(own.id()).orElseThrow().state()).isEqualTo(JobState.ENQUEUED);
+      assertThatThrownBy(
+              () ->
+                  tf.remoteWorkers()
+                      .lease(
+                          new LeaseRequest(
+                              "any",
+                              List.of("default"),
+                              Set.of("taskflow.own"),
+                              1,
+                              Duration.ofSeconds(30),
+                              Duration.ZERO)))
+          .isInstanceOf(InvalidJobException.class)
+          .hasMessageContaining("taskflow.own");
+    }
+  }
+
+  @Test
   void a_worker_reporting_to_another_node_keeps_the_servers_entry_its_lease_call_wrote()
       throws Exception {
     Job job = enqueue();
