@@ -155,6 +155,28 @@ final class Node implements AutoCloseable {
     }
   }
 
+  /**
+   * The node's threads, from {@code jcmd <pid> Thread.print}, for a failure message that must show
+   * where a loop of a live node is stuck.
+   */
+  String threadDump() {
+    Path jcmd = Path.of(javaBinary()).resolveSibling("jcmd");
+    try {
+      Process p =
+          new ProcessBuilder(jcmd.toString(), Long.toString(pid()), "Thread.print")
+              .redirectErrorStream(true)
+              .start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor(30, TimeUnit.SECONDS);
+      return name + " threads:\n" + out;
+    } catch (IOException e) {
+      return "(cannot dump the threads of " + name + ": " + e + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "(interrupted while dumping the threads of " + name + ")";
+    }
+  }
+
   /** The last lines of its output, for failure messages. */
   String logTail(int lines) {
     String[] all = log().split("\n");

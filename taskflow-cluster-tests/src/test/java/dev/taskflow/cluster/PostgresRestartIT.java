@@ -116,7 +116,11 @@ class PostgresRestartIT {
     assertThat(audit.completionsOtherThanOne(ids)).as("job.completed events per job").isEmpty();
     assertThat(workers).as("the workers were not restarted").allMatch(Node::isAlive);
     assertThat(resumeMs.keySet())
-        .as("workers that claimed jobs after the restart " + cluster.nodeLogs())
+        .as(
+            () ->
+                "workers that claimed jobs after the restart "
+                    + cluster.nodeLogs()
+                    + workers.stream().map(Node::threadDump).toList())
         .containsExactlyInAnyOrderElementsOf(workers.stream().map(Node::name).toList());
   }
 

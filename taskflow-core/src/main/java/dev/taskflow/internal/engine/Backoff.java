@@ -9,7 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Exponential back-off for a loop whose store calls fail: 100 ms doubling to 30 s, jittered. Logs a
- * warning when trouble starts and an info line when it ends, never one line per retry.
+ * warning when trouble starts and an info line when it ends, never one line per retry. An optional
+ * hook runs when the store is reachable again, so that loops waiting out their own back-off (the
+ * fetchers) can be woken at once instead of sleeping up to 30 s past the outage.
  */
 final class Backoff {
   private static final Logger log = LoggerFactory.getLogger(Backoff.class);
@@ -17,10 +19,25 @@ final class Backoff {
   static final long MAX_MS = 30_000;
 
   private final String component;
+  private final long minMs;
+  private final long maxMs;
+  private final Runnable onRecovered;
   private int failures;
 
   Backoff(String component) {
+    this(component, MIN_MS, MAX_MS, () -> {});
+  }
+
+  /** A back-off whose {@link #succeeded()} after failures runs {@code onRecovered}. */
+  Backoff(String component, Runnable onRecovered) {
+    this(component, MIN_MS, MAX_MS, onRecovered);
+  }
+
+  Backoff(String component, long minMs, long maxMs, Runnable onRecovered) {
     this.component = component;
+    this.minMs = minMs;
+    this.maxMs = maxMs;
+    this.onRecovered = onRecovered;
   }
 
   void failed(StorageException e) {
@@ -37,6 +54,7 @@ final class Backoff {
     if (failures > 0) {
       log.info("{}: store reachable again after {} failed tries", component, failures);
       failures = 0;
+      onRecovered.run();
     }
   }
 
@@ -46,8 +64,12 @@ final class Backoff {
 
   /** Parks for the current back-off; returns early when interrupted (the flag stays set). */
   void pause() {
-    long ceiling = Math.min(MAX_MS, MIN_MS << Math.min(failures, 20));
-    long ms = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
-    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(ms));
+    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pauseMillis()));
+  }
+
+  /** The current back-off, jittered: half to all of min doubled per failure, capped at max. */
+  long pauseMillis() {
+    long ceiling = Math.min(maxMs, minMs << Math.min(failures, 20));
+    return ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
   }
 }

@@ -706,7 +706,8 @@ public final class Engine {
   }
 
   private Runnable guard(String name, Runnable task) {
-    Backoff b = new Backoff(name);
+    // the store is back: wake the fetchers, which may still be waiting out a long back-off
+    Backoff b = new Backoff(name, this::wakeAllQueues);
     return () -> {
       try {
         task.run();

@@ -34,11 +34,15 @@ final class Fetcher {
   private Thread thread;
 
   Fetcher(String queue, int concurrency, long pollMillis, Claimer claimer) {
+    this(queue, concurrency, pollMillis, claimer, new Backoff("fetcher[" + queue + "]"));
+  }
+
+  Fetcher(String queue, int concurrency, long pollMillis, Claimer claimer, Backoff backoff) {
     this.queue = queue;
     this.concurrency = concurrency;
     this.pollMillis = pollMillis;
     this.claimer = claimer;
-    this.backoff = new Backoff("fetcher[" + queue + "]");
+    this.backoff = backoff;
   }
 
   void start() {
@@ -104,12 +108,27 @@ final class Fetcher {
         return;
       } catch (StorageException e) {
         backoff.failed(e);
-        backoff.pause();
+        pause();
       } catch (Throwable t) {
         log.error("fetcher[{}]: unexpected error; will keep running", queue, t);
         backoff.failed(new StorageException(t.toString(), t));
-        backoff.pause();
+        pause();
       }
+    }
+  }
+
+  /**
+   * Waits out the back-off after a failed claim, or less: a wake-up ends it. When the store comes
+   * back, a wake-up (the notification connection's catch-up, a local enqueue, another loop of the
+   * engine that reached the store) starts the next claim at once; a fetcher that slept its whole
+   * back-off instead (up to 30 s) let the other nodes drain the queue without it.
+   */
+  private void pause() {
+    try {
+      wakeups.tryAcquire(backoff.pauseMillis(), TimeUnit.MILLISECONDS);
+      wakeups.drainPermits();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the loop's next wait sees it and ends the loop
     }
   }
 }
