@@ -8,6 +8,8 @@ import dev.taskflow.web.WebConfig;
 import dev.taskflow.web.WebhookDelivery;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -60,6 +62,18 @@ final class ServerCommand implements Callable<Integer> {
       defaultValue = WebConfig.DEFAULT_HOST,
       description = "Interface to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for all).")
   String host;
+
+  @Option(
+      names = "--allowed-host",
+      paramLabel = "NAME",
+      split = ",",
+      defaultValue = "${env:TASKFLOW_ALLOWED_HOSTS}",
+      description =
+          "A host name clients use to reach this server, besides localhost, the loopback addresses"
+              + " and the --host address (repeatable or comma-separated; default: $TASKFLOW_ALLOWED_HOSTS)."
+              + " Requests naming any other Host are refused with 421 (DNS rebinding); put a reverse"
+              + " proxy's public name here. See docs/security.md.")
+  List<String> allowedHosts = new ArrayList<>();
 
   @Option(
       names = "--port",
@@ -152,6 +166,7 @@ final class ServerCommand implements Callable<Integer> {
       webConfig =
           WebConfig.builder()
               .host(host)
+              .allowedHosts(allowedHosts == null ? List.of() : allowedHosts)
               .port(port)
               .maxBodyBytes(maxBodyBytes)
               .maxArgsBytes(maxArgsBytes)

@@ -290,6 +290,54 @@ class CliTest {
   }
 
   @Test
+  void server_answers_the_allowed_hosts_it_is_given_and_421_to_any_other() throws Exception {
+    ServerCommand.Running s =
+        startServer(
+            "--store=memory",
+            "--port=0",
+            "--allowed-host=jobs.example.com,ops.example.com",
+            "--allowed-host",
+            "Proxy.Example.");
+    try {
+      int port = s.port();
+      for (String host : List.of("jobs.example.com", "ops.example.com:8443", "proxy.example")) {
+        assertThat(statusFor(port, host)).as(host).isEqualTo(200);
+      }
+      assertThat(statusFor(port, "127.0.0.1:" + port)).isEqualTo(200);
+      assertThat(statusFor(port, "rebind.example:" + port)).isEqualTo(421);
+    } finally {
+      s.close();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"--allowed-host=*", "--allowed-host=http://jobs.example.com"})
+  void server_with_a_bad_allowed_host_is_a_usage_error_naming_it(String option) {
+    Result r = cli("server", "--store=memory", option);
+
+    assertThat(r.code).as(r.out + r.err).isEqualTo(2);
+    assertThat(r.err).startsWith("error: ").contains("allowed host");
+  }
+
+  /** The status of {@code GET /health} sent with the given Host (HttpClient will not set it). */
+  private static int statusFor(int port, String host) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("GET /health HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+      String status =
+          new java.io.BufferedReader(
+                  new java.io.InputStreamReader(
+                      socket.getInputStream(), java.nio.charset.StandardCharsets.ISO_8859_1))
+              .readLine();
+      return Integer.parseInt(status.split(" ")[1]);
+    }
+  }
+
+  @Test
   void server_with_a_resource_for_a_type_nobody_runs_is_a_usage_error() {
     Result r = cli("server", "--store=memory", "--resource=m=1..5", "--resource-type=x.y=m");
 

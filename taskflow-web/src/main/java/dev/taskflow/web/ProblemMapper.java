@@ -59,7 +59,12 @@ final class ProblemMapper {
     ctx.status(p.status());
     p.headers().forEach(ctx::header);
     ctx.contentType(CONTENT_TYPE);
-    ctx.result(json.write(json.problem(p, ctx.path())).getBytes(StandardCharsets.UTF_8));
+    ctx.result(body(ctx, p));
+  }
+
+  /** The problem+json body of {@code p}, for a request to {@code ctx}'s path. */
+  byte[] body(Context ctx, Problem p) {
+    return json.write(json.problem(p, ctx.path())).getBytes(StandardCharsets.UTF_8);
   }
 
   Problem toProblem(Context ctx, Exception failure) {

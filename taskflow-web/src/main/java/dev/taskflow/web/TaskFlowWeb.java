@@ -107,6 +107,10 @@ public final class TaskFlowWeb implements AutoCloseable {
     RequestBodies bodies = new RequestBodies(config);
     JobRequestParser parser = new JobRequestParser(bodies.mapper(), config.maxArgsBytes());
     ThroughputTracker tracker = throughput();
+    ProblemMapper problems = new ProblemMapper(json);
+    BrowserGuard guard = new BrowserGuard(config, problems);
+    javalinConfig.routes.before(guard::beforeHttp);
+    javalinConfig.routes.wsBeforeUpgrade(guard::beforeUpgrade);
     WsRoutes ws =
         new WsRoutes(
             client, json, bodies, config.sseBufferEvents(), config.pingInterval().toMillis());
@@ -125,7 +129,7 @@ public final class TaskFlowWeb implements AutoCloseable {
             new RecurringRoutes(client, json, bodies, parser),
             new ControlRoutes(client, json, bodies),
             new BatchRoutes(client, json, bodies, parser),
-            new ProblemMapper(json),
+            problems,
             metrics)
         .register(javalinConfig.routes);
     if (config.dashboard()) {

@@ -1,6 +1,9 @@
 package dev.taskflow.web;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * Settings of the HTTP API. Immutable; build one with {@link #builder()}.
@@ -26,6 +29,10 @@ import java.time.Duration;
  *     or otherwise not public (off by default; see {@code docs/webhooks.md})
  * @param webhookResolver resolves webhook hosts for the SSRF guard at registration ({@link
  *     WebhookResolver#SYSTEM} by default; deliveries use {@code WebhookDelivery.Options}'s own)
+ * @param allowedHosts host names (or addresses) the server answers to besides localhost, the
+ *     loopback addresses and the address it is bound to; a request naming any other {@code Host} is
+ *     refused with 421 (DNS rebinding; see {@code docs/security.md}). Stored lower case, without a
+ *     trailing dot.
  */
 public record WebConfig(
     String host,
@@ -40,7 +47,8 @@ public record WebConfig(
     boolean dashboardReadOnly,
     boolean allowHttpWebhooks,
     boolean allowPrivateWebhookTargets,
-    WebhookResolver webhookResolver) {
+    WebhookResolver webhookResolver,
+    Set<String> allowedHosts) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
@@ -83,6 +91,35 @@ public record WebConfig(
     if (webhookResolver == null) {
       throw new IllegalArgumentException("webhookResolver must not be null");
     }
+    allowedHosts = normalizeHosts(allowedHosts == null ? Set.of() : allowedHosts);
+  }
+
+  /**
+   * Checks and normalizes allowed host names: each must be a host name or an IP address (no scheme,
+   * port, path or wildcard).
+   */
+  private static Set<String> normalizeHosts(Collection<String> hosts) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String h : hosts) {
+      if (h == null || h.isBlank()) {
+        throw new IllegalArgumentException("an allowed host must not be blank");
+      }
+      if (h.trim().equals("*")) {
+        throw new IllegalArgumentException(
+            "allowed host '*' would answer any Host and re-open DNS rebinding; it needs API keys,"
+                + " which this server does not have yet: list the names clients use instead");
+      }
+      BrowserGuard.HostPort hp = BrowserGuard.HostPort.parse(h);
+      if (hp == null || hp.port() >= 0) {
+        throw new IllegalArgumentException(
+            "allowed host '"
+                + h
+                + "' is not a host name or an IP address (give a name such as jobs.example.com,"
+                + " without scheme, port or path; IPv6 in brackets)");
+      }
+      out.add(hp.host());
+    }
+    return Set.copyOf(out);
   }
 
   /** The defaults: 127.0.0.1:8080, 1 MiB bodies, 256 KiB args, depth 64, ping every 15 s. */
@@ -109,7 +146,8 @@ public record WebConfig(
         .dashboardReadOnly(dashboardReadOnly)
         .allowHttpWebhooks(allowHttpWebhooks)
         .allowPrivateWebhookTargets(allowPrivateWebhookTargets)
-        .webhookResolver(webhookResolver);
+        .webhookResolver(webhookResolver)
+        .allowedHosts(allowedHosts);
   }
 
   /** Builds a {@link WebConfig}; every value starts at its {@code DEFAULT_*}. */
@@ -127,6 +165,7 @@ public record WebConfig(
     private boolean allowHttpWebhooks;
     private boolean allowPrivateWebhookTargets;
     private WebhookResolver webhookResolver = WebhookResolver.SYSTEM;
+    private Set<String> allowedHosts = Set.of();
 
     private Builder() {}
 
@@ -203,6 +242,15 @@ public record WebConfig(
     }
 
     /**
+     * Host names the server answers to besides localhost, loopback and its bound address (default
+     * none), e.g. the public name of a reverse proxy in front of it.
+     */
+    public Builder allowedHosts(Collection<String> hosts) {
+      this.allowedHosts = new LinkedHashSet<>(hosts);
+      return this;
+    }
+
+    /**
      * @throws IllegalArgumentException naming the setting and its value when one is out of range
      */
     public WebConfig build() {
@@ -219,7 +267,8 @@ public record WebConfig(
           dashboardReadOnly,
           allowHttpWebhooks,
           allowPrivateWebhookTargets,
-          webhookResolver);
+          webhookResolver,
+          allowedHosts);
     }
   }
 }

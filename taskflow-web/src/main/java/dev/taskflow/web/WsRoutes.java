@@ -6,7 +6,6 @@ import dev.taskflow.Subscription;
 import dev.taskflow.TaskFlowClient;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
-import java.net.URI;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
@@ -31,12 +30,11 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Each connection has a bounded send buffer. A consumer too slow to keep up is closed with code
  * {@value #CLOSE_TOO_SLOW} (try again later) and a reason naming the last event id it was sent, so
- * it can resume with {@code after}. A browser's {@code Origin} must match the host it connects to
- * (code {@value #CLOSE_POLICY} otherwise).
+ * it can resume with {@code after}. A handshake from a browser page of another origin never gets
+ * here: {@link BrowserGuard} refuses it with 403 before the upgrade.
  */
 final class WsRoutes {
   private static final Logger log = LoggerFactory.getLogger(WsRoutes.class);
-  static final int CLOSE_POLICY = 1008;
   static final int CLOSE_TOO_SLOW = 1013;
   static final int MAX_SUBSCRIPTIONS = 100;
   private static final Set<String> FILTER_FIELDS =
@@ -65,12 +63,6 @@ final class WsRoutes {
   void configure(WsConfig ws) {
     ws.onConnect(
         ctx -> {
-          String origin = ctx.header("Origin");
-          if (origin != null && !sameHost(origin, ctx.header("Host"))) {
-            ctx.closeSession(
-                CLOSE_POLICY, "origin " + ProblemMapper.shorten(origin) + " is not allowed");
-            return;
-          }
           ctx.enableAutomaticPings(pingMillis, TimeUnit.MILLISECONDS);
           connections.put(ctx.sessionId(), new Connection(ctx));
         });
@@ -96,17 +88,6 @@ final class WsRoutes {
   private void close(String sessionId) {
     Connection c = connections.remove(sessionId);
     if (c != null) c.stop();
-  }
-
-  private static boolean sameHost(String origin, String host) {
-    try {
-      URI o = URI.create(origin);
-      String hostPort = o.getPort() < 0 ? o.getHost() : o.getHost() + ":" + o.getPort();
-      return host != null
-          && (host.equalsIgnoreCase(hostPort) || host.equalsIgnoreCase(o.getHost()));
-    } catch (RuntimeException e) {
-      return false;
-    }
   }
 
   /** One WebSocket connection: its subscriptions, its bounded buffer and its writer thread. */

@@ -1,6 +1,7 @@
 package dev.taskflow.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskflow.EnqueueOptions;
@@ -320,11 +321,20 @@ class WebSocketTest {
   }
 
   @Test
-  void a_browser_from_another_origin_is_refused() {
+  void a_browser_from_another_origin_is_refused_before_the_upgrade() {
     Client c = new Client(true);
-    connect(c, "http://evil.example");
-    String closed = c.closed.orTimeout(5, TimeUnit.SECONDS).join();
-    assertThat(closed).startsWith("1008").contains("evil.example");
+    WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder();
+    b.header("Origin", "http://evil.example");
+
+    assertThatThrownBy(
+            () -> b.buildAsync(URI.create("ws://127.0.0.1:" + web.port() + "/api/v1/ws"), c).join())
+        .hasCauseInstanceOf(java.net.http.WebSocketHandshakeException.class)
+        .satisfies(
+            e -> {
+              var h = (java.net.http.WebSocketHandshakeException) e.getCause();
+              assertThat(h.getResponse().statusCode()).isEqualTo(403);
+            });
+    assertThat(web.openStreams()).isZero();
   }
 
   @Test

@@ -42,6 +42,10 @@ import org.slf4j.LoggerFactory;
 public final class Dashboard implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Dashboard.class);
 
+  /** Refused POSTs are a client's doing: one line a minute at most, however many come. */
+  private final dev.taskflow.web.RateLimitedLog refusals =
+      new dev.taskflow.web.RateLimitedLog(log, 60_000);
+
   static final Duration THROTTLE = Duration.ofMillis(500);
   static final Duration TICK = Duration.ofSeconds(2);
   static final Duration PING = Duration.ofSeconds(15);
@@ -308,7 +312,7 @@ public final class Dashboard implements AutoCloseable {
   private boolean refused(Context ctx) {
     String why = security.refusal(ctx);
     if (why == null) return false;
-    log.warn(
+    refusals.info(
         "taskflow-dashboard: refused {} {} from {}: {}", ctx.method(), ctx.path(), ctx.ip(), why);
     problem(ctx, 403, why);
     return true;

@@ -136,6 +136,25 @@ class DashboardBrowserIT {
   }
 
   @Test
+  void the_dashboard_works_at_localhost_and_at_127_0_0_1_behind_the_host_and_origin_checks() {
+    open(DashboardServer.start());
+    for (String origin :
+        List.of("http://localhost:" + server.web.port(), "http://127.0.0.1:" + server.web.port())) {
+      String id = server.enqueue("{\"type\":\"demo.fail\",\"maxAttempts\":1,\"args\":{}}");
+      awaitFinished(id);
+
+      Response r = page.navigate(origin + "/jobs/" + id);
+      assertThat(r.status()).as(origin).isEqualTo(200);
+      page.locator("#action-retry").click(); // a same-origin POST with Origin and the CSRF token
+
+      eventually().until(() -> server.job(id).get("attempt").asInt() == 2);
+      // the page follows the retried job live, over its SSE stream from the same origin
+      eventually().until(() -> page.locator("#job-errors details").count() == 2);
+    }
+    assertThat(console).as("browser console").noneMatch(m -> m.startsWith("error"));
+  }
+
+  @Test
   void retry_moves_a_failed_job_back_and_its_history_shows_both_attempts() {
     open(DashboardServer.start());
     String id =
