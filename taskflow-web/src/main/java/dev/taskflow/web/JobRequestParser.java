@@ -204,19 +204,7 @@ final class JobRequestParser {
 
     Duration duration(String name) {
       String s = string(name);
-      if (s == null) return null;
-      try {
-        return Duration.parse(s);
-      } catch (DateTimeParseException e) {
-        fail(
-            name,
-            "format",
-            name
-                + " must be an ISO-8601 duration, e.g. PT30S or PT5M, was '"
-                + ProblemMapper.shorten(s)
-                + "'");
-        return null;
-      }
+      return s == null ? null : ApiDurations.parse(s, ptr(name), name, "PT30S or PT5M", errors);
     }
 
     List<String> strings(String name) {

@@ -8,7 +8,6 @@ import dev.taskflow.TaskFlow;
 import dev.taskflow.TaskFlowClient;
 import io.javalin.http.Context;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -178,13 +177,7 @@ final class LimitRoutes {
   private static Duration duration(JsonNode node, String field, List<FieldError> errors) {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) return null;
-    if (v.isString()) {
-      try {
-        return Duration.parse(v.asString());
-      } catch (DateTimeParseException e) {
-        // answered below
-      }
-    }
+    if (v.isString()) return ApiDurations.parse(v.asString(), "/" + field, field, "PT1M", errors);
     errors.add(
         FieldError.at(
             "/" + field,

@@ -230,20 +230,7 @@ final class RecurringRoutes {
 
   private static Duration duration(JsonNode node, String name, List<FieldError> errors) {
     String s = text(node, name, errors);
-    if (s == null) return null;
-    try {
-      return Duration.parse(s);
-    } catch (DateTimeParseException e) {
-      errors.add(
-          FieldError.at(
-              "/" + name,
-              "format",
-              name
-                  + " must be an ISO-8601 duration, e.g. PT15M, was '"
-                  + ProblemMapper.shorten(s)
-                  + "'"));
-      return null;
-    }
+    return s == null ? null : ApiDurations.parse(s, "/" + name, name, "PT15M", errors);
   }
 
   private static Instant instant(JsonNode node, String name, List<FieldError> errors) {

@@ -63,6 +63,8 @@ final class WorkerRoutes {
     send(ctx, 200, out);
   }
 
+  private static final Set<String> PROGRESS_FIELDS = Set.of("percent", "message", "step", "steps");
+
   /**
    * {@code {leaseToken, leaseSeconds, progress: {percent, message, step, steps}}} → {@code
    * {leaseExpiresAt}}.
@@ -233,25 +235,75 @@ final class WorkerRoutes {
       return v.asBoolean();
     }
 
+    /**
+     * {@code {percent, message, step, steps}}, read strictly: every field is checked (an integer
+     * beyond 32 bits is {@code range}, not a server error), and an unknown field is refused rather
+     * than ignored.
+     */
     JobProgress progress(String name) {
       JsonNode v = body.get(name);
       if (v == null || v.isNull()) return null;
-      if (!v.isObject() || !v.path("percent").isIntegralNumber()) {
+      String at = "/" + name;
+      if (!v.isObject()) {
+        errors.add(
+            FieldError.at(at, "type", "progress must be {percent: 0..100, message, step, steps}"));
+        return null;
+      }
+      int before = errors.size();
+      FieldError.unknownFields(
+          v, at, PROGRESS_FIELDS, "progress has " + FieldError.listed(PROGRESS_FIELDS), errors);
+      Integer percent = progressInt(v, at, "percent", true);
+      Integer step = progressInt(v, at, "step", false);
+      Integer steps = progressInt(v, at, "steps", false);
+      String message = null;
+      JsonNode m = v.get("message");
+      if (m != null && !m.isNull()) {
+        if (m.isString()) {
+          message = m.asString();
+        } else {
+          errors.add(FieldError.at(at + "/message", "type", "progress message must be a string"));
+        }
+      }
+      if (errors.size() > before) return null;
+      try {
+        return new JobProgress(percent, message, step, steps);
+      } catch (IllegalArgumentException e) {
+        errors.add(FieldError.at(at, "range", e.getMessage()));
+        return null;
+      }
+    }
+
+    private Integer progressInt(JsonNode progress, String at, String field, boolean required) {
+      JsonNode n = progress.get(field);
+      String pointer = at + "/" + field;
+      if (n == null || n.isNull()) {
+        if (required) {
+          errors.add(FieldError.at(pointer, "required", "progress " + field + " is required"));
+        }
+        return null;
+      }
+      if (!n.isNumber()) {
+        errors.add(FieldError.at(pointer, "type", "progress " + field + " must be an integer"));
+        return null;
+      }
+      if (!n.isIntegralNumber()) {
+        errors.add(
+            FieldError.at(pointer, "integer", "progress " + field + " must be a whole number"));
+        return null;
+      }
+      if (!n.canConvertToInt() || n.asInt() < 0) {
         errors.add(
             FieldError.at(
-                "/" + name, "type", "progress must be {percent: 0..100, message, step, steps}"));
+                pointer,
+                "range",
+                "progress "
+                    + field
+                    + (field.equals("percent") ? " must be 0..100" : " must be 0..2147483647")
+                    + ", was "
+                    + ProblemMapper.shorten(n.toString())));
         return null;
       }
-      try {
-        return new JobProgress(
-            v.path("percent").asInt(),
-            v.path("message").isString() ? v.path("message").asString() : null,
-            v.path("step").isIntegralNumber() ? v.path("step").asInt() : null,
-            v.path("steps").isIntegralNumber() ? v.path("steps").asInt() : null);
-      } catch (IllegalArgumentException e) {
-        errors.add(FieldError.at("/" + name, "range", e.getMessage()));
-        return null;
-      }
+      return n.asInt();
     }
 
     void throwIfAny() {

@@ -1,0 +1,117 @@
+package dev.taskflow.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpRequest;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Rows of the hostile sweep of the running server (the hardening issue), each named after its row:
+ * the repro, and that it is now a precise 4xx that changes nothing. Row 5 (CSRF on the JSON API)
+ * and the {@code Content-Encoding} part of row 14 are {@link BrowserBoundaryTest}'s.
+ */
+class HostileSweepTest {
+  private final TestServer server = TestServer.start();
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void row8_heartbeat_numbers_beyond_32_bits_are_422_range_at_their_pointer_not_500() {
+    String path = "/api/v1/jobs/" + UUID.randomUUID() + "/heartbeat";
+    for (String[] c :
+        List.of(
+            new String[] {"{\"percent\":4294967346}", "/progress/percent", "range"},
+            new String[] {
+              "{\"percent\":5,\"step\":2147483648,\"steps\":3}", "/progress/step", "range"
+            },
+            new String[] {
+              "{\"percent\":5,\"steps\":99999999999999999999}", "/progress/steps", "range"
+            },
+            new String[] {"{\"percent\":-1}", "/progress/percent", "range"},
+            new String[] {"{\"percent\":101}", "/progress", "range"},
+            new String[] {"{\"percent\":5.5}", "/progress/percent", "integer"},
+            new String[] {"{\"percent\":\"5\"}", "/progress/percent", "type"},
+            new String[] {"{\"message\":\"no percent\"}", "/progress/percent", "required"},
+            new String[] {"{\"percent\":5,\"message\":7}", "/progress/message", "type"})) {
+      TestServer.Response r = server.post(path, "{\"leaseToken\":\"x\",\"progress\":" + c[0] + "}");
+      assertThat(r.status()).as(c[0] + " → " + r).isEqualTo(422);
+      assertThat(errorAt(r, c[1])).as(c[0] + " → " + r).isEqualTo(c[2]);
+      assertThat(r.body()).doesNotContain("Exception", "at dev.");
+    }
+  }
+
+  @Test
+  void row13_a_heartbeat_refuses_unknown_progress_fields_instead_of_ignoring_them() {
+    TestServer.Response r =
+        server.post(
+            "/api/v1/jobs/" + UUID.randomUUID() + "/heartbeat",
+            "{\"leaseToken\":\"x\",\"progress\":{\"percent\":5,\"pct\":9,\"Message\":\"m\"}}");
+
+    assertThat(r.status()).isEqualTo(422);
+    assertThat(errorAt(r, "/progress/pct")).isEqualTo("unknown_field");
+    assertThat(errorAt(r, "/progress/Message")).isEqualTo("unknown_field");
+  }
+
+  @Test
+  void row8_recurring_intervals_beyond_the_duration_range_are_422_not_500() {
+    for (String[] c :
+        List.of(
+            new String[] {"PT9223372036854775807S", "range"},
+            new String[] {"PT-9223372036854775808S", "range"},
+            new String[] {"P99999999999999D", "range"},
+            new String[] {"P999999999999999D", "format"}, // beyond a Duration: unreadable
+            new String[] {"P36501D", "range"})) {
+      TestServer.Response r =
+          put(
+              "/api/v1/recurring/x",
+              "{\"every\":\"" + c[0] + "\",\"job\":{\"type\":\"demo.echo\"}}");
+      assertThat(r.status()).as(c[0] + " → " + r).isEqualTo(422);
+      assertThat(errorAt(r, "/every")).as(c[0] + " → " + r).isEqualTo(c[1]);
+    }
+    assertThat(server.taskflow.recurring().get("x")).isEmpty();
+  }
+
+  @Test
+  void row11_durations_finer_than_a_millisecond_are_refused_with_precision() {
+    TestServer.Response timeout =
+        server.post("/api/v1/jobs", "{\"type\":\"demo.echo\",\"timeout\":\"PT0.0001S\"}");
+    TestServer.Response delay =
+        server.post("/api/v1/jobs", "{\"type\":\"demo.echo\",\"delay\":\"PT1.0000001S\"}");
+    TestServer.Response every =
+        put("/api/v1/recurring/y", "{\"every\":\"PT1.0005S\",\"job\":{\"type\":\"demo.echo\"}}");
+    TestServer.Response whole =
+        server.post("/api/v1/jobs", "{\"type\":\"demo.echo\",\"timeout\":\"PT0.001S\"}");
+
+    assertThat(timeout.status()).isEqualTo(422);
+    assertThat(errorAt(timeout, "/timeout")).isEqualTo("precision");
+    assertThat(errorAt(delay, "/delay")).isEqualTo("precision");
+    assertThat(every.status()).isEqualTo(422);
+    assertThat(errorAt(every, "/every")).isEqualTo("precision");
+    assertThat(server.taskflow.recurring().get("y")).isEmpty();
+    assertThat(whole.status()).as("a whole millisecond is fine").isEqualTo(201);
+  }
+
+  private TestServer.Response put(String path, String json) {
+    return server.send(
+        server
+            .request(path)
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(json))
+            .build());
+  }
+
+  /** The code of the error at {@code pointer}, or null when there is none. */
+  private static String errorAt(TestServer.Response r, String pointer) {
+    for (JsonNode e : r.json().path("errors")) {
+      if (e.path("pointer").asString("").equals(pointer)) return e.path("code").asString();
+    }
+    return null;
+  }
+}
