@@ -208,7 +208,10 @@ public final class Batches {
                     ? "startBy"
                     : o.startWithin() != null
                         ? "startWithin"
-                        : o.uniqueFor() != null ? "uniqueFor" : null;
+                        : o.uniqueFor() != null
+                            ? "uniqueFor"
+                            // a live job holding the key would silently stand in for the callback
+                            : o.uniqueKey() != null ? "uniqueKey" : null;
     if (bad != null) {
       throw new InvalidJobException(
           "callback/" + bad,

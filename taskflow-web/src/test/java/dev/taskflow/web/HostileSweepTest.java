@@ -98,6 +98,24 @@ class HostileSweepTest {
     assertThat(whole.status()).as("a whole millisecond is fine").isEqualTo(201);
   }
 
+  @Test
+  void row6_a_batch_callback_with_a_unique_key_is_refused_instead_of_replaced_by_its_holder() {
+    String holder =
+        server.enqueue("{\"type\":\"demo.echo\",\"queue\":\"bulk2\",\"uniqueKey\":\"cbk\"}");
+
+    TestServer.Response r =
+        server.post(
+            "/api/v1/batches",
+            "{\"jobs\":[{\"type\":\"demo.echo\"}],"
+                + "\"callback\":{\"type\":\"demo.echo\",\"uniqueKey\":\"cbk\"}}");
+
+    assertThat(r.status()).as(r.toString()).isEqualTo(422);
+    assertThat(errorAt(r, "/callback/uniqueKey")).isEqualTo("not_allowed");
+    assertThat(server.taskflow.list(dev.taskflow.JobQuery.all()).items())
+        .extracting(j -> j.id().toString())
+        .containsExactly(holder);
+  }
+
   private TestServer.Response put(String path, String json) {
     return server.send(
         server

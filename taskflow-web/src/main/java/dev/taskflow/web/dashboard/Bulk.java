@@ -70,10 +70,13 @@ final class Bulk {
    * Applies the action to every job the query lists. The keyset walks ids downwards, so jobs the
    * action moves to another state are never met twice.
    */
-  Outcome applyMatching(Action action, JobQuery query) {
+  Outcome applyMatching(Action action, JobFilter filter) {
+    if (filter.qAsId() != null) { // that job only, if it passes the filter
+      return apply(action, filter.page(client, 1).items().stream().map(Job::id).toList());
+    }
     int changed = 0;
     int skipped = 0;
-    JobQuery q = query.limit(PAGE).cursor(null);
+    JobQuery q = filter.query(client.jobTypes(), PAGE).cursor(null);
     while (true) {
       JobPage page = client.list(q);
       for (Job j : page.items()) {

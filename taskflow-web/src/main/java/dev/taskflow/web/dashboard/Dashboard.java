@@ -274,7 +274,7 @@ public final class Dashboard implements AutoCloseable {
     }
     Bulk.Outcome outcome;
     if ("matching".equals(ctx.formParam("scope"))) {
-      outcome = bulk.applyMatching(action, f.withCursor(null).query(client.jobTypes(), 500));
+      outcome = bulk.applyMatching(action, f.withCursor(null));
     } else {
       List<UUID> ids = new ArrayList<>();
       for (String s : ctx.formParams("id")) ids.add(parseId(s));

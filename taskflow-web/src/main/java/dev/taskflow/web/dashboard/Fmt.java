@@ -118,6 +118,14 @@ public final class Fmt {
     }
   }
 
+  /**
+   * A value as a URL query parameter (UTF-8, percent-encoded): an owner {@code a&state=deleted#x}
+   * or a tag {@code javascript:alert(1)} stays one value of one filter.
+   */
+  public static String param(String value) {
+    return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   static String cut(String s, int max) {
     return s.length() <= max ? s : s.substring(0, max) + "… (" + (s.length() - max) + " more)";
   }

@@ -1,7 +1,10 @@
 package dev.taskflow.web.dashboard;
 
+import dev.taskflow.Job;
+import dev.taskflow.JobPage;
 import dev.taskflow.JobQuery;
 import dev.taskflow.JobState;
+import dev.taskflow.TaskFlowClient;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -104,6 +107,28 @@ record JobFilter(
     } catch (IllegalArgumentException e) {
       return null;
     }
+  }
+
+  /**
+   * One page of the jobs this filter shows. A job id in the search box means that job only (when it
+   * also passes the other filters), never "everything": an unknown id lists nothing, so a bulk
+   * action on "every job matching" it changes nothing.
+   */
+  JobPage page(TaskFlowClient client, int limit) {
+    UUID id = qAsId();
+    if (id == null) return client.list(query(client.jobTypes(), limit));
+    return new JobPage(client.get(id).filter(this::passes).stream().toList(), null);
+  }
+
+  /** Whether a job passes every filter but the search box (the id case of {@link #page}). */
+  private boolean passes(Job j) {
+    return (state == null ? j.state() != JobState.DELETED : j.state() == state)
+        && (type == null || type.equals(j.type()))
+        && (queue == null || queue.equals(j.queue()))
+        && (owner == null || owner.equals(j.owner()))
+        && (tag == null || j.tags().contains(tag))
+        && (from == null || !j.createdAt().isBefore(from))
+        && (to == null || j.createdAt().isBefore(to));
   }
 
   /**

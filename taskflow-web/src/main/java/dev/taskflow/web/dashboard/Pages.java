@@ -127,11 +127,11 @@ final class Pages {
     JobPage result;
     JobFilter f = filter;
     try {
-      result = client.list(f.query(client.jobTypes(), PAGE_SIZE));
+      result = f.page(client, PAGE_SIZE);
     } catch (IllegalArgumentException e) {
       // A cursor this server did not issue (edited URL): start over at the first page.
       f = f.withCursor(null);
-      result = client.list(f.query(client.jobTypes(), PAGE_SIZE));
+      result = f.page(client, PAGE_SIZE);
     }
     return new JobsLive(
         page,

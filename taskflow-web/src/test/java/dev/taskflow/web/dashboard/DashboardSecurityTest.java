@@ -220,6 +220,68 @@ class DashboardSecurityTest {
     return id;
   }
 
+  @Test
+  void row7_a_job_id_in_the_search_box_means_that_job_only_never_every_job() {
+    server = DashboardServer.start();
+    List<String> ids = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ids.add(server.enqueue("{\"type\":\"demo.echo\",\"queue\":\"victim\",\"delay\":\"PT1H\"}"));
+    }
+    Session s = session();
+    String unknown = "00000000-0000-0000-0000-000000000001";
+
+    HttpResponse<String> list = server.get("/jobs?queue=victim&q=" + unknown);
+    HttpResponse<String> bulkUnknown =
+        server.send(
+            form(
+                    "/jobs/bulk",
+                    "_csrf="
+                        + s.token()
+                        + "&action=cancel&scope=matching&queue=victim&q="
+                        + unknown)
+                .header("Cookie", s.cookie())
+                .build());
+
+    assertThat(list.statusCode()).isEqualTo(200);
+    assertThat(list.body()).doesNotContain(ids.get(0), ids.get(1), ids.get(2));
+    assertThat(bulkUnknown.statusCode()).isEqualTo(303);
+    assertThat(ids).allSatisfy(id -> assertThat(server.state(id)).isEqualTo("scheduled"));
+
+    HttpResponse<String> bulkOne =
+        server.send(
+            form(
+                    "/jobs/bulk",
+                    "_csrf="
+                        + s.token()
+                        + "&action=cancel&scope=matching&queue=victim&q="
+                        + ids.get(1))
+                .header("Cookie", s.cookie())
+                .build());
+
+    assertThat(bulkOne.statusCode()).isEqualTo(303);
+    assertThat(server.state(ids.get(1))).isEqualTo("cancelled");
+    assertThat(server.state(ids.get(0))).isEqualTo("scheduled");
+    assertThat(server.state(ids.get(2))).isEqualTo("scheduled");
+  }
+
+  @Test
+  void row12_links_carry_owner_and_tag_values_url_encoded_as_one_filter_value() {
+    server = DashboardServer.start();
+    String id =
+        server.enqueue(
+            "{\"type\":\"demo.echo\",\"owner\":\"a&state=deleted#x\",\"tags\":[\"javascript:alert(1)\",\"a b\"]}");
+
+    String page = server.get("/jobs/" + id).body();
+
+    assertThat(page)
+        .contains(
+            "href=\"/jobs?owner=a%26state%3Ddeleted%23x\"",
+            "href=\"/jobs?tag=javascript%3Aalert%281%29\"",
+            "href=\"/jobs?tag=a+b\"",
+            "href=\"/jobs?queue=default\"")
+        .doesNotContain("href=\"/jobs?tag=\"", "owner=a&");
+  }
+
   record Session(String cookie, String token) {}
 
   /** Loads a page as a browser would: the CSRF cookie, and the token the page carries. */
