@@ -101,12 +101,8 @@ final class BatchRoutes {
 
   void get(Context ctx) {
     String raw = ctx.pathParam("id");
-    UUID id;
-    try {
-      id = UUID.fromString(raw);
-    } catch (IllegalArgumentException e) {
-      throw notFound(raw);
-    }
+    UUID id = Params.uuid(raw);
+    if (id == null) throw notFound(raw);
     BatchInfo b = batches().get(id).orElseThrow(() -> notFound(raw));
     json.send(ctx, 200, batch(json, b));
   }

@@ -234,9 +234,10 @@ final class JobRequestParser {
       List<String> texts = strings(name);
       List<UUID> out = new ArrayList<>(texts.size());
       for (int i = 0; i < texts.size(); i++) {
-        try {
-          out.add(UUID.fromString(texts.get(i)));
-        } catch (IllegalArgumentException e) {
+        UUID id = Params.uuid(texts.get(i));
+        if (id != null) {
+          out.add(id);
+        } else {
           errors.add(
               FieldError.at(
                   FieldError.child(ptr(name), i),

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  * character or a value of the wrong form is a 422 naming the parameter; a malformed job id is a 404
  * (no job can have it).
  */
-final class Params {
+public final class Params {
   private static final Pattern UUID_FORM =
       Pattern.compile(
           "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
@@ -29,7 +29,7 @@ final class Params {
    */
   static UUID jobId(Context ctx) {
     String raw = ctx.pathParam("id");
-    if (!UUID_FORM.matcher(raw).matches()) {
+    if (uuid(raw) == null) {
       throw Problem.notFound(
           "id",
           "no job with id '"
@@ -37,6 +37,17 @@ final class Params {
               + "': job ids are UUIDs such as 0190a4c2-7b1e-7c3d-8e9f-0a1b2c3d4e5f");
     }
     return UUID.fromString(raw);
+  }
+
+  /**
+   * The one strict reading of a UUID in the HTTP API and the dashboard: exactly the 8-4-4-4-12 hex
+   * form, so {@code 1-1-1-1-1} (which {@link UUID#fromString} accepts as {@code
+   * 00000001-0001-0001-0001-000000000001}) is no id on any route.
+   *
+   * @return the UUID, or null when {@code raw} is not one
+   */
+  public static UUID uuid(String raw) {
+    return raw != null && UUID_FORM.matcher(raw).matches() ? UUID.fromString(raw) : null;
   }
 
   /** Refuses query parameters outside {@code allowed}. */

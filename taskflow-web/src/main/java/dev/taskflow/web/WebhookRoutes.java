@@ -266,22 +266,16 @@ final class WebhookRoutes {
 
   private static UUID id(Context ctx) {
     String raw = ctx.pathParam("id");
-    try {
-      if (raw.length() == 36) return UUID.fromString(raw);
-    } catch (IllegalArgumentException e) {
-      // answered below like an unknown id
-    }
+    UUID id = Params.uuid(raw);
+    if (id != null) return id;
     throw Problem.notFound("id", "no webhook with id '" + ProblemMapper.shorten(raw) + "'");
   }
 
   private static UUID uuidParam(Context ctx, String name) {
     String raw = Params.single(ctx, name);
     if (raw == null) return null;
-    try {
-      if (raw.length() == 36) return UUID.fromString(raw);
-    } catch (IllegalArgumentException e) {
-      // answered below
-    }
+    UUID id = Params.uuid(raw);
+    if (id != null) return id;
     throw Problem.invalid(
         FieldError.param(name, "invalid_cursor", "cursor must be the nextCursor of a page"));
   }

@@ -71,6 +71,11 @@ final class WsRoutes {
           Connection c = connections.get(ctx.sessionId());
           if (c != null) c.handle(ctx.message());
         });
+    ws.onBinaryMessage(
+        ctx -> {
+          Connection c = connections.get(ctx.sessionId());
+          if (c != null) c.binary();
+        });
     ws.onClose(ctx -> close(ctx.sessionId()));
     ws.onError(ctx -> close(ctx.sessionId()));
   }
@@ -104,7 +109,22 @@ final class WsRoutes {
       this.writer = Thread.ofVirtual().name("taskflow-ws-" + ctx.sessionId()).start(this::write);
     }
 
+    /** Answers one text message; whatever goes wrong, the answer is an error and it stays open. */
     void handle(String text) {
+      try {
+        dispatch(text);
+      } catch (RuntimeException e) {
+        log.warn("taskflow-web: WebSocket {} message failed", ctx.sessionId(), e);
+        error("internal", "", "the server could not handle this message; see its log");
+      }
+    }
+
+    /** A binary frame: this protocol is JSON text. */
+    void binary() {
+      error("binary", "", "binary frames are not read: send each message as a JSON text frame");
+    }
+
+    private void dispatch(String text) {
       JsonNode msg;
       try {
         msg = bodies.mapper().readTree(text);
@@ -137,6 +157,13 @@ final class WsRoutes {
         error("required", "/id", "a subscription needs an id of 1..64 characters");
         return;
       }
+      if (!printable(id)) {
+        error(
+            "invalid",
+            "/id",
+            "a subscription id holds no control characters and no unpaired surrogates");
+        return;
+      }
       if (subs.containsKey(id)) {
         error(
             "duplicate",
@@ -153,7 +180,11 @@ final class WsRoutes {
       try {
         filter = filter(msg.path("filter"));
         if (msg.hasNonNull("after")) {
-          after = msg.get("after").asString();
+          JsonNode a = msg.get("after");
+          if (!a.isString()) {
+            throw new BadField("/after", "after must be an event id as a string, e.g. \"1234\"");
+          }
+          after = a.asString();
           JobEvent.parseSeq(after);
         }
       } catch (IllegalArgumentException e) {
@@ -203,6 +234,21 @@ final class WsRoutes {
       enqueue(reply("unsubscribed", id));
     }
 
+    /** No C0/C1 control characters, DEL or unpaired surrogates (they cannot be echoed intact). */
+    private static boolean printable(String s) {
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return false;
+        if (Character.isHighSurrogate(c)) {
+          if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) return false;
+          i++;
+        } else if (Character.isLowSurrogate(c)) {
+          return false;
+        }
+      }
+      return true;
+    }
+
     private EventFilter filter(JsonNode f) {
       if (f.isMissingNode() || f.isNull()) return EventFilter.ALL;
       if (!f.isObject()) throw new BadField("/filter", "filter must be an object");
@@ -213,11 +259,9 @@ final class WsRoutes {
       }
       UUID jobId = null;
       if (f.hasNonNull("jobId")) {
-        try {
-          jobId = UUID.fromString(f.get("jobId").asString());
-        } catch (IllegalArgumentException e) {
-          throw new BadField("/filter/jobId", "jobId must be a UUID");
-        }
+        JsonNode j = f.get("jobId");
+        jobId = j.isString() ? Params.uuid(j.asString()) : null;
+        if (jobId == null) throw new BadField("/filter/jobId", "jobId must be a UUID string");
       }
       Set<String> types = new LinkedHashSet<>();
       JsonNode t = f.path("types");

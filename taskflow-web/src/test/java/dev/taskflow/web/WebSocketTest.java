@@ -321,6 +321,42 @@ class WebSocketTest {
   }
 
   @Test
+  void row9_every_bad_message_gets_an_error_frame_and_the_connection_stays_open() {
+    Client c = new Client(true);
+    WebSocket ws = connect(c, null);
+    List<String> bad =
+        List.of(
+            "{\"op\":\"subscribe\",\"id\":\"a\",\"filter\":{\"jobId\":{}}}",
+            "{\"op\":\"subscribe\",\"id\":\"b\",\"after\":{}}",
+            "{\"op\":\"subscribe\",\"id\":\"c\",\"after\":[]}",
+            "{\"op\":\"subscribe\",\"id\":\"d\",\"after\":5}",
+            "{\"op\":\"subscribe\",\"id\":\"e\",\"filter\":{\"jobId\":\"1-1-1-1-1\"}}",
+            "{\"op\":\"subscribe\",\"id\":\"f\\u0000\"}",
+            "{\"op\":\"subscribe\",\"id\":\"\\ud800\"}",
+            "{\"op\":\"unsubscribe\",\"id\":{}}");
+    for (String m : bad) ws.sendText(m, true).join();
+    ws.sendBinary(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}), true).join();
+    ws.sendText("{\"op\":\"ping\"}", true).join();
+
+    await().until(() -> !c.ofOp("pong").isEmpty());
+    assertThat(c.ofOp("error"))
+        .extracting(m -> m.path("pointer").asString())
+        .containsExactly(
+            "/filter/jobId",
+            "/after",
+            "/after",
+            "/after",
+            "/filter/jobId",
+            "/id",
+            "/id",
+            "/id",
+            "");
+    assertThat(c.ofOp("error").getLast().path("code").asString()).isEqualTo("binary");
+    assertThat(c.ofOp("subscribed")).isEmpty();
+    assertThat(c.closed).isNotDone();
+  }
+
+  @Test
   void a_browser_from_another_origin_is_refused_before_the_upgrade() {
     Client c = new Client(true);
     WebSocket.Builder b = HttpClient.newHttpClient().newWebSocketBuilder();

@@ -9,6 +9,7 @@ import dev.taskflow.InvalidJobException;
 import dev.taskflow.JobNotFoundException;
 import dev.taskflow.StorageException;
 import dev.taskflow.TaskFlowClient;
+import dev.taskflow.web.Params;
 import dev.taskflow.web.ThroughputTracker;
 import dev.taskflow.web.dashboard.Views.Layout;
 import io.javalin.config.RoutesConfig;
@@ -138,12 +139,7 @@ public final class Dashboard implements AutoCloseable {
 
   private void batch(Context ctx) {
     String raw = ctx.pathParam("id");
-    UUID id;
-    try {
-      id = UUID.fromString(raw);
-    } catch (IllegalArgumentException e) {
-      id = null;
-    }
+    UUID id = Params.uuid(raw);
     Layout page = layout(ctx, "Batch " + (id == null ? "" : Fmt.shortId(id)), "jobs", null);
     var v = id == null ? java.util.Optional.<Views.BatchPage>empty() : pages.batch(page, id);
     if (v.isEmpty()) {
@@ -422,13 +418,8 @@ public final class Dashboard implements AutoCloseable {
   }
 
   private static UUID parseId(String s) {
-    if (s != null && s.length() == 36) {
-      try {
-        return UUID.fromString(s);
-      } catch (IllegalArgumentException e) {
-        // fall through
-      }
-    }
+    UUID id = Params.uuid(s);
+    if (id != null) return id;
     throw new IllegalArgumentException(
         "a job id is a UUID such as 0190f3a2-7b1c-7def-8a12-3456789abcde");
   }

@@ -101,12 +101,7 @@ record JobFilter(
 
   /** The search box as a job id, when it is one. */
   UUID qAsId() {
-    if (q == null || q.length() != 36) return null;
-    try {
-      return UUID.fromString(q);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
+    return dev.taskflow.web.Params.uuid(q);
   }
 
   /**
