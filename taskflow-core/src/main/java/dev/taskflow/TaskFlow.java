@@ -419,6 +419,11 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
   }
 
   @Override
+  public long latestEventSeq() {
+    return storage.eventLatestSeq();
+  }
+
+  @Override
   public Subscription subscribe(
       EventFilter filter, String afterEventId, Consumer<JobEvent> listener) {
     return engine.subscribe(filter, afterEventId, listener);

@@ -75,6 +75,13 @@ public interface TaskFlowClient {
   List<JobEvent> events(UUID jobId, String afterEventId, int limit);
 
   /**
+   * The sequence of the newest persisted event ({@code 0} when the log is empty): a resume position
+   * beyond it names no event this log ever had (a client of a store that was restored from a
+   * backup, or of another cluster).
+   */
+  long latestEventSeq();
+
+  /**
    * Delivers matching events, in id order, to {@code listener} until the subscription is closed.
    * With {@code afterEventId}, first replays the persisted events after it, then continues live
    * with no gap and no duplicate. The listener runs on TaskFlow's dispatch thread: keep it quick.

@@ -43,7 +43,7 @@ final class EventRoutes {
   void job(Context ctx) {
     UUID id = Params.jobId(ctx);
     Params.allowOnly(ctx, Set.of("lastEventId"));
-    String after = Params.lastEventId(ctx);
+    String after = Params.lastEventId(ctx, client);
     Job job = client.get(id).orElseThrow(() -> new JobNotFoundException(id));
     List<JobEvent> first = client.events(id, after, REPLAY_PAGE);
     if (first.isEmpty() && job.state().isFinished()) {
@@ -89,7 +89,7 @@ final class EventRoutes {
             Params.single(ctx, "jobType"),
             Params.single(ctx, "queue"),
             Params.single(ctx, "owner"));
-    String after = Params.lastEventId(ctx);
+    String after = Params.lastEventId(ctx, client);
     try (SseStream stream = open(ctx);
         Subscription ignored = client.subscribe(filter, after, stream::offer)) {
       stream.start();

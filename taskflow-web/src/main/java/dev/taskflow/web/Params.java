@@ -1,6 +1,7 @@
 package dev.taskflow.web;
 
 import dev.taskflow.JobEvent;
+import dev.taskflow.TaskFlowClient;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -128,14 +129,14 @@ public final class Params {
    * Where an SSE stream resumes: the {@code Last-Event-ID} header (sent by a reconnecting
    * EventSource) or else the {@code lastEventId} query parameter; null for neither.
    */
-  static String lastEventId(Context ctx) {
+  static String lastEventId(Context ctx, TaskFlowClient client) {
     String header = ctx.header("Last-Event-ID");
     String name = header != null && !header.isBlank() ? "Last-Event-ID" : "lastEventId";
     String id = header != null && !header.isBlank() ? header.trim() : single(ctx, "lastEventId");
     if (id == null) return null;
+    long seq;
     try {
-      JobEvent.parseSeq(id);
-      return id;
+      seq = JobEvent.parseSeq(id);
     } catch (IllegalArgumentException e) {
       throw Problem.invalid(
           FieldError.param(
@@ -146,6 +147,24 @@ public final class Params {
                   + ProblemMapper.shorten(id)
                   + "'"));
     }
+    String beyond = beyondLog(seq, client);
+    if (beyond != null) throw Problem.invalid(FieldError.param(name, "beyond_log", beyond));
+    return id;
+  }
+
+  /**
+   * Why a resume position names no event of this log (it is past the newest one), or null when it
+   * is fine. Resuming there would deliver nothing, silently, until the log caught up.
+   */
+  static String beyondLog(long seq, TaskFlowClient client) {
+    long latest = client.latestEventSeq();
+    if (seq <= latest) return null;
+    return "event id "
+        + seq
+        + " is beyond the newest event of this server's log ("
+        + latest
+        + "): was the store restored or replaced? Reconnect without a resume position to start"
+        + " from now";
   }
 
   private static List<String> sorted(Set<String> s) {

@@ -185,10 +185,12 @@ final class WsRoutes {
             throw new BadField("/after", "after must be an event id as a string, e.g. \"1234\"");
           }
           after = a.asString();
-          JobEvent.parseSeq(after);
+          String beyond = Params.beyondLog(JobEvent.parseSeq(after), client);
+          if (beyond != null) throw new BadField("/after", "beyond_log", beyond);
         }
       } catch (IllegalArgumentException e) {
-        error("invalid", e instanceof BadField b ? b.pointer : "/after", e.getMessage());
+        BadField b = e instanceof BadField f ? f : new BadField("/after", e.getMessage());
+        error(b.code, b.pointer, b.getMessage());
         return;
       }
       if (after == null) {
@@ -431,10 +433,16 @@ final class WsRoutes {
   /** A bad field in a subscribe message. */
   private static final class BadField extends IllegalArgumentException {
     final String pointer;
+    final String code;
 
     BadField(String pointer, String message) {
+      this(pointer, "invalid", message);
+    }
+
+    BadField(String pointer, String code, String message) {
       super(message);
       this.pointer = pointer;
+      this.code = code;
     }
   }
 }

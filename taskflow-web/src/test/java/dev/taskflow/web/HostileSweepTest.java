@@ -116,6 +116,38 @@ class HostileSweepTest {
         .containsExactly(holder);
   }
 
+  @Test
+  void row10_a_resume_position_beyond_the_log_is_422_beyond_log_not_a_silent_stream() {
+    String id = server.enqueue("{\"type\":\"demo.echo\"}");
+    org.awaitility.Awaitility.await()
+        .until(
+            () ->
+                server
+                    .get("/api/v1/jobs/" + id)
+                    .json()
+                    .path("state")
+                    .asString()
+                    .equals("completed"));
+    long latest = server.taskflow.latestEventSeq();
+    String beyond = Long.toString(latest + 100_000);
+
+    TestServer.Response all =
+        server.get("/api/v1/events", java.util.Map.of("Last-Event-ID", beyond));
+    TestServer.Response job = server.get("/api/v1/jobs/" + id + "/events?lastEventId=" + beyond);
+    TestServer.Response atTheEnd =
+        server.get(
+            "/api/v1/jobs/" + id + "/events", java.util.Map.of("Last-Event-ID", "" + latest));
+
+    assertThat(all.status()).as(all.toString()).isEqualTo(422);
+    assertThat(all.body()).contains("\"parameter\":\"Last-Event-ID\"", "beyond_log");
+    assertThat(job.status()).isEqualTo(422);
+    assertThat(job.body()).contains("\"parameter\":\"lastEventId\"", "beyond_log");
+    assertThat(atTheEnd.status())
+        .as("the newest position itself is fine: the finished job has nothing more, 204")
+        .isEqualTo(204);
+    assertThat(server.web.openStreams()).isZero();
+  }
+
   private TestServer.Response put(String path, String json) {
     return server.send(
         server

@@ -333,7 +333,8 @@ class WebSocketTest {
             "{\"op\":\"subscribe\",\"id\":\"e\",\"filter\":{\"jobId\":\"1-1-1-1-1\"}}",
             "{\"op\":\"subscribe\",\"id\":\"f\\u0000\"}",
             "{\"op\":\"subscribe\",\"id\":\"\\ud800\"}",
-            "{\"op\":\"unsubscribe\",\"id\":{}}");
+            "{\"op\":\"unsubscribe\",\"id\":{}}",
+            "{\"op\":\"subscribe\",\"id\":\"g\",\"after\":\"999999999\"}");
     for (String m : bad) ws.sendText(m, true).join();
     ws.sendBinary(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}), true).join();
     ws.sendText("{\"op\":\"ping\"}", true).join();
@@ -350,7 +351,9 @@ class WebSocketTest {
             "/id",
             "/id",
             "/id",
+            "/after",
             "");
+    assertThat(c.ofOp("error").get(8).path("code").asString()).isEqualTo("beyond_log");
     assertThat(c.ofOp("error").getLast().path("code").asString()).isEqualTo("binary");
     assertThat(c.ofOp("subscribed")).isEmpty();
     assertThat(c.closed).isNotDone();
