@@ -130,7 +130,7 @@ public final class JobValidator {
     }
     for (int i = 0; i < tags.size(); i++) {
       String tag = tags.get(i);
-      if (tag == null || tag.isBlank() || tag.length() > MAX_TAG_LENGTH) {
+      if (tag == null || tag.isBlank() || characters(tag) > MAX_TAG_LENGTH) {
         throw invalid(
             "tags/" + i,
             "length",
@@ -352,11 +352,19 @@ public final class JobValidator {
 
   private static void requireText(String field, String value, String type) {
     if (value == null) return;
-    if (value.isEmpty() || value.length() > MAX_TEXT_LENGTH) {
+    if (value.isEmpty() || characters(value) > MAX_TEXT_LENGTH) {
       throw invalid(
           field, "length", type, field + " must be 1.." + MAX_TEXT_LENGTH + " characters");
     }
     requireNoControl(field, value, type);
+  }
+
+  /**
+   * The length a person counts: code points, so an emoji is one character, not two UTF-16 units (an
+   * unpaired surrogate, which a request body cannot carry, counts as one).
+   */
+  static int characters(String s) {
+    return s.codePointCount(0, s.length());
   }
 
   private static void requireNoControl(String field, String value, String type) {

@@ -112,6 +112,10 @@ final class ApiRoutes {
       route(r, method, API, ApiRoutes::noRoute);
       route(r, method, API + "/<path>", ApiRoutes::noRoute);
     }
+    for (HandlerType method : List.of(HandlerType.OPTIONS, HandlerType.TRACE)) {
+      route(r, method, API, ApiRoutes::methodNotAllowed);
+      route(r, method, API + "/<path>", ApiRoutes::methodNotAllowed);
+    }
   }
 
   private void route(RoutesConfig r, HandlerType method, String path, Handler handler) {
@@ -127,6 +131,26 @@ final class ApiRoutes {
       metrics.countRequest(method.name(), path, ctx.statusCode());
     }
   }
+
+  /** 405 for OPTIONS and TRACE: the API has no CORS preflight and echoes nothing back. */
+  private static void methodNotAllowed(Context ctx) {
+    String detail =
+        ctx.method().name()
+            + " is not served under "
+            + API
+            + " (no CORS: browser pages of other origins are refused); each route takes "
+            + ALLOWED_METHODS
+            + " as docs/http-api.md lists";
+    throw new Problem(
+        405,
+        "method-not-allowed",
+        "Method not allowed",
+        detail,
+        List.of(FieldError.param("method", "method_not_allowed", detail)),
+        java.util.Map.of("Allow", ALLOWED_METHODS));
+  }
+
+  private static final String ALLOWED_METHODS = "GET, POST, PUT, PATCH, DELETE";
 
   private static void noRoute(Context ctx) {
     throw Problem.notFound(

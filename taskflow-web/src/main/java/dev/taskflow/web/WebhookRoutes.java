@@ -132,6 +132,12 @@ final class WebhookRoutes {
     String queue = b.has("queue") ? b.name("queue", MAX_QUEUE_NAME) : old.queue();
     String jobType = b.has("jobType") ? b.name("jobType", MAX_TYPE_NAME) : old.jobType();
     String owner = b.has("owner") ? b.owner() : old.owner();
+    // One rule for null in a PATCH: it removes an optional field (queue, jobType, owner, headers)
+    // and is refused where a value must stay (url, events, active).
+    if (b.has("active") && b.node.get("active").isNull()) {
+      b.errors.add(
+          FieldError.at("/active", "required", "active cannot be removed; send true or false"));
+    }
     Boolean active = b.bool("active");
     b.throwIfAny();
     boolean on = active != null ? active : old.active();

@@ -148,6 +148,40 @@ class HostileSweepTest {
     assertThat(server.web.openStreams()).isZero();
   }
 
+  @Test
+  void row14_options_and_trace_under_the_api_are_405_problems() {
+    int port = server.web.port();
+    for (String method : List.of("OPTIONS", "TRACE")) {
+      for (String path : List.of("/api/v1/jobs", "/api/v1/nope", "/api/v1")) {
+        RawHttp.Response r = RawHttp.send(port, method, path, null, "Host: 127.0.0.1:" + port);
+        assertThat(r.status()).as(method + " " + path).isEqualTo(405);
+        assertThat(r.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(r.header("Allow")).isEqualTo("GET, POST, PUT, PATCH, DELETE");
+        assertThat(r.body()).contains("method_not_allowed");
+      }
+    }
+  }
+
+  @Test
+  void row14_unique_key_and_tag_lengths_count_characters_not_utf16_units() {
+    String emoji = "\uD83D\uDE00"; // one character, two UTF-16 units
+    TestServer.Response fits =
+        server.post(
+            "/api/v1/jobs",
+            "{\"type\":\"demo.echo\",\"uniqueKey\":\""
+                + emoji.repeat(255)
+                + "\",\"tags\":[\""
+                + emoji.repeat(64)
+                + "\"]}");
+    TestServer.Response tooLong =
+        server.post(
+            "/api/v1/jobs", "{\"type\":\"demo.echo\",\"uniqueKey\":\"" + emoji.repeat(256) + "\"}");
+
+    assertThat(fits.status()).as(fits.toString()).isEqualTo(201);
+    assertThat(tooLong.status()).isEqualTo(422);
+    assertThat(errorAt(tooLong, "/uniqueKey")).isEqualTo("length");
+  }
+
   private TestServer.Response put(String path, String json) {
     return server.send(
         server

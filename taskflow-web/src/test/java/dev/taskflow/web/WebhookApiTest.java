@@ -86,6 +86,40 @@ class WebhookApiTest {
     return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  @Test
+  void row14_a_patch_with_null_removes_optional_fields_and_is_refused_for_required_ones()
+      throws Exception {
+    HttpResponse<String> created =
+        call(
+            "POST",
+            "/api/v1/webhooks",
+            "{\"url\":\"https://public.test/x\",\"events\":[\"job.failed\"],"
+                + "\"queue\":\"q\",\"owner\":\"o\",\"headers\":{\"X-A\":\"1\"}}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    String path = "/api/v1/webhooks/" + JSON.readTree(created.body()).path("id").asString();
+
+    for (String field : List.of("url", "events", "active")) {
+      HttpResponse<String> r = call("PATCH", path, "{\"" + field + "\":null}");
+      assertThat(r.statusCode()).as(field + " → " + r.body()).isEqualTo(422);
+      JsonNode e = JSON.readTree(r.body()).get("errors").get(0);
+      assertThat(e.path("pointer").asString()).isEqualTo("/" + field);
+      assertThat(e.path("code").asString()).isEqualTo("required");
+    }
+    HttpResponse<String> cleared =
+        call("PATCH", path, "{\"queue\":null,\"owner\":null,\"headers\":null}");
+    assertThat(cleared.statusCode()).as(cleared.body()).isEqualTo(200);
+    JsonNode w = JSON.readTree(call("GET", path, null).body());
+    assertThat(w.path("queue").isNull() || w.path("queue").isMissingNode())
+        .as(w.toString())
+        .isTrue();
+    assertThat(w.path("owner").isNull() || w.path("owner").isMissingNode())
+        .as(w.toString())
+        .isTrue();
+    assertThat(w.path("headers").isEmpty()).as(w.toString()).isTrue();
+    assertThat(w.path("active").asBoolean()).isTrue();
+    assertThat(w.path("url").asString()).isEqualTo("https://public.test/x");
+  }
+
   private JsonNode refused(String body) throws Exception {
     HttpResponse<String> r = call("POST", "/api/v1/webhooks", body);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(422);

@@ -43,6 +43,9 @@ import org.slf4j.LoggerFactory;
 public final class Dashboard implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Dashboard.class);
 
+  /** The largest form a dashboard POST may send (Jetty's own form limit: 200,000 bytes). */
+  static final int MAX_FORM_BYTES = 200_000;
+
   /** Refused POSTs are a client's doing: one line a minute at most, however many come. */
   private final dev.taskflow.web.RateLimitedLog refusals =
       new dev.taskflow.web.RateLimitedLog(log, 60_000);
@@ -324,6 +327,18 @@ public final class Dashboard implements AutoCloseable {
     long start = System.nanoTime();
     security.headers(ctx);
     try {
+      long length = ctx.req().getContentLengthLong();
+      if (length > MAX_FORM_BYTES) { // the servlet would drop the form and leave half an id
+        problem(
+            ctx,
+            413,
+            "the form is "
+                + length
+                + " bytes; the limit is "
+                + MAX_FORM_BYTES
+                + ": select fewer jobs, or act on every job matching the filter");
+        return;
+      }
       handler.handle(ctx);
     } catch (JobNotFoundException e) {
       problem(ctx, 404, e.getMessage() == null ? "not found" : e.getMessage());

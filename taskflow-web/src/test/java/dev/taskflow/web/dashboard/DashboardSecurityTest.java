@@ -282,6 +282,22 @@ class DashboardSecurityTest {
         .doesNotContain("href=\"/jobs?tag=\"", "owner=a&");
   }
 
+  @Test
+  void row14_a_bulk_form_over_the_limit_is_413_saying_so_and_changes_nothing() {
+    server = DashboardServer.start();
+    String id = failedJob();
+    Session s = session();
+    StringBuilder body = new StringBuilder("_csrf=" + s.token() + "&action=retry&id=" + id);
+    while (body.length() <= Dashboard.MAX_FORM_BYTES) body.append("&id=").append(id);
+
+    HttpResponse<String> r =
+        server.send(form("/jobs/bulk", body.toString()).header("Cookie", s.cookie()).build());
+
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(r.body()).contains("the limit is 200000").doesNotContain("a job id is a UUID");
+    assertThat(server.state(id)).isEqualTo("failed");
+  }
+
   record Session(String cookie, String token) {}
 
   /** Loads a page as a browser would: the CSRF cookie, and the token the page carries. */
