@@ -24,6 +24,9 @@ public interface JobContext {
   /**
    * Reports progress. The event goes out at once; the store is written at most about once a second
    * per job, and always with the last value.
+   *
+   * @throws InvalidJobException when the message is longer than 1,000 characters (it travels with
+   *     every progress event)
    */
   void progress(JobProgress progress);
 
@@ -31,12 +34,17 @@ public interface JobContext {
     progress(JobProgress.of(percent, message));
   }
 
-  /** Appends a line to the job's log (kept in its event log as {@code job.log}). */
+  /**
+   * Appends a line to the job's log (kept in its event log as {@code job.log}); a line over 4,000
+   * characters is cut there, with an ellipsis.
+   */
   void log(String message);
 
   /**
    * Emits a custom event, e.g. {@code workflow.step_completed}, with data Jackson can write.
    * Persisted in the job's event log and delivered to every subscriber.
+   *
+   * @throws InvalidJobException when the data is not a JSON object or is over 64 KiB of JSON
    */
   void emit(String eventType, Object data);
 

@@ -176,6 +176,7 @@ public final class RemoteWorkers {
   public Instant heartbeat(UUID jobId, String leaseToken, Duration extendBy, JobProgress progress) {
     Token t = parse(jobId, leaseToken);
     JobLease lease = t.lease();
+    if (progress != null) JobValidator.checkProgress(progress, null);
     Duration d = extendBy == null ? Duration.ofSeconds(60) : extendBy;
     if (d.compareTo(MIN_LEASE) < 0 || d.compareTo(MAX_LEASE) > 0) {
       throw new InvalidJobException(
@@ -234,6 +235,7 @@ public final class RemoteWorkers {
     Token t = parse(jobId, leaseToken);
     JobLease lease = t.lease();
     JobValidator.requireCustomEventType("type", eventType, null, false);
+    JobValidator.checkEventData(dataJson, null);
     JobEvent e =
         storage.eventAppend(
             EventAppendParams.fenced(lease, eventType, dataJson == null ? "{}" : dataJson));

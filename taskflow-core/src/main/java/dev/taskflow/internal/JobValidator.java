@@ -3,6 +3,7 @@ package dev.taskflow.internal;
 import dev.taskflow.EnqueueOptions;
 import dev.taskflow.InvalidJobException;
 import dev.taskflow.JobFlow;
+import dev.taskflow.JobProgress;
 import dev.taskflow.JobRequest;
 import dev.taskflow.ParentFailure;
 import dev.taskflow.spi.NewJob;
@@ -36,6 +37,13 @@ public final class JobValidator {
   public static final int MAX_TEXT_LENGTH = 255;
   public static final int MAX_TAGS = 20;
   public static final int MAX_TAG_LENGTH = 64;
+
+  /** The largest custom event's data, as JSON characters: every subscriber is sent all of it. */
+  public static final int MAX_EVENT_DATA_CHARS = 64 * 1024;
+
+  /** The longest progress message, in characters: it is sent with every progress event. */
+  public static final int MAX_PROGRESS_MESSAGE = 1000;
+
   public static final Duration MAX_AHEAD = Duration.ofDays(365);
   public static final Duration MAX_TIMEOUT = Duration.ofDays(1);
   public static final int MAX_PARENTS = 100;
@@ -357,6 +365,44 @@ public final class JobValidator {
           field, "length", type, field + " must be 1.." + MAX_TEXT_LENGTH + " characters");
     }
     requireNoControl(field, value, type);
+  }
+
+  /**
+   * Checks the data of a custom event (its JSON) before it is stored and sent.
+   *
+   * @throws InvalidJobException naming the job's type when it is larger than {@value
+   *     #MAX_EVENT_DATA_CHARS} characters
+   */
+  public static void checkEventData(String json, String type) {
+    if (json != null && json.length() > MAX_EVENT_DATA_CHARS) {
+      throw invalid(
+          "data",
+          "max_size",
+          type,
+          "custom event data must be at most "
+              + MAX_EVENT_DATA_CHARS
+              + " characters of JSON, was "
+              + json.length());
+    }
+  }
+
+  /**
+   * Checks progress a worker reports (locally or remotely) before it is stored or sent.
+   *
+   * @throws InvalidJobException naming the job's type when the message is too long
+   */
+  public static void checkProgress(JobProgress progress, String type) {
+    String m = progress.message();
+    if (m != null && characters(m) > MAX_PROGRESS_MESSAGE) {
+      throw invalid(
+          "progress/message",
+          "length",
+          type,
+          "a progress message must be at most "
+              + MAX_PROGRESS_MESSAGE
+              + " characters, was "
+              + characters(m));
+    }
   }
 
   /**

@@ -14,6 +14,7 @@ import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -119,12 +120,63 @@ final class ApiJson {
     return n;
   }
 
-  /** {@code {"items": [job...], "nextCursor": "..." | null}}. */
+  /**
+   * {@code {"items": [job...], "nextCursor": "..." | null}}, each job as a {@linkplain #listItem
+   * list item}.
+   */
   ObjectNode page(JobPage page) {
     ObjectNode n = nodes.objectNode();
     ArrayNode items = n.putArray("items");
-    for (Job j : page.items()) items.add(job(j));
+    for (Job j : page.items()) items.add(listItem(j));
     n.put("nextCursor", page.nextCursor());
+    return n;
+  }
+
+  /** Stored JSON ({@code args}, {@code result}) over this many characters is left out of lists. */
+  static final int LIST_MAX_VALUE_CHARS = 4096;
+
+  /** Errors a list item keeps (the newest), without stack traces. */
+  static final int LIST_MAX_ERRORS = 3;
+
+  /**
+   * A job as a list shows it, so that a page's size is bounded whatever its jobs hold: {@code args}
+   * or {@code result} longer than {@value #LIST_MAX_VALUE_CHARS} characters is null, only the
+   * newest {@value #LIST_MAX_ERRORS} errors are kept and without stack traces, and {@code
+   * truncated} names what was left out (absent when nothing was). {@code GET /jobs/{id}} has all.
+   */
+  ObjectNode listItem(Job j) {
+    ObjectNode n = job(j);
+    List<String> cut = new ArrayList<>();
+    if (j.argsJson() != null && j.argsJson().length() > LIST_MAX_VALUE_CHARS) {
+      n.putNull("args");
+      cut.add("args");
+    }
+    if (j.resultJson() != null && j.resultJson().length() > LIST_MAX_VALUE_CHARS) {
+      n.putNull("result");
+      cut.add("result");
+    }
+    ArrayNode errors = (ArrayNode) n.get("errors");
+    boolean stacks = false;
+    for (JsonNode e : errors) stacks |= !e.path("stackTrace").isNull();
+    if (errors.size() > LIST_MAX_ERRORS || stacks) {
+      ArrayNode kept = n.putArray("errors");
+      List<JobError> all = j.errors();
+      for (JobError e : all.subList(Math.max(0, all.size() - LIST_MAX_ERRORS), all.size())) {
+        kept.add(error(e).putNull("stackTrace"));
+      }
+      cut.add("errors");
+    }
+    JsonNode progress = n.get("progress");
+    if (progress instanceof ObjectNode p
+        && p.path("message").isString()
+        && p.path("message").asString().length() > 1000) {
+      p.put("message", p.path("message").asString().substring(0, 1000) + "…");
+      cut.add("progress");
+    }
+    if (!cut.isEmpty()) {
+      ArrayNode t = n.putArray("truncated");
+      cut.forEach(t::add);
+    }
     return n;
   }
 

@@ -38,10 +38,15 @@ import org.slf4j.LoggerFactory;
 final class BrowserGuard {
   private static final Logger log = LoggerFactory.getLogger(BrowserGuard.class);
   private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+  private static final Set<String> API_METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE");
+  private static final List<String> METHOD_OVERRIDES =
+      List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override");
 
   private final String boundHost;
   private final boolean boundToAll;
   private final Set<String> allowedHosts;
+  private final long maxBodyBytes;
   private final ProblemMapper problems;
   private final RateLimitedLog refusals = new RateLimitedLog(log, 60_000);
 
@@ -49,6 +54,7 @@ final class BrowserGuard {
     this.boundHost = normalize(config.host());
     this.boundToAll = isWildcard(boundHost);
     this.allowedHosts = config.allowedHosts();
+    this.maxBodyBytes = config.maxBodyBytes();
     this.problems = problems;
   }
 
@@ -88,50 +94,105 @@ final class BrowserGuard {
   }
 
   private Problem check(Context ctx, boolean http) {
+    var req = ctx.req();
+    for (String header : METHOD_OVERRIDES) {
+      if (req.getHeader(header) != null) {
+        return new Problem(
+            400,
+            "method-override-refused",
+            "Method override refused",
+            header + " is not honoured: send the request with its own method",
+            List.of(FieldError.param(header, "method_override", header + " is not honoured")),
+            Map.of());
+      }
+    }
     String host = ctx.header("Host");
     HostPort requested = null;
     if (host != null) {
       requested = HostPort.parse(host);
       if (requested == null || !allowed(requested.host())) return misdirected(host);
     }
-    String origin = ctx.header("Origin");
-    if (origin != null && !sameOrigin(origin, requested)) {
+    // The authority Jetty routes by: an absolute request target's host when one is given (it
+    // overrides Host), else Host, else this socket's address (HTTP/1.0 without Host).
+    String server = req.getServerName();
+    if (server != null && !allowed(normalize(server))) return misdirected(server);
+    List<String> origins = values(req, "Origin");
+    if (origins.size() > 1) {
+      return forbidden("Origin", "origin_not_allowed", "a request carries one Origin, not several");
+    }
+    if (!origins.isEmpty() && !sameOrigin(origins.getFirst(), requested)) {
       return forbidden(
           "Origin",
           "origin_not_allowed",
           "requests from the web origin '"
-              + ProblemMapper.shorten(origin)
+              + ProblemMapper.shorten(origins.getFirst())
               + "' are refused: only pages served by this server may call it from a browser");
     }
-    boolean stateChanging = !SAFE_METHODS.contains(ctx.method().name());
+    String method = ctx.method().name();
+    boolean stateChanging = !SAFE_METHODS.contains(method);
     if (stateChanging) {
-      String site = ctx.header("Sec-Fetch-Site");
-      if (site != null) {
+      for (String site : tokens(values(req, "Sec-Fetch-Site"))) {
         String s = site.toLowerCase(Locale.ROOT);
-        if (s.equals("cross-site") || s.equals("same-site")) {
+        if (!s.equals("same-origin") && !s.equals("none")) {
           return forbidden(
               "Sec-Fetch-Site",
               "cross_site",
               "a "
-                  + ctx.method().name()
+                  + method
                   + " from another site is refused (Sec-Fetch-Site: "
                   + ProblemMapper.shorten(site)
                   + ")");
         }
       }
-      if (http && ctx.path().startsWith("/api/") && hasBody(ctx)) {
-        String encoding = ctx.header("Content-Encoding");
-        if (encoding != null && !encoding.trim().equalsIgnoreCase("identity")) {
-          return unsupportedEncoding(encoding);
-        }
-        try {
-          RequestBodies.requireJson(ctx.header("Content-Type"));
-        } catch (Problem p) {
-          return p;
-        }
+    }
+    if (!http || !ctx.path().startsWith("/api/")) return null;
+    if (!API_METHODS.contains(method)) {
+      String detail = ProblemMapper.shorten(method) + " is not an HTTP API method";
+      return new Problem(
+          405,
+          "method-not-allowed",
+          "Method not allowed",
+          detail,
+          List.of(FieldError.param("method", "method_not_allowed", detail)),
+          Map.of("Allow", "GET, POST, PUT, PATCH, DELETE"));
+    }
+    if (stateChanging && hasBody(ctx)) {
+      long declared = req.getContentLengthLong();
+      if (declared > maxBodyBytes) return Problem.tooLarge(maxBodyBytes, declared + " bytes");
+      List<String> encodings = tokens(values(req, "Content-Encoding"));
+      for (String encoding : encodings) {
+        if (!encoding.equalsIgnoreCase("identity"))
+          return unsupportedEncoding("Content-Encoding", encoding);
+      }
+      for (String te : tokens(values(req, "Transfer-Encoding"))) {
+        if (!te.equalsIgnoreCase("chunked")) return unsupportedEncoding("Transfer-Encoding", te);
+      }
+      List<String> types = values(req, "Content-Type");
+      if (types.size() > 1) return Problem.unsupportedMediaType(String.join(", ", types));
+      try {
+        RequestBodies.requireJson(types.isEmpty() ? null : types.getFirst());
+      } catch (Problem p) {
+        return p;
       }
     }
     return null;
+  }
+
+  /** Every value of a header, however many times it is given. */
+  private static List<String> values(jakarta.servlet.http.HttpServletRequest req, String name) {
+    List<String> out = new java.util.ArrayList<>();
+    var e = req.getHeaders(name);
+    while (e != null && e.hasMoreElements()) out.add(e.nextElement());
+    return out;
+  }
+
+  /** The comma-separated tokens of header values, trimmed ({@code "a, b"} is two). */
+  private static List<String> tokens(List<String> values) {
+    List<String> out = new java.util.ArrayList<>();
+    for (String v : values) {
+      for (String t : v.split(",", -1)) out.add(t.trim());
+    }
+    return out;
   }
 
   private static boolean hasBody(Context ctx) {
@@ -163,7 +224,7 @@ final class BrowserGuard {
     String scheme = uri.getScheme();
     if (uri.getHost() == null
         || scheme == null
-        || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+        || !(scheme.equals("http") || scheme.equals("https")) // browsers send lower case
         || uri.getRawUserInfo() != null
         || (uri.getRawPath() != null && !uri.getRawPath().isEmpty())
         || uri.getRawQuery() != null
@@ -172,7 +233,13 @@ final class BrowserGuard {
     }
     String originHost = normalize(stripBrackets(uri.getHost()));
     if (!originHost.equals(requested.host())) return false;
-    return uri.getPort() == requested.port();
+    if (uri.getPort() < 0) return requested.port() < 0; // default ports (a TLS proxy in front)
+    // An explicit port must be the Host's, spelled as a browser spells it (no leading zero). The
+    // scheme is not compared: behind a TLS proxy on its own port the origin is https while this
+    // server speaks http, and an origin on this host and port can only be this server's.
+    String authority = uri.getRawAuthority();
+    String port = authority.substring(authority.lastIndexOf(':') + 1);
+    return uri.getPort() == requested.port() && !port.startsWith("0");
   }
 
   private static String stripBrackets(String h) {
@@ -255,9 +322,10 @@ final class BrowserGuard {
         Map.of());
   }
 
-  private static Problem unsupportedEncoding(String encoding) {
+  private static Problem unsupportedEncoding(String header, String encoding) {
     String detail =
-        "Content-Encoding '"
+        header
+            + " '"
             + ProblemMapper.shorten(encoding)
             + "' is not accepted: send the body uncompressed";
     return new Problem(
@@ -265,7 +333,7 @@ final class BrowserGuard {
         "unsupported-media-type",
         "Unsupported media type",
         detail,
-        List.of(FieldError.param("Content-Encoding", "content_encoding", detail)),
+        List.of(FieldError.param(header, "content_encoding", detail)),
         Map.of());
   }
 

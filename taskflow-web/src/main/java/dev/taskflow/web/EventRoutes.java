@@ -26,12 +26,14 @@ final class EventRoutes {
   private final TaskFlowClient client;
   private final ApiJson json;
   private final WebConfig config;
+  private final StreamLimits limits;
   private final Set<SseStream> open = ConcurrentHashMap.newKeySet();
 
-  EventRoutes(TaskFlowClient client, ApiJson json, WebConfig config) {
+  EventRoutes(TaskFlowClient client, ApiJson json, WebConfig config, StreamLimits limits) {
     this.client = client;
     this.json = json;
     this.config = config;
+    this.limits = limits;
   }
 
   /**
@@ -50,6 +52,7 @@ final class EventRoutes {
       ctx.status(204);
       return;
     }
+    if (!limits.tryOpen()) throw limits.tooManyStreams();
     try (SseStream stream = open(ctx)) {
       stream.start();
       String last = after;
@@ -72,6 +75,8 @@ final class EventRoutes {
       }
     } catch (IOException e) {
       // The client went away during the replay.
+    } finally {
+      limits.closed();
     }
   }
 
@@ -82,20 +87,67 @@ final class EventRoutes {
    */
   void all(Context ctx) {
     Params.allowOnly(ctx, EVENT_PARAMS);
-    EventFilter filter =
-        new EventFilter(
-            null,
-            Params.many(ctx, "type"),
-            Params.single(ctx, "jobType"),
-            Params.single(ctx, "queue"),
-            Params.single(ctx, "owner"));
+    EventFilter filter;
+    try {
+      filter =
+          new EventFilter(
+              null,
+              Params.many(ctx, "type"),
+              Params.single(ctx, "jobType"),
+              Params.single(ctx, "queue"),
+              Params.single(ctx, "owner"));
+    } catch (IllegalArgumentException e) { // more types than a filter holds
+      throw Problem.invalid(FieldError.param("type", "max_items", e.getMessage()));
+    }
     String after = Params.lastEventId(ctx, client);
-    try (SseStream stream = open(ctx);
-        Subscription ignored = client.subscribe(filter, after, stream::offer)) {
+    if (!limits.tryOpen()) throw limits.tooManyStreams();
+    try (SseStream stream = open(ctx)) {
       stream.start();
-      stream.pump(false);
+      String from = after == null ? null : replay(stream, filter, after);
+      if (after != null && from == null) return; // paused with a resume position, or gone
+      try (Subscription ignored = client.subscribe(filter, from, stream::offer)) {
+        stream.pump(false);
+      }
     } catch (IOException e) {
-      // The client went away before the stream started.
+      // The client went away.
+    } finally {
+      limits.closed();
+    }
+  }
+
+  /**
+   * Sends the stored events after {@code after} that match, reading the log a page at a time with a
+   * replay permit (none is held while the client reads). Returns the last id read, from which the
+   * live subscription goes on; or null when the replay stopped early: the server was busy, or it
+   * read {@link WebConfig#replayScanLimit()} events without catching up. Then the stream ends with
+   * that position as its {@code id:}, so the browser's reconnection resumes there.
+   */
+  private String replay(SseStream stream, EventFilter filter, String after) throws IOException {
+    java.util.function.Predicate<JobEvent> matches = filter.matcher();
+    String cursor = after;
+    long scanned = 0;
+    while (true) {
+      if (!limits.acquireReplay()) {
+        stream.resumeAt(cursor, "the server is busy replaying for other clients; reconnect");
+        return null;
+      }
+      List<JobEvent> page;
+      try {
+        page = client.events(null, cursor, StreamLimits.PAGE);
+      } finally {
+        limits.releaseReplay();
+      }
+      for (JobEvent e : page) {
+        if (matches.test(e)) stream.write(e);
+        cursor = e.id();
+      }
+      if (page.size() < StreamLimits.PAGE) return cursor;
+      scanned += page.size();
+      if (scanned >= limits.scanLimit()) {
+        stream.resumeAt(
+            cursor, "read " + scanned + " events of the log; reconnect to read on from here");
+        return null;
+      }
     }
   }
 

@@ -121,6 +121,16 @@ final class SseStream implements AutoCloseable {
     out.flush();
   }
 
+  /**
+   * Ends a replay early: a message with only an {@code id:} sets the browser's Last-Event-ID
+   * without dispatching an event, so its automatic reconnection resumes at {@code id}.
+   */
+  void resumeAt(String id, String why) throws IOException {
+    out.write(
+        ("id: " + oneLine(id) + "\n: " + oneLine(why) + "\n\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
   void comment(String text) throws IOException {
     out.write((": " + oneLine(text) + "\n\n").getBytes(StandardCharsets.UTF_8));
     out.flush();

@@ -37,6 +37,7 @@ public final class TaskFlowWeb implements AutoCloseable {
   private final WebConfig config;
   private final ApiJson json = new ApiJson();
   private final Metrics metrics = new Metrics();
+  private final StreamLimits limits;
   private final EventRoutes events;
   private final List<WsRoutes> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final ReentrantLock lock = new ReentrantLock();
@@ -47,7 +48,8 @@ public final class TaskFlowWeb implements AutoCloseable {
   private TaskFlowWeb(TaskFlowClient client, WebConfig config) {
     this.client = Objects.requireNonNull(client, "client");
     this.config = Objects.requireNonNull(config, "config");
-    this.events = new EventRoutes(client, json, config);
+    this.limits = new StreamLimits(config);
+    this.events = new EventRoutes(client, json, config, limits);
   }
 
   public static TaskFlowWeb create(TaskFlowClient client) {
@@ -113,7 +115,12 @@ public final class TaskFlowWeb implements AutoCloseable {
     javalinConfig.routes.wsBeforeUpgrade(guard::beforeUpgrade);
     WsRoutes ws =
         new WsRoutes(
-            client, json, bodies, config.sseBufferEvents(), config.pingInterval().toMillis());
+            client,
+            json,
+            bodies,
+            config.sseBufferEvents(),
+            config.pingInterval().toMillis(),
+            limits);
     sockets.add(ws);
     new ApiRoutes(
             new JobRoutes(client, json, bodies, parser),

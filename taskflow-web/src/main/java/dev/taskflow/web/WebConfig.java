@@ -29,6 +29,12 @@ import java.util.Set;
  *     or otherwise not public (off by default; see {@code docs/webhooks.md})
  * @param webhookResolver resolves webhook hosts for the SSRF guard at registration ({@link
  *     WebhookResolver#SYSTEM} by default; deliveries use {@code WebhookDelivery.Options}'s own)
+ * @param maxEventStreams event streams the server keeps open at once: SSE streams, WebSocket
+ *     subscriptions and dashboard live streams together (503 or an error frame beyond it)
+ * @param maxConcurrentReplays resume replays that read the event log at the same time (others wait
+ *     their turn); a replay reads one page at a time with a permit
+ * @param replayScanLimit events one resume request reads from the log before it hands the client a
+ *     position to resume from (SSE: the stream ends with that id; WebSocket: an error naming it)
  * @param allowedHosts host names (or addresses) the server answers to besides localhost, the
  *     loopback addresses and the address it is bound to; a request naming any other {@code Host} is
  *     refused with 421 (DNS rebinding; see {@code docs/security.md}). Stored lower case, without a
@@ -48,6 +54,9 @@ public record WebConfig(
     boolean allowHttpWebhooks,
     boolean allowPrivateWebhookTargets,
     WebhookResolver webhookResolver,
+    int maxEventStreams,
+    int maxConcurrentReplays,
+    int replayScanLimit,
     Set<String> allowedHosts) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
@@ -58,6 +67,9 @@ public record WebConfig(
   public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(15);
   public static final int DEFAULT_SSE_BUFFER_EVENTS = 1024;
   public static final Duration DEFAULT_THROUGHPUT_WINDOW = Duration.ofMinutes(5);
+  public static final int DEFAULT_MAX_EVENT_STREAMS = 1000;
+  public static final int DEFAULT_MAX_CONCURRENT_REPLAYS = 4;
+  public static final int DEFAULT_REPLAY_SCAN_LIMIT = 100_000;
 
   public WebConfig {
     if (host == null || host.isBlank()) {
@@ -90,6 +102,16 @@ public record WebConfig(
     }
     if (webhookResolver == null) {
       throw new IllegalArgumentException("webhookResolver must not be null");
+    }
+    if (maxEventStreams < 1) {
+      throw new IllegalArgumentException("maxEventStreams must be >= 1, was " + maxEventStreams);
+    }
+    if (maxConcurrentReplays < 1) {
+      throw new IllegalArgumentException(
+          "maxConcurrentReplays must be >= 1, was " + maxConcurrentReplays);
+    }
+    if (replayScanLimit < 1) {
+      throw new IllegalArgumentException("replayScanLimit must be >= 1, was " + replayScanLimit);
     }
     allowedHosts = normalizeHosts(allowedHosts == null ? Set.of() : allowedHosts);
   }
@@ -147,6 +169,9 @@ public record WebConfig(
         .allowHttpWebhooks(allowHttpWebhooks)
         .allowPrivateWebhookTargets(allowPrivateWebhookTargets)
         .webhookResolver(webhookResolver)
+        .maxEventStreams(maxEventStreams)
+        .maxConcurrentReplays(maxConcurrentReplays)
+        .replayScanLimit(replayScanLimit)
         .allowedHosts(allowedHosts);
   }
 
@@ -166,6 +191,9 @@ public record WebConfig(
     private boolean allowPrivateWebhookTargets;
     private WebhookResolver webhookResolver = WebhookResolver.SYSTEM;
     private Set<String> allowedHosts = Set.of();
+    private int maxEventStreams = DEFAULT_MAX_EVENT_STREAMS;
+    private int maxConcurrentReplays = DEFAULT_MAX_CONCURRENT_REPLAYS;
+    private int replayScanLimit = DEFAULT_REPLAY_SCAN_LIMIT;
 
     private Builder() {}
 
@@ -241,6 +269,24 @@ public record WebConfig(
       return this;
     }
 
+    /** Event streams open at once, all kinds together (default 1000). */
+    public Builder maxEventStreams(int n) {
+      this.maxEventStreams = n;
+      return this;
+    }
+
+    /** Resume replays reading the log at once (default 4). */
+    public Builder maxConcurrentReplays(int n) {
+      this.maxConcurrentReplays = n;
+      return this;
+    }
+
+    /** Events one resume request reads before handing back a position (default 100,000). */
+    public Builder replayScanLimit(int n) {
+      this.replayScanLimit = n;
+      return this;
+    }
+
     /**
      * Host names the server answers to besides localhost, loopback and its bound address (default
      * none), e.g. the public name of a reverse proxy in front of it.
@@ -268,6 +314,9 @@ public record WebConfig(
           allowHttpWebhooks,
           allowPrivateWebhookTargets,
           webhookResolver,
+          maxEventStreams,
+          maxConcurrentReplays,
+          replayScanLimit,
           allowedHosts);
     }
   }

@@ -83,6 +83,9 @@ final class WebhookUrlGuard {
     if (uri.getHost() == null || uri.getHost().isEmpty()) {
       throw new Refused("malformed_url", "url has no host name");
     }
+    if (uri.getPort() == 0 || uri.getPort() > 65535) {
+      throw new Refused("malformed_url", "url port must be 1..65535, was " + uri.getPort());
+    }
     if (uri.getRawFragment() != null) {
       throw new Refused("malformed_url", "url must not have a #fragment");
     }

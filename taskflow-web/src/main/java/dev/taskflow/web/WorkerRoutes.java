@@ -64,6 +64,7 @@ final class WorkerRoutes {
   }
 
   private static final Set<String> PROGRESS_FIELDS = Set.of("percent", "message", "step", "steps");
+  private static final int MAX_MESSAGE = dev.taskflow.internal.JobValidator.MAX_PROGRESS_MESSAGE;
 
   /**
    * {@code {leaseToken, leaseSeconds, progress: {percent, message, step, steps}}} → {@code
@@ -258,7 +259,13 @@ final class WorkerRoutes {
       String message = null;
       JsonNode m = v.get("message");
       if (m != null && !m.isNull()) {
-        if (m.isString()) {
+        if (m.isString() && m.asString().codePointCount(0, m.asString().length()) > MAX_MESSAGE) {
+          errors.add(
+              FieldError.at(
+                  at + "/message",
+                  "length",
+                  "progress message must be at most " + MAX_MESSAGE + " characters"));
+        } else if (m.isString()) {
           message = m.asString();
         } else {
           errors.add(FieldError.at(at + "/message", "type", "progress message must be a string"));

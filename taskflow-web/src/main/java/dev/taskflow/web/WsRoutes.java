@@ -45,6 +45,7 @@ final class WsRoutes {
   private final RequestBodies bodies;
   private final int bufferEvents;
   private final long pingMillis;
+  private final StreamLimits limits;
   private final Map<String, Connection> connections = new ConcurrentHashMap<>();
 
   WsRoutes(
@@ -52,12 +53,14 @@ final class WsRoutes {
       ApiJson json,
       RequestBodies bodies,
       int bufferEvents,
-      long pingMillis) {
+      long pingMillis,
+      StreamLimits limits) {
     this.client = client;
     this.json = json;
     this.bodies = bodies;
     this.bufferEvents = bufferEvents;
     this.pingMillis = pingMillis;
+    this.limits = limits;
   }
 
   void configure(WsConfig ws) {
@@ -193,46 +196,103 @@ final class WsRoutes {
         error(b.code, b.pointer, b.getMessage());
         return;
       }
-      if (after == null) {
-        // Live only: register with the bus before answering, so nothing after "subscribed" is
-        // missed; the gate holds what arrives in between so the answer comes first.
-        Gate gate = new Gate(id, false);
-        subs.put(id, client.subscribe(filter, null, gate::accept));
-        gate.release();
-      } else {
-        // Resume: answer, replay the backlog from the log at the pace the client reads (blocking,
-        // on this connection's thread), then attach live from the last replayed event.
-        enqueue(reply("subscribed", id));
-        String last = replay(id, filter, after);
-        if (last == null) return; // closed while replaying
-        Gate gate = new Gate(id, true);
-        subs.put(id, client.subscribe(filter, last, gate::accept));
-        gate.release();
+      if (!limits.tryOpen()) {
+        error(
+            "max_streams",
+            "/id",
+            "this server has "
+                + limits.max()
+                + " event streams open, its limit: unsubscribe some, or try again later");
+        return;
+      }
+      boolean kept = false;
+      try {
+        if (after == null) {
+          // Live only: register with the bus before answering, so nothing after "subscribed" is
+          // missed; the gate holds what arrives in between so the answer comes first.
+          Gate gate = new Gate(id, false);
+          subs.put(id, client.subscribe(filter, null, gate::accept));
+          kept = true;
+          gate.release();
+        } else {
+          // Resume: answer, replay the backlog from the log at the pace the client reads (on
+          // this connection's thread, a page at a time), then attach live from the last event.
+          enqueue(reply("subscribed", id));
+          String last = replay(id, filter, after);
+          if (last == null) return; // closed, busy, or read the scan limit: said so already
+          Gate gate = new Gate(id, true);
+          subs.put(id, client.subscribe(filter, last, gate::accept));
+          kept = true;
+          gate.release();
+        }
+        if (!open) drop(id); // the connection closed meanwhile
+      } finally {
+        if (!kept) limits.closed();
       }
     }
 
-    /** Sends the persisted events after {@code after} that match; returns the last id read. */
+    /** Removes a subscription and gives back its stream slot (once, whoever removes it). */
+    private void drop(String id) {
+      Subscription s = subs.remove(id);
+      if (s != null) {
+        s.close();
+        limits.closed();
+      }
+    }
+
+    /**
+     * Sends the persisted events after {@code after} that match, reading a page at a time with a
+     * replay permit; returns the last id read, or null when the connection closed, the server
+     * stayed busy, or {@link WebConfig#replayScanLimit()} events were read without catching up (an
+     * error then says where to resume).
+     */
     private String replay(String id, EventFilter filter, String after) {
+      java.util.function.Predicate<JobEvent> matches = filter.matcher();
       String cursor = after;
+      long scanned = 0;
       while (open) {
-        java.util.List<JobEvent> page = client.events(filter.jobId(), cursor, 1000);
+        if (!limits.acquireReplay()) {
+          error(
+              "busy",
+              "/after",
+              "the server is busy replaying; subscribe again with after=" + cursor);
+          return null;
+        }
+        java.util.List<JobEvent> page;
+        try {
+          page = client.events(filter.jobId(), cursor, StreamLimits.PAGE);
+        } finally {
+          limits.releaseReplay();
+        }
         for (JobEvent e : page) {
-          if (filter.matches(e) && !put(eventMessage(id, e))) return null;
+          if (matches.test(e) && !put(eventMessage(id, e))) return null;
           cursor = e.id();
         }
-        if (page.size() < 1000) return cursor;
+        if (page.size() < StreamLimits.PAGE) return cursor;
+        scanned += page.size();
+        if (scanned >= limits.scanLimit()) {
+          error(
+              "replay_limit",
+              "/after",
+              "subscription '"
+                  + ProblemMapper.shorten(id)
+                  + "' read "
+                  + scanned
+                  + " events without catching up; subscribe again with after="
+                  + cursor);
+          return null;
+        }
       }
       return null;
     }
 
     private void unsubscribe(JsonNode msg) {
       String id = msg.path("id").asString("");
-      Subscription s = subs.remove(id);
-      if (s == null) {
+      if (!subs.containsKey(id)) {
         error("not_found", "/id", "no subscription '" + ProblemMapper.shorten(id) + "'");
         return;
       }
-      s.close();
+      drop(id);
       enqueue(reply("unsubscribed", id));
     }
 
@@ -269,8 +329,20 @@ final class WsRoutes {
       JsonNode t = f.path("types");
       if (!t.isMissingNode() && !t.isNull()) {
         if (!t.isArray()) throw new BadField("/filter/types", "types must be an array of strings");
+        if (t.size() > EventFilter.MAX_TYPES) {
+          throw new BadField(
+              "/filter/types",
+              "max_items",
+              "a filter takes at most " + EventFilter.MAX_TYPES + " types, got " + t.size());
+        }
         for (int i = 0; i < t.size(); i++) {
           if (!t.get(i).isString()) throw new BadField("/filter/types/" + i, "must be a string");
+          if (!printable(t.get(i).asString())) {
+            throw new BadField(
+                "/filter/types/" + i,
+                "control_character",
+                "an event type holds no control character");
+          }
           types.add(t.get(i).asString());
         }
       }
@@ -281,6 +353,12 @@ final class WsRoutes {
       JsonNode v = f.get(name);
       if (v == null || v.isNull()) return null;
       if (!v.isString()) throw new BadField("/filter/" + name, name + " must be a string");
+      if (!printable(v.asString())) {
+        throw new BadField(
+            "/filter/" + name,
+            "control_character",
+            name + " holds a control character or an unpaired surrogate; no event can match it");
+      }
       return v.asString();
     }
 
@@ -424,8 +502,7 @@ final class WsRoutes {
 
     void stop() {
       open = false;
-      subs.values().forEach(Subscription::close);
-      subs.clear();
+      for (String id : java.util.List.copyOf(subs.keySet())) drop(id);
       writer.interrupt();
     }
   }

@@ -351,6 +351,121 @@ class BrowserBoundaryTest {
     assertThat(loop.allowed("0:0:0:0:0:ffff:7f00:1")).isTrue(); // ::ffff:127.0.0.1
   }
 
+  @Test
+  void repeated_or_listed_browser_headers_are_judged_by_every_value() {
+    String host = "Host: 127.0.0.1:" + port;
+    String self = "Origin: http://127.0.0.1:" + port;
+    String pause = "/api/v1/queues/default/pause";
+    List<RawHttp.Response> refused =
+        List.of(
+            RawHttp.send(port, "POST", pause, null, host, self, "Origin: http://evil.example"),
+            RawHttp.send(
+                port,
+                "GET",
+                "/api/v1/ws",
+                null,
+                host,
+                self,
+                "Origin: http://evil.example",
+                upgrade(),
+                WS_KEY,
+                wsVersion()),
+            RawHttp.send(
+                port,
+                "POST",
+                pause,
+                null,
+                host,
+                "Sec-Fetch-Site: same-origin",
+                "Sec-Fetch-Site: cross-site"),
+            RawHttp.send(
+                port, "POST", pause, null, host, "Sec-Fetch-Site: same-origin, cross-site"),
+            RawHttp.send(port, "POST", pause, null, host, "Sec-Fetch-Site: cross-site;x"),
+            RawHttp.send(port, "POST", pause, null, host, "Origin: http://127.0.0.1:0" + port));
+    assertThat(refused).extracting(RawHttp.Response::status).containsOnly(403);
+
+    List<RawHttp.Response> unsupported =
+        List.of(
+            RawHttp.send(
+                port,
+                "POST",
+                pause,
+                "{}",
+                host,
+                "Content-Type: application/json",
+                "Content-Type: text/plain"),
+            RawHttp.send(
+                port,
+                "POST",
+                pause,
+                "{}",
+                host,
+                "Content-Type: application/json",
+                "Content-Encoding: identity",
+                "Content-Encoding: gzip"),
+            RawHttp.exchange(
+                port,
+                "POST "
+                    + pause
+                    + " HTTP/1.1\r\n"
+                    + host
+                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip, chunked\r\n"
+                    + "Connection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n"));
+    assertThat(unsupported).extracting(RawHttp.Response::status).containsOnly(415);
+    assertNothingChanged();
+  }
+
+  @Test
+  void a_method_override_header_is_refused_not_honoured() {
+    String host = "Host: 127.0.0.1:" + port;
+    for (String header : List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override")) {
+      RawHttp.Response r =
+          RawHttp.send(port, "GET", "/api/v1/queues/default/pause", null, host, header + ": POST");
+      assertThat(r.status()).as(header).isEqualTo(400);
+      assertThat(r.body()).contains("method_override");
+    }
+    assertNothingChanged();
+  }
+
+  @Test
+  void an_absolute_request_target_is_checked_like_a_host() {
+    RawHttp.Response http10 =
+        RawHttp.exchange(
+            port,
+            "POST http://rebind.attacker.example/api/v1/queues/default/pause HTTP/1.0\r\n\r\n");
+    RawHttp.Response http11 =
+        RawHttp.exchange(
+            port,
+            "POST http://rebind.attacker.example/api/v1/queues/default/pause HTTP/1.1\r\n"
+                + "Host: 127.0.0.1:"
+                + port
+                + "\r\nConnection: close\r\n\r\n");
+    RawHttp.Response plain10 = RawHttp.exchange(port, "GET /health HTTP/1.0\r\n\r\n");
+
+    assertThat(http10.status()).isEqualTo(421);
+    assertThat(http11.status()).isIn(400, 421);
+    assertThat(plain10.status()).as("HTTP/1.0 without Host, by address").isEqualTo(200);
+    assertNothingChanged();
+  }
+
+  @Test
+  void unknown_methods_under_the_api_are_405_and_an_oversized_body_is_413_before_it_is_read() {
+    String host = "Host: 127.0.0.1:" + port;
+    RawHttp.Response foo = RawHttp.send(port, "FOO", "/api/v1/jobs", null, host);
+    RawHttp.Response big =
+        RawHttp.exchange(
+            port,
+            "POST /api/v1/jobs HTTP/1.1\r\n"
+                + host
+                + "\r\nContent-Type: application/json\r\nContent-Length: 2097152\r\n"
+                + "Connection: close\r\n\r\n{}");
+
+    assertThat(foo.status()).isEqualTo(405);
+    assertThat(foo.body()).contains("method_not_allowed");
+    assertThat(big.status()).isEqualTo(413);
+    assertThat(big.body()).contains("max_size");
+  }
+
   private void assertNothingChanged() {
     for (QueueInfo q : server.taskflow.queues()) {
       assertThat(q.paused()).as("queue " + q.name() + " paused").isFalse();

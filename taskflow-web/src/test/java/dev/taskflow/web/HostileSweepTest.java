@@ -39,7 +39,12 @@ class HostileSweepTest {
             new String[] {"{\"percent\":5.5}", "/progress/percent", "integer"},
             new String[] {"{\"percent\":\"5\"}", "/progress/percent", "type"},
             new String[] {"{\"message\":\"no percent\"}", "/progress/percent", "required"},
-            new String[] {"{\"percent\":5,\"message\":7}", "/progress/message", "type"})) {
+            new String[] {"{\"percent\":5,\"message\":7}", "/progress/message", "type"},
+            new String[] {
+              "{\"percent\":5,\"message\":\"" + "y".repeat(1001) + "\"}",
+              "/progress/message",
+              "length"
+            })) {
       TestServer.Response r = server.post(path, "{\"leaseToken\":\"x\",\"progress\":" + c[0] + "}");
       assertThat(r.status()).as(c[0] + " → " + r).isEqualTo(422);
       assertThat(errorAt(r, c[1])).as(c[0] + " → " + r).isEqualTo(c[2]);
@@ -180,6 +185,54 @@ class HostileSweepTest {
     assertThat(fits.status()).as(fits.toString()).isEqualTo(201);
     assertThat(tooLong.status()).isEqualTo(422);
     assertThat(errorAt(tooLong, "/uniqueKey")).isEqualTo("length");
+  }
+
+  @Test
+  void row4_a_list_page_leaves_out_large_values_and_stack_traces_and_says_so() {
+    String big = "y".repeat(ApiJson.LIST_MAX_VALUE_CHARS + 1);
+    String echo = server.enqueue("{\"type\":\"demo.echo\",\"args\":{\"blob\":\"" + big + "\"}}");
+    String failed = server.enqueue("{\"type\":\"test.fail\",\"maxAttempts\":1}");
+    String small = server.enqueue("{\"type\":\"demo.echo\",\"args\":{\"n\":1}}");
+    org.awaitility.Awaitility.await()
+        .until(
+            () ->
+                List.of(echo, failed, small).stream()
+                    .allMatch(
+                        id ->
+                            server.get("/api/v1/jobs/" + id).json().path("finishedAt").isString()));
+
+    JsonNode items = server.get("/api/v1/jobs?limit=10").json().path("items");
+    JsonNode bigItem = find(items, echo);
+    JsonNode failedItem = find(items, failed);
+    JsonNode smallItem = find(items, small);
+
+    assertThat(bigItem.path("args").isNull()).isTrue();
+    assertThat(bigItem.path("result").isNull()).isTrue();
+    assertThat(bigItem.path("truncated").toString()).isEqualTo("[\"args\",\"result\"]");
+    assertThat(failedItem.path("errors").get(0).path("stackTrace").isNull()).isTrue();
+    assertThat(failedItem.path("errors").get(0).path("message").asString())
+        .contains("always fails");
+    assertThat(failedItem.path("truncated").toString()).isEqualTo("[\"errors\"]");
+    assertThat(smallItem.has("truncated")).isFalse();
+    assertThat(smallItem.path("args").path("n").asInt()).isEqualTo(1);
+
+    JsonNode whole = server.get("/api/v1/jobs/" + echo).json();
+    assertThat(whole.path("args").path("blob").asString()).isEqualTo(big);
+    assertThat(whole.has("truncated")).isFalse();
+    assertThat(
+            server
+                .get("/api/v1/jobs/" + failed)
+                .json()
+                .path("errors")
+                .get(0)
+                .path("stackTrace")
+                .asString())
+        .contains("IllegalStateException");
+  }
+
+  private static JsonNode find(JsonNode items, String id) {
+    for (JsonNode n : items) if (n.path("id").asString().equals(id)) return n;
+    throw new AssertionError("no job " + id + " in " + items);
   }
 
   private TestServer.Response put(String path, String json) {

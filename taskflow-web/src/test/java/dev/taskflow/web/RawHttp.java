@@ -60,6 +60,19 @@ final class RawHttp {
     }
   }
 
+  /** Writes {@code raw} (request line, headers and body, exactly as given) and reads the answer. */
+  static Response exchange(int port, String raw) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().flush();
+      return read(s.getInputStream());
+    } catch (IOException e) {
+      throw new UncheckedIOException("the exchange failed: " + raw, e);
+    }
+  }
+
   private static Response read(InputStream in) throws IOException {
     String status = line(in);
     if (status == null) throw new IOException("the server closed the connection without answering");

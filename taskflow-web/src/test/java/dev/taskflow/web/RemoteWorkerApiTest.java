@@ -116,6 +116,38 @@ class RemoteWorkerApiTest {
   }
 
   @Test
+  void row4_custom_event_data_and_progress_messages_have_one_size_rule() throws Exception {
+    Job job = enqueue("big");
+    JsonNode leased =
+        JSON.readTree(post("/api/v1/workers/lease", lease("w")).body()).get("jobs").get(0);
+    String token = leased.get("leaseToken").asString();
+
+    HttpResponse<String> bigEvent =
+        post(
+            "/api/v1/jobs/" + job.id() + "/events",
+            "{\"leaseToken\":\""
+                + token
+                + "\",\"type\":\"x.big\",\"data\":{\"blob\":\""
+                + "x".repeat(70_000)
+                + "\"}}");
+    HttpResponse<String> fits =
+        post(
+            "/api/v1/jobs/" + job.id() + "/events",
+            "{\"leaseToken\":\""
+                + token
+                + "\",\"type\":\"x.big\",\"data\":{\"blob\":\""
+                + "x".repeat(60_000)
+                + "\"}}");
+
+    assertThat(bigEvent.statusCode()).as(bigEvent.body()).isEqualTo(422);
+    assertThat(bigEvent.body()).contains("max_size", "/data");
+    assertThat(fits.statusCode()).as(fits.body()).isIn(200, 201);
+    assertThat(taskflow.events(job.id(), null, 100))
+        .extracting(JobEvent::type)
+        .containsOnlyOnce("x.big");
+  }
+
+  @Test
   void a_worker_that_lost_its_lease_gets_409_while_the_new_holder_completes() throws Exception {
     Job job = enqueue("stale or fresh");
     JsonNode stale =

@@ -7,7 +7,6 @@ import dev.taskflow.JobEvent;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -148,26 +147,52 @@ class SseTest {
   }
 
   @Test
-  void a_client_that_falls_behind_gets_what_was_buffered_then_resumes_without_a_gap()
+  void a_replay_from_the_start_sends_the_whole_backlog_at_the_clients_pace_then_goes_live()
       throws Exception {
     for (int i = 0; i < 3; i++) {
       String id = server.enqueue("{\"type\": \"demo.echo\"}");
       await().atMost(WAIT).until(() -> state(id).equals("completed"));
     }
+    long latest = server.taskflow.latestEventSeq();
 
-    // The replay from the first event overflows the 3-event buffer: 3 events, then the end.
-    List<SseReader.Frame> first;
+    // The backlog is far more than the 3-event buffer: a replay is written as the client reads,
+    // so none of it overflows.
     try (SseReader sse = open("/api/v1/events?lastEventId=0")) {
-      await().atMost(WAIT).until(sse::ended);
-      first = List.copyOf(sse.frames);
-      assertThat(sse.comments).anySatisfy(c -> assertThat(c).contains("Last-Event-ID"));
-    }
-    assertThat(first).hasSize(3);
+      await().atMost(WAIT).until(() -> sse.frames.size() >= latest);
+      assertThat(sse.frames)
+          .extracting(f -> Long.parseLong(f.id()))
+          .startsWith(1L, 2L, 3L)
+          .isSorted()
+          .doesNotHaveDuplicates();
+      assertThat(sse.ended()).isFalse();
 
-    try (SseReader next = open("/api/v1/events", Map.of("Last-Event-ID", first.getLast().id()))) {
-      await().atMost(WAIT).until(() -> next.frames.size() >= 1);
-      long lastSeq = Long.parseLong(first.getLast().id());
-      assertThat(Long.parseLong(next.frames.getFirst().id())).isEqualTo(lastSeq + 1);
+      String more = server.enqueue("{\"type\": \"demo.echo\"}");
+      await().atMost(WAIT).until(() -> sse.frames.size() > latest);
+      assertThat(Long.parseLong(sse.frames.get((int) latest).id())).isEqualTo(latest + 1);
+      assertThat(sse.frames.get((int) latest).data().path("jobId").asString()).isEqualTo(more);
+    }
+  }
+
+  @Test
+  void a_client_that_falls_behind_live_gets_what_was_buffered_then_resumes_without_a_gap()
+      throws Exception {
+    // A client that reads nothing while a job emits far more than sockets and its buffer hold.
+    HttpResponse<InputStream> stalled = server.stream("/api/v1/events?type=test.blob", Map.of());
+    await().atMost(WAIT).until(() -> server.web.openStreams() == 1);
+    server.enqueue("{\"type\": \"test.chatty\"}");
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> server.web.openStreams() == 0);
+    SseReader first = new SseReader(stalled);
+    await().atMost(WAIT).until(first::ended);
+    assertThat(first.comments).anySatisfy(c -> assertThat(c).contains("Last-Event-ID"));
+    assertThat(first.frames).isNotEmpty().hasSizeLessThan(300);
+    SseReader.Frame last = first.frames.getLast();
+
+    try (SseReader next =
+        open("/api/v1/events?type=test.blob", Map.of("Last-Event-ID", last.id()))) {
+      await().atMost(WAIT).until(() -> !next.frames.isEmpty());
+      assertThat(next.frames.getFirst().data().path("data").path("i").asInt())
+          .isEqualTo(last.data().path("data").path("i").asInt() + 1);
     }
   }
 

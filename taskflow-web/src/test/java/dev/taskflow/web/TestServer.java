@@ -20,7 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A real TaskFlow on the in-memory store, served by {@link TaskFlowWeb} on a random port, and an
  * HTTP client for it. Job types: {@code demo.echo} (result = args), {@code test.block} (runs until
- * {@link #releaseBlocked()}), {@code test.fail} (always throws).
+ * {@link #releaseBlocked()}), {@code test.fail} (always throws), {@code test.chatty} (emits 300
+ * {@code test.blob} events of 60 KB each).
  */
 final class TestServer implements AutoCloseable {
   static final JsonMapper JSON = JsonMapper.builder().build();
@@ -49,6 +50,16 @@ final class TestServer implements AutoCloseable {
                 JsonNode.class,
                 (args, ctx) -> {
                   throw new IllegalStateException("test.fail always fails");
+                })
+            .worker(
+                "test.chatty",
+                JsonNode.class,
+                (args, ctx) -> { // a burst of big events: 300 × 60 KB, more than sockets buffer
+                  String blob = "x".repeat(60_000);
+                  for (int i = 0; i < 300; i++) {
+                    ctx.emit("test.blob", java.util.Map.of("i", i, "blob", blob));
+                  }
+                  return null;
                 })
             .queue("default", q -> q.concurrency(4))
             .queue("side", q -> q.concurrency(1))

@@ -334,7 +334,8 @@ class WebSocketTest {
             "{\"op\":\"subscribe\",\"id\":\"f\\u0000\"}",
             "{\"op\":\"subscribe\",\"id\":\"\\ud800\"}",
             "{\"op\":\"unsubscribe\",\"id\":{}}",
-            "{\"op\":\"subscribe\",\"id\":\"g\",\"after\":\"999999999\"}");
+            "{\"op\":\"subscribe\",\"id\":\"g\",\"after\":\"999999999\"}",
+            "{\"op\":\"subscribe\",\"id\":\"h\",\"filter\":{\"queue\":\"\\u0000\"}}");
     for (String m : bad) ws.sendText(m, true).join();
     ws.sendBinary(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}), true).join();
     ws.sendText("{\"op\":\"ping\"}", true).join();
@@ -352,11 +353,28 @@ class WebSocketTest {
             "/id",
             "/id",
             "/after",
+            "/filter/queue",
             "");
     assertThat(c.ofOp("error").get(8).path("code").asString()).isEqualTo("beyond_log");
+    assertThat(c.ofOp("error").get(9).path("code").asString()).isEqualTo("control_character");
     assertThat(c.ofOp("error").getLast().path("code").asString()).isEqualTo("binary");
     assertThat(c.ofOp("subscribed")).isEmpty();
     assertThat(c.closed).isNotDone();
+  }
+
+  @Test
+  void a_subscription_id_in_use_is_refused_and_the_first_subscription_stays() {
+    Client c = new Client(true);
+    WebSocket ws = connect(c, null);
+    ws.sendText("{\"op\":\"subscribe\",\"id\":\"s\"}", true).join();
+    ws.sendText("{\"op\":\"subscribe\",\"id\":\"s\",\"after\":\"0\"}", true).join();
+    ws.sendText("{\"op\":\"ping\"}", true).join();
+
+    await().until(() -> !c.ofOp("pong").isEmpty());
+    assertThat(c.ofOp("subscribed")).hasSize(1);
+    assertThat(c.ofOp("error"))
+        .extracting(m -> m.path("code").asString())
+        .containsExactly("duplicate");
   }
 
   @Test

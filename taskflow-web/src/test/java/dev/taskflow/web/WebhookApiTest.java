@@ -158,6 +158,8 @@ class WebhookApiTest {
     "https://10.0.0.010/hook, malformed_url",
     "https://localhost./hook, private_host_name",
     "https://x.internal./hook, private_host_name",
+    "https://public.test:99999/hook, malformed_url",
+    "https://public.test:0/hook, malformed_url",
   })
   void an_unsafe_url_is_refused_with_its_rule(String url, String code) throws Exception {
     JsonNode e = refused("{\"url\":\"" + url + "\",\"events\":[\"job.failed\"]}");

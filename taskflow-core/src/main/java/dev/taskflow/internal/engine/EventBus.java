@@ -206,7 +206,7 @@ final class EventBus {
         sub.floor = upTo;
         return false;
       }
-      if (sub.filter.matches(e)) sub.accept(e);
+      if (sub.matcher.test(e)) sub.accept(e);
       sub.floor = e.seq();
     }
     if (page.size() < PAGE) {
@@ -220,13 +220,14 @@ final class EventBus {
     boolean persisted = e.id().indexOf('.') < 0;
     for (Sub s : subs) {
       if (persisted && e.seq() <= s.floor) continue; // already replayed to this subscriber
-      if (s.filter.matches(e)) s.accept(e);
+      if (s.matcher.test(e)) s.accept(e);
     }
   }
 
   /** One subscription; compared by identity, so closing one never removes another. */
   private static final class Sub {
     final EventFilter filter;
+    final Predicate<JobEvent> matcher;
     final Consumer<JobEvent> listener;
 
     /** Persisted events at or below this sequence were already delivered by the replay. */
@@ -234,6 +235,7 @@ final class EventBus {
 
     Sub(EventFilter filter, Consumer<JobEvent> listener, long floor) {
       this.filter = filter;
+      this.matcher = filter.matcher(); // compiled once: delivery runs under the delivery lock
       this.listener = listener;
       this.floor = floor;
     }

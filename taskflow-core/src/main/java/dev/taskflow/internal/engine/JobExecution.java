@@ -211,6 +211,7 @@ final class JobExecution implements JobContext {
   @Override
   public void progress(JobProgress progress) {
     Job job = rj.job;
+    JobValidator.checkProgress(progress, job.type());
     if (persistedSinceLastPump) {
       // Deliver what this attempt already persisted (its job.started, events it emitted) before
       // the live progress, so every subscriber sees the attempt's events in order.
@@ -283,8 +284,10 @@ final class JobExecution implements JobContext {
           "data",
           "type",
           rj.job.type(),
-          "custom event data must serialise to a JSON object, was " + json);
+          "custom event data must serialise to a JSON object, was "
+              + (json.length() > 200 ? json.substring(0, 200) + "…" : json));
     }
+    JobValidator.checkEventData(json, rj.job.type());
     append(eventType, json);
   }
 

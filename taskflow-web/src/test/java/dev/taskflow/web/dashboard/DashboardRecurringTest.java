@@ -80,6 +80,7 @@ class DashboardRecurringTest {
         HttpRequest.newBuilder(server.base.resolve(path))
             .header("Content-Type", "application/x-www-form-urlencoded")
             .header("Cookie", cookie)
+            .header("Sec-Fetch-Site", "same-origin")
             .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + token))
             .build());
   }

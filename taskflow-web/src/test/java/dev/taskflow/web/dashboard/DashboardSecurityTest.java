@@ -256,6 +256,7 @@ class DashboardSecurityTest {
                         + "&action=cancel&scope=matching&queue=victim&q="
                         + ids.get(1))
                 .header("Cookie", s.cookie())
+                .header("Sec-Fetch-Site", "same-origin")
                 .build());
 
     assertThat(bulkOne.statusCode()).isEqualTo(303);
@@ -291,7 +292,11 @@ class DashboardSecurityTest {
     while (body.length() <= Dashboard.MAX_FORM_BYTES) body.append("&id=").append(id);
 
     HttpResponse<String> r =
-        server.send(form("/jobs/bulk", body.toString()).header("Cookie", s.cookie()).build());
+        server.send(
+            form("/jobs/bulk", body.toString())
+                .header("Cookie", s.cookie())
+                .header("Sec-Fetch-Site", "same-origin")
+                .build());
 
     assertThat(r.statusCode()).isEqualTo(413);
     assertThat(r.body()).contains("the limit is 200000").doesNotContain("a job id is a UUID");
