@@ -22,7 +22,7 @@ public final class StreamLimits {
   private final AtomicInteger open = new AtomicInteger();
   private final Semaphore replays;
 
-  StreamLimits(WebConfig config) {
+  public StreamLimits(WebConfig config) {
     this.maxStreams = config.maxEventStreams();
     this.scanLimit = config.replayScanLimit();
     this.replays = new Semaphore(config.maxConcurrentReplays(), true);

@@ -140,7 +140,7 @@ public final class TaskFlowWeb implements AutoCloseable {
             metrics)
         .register(javalinConfig.routes);
     if (config.dashboard()) {
-      Dashboard dashboard = new Dashboard(client, tracker, "", config.dashboardReadOnly());
+      Dashboard dashboard = new Dashboard(client, tracker, "", config.dashboardReadOnly(), limits);
       dashboard.register(javalinConfig.routes);
       dashboards.add(dashboard);
     }

@@ -10,7 +10,9 @@ import dev.taskflow.JobNotFoundException;
 import dev.taskflow.StorageException;
 import dev.taskflow.TaskFlowClient;
 import dev.taskflow.web.Params;
+import dev.taskflow.web.StreamLimits;
 import dev.taskflow.web.ThroughputTracker;
+import dev.taskflow.web.WebConfig;
 import dev.taskflow.web.dashboard.Views.Layout;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -51,6 +53,10 @@ public final class Dashboard implements AutoCloseable {
       new dev.taskflow.web.RateLimitedLog(log, 60_000);
 
   static final Duration THROTTLE = Duration.ofMillis(500);
+
+  /** How often a live text search (a scan of args) re-runs at most, however busy the queue. */
+  static final Duration SEARCH_THROTTLE = Duration.ofSeconds(5);
+
   static final Duration TICK = Duration.ofSeconds(2);
   static final Duration PING = Duration.ofSeconds(15);
 
@@ -62,13 +68,27 @@ public final class Dashboard implements AutoCloseable {
   private final Templates templates = new Templates();
   private final Assets assets = new Assets();
   private final Set<LiveStream> streams = ConcurrentHashMap.newKeySet();
+  private final StreamLimits limits;
 
   /**
+   * A dashboard with its own bound on live streams ({@link WebConfig#DEFAULT_MAX_EVENT_STREAMS}).
+   *
    * @param basePath where the dashboard is mounted: "" for the root, else e.g. {@code /taskflow}
    * @param readOnly show everything, change nothing (every POST gets 403)
    */
   public Dashboard(
       TaskFlowClient client, ThroughputTracker throughput, String basePath, boolean readOnly) {
+    this(client, throughput, basePath, readOnly, new StreamLimits(WebConfig.defaults()));
+  }
+
+  /** A dashboard whose live streams count against {@code limits}, shared with the API's streams. */
+  public Dashboard(
+      TaskFlowClient client,
+      ThroughputTracker throughput,
+      String basePath,
+      boolean readOnly,
+      StreamLimits limits) {
+    this.limits = limits;
     if (basePath == null
         || (!basePath.isEmpty() && (!basePath.startsWith("/") || basePath.endsWith("/")))) {
       throw new IllegalArgumentException(
@@ -160,6 +180,7 @@ public final class Dashboard implements AutoCloseable {
     EventFilter filter;
     java.util.function.Supplier<Map<String, String>> render;
     Duration tick = null;
+    Duration throttle = THROTTLE;
     switch (view) {
       case "overview" -> {
         filter = EventFilter.ALL;
@@ -179,7 +200,8 @@ public final class Dashboard implements AutoCloseable {
       case "jobs" -> {
         JobFilter f = JobFilter.fromQuery(ctx);
         filter = new EventFilter(null, Set.of(), f.type(), f.queue(), f.owner());
-        render = () -> Map.of("jobs", templates.render("jobs_live", pages.jobs(page, f)));
+        render = () -> Map.of("jobs", templates.render("jobs_live", pages.jobs(page, f, true)));
+        if (f.textSearch(client.jobTypes())) throttle = SEARCH_THROTTLE;
       }
       case "job" -> {
         UUID id = parseId(ctx.queryParam("id"));
@@ -196,10 +218,20 @@ public final class Dashboard implements AutoCloseable {
         return;
       }
     }
+    if (!limits.tryOpen()) {
+      ctx.header("Retry-After", "5");
+      problem(ctx, 503, "this server has too many live streams open; try again shortly");
+      return;
+    }
     LiveStream[] self = new LiveStream[1];
-    self[0] = new LiveStream(() -> streams.remove(self[0]));
+    self[0] =
+        new LiveStream(
+            () -> {
+              streams.remove(self[0]);
+              limits.closed();
+            });
     streams.add(self[0]);
-    self[0].run(ctx, client, filter, render, THROTTLE, tick, PING);
+    self[0].run(ctx, client, filter, render, throttle, tick, PING);
   }
 
   // ---- actions ----

@@ -126,6 +126,11 @@ record JobFilter(
         && (to == null || j.createdAt().isBefore(to));
   }
 
+  /** Whether the search box is a text search over args (the one filter no index serves). */
+  boolean textSearch(Set<String> knownTypes) {
+    return q != null && qAsId() == null && !(type == null && knownTypes.contains(q));
+  }
+
   /**
    * The list query: the search box is a type filter when it names a registered type, else a text
    * search in args.

@@ -47,6 +47,8 @@ final class Pages {
   private final ThroughputTracker throughput;
   private final Clock clock;
 
+  private final SharedResults<JobFilter, JobPage> liveResults = new SharedResults<>(1_000);
+
   Pages(TaskFlowClient client, ThroughputTracker throughput, Clock clock) {
     this.client = client;
     this.throughput = throughput;
@@ -124,14 +126,23 @@ final class Pages {
    * counters, so they ignore the other filters).
    */
   JobsLive jobs(Layout page, JobFilter filter) {
+    return jobs(page, filter, false);
+  }
+
+  /**
+   * The Jobs list; with {@code shared} (a live stream's re-render), the store query is shared with
+   * every stream showing the same filter for {@link Dashboard#THROTTLE} (a text search for {@link
+   * Dashboard#SEARCH_THROTTLE}, and one search at a time).
+   */
+  JobsLive jobs(Layout page, JobFilter filter, boolean shared) {
     JobPage result;
     JobFilter f = filter;
     try {
-      result = f.page(client, PAGE_SIZE);
+      result = query(f, shared);
     } catch (IllegalArgumentException e) {
       // A cursor this server did not issue (edited URL): start over at the first page.
       f = f.withCursor(null);
-      result = f.page(client, PAGE_SIZE);
+      result = query(f, shared);
     }
     return new JobsLive(
         page,
@@ -140,6 +151,13 @@ final class Pages {
         result.nextCursor(),
         stateCounts(client.stateCounts()),
         clock.instant());
+  }
+
+  private JobPage query(JobFilter f, boolean shared) {
+    if (!shared) return f.page(client, PAGE_SIZE);
+    boolean search = f.textSearch(client.jobTypes());
+    long maxAge = (search ? Dashboard.SEARCH_THROTTLE : Dashboard.THROTTLE).toNanos();
+    return liveResults.get(f, maxAge, search, () -> f.page(client, PAGE_SIZE));
   }
 
   /** The job page's model, or empty when no job has the id. */
