@@ -30,6 +30,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,7 +154,9 @@ public final class RemoteWorkers {
                     r.types(),
                     Map.of(),
                     JobValidator.INTERNAL_TYPE_PREFIX))) {
-          out.add(new LeasedJob(j, token(j.attempt(), r.workerId(), secret), j.leaseExpiresAt()));
+          out.add(
+              new LeasedJob(
+                  j, token(j.id(), j.attempt(), r.workerId(), secret), j.leaseExpiresAt()));
         }
       }
       long left = deadline - System.nanoTime();
@@ -342,34 +346,63 @@ public final class RemoteWorkers {
     }
   }
 
-  private static String token(int attempt, String workerId, String secret) {
+  /**
+   * {@code base64url(attempt:remote:<workerId>#<secret>.<tag>)}, where the tag binds the token to
+   * its job: the first 96 bits of HMAC-SHA256(secret, job id). One lease call leases several jobs
+   * under one secret; without the tag, job A's token also fenced job B of the same call.
+   */
+  private static String token(UUID jobId, int attempt, String workerId, String secret) {
     return Base64.getUrlEncoder()
         .withoutPadding()
         .encodeToString(
-            (attempt + ":" + OWNER_PREFIX + workerId + "#" + secret)
+            (attempt + ":" + OWNER_PREFIX + workerId + "#" + secret + "." + tag(secret, jobId))
                 .getBytes(StandardCharsets.UTF_8));
   }
 
+  private static String tag(String secret, UUID jobId) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      byte[] h = mac.doFinal(jobId.toString().getBytes(StandardCharsets.UTF_8));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(h, 12));
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("every JVM has HmacSHA256", e);
+    }
+  }
+
   private static Token parse(UUID jobId, String token) {
+    String workerId;
+    String secret;
+    String tag;
+    int attempt;
     try {
       String s = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
       int colon = s.indexOf(':');
-      int attempt = Integer.parseInt(s.substring(0, colon));
+      attempt = Integer.parseInt(s.substring(0, colon));
       String rest = s.substring(colon + 1);
       int hash = rest.lastIndexOf('#');
-      String workerId = rest.substring(OWNER_PREFIX.length(), hash);
-      String secret = rest.substring(hash + 1);
+      int dot = rest.lastIndexOf('.');
+      workerId = rest.substring(OWNER_PREFIX.length(), hash);
+      secret = rest.substring(hash + 1, dot);
+      tag = rest.substring(dot + 1);
       if (!rest.startsWith(OWNER_PREFIX)
           || attempt < 1
           || workerId.isEmpty()
+          || dot < hash
           || !SECRET.matcher(secret).matches()) {
         throw new IllegalArgumentException();
       }
-      return new Token(new JobLease(jobId, attempt, owner(workerId, secret)), workerId);
     } catch (RuntimeException e) {
       throw new InvalidJobException(
           "leaseToken", "invalid", null, "leaseToken is not one this API issued");
     }
+    if (!MessageDigest.isEqual(
+        tag.getBytes(StandardCharsets.UTF_8),
+        tag(secret, jobId).getBytes(StandardCharsets.UTF_8))) {
+      throw new InvalidJobException(
+          "leaseToken", "invalid", null, "leaseToken was issued for another job, not " + jobId);
+    }
+    return new Token(new JobLease(jobId, attempt, owner(workerId, secret)), workerId);
   }
 
   private static void validate(LeaseRequest r) {

@@ -49,7 +49,8 @@ public final class BenchCommand implements Callable<Integer> {
           "drain_history",
           "drain_bad_listeners",
           "http",
-          "dashboard_pages");
+          "dashboard_pages",
+          "abuse");
 
   @Spec CommandSpec spec;
 

@@ -49,7 +49,7 @@ final class HttpBench {
             .connectTimeout(Duration.ofSeconds(10))
             .build();
     Path jfr = profiler.enabled() ? Files.createTempFile("taskflow-bench-child", ".jfr") : null;
-    Process child = startChild(store, jfr);
+    Process child = startChild(store, jfr, plan.concurrency());
     try {
       String base = "http://127.0.0.1:" + awaitPort(child);
       List<Figure> out = new ArrayList<>();
@@ -116,7 +116,8 @@ final class HttpBench {
     }
   }
 
-  private Process startChild(BenchStore store, Path jfr) throws IOException {
+  /** Starts a {@link BenchServer} child on the store; {@link #awaitPort} reads its port. */
+  static Process startChild(BenchStore store, Path jfr, int concurrency) throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
@@ -128,11 +129,11 @@ final class HttpBench {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(BenchServer.class.getName());
     cmd.add(store.serverSpec());
-    cmd.add(Integer.toString(plan.concurrency()));
+    cmd.add(Integer.toString(concurrency));
     return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
   }
 
-  private static int awaitPort(Process child) throws IOException {
+  static int awaitPort(Process child) throws IOException {
     BufferedReader r =
         new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
     String line;
@@ -145,7 +146,7 @@ final class HttpBench {
         "the child server (pid " + child.pid() + ") exited before it listened");
   }
 
-  private static void stopChild(Process child) throws InterruptedException {
+  static void stopChild(Process child) throws InterruptedException {
     try {
       child.getOutputStream().close();
     } catch (IOException e) {

@@ -34,6 +34,11 @@ record Plan(
     return new Plan(1_000, 2_000, 200, 50, 30, Duration.ofMillis(500), concurrency);
   }
 
+  /** Whether this is the quick smoke plan (short sampling windows). */
+  boolean quick() {
+    return jobs <= 1_000;
+  }
+
   /** {@code 100k} for 100,000: the suffix of the drain figures' names. */
   static String count(int n) {
     if (n >= 1_000_000 && n % 1_000_000 == 0) return n / 1_000_000 + "m";

@@ -125,6 +125,14 @@ final class Report {
             + " `ratio_to_plain_drain`"
             + " should be near 1, since listeners run on their own threads behind bounded"
             + " queues.\n");
+    sb.append(
+        "- **abuse**: the hostile sweep's costly repros, scaled down, against a child server with"
+            + " a backlog of finished jobs: 4 WebSocket connections × 100 subscriptions of"
+            + " 64-pattern filters, 20 clients replaying the log from 0 with a filter nothing"
+            + " matches, 30 live dashboard searches for words that are nowhere while 20 jobs a"
+            + " second are enqueued, 4 clients listing 500 jobs a page. `health_ratio` and"
+            + " `job_ratio` divide the median `GET /health` and enqueue-to-completion times under"
+            + " that load by the idle ones (the hardening issue's bound: 2).\n");
     sb.append("- **store_loop**: the store's SPI alone (`jobClaim` + `jobFinishMany`, ")
         .append(Plan.CEILING_BATCH)
         .append(

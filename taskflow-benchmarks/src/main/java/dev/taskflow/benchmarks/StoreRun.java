@@ -80,6 +80,7 @@ final class StoreRun {
     }
     if (wants("http")) http.run(store).forEach(this::emit);
     if (wants("dashboard_pages")) emit(new DashboardBench(plan, machine, engine).run(store));
+    if (wants("abuse")) emit(new AbuseBench(plan, machine).run(store));
     store.wipe();
   }
 

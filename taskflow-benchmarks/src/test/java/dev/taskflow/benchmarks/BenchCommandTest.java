@@ -36,7 +36,8 @@ class BenchCommandTest {
           "enqueue_bulk_http",
           "enqueue_single_http",
           "peak_rss",
-          "dashboard_pages");
+          "dashboard_pages",
+          "abuse");
 
   @TempDir Path dir;
 

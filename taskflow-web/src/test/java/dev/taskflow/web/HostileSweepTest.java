@@ -2,7 +2,6 @@ package dev.taskflow.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.http.HttpRequest;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -74,7 +73,7 @@ class HostileSweepTest {
             new String[] {"P999999999999999D", "format"}, // beyond a Duration: unreadable
             new String[] {"P36501D", "range"})) {
       TestServer.Response r =
-          put(
+          server.put(
               "/api/v1/recurring/x",
               "{\"every\":\"" + c[0] + "\",\"job\":{\"type\":\"demo.echo\"}}");
       assertThat(r.status()).as(c[0] + " → " + r).isEqualTo(422);
@@ -90,7 +89,8 @@ class HostileSweepTest {
     TestServer.Response delay =
         server.post("/api/v1/jobs", "{\"type\":\"demo.echo\",\"delay\":\"PT1.0000001S\"}");
     TestServer.Response every =
-        put("/api/v1/recurring/y", "{\"every\":\"PT1.0005S\",\"job\":{\"type\":\"demo.echo\"}}");
+        server.put(
+            "/api/v1/recurring/y", "{\"every\":\"PT1.0005S\",\"job\":{\"type\":\"demo.echo\"}}");
     TestServer.Response whole =
         server.post("/api/v1/jobs", "{\"type\":\"demo.echo\",\"timeout\":\"PT0.001S\"}");
 
@@ -233,15 +233,6 @@ class HostileSweepTest {
   private static JsonNode find(JsonNode items, String id) {
     for (JsonNode n : items) if (n.path("id").asString().equals(id)) return n;
     throw new AssertionError("no job " + id + " in " + items);
-  }
-
-  private TestServer.Response put(String path, String json) {
-    return server.send(
-        server
-            .request(path)
-            .header("Content-Type", "application/json")
-            .PUT(HttpRequest.BodyPublishers.ofString(json))
-            .build());
   }
 
   /** The code of the error at {@code pointer}, or null when there is none. */

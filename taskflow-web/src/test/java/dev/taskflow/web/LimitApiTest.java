@@ -3,7 +3,6 @@ package dev.taskflow.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,19 +25,10 @@ class LimitApiTest {
     server.close();
   }
 
-  private TestServer.Response put(String path, String json) {
-    return server.send(
-        server
-            .request(path)
-            .header("Content-Type", "application/json")
-            .PUT(HttpRequest.BodyPublishers.ofString(json))
-            .build());
-  }
-
   @Test
   void a_limit_is_created_replaced_read_listed_and_deleted() {
     TestServer.Response created =
-        put(
+        server.put(
             "/api/v1/limits/emails",
             "{\"type\":\"email.send\",\"scope\":\"owner\",\"maxRunning\":2,"
                 + "\"rateCount\":100,\"ratePeriod\":\"PT1M\"}");
@@ -55,12 +45,12 @@ class LimitApiTest {
     assertThat(l.get("usage").get("running").asLong()).isZero();
 
     TestServer.Response replaced =
-        put("/api/v1/limits/emails", "{\"name\":\"emails\",\"maxRunning\":5}");
+        server.put("/api/v1/limits/emails", "{\"name\":\"emails\",\"maxRunning\":5}");
     assertThat(replaced.status()).as("%s", replaced).isEqualTo(200);
     assertThat(replaced.json().get("scope").asString()).isEqualTo("global");
     assertThat(replaced.json().get("rateCount").isNull()).isTrue();
 
-    put("/api/v1/limits/another", "{\"queue\":\"side\",\"scope\":\"key\",\"maxRunning\":1}");
+    server.put("/api/v1/limits/another", "{\"queue\":\"side\",\"scope\":\"key\",\"maxRunning\":1}");
     List<String> names = new ArrayList<>();
     server
         .get("/api/v1/limits")
@@ -80,7 +70,9 @@ class LimitApiTest {
   @Test
   void a_limit_put_over_http_keeps_jobs_enqueued_until_there_is_room() {
     assertThat(
-            put("/api/v1/limits/one-block", "{\"type\":\"test.block\",\"maxRunning\":1}").status())
+            server
+                .put("/api/v1/limits/one-block", "{\"type\":\"test.block\",\"maxRunning\":1}")
+                .status())
         .isEqualTo(201);
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < 3; i++) ids.add(server.enqueue("{\"type\":\"test.block\"}"));

@@ -3,7 +3,6 @@ package dev.taskflow.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,19 +20,10 @@ class RecurringApiTest {
     server.close();
   }
 
-  private TestServer.Response put(String path, String json) {
-    return server.send(
-        server
-            .request(path)
-            .header("Content-Type", "application/json")
-            .PUT(HttpRequest.BodyPublishers.ofString(json))
-            .build());
-  }
-
   @Test
   void a_put_schedule_fires_in_the_background_and_shows_its_runs() {
     TestServer.Response created =
-        put(
+        server.put(
             "/api/v1/recurring/tick",
             "{\"every\":\"PT1S\",\"job\":{\"type\":\"demo.echo\",\"args\":{\"n\":1},\"tags\":[\"t\"]}}");
     assertThat(created.status()).isEqualTo(201);
@@ -65,8 +55,8 @@ class RecurringApiTest {
   void put_again_answers_200_and_pause_resume_trigger_and_delete_work() {
     String body =
         "{\"cron\":\"0 3 * * *\",\"zone\":\"Europe/Berlin\",\"job\":{\"type\":\"demo.echo\"}}";
-    assertThat(put("/api/v1/recurring/nightly", body).status()).isEqualTo(201);
-    assertThat(put("/api/v1/recurring/nightly", body).status()).isEqualTo(200);
+    assertThat(server.put("/api/v1/recurring/nightly", body).status()).isEqualTo(201);
+    assertThat(server.put("/api/v1/recurring/nightly", body).status()).isEqualTo(200);
 
     JsonNode list = server.get("/api/v1/recurring").json();
     assertThat(list.get("items")).hasSize(1);
@@ -95,7 +85,8 @@ class RecurringApiTest {
   @Test
   void a_too_frequent_schedule_gets_422_with_its_next_fire_times() {
     TestServer.Response r =
-        put("/api/v1/recurring/fast", "{\"every\":\"PT0.25S\",\"job\":{\"type\":\"demo.echo\"}}");
+        server.put(
+            "/api/v1/recurring/fast", "{\"every\":\"PT0.25S\",\"job\":{\"type\":\"demo.echo\"}}");
 
     assertThat(r.status()).isEqualTo(422);
     JsonNode error = r.json().get("errors").get(0);
@@ -109,7 +100,8 @@ class RecurringApiTest {
   @Test
   void an_invalid_cron_expression_names_the_cron_rule() {
     TestServer.Response r =
-        put("/api/v1/recurring/bad", "{\"cron\":\"0 25 * * *\",\"job\":{\"type\":\"demo.echo\"}}");
+        server.put(
+            "/api/v1/recurring/bad", "{\"cron\":\"0 25 * * *\",\"job\":{\"type\":\"demo.echo\"}}");
 
     assertThat(r.status()).isEqualTo(422);
     JsonNode error = r.json().get("errors").get(0);

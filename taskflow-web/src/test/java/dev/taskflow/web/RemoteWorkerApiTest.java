@@ -31,7 +31,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Remote workers over HTTP: the Python reference worker, lost leases (409), forged tokens (409),
+ * Remote workers over HTTP: the Python reference worker, lost leases (409), forged tokens (422),
  * bad input (422), and the worker's {@code /servers} entry.
  */
 class RemoteWorkerApiTest {
@@ -232,6 +232,54 @@ class RemoteWorkerApiTest {
     assertThat(taskflow.get(job.id()).orElseThrow().state()).isEqualTo(JobState.PROCESSING);
   }
 
+  @Test
+  void row13_a_token_names_its_job_so_it_fences_no_other_job_of_the_same_lease_call()
+      throws Exception {
+    Job a = enqueue("first");
+    Job b = enqueue("second");
+    JsonNode jobs =
+        JSON.readTree(
+                post(
+                        "/api/v1/workers/lease",
+                        "{\"workerId\":\"w\",\"types\":[\"py.wordcount\"],\"max\":2}")
+                    .body())
+            .get("jobs");
+    assertThat(jobs).hasSize(2);
+    JsonNode leasedA =
+        jobs.get(0).get("id").asString().equals(a.id().toString()) ? jobs.get(0) : jobs.get(1);
+    JsonNode leasedB = leasedA == jobs.get(0) ? jobs.get(1) : jobs.get(0);
+    assertThat(leasedA.get("attempt").asInt()).isEqualTo(leasedB.get("attempt").asInt());
+    String tokenA = token(leasedA);
+
+    HttpResponse<String> beatB =
+        post(
+            "/api/v1/jobs/" + b.id() + "/heartbeat",
+            "{\"leaseToken\":\"" + tokenA + "\",\"leaseSeconds\":3600}");
+    HttpResponse<String> completeB =
+        post("/api/v1/jobs/" + b.id() + "/complete", "{\"leaseToken\":\"" + tokenA + "\"}");
+
+    assertThat(List.of(beatB, completeB))
+        .allSatisfy(
+            r -> {
+              assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
+              assertThat(r.body()).contains("/leaseToken", "issued for another job");
+            });
+    Job afterB = taskflow.get(b.id()).orElseThrow();
+    assertThat(afterB.state()).isEqualTo(JobState.PROCESSING);
+    assertThat(afterB.leaseExpiresAt())
+        .isEqualTo(Instant.parse(leasedB.get("leaseExpiresAt").asString()));
+    assertThat(
+            post("/api/v1/jobs/" + a.id() + "/complete", "{\"leaseToken\":\"" + tokenA + "\"}")
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(
+            post(
+                    "/api/v1/jobs/" + b.id() + "/complete",
+                    "{\"leaseToken\":\"" + token(leasedB) + "\"}")
+                .statusCode())
+        .isEqualTo(200);
+  }
+
   private static String token(JsonNode leased) {
     return leased.get("leaseToken").asString();
   }
@@ -260,7 +308,7 @@ class RemoteWorkerApiTest {
   }
 
   @Test
-  void a_token_rebuilt_from_what_the_job_shows_is_409_and_changes_nothing() throws Exception {
+  void a_token_rebuilt_from_what_the_job_shows_is_refused_and_changes_nothing() throws Exception {
     Job job = enqueue("forge me");
     JsonNode leased = leaseOne("honest");
     JsonNode shown = getJob(job);
@@ -289,8 +337,8 @@ class RemoteWorkerApiTest {
     assertThat(List.of(complete, fail, event, beat))
         .allSatisfy(
             r -> {
-              assertThat(r.statusCode()).as(r.body()).isEqualTo(409);
-              assertThat(r.body()).contains("lease-lost");
+              assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
+              assertThat(r.body()).contains("/leaseToken", "not one this API issued");
             });
     Job after = taskflow.get(job.id()).orElseThrow();
     assertThat(after.state()).isEqualTo(JobState.PROCESSING);

@@ -111,6 +111,14 @@ final class TestServer implements AutoCloseable {
     return send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build());
   }
 
+  Response put(String path, String json) {
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(json))
+            .build());
+  }
+
   Response delete(String path) {
     return send(request(path).DELETE().build());
   }
