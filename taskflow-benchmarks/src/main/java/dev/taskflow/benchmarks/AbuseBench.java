@@ -25,8 +25,8 @@ import java.util.stream.IntStream;
  * slower do {@code GET /health} and a job's enqueue-to-completion get than when the server is idle?
  * The bound the hardening issue sets is 2x. The repros: 4 WebSocket connections with 100
  * subscriptions each of 64-pattern filters (row 1), 20 clients replaying the log from its start
- * with a filter nothing matches (row 2), 30 live dashboard searches for words that are nowhere while
- * 20 jobs a second are enqueued (row 3), and 4 clients listing 500 jobs a page (row 4).
+ * with a filter nothing matches (row 2), 30 live dashboard searches for words that are nowhere
+ * while 20 jobs a second are enqueued (row 3), and 4 clients listing 500 jobs a page (row 4).
  */
 final class AbuseBench {
   private static final Pattern STATE = Pattern.compile("\"state\"\\s*:\\s*\"([a-z]+)\"");
@@ -50,16 +50,23 @@ final class AbuseBench {
     try {
       String base = "http://127.0.0.1:" + HttpBench.awaitPort(child);
       backlog(base, plan.quick() ? 1_000 : 3_000); // ~3 events a job for the replays to read
+      sample(base, Duration.ofSeconds(plan.quick() ? 1 : 3)); // warm-up: JIT, connections
       double load = machine.load();
       Samples idle = sample(base, Duration.ofSeconds(plan.quick() ? 2 : 8));
 
       for (int c = 0; c < 4; c++) abuse.add(subscriber(base));
-      for (int c = 0; c < 20; c++) loop(running, () -> readAll(base + "/api/v1/events?lastEventId=0&type=nomatch.x"));
+      for (int c = 0; c < 20; c++)
+        loop(running, () -> readAll(base + "/api/v1/events?lastEventId=0&type=nomatch.x"));
       for (int c = 0; c < 30; c++) {
         int n = c;
         loop(running, () -> readAll(base + "/live/jobs?q=zzzqqqnomatch" + n));
       }
-      loop(running, () -> { post(base + "/api/v1/jobs", noop()); LockSupport.parkNanos(50_000_000); });
+      loop(
+          running,
+          () -> {
+            post(base + "/api/v1/jobs", noop());
+            LockSupport.parkNanos(50_000_000);
+          });
       for (int c = 0; c < 4; c++) loop(running, () -> get(base + "/api/v1/jobs?limit=500"));
       LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(plan.quick() ? 1 : 3)); // abusers get going
       Samples abused = sample(base, Duration.ofSeconds(plan.quick() ? 3 : 15));
@@ -121,11 +128,14 @@ final class AbuseBench {
 
   private void backlog(String base, int jobs) throws Exception {
     String batch =
-        IntStream.range(0, 1000).mapToObj(i -> noop()).collect(Collectors.joining(",", "{\"jobs\":[", "]}"));
+        IntStream.range(0, 1000)
+            .mapToObj(i -> noop())
+            .collect(Collectors.joining(",", "{\"jobs\":[", "]}"));
     for (int i = 0; i < jobs / 1000; i++) post(base + "/api/v1/jobs/batch", batch);
     EngineBench.waitUntil(
         () -> {
-          Matcher m = Pattern.compile("\"completed\"\\s*:\\s*(\\d+)").matcher(get(base + "/api/v1/stats"));
+          Matcher m =
+              Pattern.compile("\"completed\"\\s*:\\s*(\\d+)").matcher(get(base + "/api/v1/stats"));
           return m.find() ? Long.parseLong(m.group(1)) : 0;
         },
         jobs,
@@ -150,7 +160,9 @@ final class AbuseBench {
     String types =
         IntStream.range(0, 64).mapToObj(i -> "\"zz" + i + ".*\"").collect(Collectors.joining(","));
     for (int s = 0; s < 100; s++) {
-      ws.sendText("{\"op\":\"subscribe\",\"id\":\"s" + s + "\",\"filter\":{\"types\":[" + types + "]}}", true)
+      ws.sendText(
+              "{\"op\":\"subscribe\",\"id\":\"s" + s + "\",\"filter\":{\"types\":[" + types + "]}}",
+              true)
           .join();
     }
     return ws::abort;

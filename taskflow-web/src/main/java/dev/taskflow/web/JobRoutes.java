@@ -13,9 +13,12 @@ import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -25,6 +28,14 @@ import tools.jackson.databind.node.ObjectNode;
 final class JobRoutes {
   private static final Set<String> LIST_PARAMS =
       Set.of("state", "type", "queue", "owner", "tag", "limit", "cursor");
+
+  /**
+   * Job lists served at once: a page of up to 500 jobs is CPU work (read, decode, encode), and
+   * clients listing in a loop could otherwise take every core from /health, claims and progress.
+   * Half the cores (at least one); others wait their turn.
+   */
+  private final Semaphore lists =
+      new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), true);
 
   private final TaskFlowClient client;
   private final ApiJson json;
@@ -135,19 +146,39 @@ final class JobRoutes {
             Params.single(ctx, "tag"),
             Params.intInRange(ctx, "limit", 1, JobQuery.MAX_LIMIT, JobQuery.DEFAULT_LIMIT),
             Params.single(ctx, "cursor"));
-    JobPage page;
-    try {
-      page = client.list(query);
-    } catch (InvalidJobException e) {
-      throw ProblemMapper.asParameter(e, e.field());
-    } catch (IllegalArgumentException e) {
-      throw Problem.invalid(
-          FieldError.param(
-              "cursor",
-              "invalid_cursor",
-              "cursor is not one this server issued; pass the nextCursor of a previous page"));
+    if (!lists.tryAcquire()) {
+      try { // queue fairly behind the lists being served; give up after a while
+        if (!lists.tryAcquire(30, TimeUnit.SECONDS)) {
+          throw new Problem(
+              503,
+              "busy",
+              "Busy",
+              "too many job lists are being served; try again shortly",
+              List.of(FieldError.param("path", "busy", "too many job lists are being served")),
+              Map.of("Retry-After", "1"));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting to list jobs", e);
+      }
     }
-    send(ctx, 200, json.page(page));
+    try {
+      JobPage page;
+      try {
+        page = client.list(query);
+      } catch (InvalidJobException e) {
+        throw ProblemMapper.asParameter(e, e.field());
+      } catch (IllegalArgumentException e) {
+        throw Problem.invalid(
+            FieldError.param(
+                "cursor",
+                "invalid_cursor",
+                "cursor is not one this server issued; pass the nextCursor of a previous page"));
+      }
+      send(ctx, 200, json.page(page));
+    } finally {
+      lists.release();
+    }
   }
 
   void cancel(Context ctx) {
