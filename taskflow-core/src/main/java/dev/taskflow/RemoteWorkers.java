@@ -198,6 +198,7 @@ public final class RemoteWorkers {
   /** Completes the job with a result (JSON text or null). */
   public Job complete(UUID jobId, String leaseToken, String resultJson) {
     Token t = parse(jobId, leaseToken);
+    JobValidator.checkResult(resultJson, null);
     return finish(t, new JobFinish.Completed(t.lease(), resultJson));
   }
 

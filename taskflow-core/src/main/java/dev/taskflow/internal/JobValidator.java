@@ -38,6 +38,9 @@ public final class JobValidator {
   public static final int MAX_TAGS = 20;
   public static final int MAX_TAG_LENGTH = 64;
 
+  /** The largest result, as JSON characters: it is stored with the job and sent with it. */
+  public static final int MAX_RESULT_CHARS = 1024 * 1024;
+
   /** The largest custom event's data, as JSON characters: every subscriber is sent all of it. */
   public static final int MAX_EVENT_DATA_CHARS = 64 * 1024;
 
@@ -367,6 +370,32 @@ public final class JobValidator {
     requireNoControl(field, value, type);
   }
 
+  /** {@code "a job of type 'x': "}, or {@code "a "} when the type is not known here. */
+  private static String ofType(String type) {
+    return type == null ? "a " : "a job of type '" + type + "': its ";
+  }
+
+  /**
+   * Checks a job's result (its JSON) before it is stored.
+   *
+   * @throws InvalidJobException naming the job's type when it is larger than {@value
+   *     #MAX_RESULT_CHARS} characters
+   */
+  public static void checkResult(String json, String type) {
+    if (json != null && json.length() > MAX_RESULT_CHARS) {
+      throw invalid(
+          "result",
+          "max_size",
+          type,
+          ofType(type)
+              + "result must be at most "
+              + MAX_RESULT_CHARS
+              + " characters of JSON, was "
+              + json.length()
+              + ": store large outputs elsewhere and return a reference");
+    }
+  }
+
   /**
    * Checks the data of a custom event (its JSON) before it is stored and sent.
    *
@@ -379,7 +408,8 @@ public final class JobValidator {
           "data",
           "max_size",
           type,
-          "custom event data must be at most "
+          ofType(type)
+              + "custom event data must be at most "
               + MAX_EVENT_DATA_CHARS
               + " characters of JSON, was "
               + json.length());
@@ -398,7 +428,8 @@ public final class JobValidator {
           "progress/message",
           "length",
           type,
-          "a progress message must be at most "
+          ofType(type)
+              + "progress message must be at most "
               + MAX_PROGRESS_MESSAGE
               + " characters, was "
               + characters(m));

@@ -72,7 +72,9 @@ final class JobExecution implements JobContext {
       Object result = invoke(rj.worker);
       flushProgressQuietly(); // a store hiccup here must not turn a finished job into a failure
       if (rj.isStopped()) return outcomeOfStop(null);
-      return new JobFinish.Completed(rj.lease, result == null ? null : Json.write(result));
+      String json = result == null ? null : Json.write(result);
+      JobValidator.checkResult(json, job.type()); // too large: failed for good, not retried
+      return new JobFinish.Completed(rj.lease, json);
     } catch (JobSnooze s) {
       return rj.isStopped() ? outcomeOfStop(s) : new JobFinish.Snoozed(rj.lease, s.delay());
     } catch (JobCancel c) {
