@@ -196,7 +196,7 @@ class BrowserBoundaryTest {
   }
 
   @Test
-  void a_state_change_from_another_site_is_403_on_every_api_route_and_changes_nothing() {
+  void row5_a_state_change_from_another_site_is_403_on_every_api_route_and_changes_nothing() {
     String id = server.enqueue("{\"type\":\"test.fail\",\"maxAttempts\":1}");
     String host = "Host: 127.0.0.1:" + port;
     List<String[]> routes =
