@@ -134,19 +134,25 @@ final class ApiRoutes {
 
   /** 405 for OPTIONS and TRACE: the API has no CORS preflight and echoes nothing back. */
   private static void methodNotAllowed(Context ctx) {
+    throw methodNotAllowed(ctx.method().name());
+  }
+
+  /** The 405 of a method the API does not serve, with the methods it does in {@code Allow}. */
+  static Problem methodNotAllowed(String method) {
     String detail =
-        ctx.method().name()
+        ProblemMapper.shorten(method)
             + " is not served under "
             + API
             + " (no CORS: browser pages of other origins are refused); each route takes "
             + ALLOWED_METHODS
             + " as docs/http-api.md lists";
-    throw new Problem(
+    return Problem.onParameter(
         405,
         "method-not-allowed",
         "Method not allowed",
+        "method",
+        "method_not_allowed",
         detail,
-        List.of(FieldError.param("method", "method_not_allowed", detail)),
         java.util.Map.of("Allow", ALLOWED_METHODS));
   }
 

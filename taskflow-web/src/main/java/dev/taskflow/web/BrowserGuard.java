@@ -97,12 +97,13 @@ final class BrowserGuard {
     var req = ctx.req();
     for (String header : METHOD_OVERRIDES) {
       if (req.getHeader(header) != null) {
-        return new Problem(
+        return Problem.onParameter(
             400,
             "method-override-refused",
             "Method override refused",
+            header,
+            "method_override",
             header + " is not honoured: send the request with its own method",
-            List.of(FieldError.param(header, "method_override", header + " is not honoured")),
             Map.of());
       }
     }
@@ -146,16 +147,7 @@ final class BrowserGuard {
       }
     }
     if (!http || !ctx.path().startsWith("/api/")) return null;
-    if (!API_METHODS.contains(method)) {
-      String detail = ProblemMapper.shorten(method) + " is not an HTTP API method";
-      return new Problem(
-          405,
-          "method-not-allowed",
-          "Method not allowed",
-          detail,
-          List.of(FieldError.param("method", "method_not_allowed", detail)),
-          Map.of("Allow", "GET, POST, PUT, PATCH, DELETE"));
-    }
+    if (!API_METHODS.contains(method)) return ApiRoutes.methodNotAllowed(method);
     if (stateChanging && hasBody(ctx)) {
       long declared = req.getContentLengthLong();
       if (declared > maxBodyBytes) return Problem.tooLarge(maxBodyBytes, declared + " bytes");
@@ -303,22 +295,24 @@ final class BrowserGuard {
             + "': it serves localhost, its loopback and bound addresses, and the names given with"
             + " --allowed-host (TASKFLOW_ALLOWED_HOSTS). If clients reach it by that name (a"
             + " reverse proxy, a DNS name), add it with --allowed-host";
-    return new Problem(
+    return Problem.onParameter(
         421,
         "misdirected-request",
         "Misdirected request",
+        "Host",
+        "host_not_allowed",
         detail,
-        List.of(FieldError.param("Host", "host_not_allowed", detail)),
         Map.of());
   }
 
   private static Problem forbidden(String header, String code, String detail) {
-    return new Problem(
+    return Problem.onParameter(
         403,
         "cross-origin-refused",
         "Cross-origin request refused",
+        header,
+        code,
         detail,
-        List.of(FieldError.param(header, code, detail)),
         Map.of());
   }
 
@@ -328,12 +322,13 @@ final class BrowserGuard {
             + " '"
             + ProblemMapper.shorten(encoding)
             + "' is not accepted: send the body uncompressed";
-    return new Problem(
+    return Problem.onParameter(
         415,
         "unsupported-media-type",
         "Unsupported media type",
+        header,
+        "content_encoding",
         detail,
-        List.of(FieldError.param(header, "content_encoding", detail)),
         Map.of());
   }
 

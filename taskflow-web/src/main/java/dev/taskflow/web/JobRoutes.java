@@ -149,12 +149,13 @@ final class JobRoutes {
     if (!lists.tryAcquire()) {
       try { // queue fairly behind the lists being served; give up after a while
         if (!lists.tryAcquire(30, TimeUnit.SECONDS)) {
-          throw new Problem(
+          throw Problem.onParameter(
               503,
               "busy",
               "Busy",
+              "path",
+              "busy",
               "too many job lists are being served; try again shortly",
-              List.of(FieldError.param("path", "busy", "too many job lists are being served")),
               Map.of("Retry-After", "1"));
         }
       } catch (InterruptedException e) {

@@ -34,6 +34,22 @@ public final class Problem extends RuntimeException {
     this.headers = Map.copyOf(headers);
   }
 
+  /**
+   * A problem with one error, on a header, a path or query parameter, or the method, whose message
+   * is the detail: the shape of every refusal that is about the request rather than its body.
+   */
+  public static Problem onParameter(
+      int status,
+      String slug,
+      String title,
+      String parameter,
+      String code,
+      String detail,
+      Map<String, String> headers) {
+    return new Problem(
+        status, slug, title, detail, List.of(FieldError.param(parameter, code, detail)), headers);
+  }
+
   /** 400: the body is not JSON. */
   public static Problem malformed(String pointer, String message) {
     return malformed(pointer, "malformed_json", message);

@@ -1,6 +1,5 @@
 package dev.taskflow.web;
 
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -75,12 +74,13 @@ public final class StreamLimits {
         "this server has "
             + maxStreams
             + " event streams open, its limit: close some, or try again later";
-    return new Problem(
+    return Problem.onParameter(
         503,
         "too-many-streams",
         "Too many event streams",
+        "path",
+        "max_streams",
         detail,
-        List.of(FieldError.param("path", "max_streams", detail)),
         Map.of("Retry-After", "5"));
   }
 }
