@@ -30,7 +30,7 @@ import tools.jackson.databind.JsonNode;
  * demo.sleep} jobs in flight; a new process on the same file completes every acknowledged job.
  * Reports how many jobs ran more than once (at-least-once, not exactly-once).
  */
-class SqliteCrashIT {
+class ServerKillIT {
   private static final int JOBS = 200;
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.TestInfo;
  * enqueues and workers run jobs: nothing acknowledged is lost, and the same worker processes carry
  * on once the database is back.
  */
-class PostgresRestartIT {
+class ClusterPostgresRestartIT {
   private static final int BATCH = 10;
 
   private PgServer pg;
