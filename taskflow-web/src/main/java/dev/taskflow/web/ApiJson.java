@@ -135,6 +135,10 @@ final class ApiJson {
   /** Stored JSON ({@code args}, {@code result}) over this many characters is left out of lists. */
   static final int LIST_MAX_VALUE_CHARS = 4096;
 
+  private static int characters(String s) {
+    return s.codePointCount(0, s.length());
+  }
+
   /** Errors a list item keeps (the newest), without stack traces. */
   static final int LIST_MAX_ERRORS = 3;
 
@@ -147,11 +151,11 @@ final class ApiJson {
   ObjectNode listItem(Job j) {
     ObjectNode n = job(j);
     List<String> cut = new ArrayList<>();
-    if (j.argsJson() != null && j.argsJson().length() > LIST_MAX_VALUE_CHARS) {
+    if (j.argsJson() != null && characters(j.argsJson()) > LIST_MAX_VALUE_CHARS) {
       n.putNull("args");
       cut.add("args");
     }
-    if (j.resultJson() != null && j.resultJson().length() > LIST_MAX_VALUE_CHARS) {
+    if (j.resultJson() != null && characters(j.resultJson()) > LIST_MAX_VALUE_CHARS) {
       n.putNull("result");
       cut.add("result");
     }

@@ -100,10 +100,11 @@ public final class Params {
     String raw = single(ctx, name);
     if (raw == null) return dflt;
     try {
+      if (!raw.matches("[+-]?[0-9]+")) throw new NumberFormatException(); // ASCII digits only
       int v = Integer.parseInt(raw);
       if (v >= min && v <= max) return v;
     } catch (NumberFormatException e) {
-      if (!raw.matches("[+-]?\\d+")) {
+      if (!raw.matches("[+-]?[0-9]+")) {
         throw Problem.invalid(
             FieldError.param(
                 name,

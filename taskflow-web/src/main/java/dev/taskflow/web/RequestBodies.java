@@ -152,8 +152,16 @@ final class RequestBodies {
         }
       } catch (StreamConstraintsException e) {
         throw Problem.invalid(limitError(pointer(p), e));
+      } catch (NumberFormatException | ArithmeticException e) { // 1e2147483648: no BigDecimal
+        throw Problem.invalid(
+            FieldError.at(
+                pointer(p),
+                "number_range",
+                "a number's exponent is beyond what any number can hold"));
       } catch (JacksonException e) {
-        String msg = e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage();
+        String msg =
+            withoutParserSettings(
+                e.getOriginalMessage() == null ? e.toString() : e.getOriginalMessage());
         if (msg.startsWith("Duplicate")) {
           throw Problem.invalid(
               FieldError.at(pointer(p), "duplicate_key", ProblemMapper.shorten(msg)));
@@ -274,6 +282,18 @@ final class RequestBodies {
     } catch (RuntimeException e) {
       return "";
     }
+  }
+
+  /**
+   * A parser message without the parser's own settings in it ({@code enable
+   * `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow}, {@code Feature 'ALLOW_COMMENTS' not
+   * enabled}): they are how to loosen our parser, not how to fix the request.
+   */
+  static String withoutParserSettings(String msg) {
+    return msg.replaceAll("[:;,]?\\s*enable `[^`]*` to allow", "")
+        .replaceAll("\\s*\\([^()]*(?:Feature|Constraints)[^()]*\\)", "")
+        .replaceAll("\\s*`[^`]*(?:Feature|Constraints)[^`]*`", "")
+        .trim();
   }
 
   private FieldError limitError(String pointer, StreamConstraintsException e) {

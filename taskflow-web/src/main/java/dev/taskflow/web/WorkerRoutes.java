@@ -298,7 +298,7 @@ final class WorkerRoutes {
             FieldError.at(pointer, "integer", "progress " + field + " must be a whole number"));
         return null;
       }
-      if (!n.canConvertToInt() || n.asInt() < 0) {
+      if (!n.canConvertToInt() || n.asInt() < 0 || (field.equals("percent") && n.asInt() > 100)) {
         errors.add(
             FieldError.at(
                 pointer,

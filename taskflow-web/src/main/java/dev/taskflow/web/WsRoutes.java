@@ -15,7 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -129,10 +128,18 @@ final class WsRoutes {
 
     private void dispatch(String text) {
       JsonNode msg;
-      try {
-        msg = bodies.mapper().readTree(text);
-      } catch (JacksonException e) {
-        error("malformed", "", "not JSON: " + ProblemMapper.shorten(e.getOriginalMessage()));
+      try { // the HTTP API's own reading: the same limits, codes and messages
+        msg = bodies.parse(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      } catch (Problem p) {
+        FieldError e = p.errors().isEmpty() ? null : p.errors().getFirst();
+        if (e == null) {
+          error("malformed", "", "not JSON: " + p.detail());
+        } else {
+          error(
+              e.code().equals("malformed_json") ? "malformed" : e.code(),
+              e.pointer() == null ? "" : e.pointer(),
+              e.code().equals("malformed_json") ? "not JSON: " + e.message() : e.message());
+        }
         return;
       }
       String op = msg.path("op").isString() ? msg.path("op").asString() : null;
@@ -154,7 +161,22 @@ final class WsRoutes {
       }
     }
 
+    /** Refuses a message with a field its op does not take (one error, naming the first). */
+    private boolean onlyFields(JsonNode msg, Set<String> allowed) {
+      for (String name : msg.propertyNames()) {
+        if (!allowed.contains(name)) {
+          error(
+              "unknown_field",
+              "/" + name,
+              "unknown field '" + ProblemMapper.shorten(name) + "'; this op takes " + allowed);
+          return false;
+        }
+      }
+      return true;
+    }
+
     private void subscribe(JsonNode msg) {
+      if (!onlyFields(msg, Set.of("op", "id", "filter", "after"))) return;
       String id = msg.path("id").isString() ? msg.path("id").asString() : null;
       if (id == null || id.isEmpty() || id.length() > 64) {
         error("required", "/id", "a subscription needs an id of 1..64 characters");
@@ -287,7 +309,12 @@ final class WsRoutes {
     }
 
     private void unsubscribe(JsonNode msg) {
-      String id = msg.path("id").asString("");
+      if (!onlyFields(msg, Set.of("op", "id"))) return;
+      if (!msg.path("id").isString()) {
+        error("required", "/id", "unsubscribe needs the subscription's id, a string");
+        return;
+      }
+      String id = msg.path("id").asString();
       if (!subs.containsKey(id)) {
         error("not_found", "/id", "no subscription '" + ProblemMapper.shorten(id) + "'");
         return;
@@ -329,12 +356,7 @@ final class WsRoutes {
       JsonNode t = f.path("types");
       if (!t.isMissingNode() && !t.isNull()) {
         if (!t.isArray()) throw new BadField("/filter/types", "types must be an array of strings");
-        if (t.size() > EventFilter.MAX_TYPES) {
-          throw new BadField(
-              "/filter/types",
-              "max_items",
-              "a filter takes at most " + EventFilter.MAX_TYPES + " types, got " + t.size());
-        }
+
         for (int i = 0; i < t.size(); i++) {
           if (!t.get(i).isString()) throw new BadField("/filter/types/" + i, "must be a string");
           if (!printable(t.get(i).asString())) {
@@ -345,6 +367,12 @@ final class WsRoutes {
           }
           types.add(t.get(i).asString());
         }
+      }
+      if (types.size() > EventFilter.MAX_TYPES) { // distinct types, as SSE counts them
+        throw new BadField(
+            "/filter/types",
+            "max_items",
+            "a filter takes at most " + EventFilter.MAX_TYPES + " types, got " + types.size());
       }
       return new EventFilter(jobId, types, text(f, "jobType"), text(f, "queue"), text(f, "owner"));
     }
@@ -441,23 +469,28 @@ final class WsRoutes {
      * client's pace); a client that reads nothing for 30 s is closed as too slow.
      */
     private boolean put(String message) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       try {
-        if (outbox.offer(message, 30, TimeUnit.SECONDS)) return true;
+        while (open) { // a connection closed meanwhile gives its slots back at once
+          if (outbox.offer(message, 200, TimeUnit.MILLISECONDS)) return true;
+          if (System.nanoTime() - deadline > 0) break;
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return false;
       }
+      if (!open) return false;
       close(ctx.sessionId());
-      Thread.ofVirtual()
-          .start(() -> ctx.closeSession(CLOSE_TOO_SLOW, "too slow: read nothing for 30 s"));
+      String reason =
+          "too slow: read nothing for 30 s; resume with after="
+              + (lastSentId == null ? "0" : lastSentId);
+      Thread.ofVirtual().start(() -> ctx.closeSession(CLOSE_TOO_SLOW, reason));
       return false;
     }
 
+    /** Queues an answer (on the connection's own thread: it may wait for room, like a replay). */
     private void enqueue(ObjectNode message) {
-      if (!outbox.offer(json.write(message))) {
-        ctx.closeSession(CLOSE_TOO_SLOW, "too slow: the send buffer overflowed");
-        close(ctx.sessionId());
-      }
+      put(json.write(message));
     }
 
     private void error(String code, String pointer, String message) {

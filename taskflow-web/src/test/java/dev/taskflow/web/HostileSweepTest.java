@@ -34,7 +34,7 @@ class HostileSweepTest {
               "{\"percent\":5,\"steps\":99999999999999999999}", "/progress/steps", "range"
             },
             new String[] {"{\"percent\":-1}", "/progress/percent", "range"},
-            new String[] {"{\"percent\":101}", "/progress", "range"},
+            new String[] {"{\"percent\":101}", "/progress/percent", "range"},
             new String[] {"{\"percent\":5.5}", "/progress/percent", "integer"},
             new String[] {"{\"percent\":\"5\"}", "/progress/percent", "type"},
             new String[] {"{\"message\":\"no percent\"}", "/progress/percent", "required"},
@@ -49,6 +49,34 @@ class HostileSweepTest {
       assertThat(errorAt(r, c[1])).as(c[0] + " → " + r).isEqualTo(c[2]);
       assertThat(r.body()).doesNotContain("Exception", "at dev.");
     }
+  }
+
+  @Test
+  void a_number_whose_exponent_no_number_can_hold_is_422_number_range_not_500() {
+    for (String n : List.of("1e2147483648", "1e-2147483648", "-1e99999999999", "0e99999999999")) {
+      TestServer.Response r =
+          server.post("/api/v1/jobs", "{\"type\":\"demo.echo\",\"args\":{\"n\":" + n + "}}");
+      assertThat(r.status()).as(n + " → " + r).isEqualTo(422);
+      assertThat(errorAt(r, "/args/n")).as(n).isEqualTo("number_range");
+    }
+    TestServer.Response nan = server.post("/api/v1/jobs", "{\"type\":\"demo.echo\",\"n\":NaN}");
+    assertThat(nan.status()).isEqualTo(400);
+    assertThat(nan.body()).doesNotContain("JsonReadFeature", "Feature '", "StreamReadConstraints");
+    assertThat(server.taskflow.list(dev.taskflow.JobQuery.all()).items()).isEmpty();
+  }
+
+  @Test
+  void a_live_stream_of_a_job_that_is_not_there_is_404_not_an_open_stream() {
+    TestServer.Response r = server.get("/live/job?id=" + UUID.randomUUID());
+    assertThat(r.status()).isEqualTo(404);
+    assertThat(server.web.openStreams()).isZero();
+  }
+
+  @Test
+  void a_page_size_is_ascii_digits() {
+    TestServer.Response fullWidth = server.get("/api/v1/jobs?limit=%EF%BC%95");
+    assertThat(fullWidth.status()).isEqualTo(422);
+    assertThat(fullWidth.body()).contains("\"parameter\":\"limit\"");
   }
 
   @Test

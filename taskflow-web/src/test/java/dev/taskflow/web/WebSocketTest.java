@@ -335,7 +335,9 @@ class WebSocketTest {
             "{\"op\":\"subscribe\",\"id\":\"\\ud800\"}",
             "{\"op\":\"unsubscribe\",\"id\":{}}",
             "{\"op\":\"subscribe\",\"id\":\"g\",\"after\":\"999999999\"}",
-            "{\"op\":\"subscribe\",\"id\":\"h\",\"filter\":{\"queue\":\"\\u0000\"}}");
+            "{\"op\":\"subscribe\",\"id\":\"h\",\"filter\":{\"queue\":\"\\u0000\"}}",
+            "{\"op\":\"subscribe\",\"id\":\"i\",\"extra\":1}",
+            "{\"op\":\"unsubscribe\",\"id\":5}");
     for (String m : bad) ws.sendText(m, true).join();
     ws.sendBinary(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}), true).join();
     ws.sendText("{\"op\":\"ping\"}", true).join();
@@ -354,9 +356,11 @@ class WebSocketTest {
             "/id",
             "/after",
             "/filter/queue",
+            "/extra",
+            "/id",
             "");
     assertThat(c.ofOp("error").get(8).path("code").asString()).isEqualTo("beyond_log");
-    assertThat(c.ofOp("error").get(9).path("code").asString()).isEqualTo("control_character");
+    assertThat(c.ofOp("error").get(9).path("code").asString()).isEqualTo("nul_character");
     assertThat(c.ofOp("error").getLast().path("code").asString()).isEqualTo("binary");
     assertThat(c.ofOp("subscribed")).isEmpty();
     assertThat(c.closed).isNotDone();

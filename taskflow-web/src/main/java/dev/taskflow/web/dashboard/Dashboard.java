@@ -205,6 +205,10 @@ public final class Dashboard implements AutoCloseable {
       }
       case "job" -> {
         UUID id = parseId(ctx.queryParam("id"));
+        if (client.get(id).isEmpty()) { // no stream (and no slot) for a job that is not there
+          problem(ctx, 404, "no job with that id");
+          return;
+        }
         filter = EventFilter.forJob(id);
         render =
             () -> {
