@@ -382,18 +382,8 @@ public final class JobValidator {
    *     #MAX_RESULT_CHARS} characters
    */
   public static void checkResult(String json, String type) {
-    if (json != null && json.length() > MAX_RESULT_CHARS) {
-      throw invalid(
-          "result",
-          "max_size",
-          type,
-          ofType(type)
-              + "result must be at most "
-              + MAX_RESULT_CHARS
-              + " characters of JSON, was "
-              + json.length()
-              + ": store large outputs elsewhere and return a reference");
-    }
+    checkJsonSize(
+        json, MAX_RESULT_CHARS, "result", type, "result", ": store large outputs elsewhere");
   }
 
   /**
@@ -403,16 +393,23 @@ public final class JobValidator {
    *     #MAX_EVENT_DATA_CHARS} characters
    */
   public static void checkEventData(String json, String type) {
-    if (json != null && json.length() > MAX_EVENT_DATA_CHARS) {
+    checkJsonSize(json, MAX_EVENT_DATA_CHARS, "data", type, "custom event data", "");
+  }
+
+  private static void checkJsonSize(
+      String json, int max, String field, String type, String what, String hint) {
+    if (json != null && json.length() > max) {
       throw invalid(
-          "data",
+          field,
           "max_size",
           type,
           ofType(type)
-              + "custom event data must be at most "
-              + MAX_EVENT_DATA_CHARS
+              + what
+              + " must be at most "
+              + max
               + " characters of JSON, was "
-              + json.length());
+              + json.length()
+              + hint);
     }
   }
 
