@@ -181,6 +181,7 @@ public final class Dashboard implements AutoCloseable {
     java.util.function.Supplier<Map<String, String>> render;
     Duration tick = null;
     Duration throttle = THROTTLE;
+    LiveStream[] self = new LiveStream[1]; // made below; renders run only once it is
     switch (view) {
       case "overview" -> {
         filter = EventFilter.ALL;
@@ -200,7 +201,11 @@ public final class Dashboard implements AutoCloseable {
       case "jobs" -> {
         JobFilter f = JobFilter.fromQuery(ctx);
         filter = new EventFilter(null, Set.of(), f.type(), f.queue(), f.owner());
-        render = () -> Map.of("jobs", templates.render("jobs_live", pages.jobs(page, f, true)));
+        render =
+            () ->
+                Map.of(
+                    "jobs",
+                    templates.render("jobs_live", pages.jobs(page, f, self[0].mustShowSince())));
         if (f.textSearch(client.jobTypes())) throttle = SEARCH_THROTTLE;
       }
       case "job" -> {
@@ -227,7 +232,6 @@ public final class Dashboard implements AutoCloseable {
       problem(ctx, 503, "this server has too many live streams open; try again shortly");
       return;
     }
-    LiveStream[] self = new LiveStream[1];
     self[0] =
         new LiveStream(
             () -> {

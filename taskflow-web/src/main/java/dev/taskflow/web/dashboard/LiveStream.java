@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,8 +35,25 @@ final class LiveStream implements AutoCloseable {
   private final Map<String, String> lastSent = new HashMap<>();
   private final Runnable onClose;
 
+  /** When the oldest change not yet rendered arrived (nanoTime); MAX_VALUE when none is. */
+  private final AtomicLong unrenderedSince;
+
+  /** What the render in progress must show: changes since this nanoTime (MIN_VALUE: none). */
+  private volatile long renderingSince = Long.MIN_VALUE;
+
   LiveStream(Runnable onClose) {
     this.onClose = onClose;
+    // the page was rendered before this stream connected: what changed since must show
+    this.unrenderedSince = new AtomicLong(System.nanoTime());
+  }
+
+  /**
+   * For the render in progress: the time from which it must show every change (a shared query
+   * result computed before then would bring back what an event already changed), or {@code
+   * Long.MIN_VALUE} when the render is a tick with nothing new.
+   */
+  long mustShowSince() {
+    return renderingSince;
   }
 
   /**
@@ -103,6 +121,8 @@ final class LiveStream implements AutoCloseable {
   /** Renders and writes the fragments that changed; true when something was written. */
   private boolean send(OutputStream out, Supplier<Map<String, String>> render) throws IOException {
     Map<String, String> fragments;
+    long since = unrenderedSince.getAndSet(Long.MAX_VALUE);
+    renderingSince = since == Long.MAX_VALUE ? Long.MIN_VALUE : since;
     try {
       fragments = render.get();
     } catch (StorageException e) {
@@ -127,6 +147,7 @@ final class LiveStream implements AutoCloseable {
   }
 
   private void markDirty() {
+    unrenderedSince.compareAndSet(Long.MAX_VALUE, System.nanoTime());
     dirty.offer(Boolean.TRUE); // full means a render is already pending
   }
 

@@ -126,23 +126,24 @@ final class Pages {
    * counters, so they ignore the other filters).
    */
   JobsLive jobs(Layout page, JobFilter filter) {
-    return jobs(page, filter, false);
+    return jobs(page, filter, null);
   }
 
   /**
-   * The Jobs list; with {@code shared} (a live stream's re-render), the store query is shared with
-   * every stream showing the same filter for {@link Dashboard#THROTTLE} (a text search for {@link
-   * Dashboard#SEARCH_THROTTLE}, and one search at a time).
+   * The Jobs list; for a live stream's re-render ({@code mustShowSince} not null) the store query
+   * is shared with every stream showing the same filter for {@link Dashboard#THROTTLE} (a text
+   * search for {@link Dashboard#SEARCH_THROTTLE}, and one search at a time), but only a result
+   * computed after {@code mustShowSince} (nanoTime; {@code Long.MIN_VALUE} for any) is reused.
    */
-  JobsLive jobs(Layout page, JobFilter filter, boolean shared) {
+  JobsLive jobs(Layout page, JobFilter filter, Long mustShowSince) {
     JobPage result;
     JobFilter f = filter;
     try {
-      result = query(f, shared);
+      result = query(f, mustShowSince);
     } catch (IllegalArgumentException e) {
       // A cursor this server did not issue (edited URL): start over at the first page.
       f = f.withCursor(null);
-      result = query(f, shared);
+      result = query(f, mustShowSince);
     }
     return new JobsLive(
         page,
@@ -153,11 +154,11 @@ final class Pages {
         clock.instant());
   }
 
-  private JobPage query(JobFilter f, boolean shared) {
-    if (!shared) return f.page(client, PAGE_SIZE);
+  private JobPage query(JobFilter f, Long mustShowSince) {
+    if (mustShowSince == null) return f.page(client, PAGE_SIZE);
     boolean search = f.textSearch(client.jobTypes());
     long maxAge = (search ? Dashboard.SEARCH_THROTTLE : Dashboard.THROTTLE).toNanos();
-    return liveResults.get(f, maxAge, search, () -> f.page(client, PAGE_SIZE));
+    return liveResults.get(f, mustShowSince, maxAge, search, () -> f.page(client, PAGE_SIZE));
   }
 
   /** The job page's model, or empty when no job has the id. */

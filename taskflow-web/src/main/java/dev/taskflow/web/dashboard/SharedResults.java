@@ -23,14 +23,19 @@ final class SharedResults<K, V> {
     this.maxKeys = maxKeys;
   }
 
-  /** The result for {@code key} if one is younger than {@code maxAgeNanos}, else a fresh one. */
-  V get(K key, long maxAgeNanos, boolean isExpensive, Supplier<V> query) {
+  /**
+   * The result for {@code key} if one younger than {@code maxAgeNanos} was computed at or after
+   * {@code notBefore} (a nanoTime; {@code Long.MIN_VALUE} for any), else a fresh one. {@code
+   * notBefore} is when the caller learnt of a change: a result from before it may not show it.
+   */
+  V get(K key, long notBefore, long maxAgeNanos, boolean isExpensive, Supplier<V> query) {
     Entry<V> e = results.get(key);
-    if (e != null && System.nanoTime() - e.at() < maxAgeNanos) return e.value();
+    if (usable(e, notBefore, maxAgeNanos)) return e.value();
     Object lock = locks.computeIfAbsent(key, k -> new Object());
     synchronized (lock) {
       e = results.get(key);
-      if (e != null && System.nanoTime() - e.at() < maxAgeNanos) return e.value();
+      if (usable(e, notBefore, maxAgeNanos)) return e.value();
+      long at = System.nanoTime(); // before the query: it shows at least everything until now
       V v;
       if (isExpensive) {
         expensive.acquireUninterruptibly();
@@ -43,9 +48,15 @@ final class SharedResults<K, V> {
         v = query.get();
       }
       if (results.size() >= maxKeys) evictOlderThan(maxAgeNanos);
-      results.put(key, new Entry<>(System.nanoTime(), v));
+      results.put(key, new Entry<>(at, v));
       return v;
     }
+  }
+
+  private static boolean usable(Entry<?> e, long notBefore, long maxAgeNanos) {
+    return e != null
+        && System.nanoTime() - e.at() < maxAgeNanos
+        && (notBefore == Long.MIN_VALUE || e.at() - notBefore >= 0);
   }
 
   private void evictOlderThan(long ageNanos) {

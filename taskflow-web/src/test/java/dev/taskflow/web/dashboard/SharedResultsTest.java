@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class SharedResultsTest {
   private static final long LONG = TimeUnit.MINUTES.toNanos(1);
+  private static final long ANY = Long.MIN_VALUE;
 
   @Test
   void streams_asking_for_the_same_key_at_once_share_one_query() throws Exception {
@@ -32,6 +33,7 @@ class SharedResultsTest {
                       seen.add(
                           shared.get(
                               "q=zzz",
+                              ANY,
                               LONG,
                               true,
                               () -> {
@@ -53,12 +55,27 @@ class SharedResultsTest {
     SharedResults<String, Integer> shared = new SharedResults<>(100);
     AtomicInteger queries = new AtomicInteger();
 
-    int a1 = shared.get("a", LONG, false, queries::incrementAndGet);
-    int a2 = shared.get("a", LONG, false, queries::incrementAndGet);
-    int b = shared.get("b", LONG, false, queries::incrementAndGet);
-    int aStale = shared.get("a", 0, false, queries::incrementAndGet);
+    int a1 = shared.get("a", ANY, LONG, false, queries::incrementAndGet);
+    int a2 = shared.get("a", ANY, LONG, false, queries::incrementAndGet);
+    int b = shared.get("b", ANY, LONG, false, queries::incrementAndGet);
+    int aStale = shared.get("a", ANY, 0, false, queries::incrementAndGet);
 
     assertThat(List.of(a1, a2, b, aStale)).containsExactly(1, 1, 2, 3);
+  }
+
+  @Test
+  void a_result_computed_before_the_change_a_stream_learnt_of_is_never_reused() {
+    SharedResults<String, Integer> shared = new SharedResults<>(100);
+    AtomicInteger queries = new AtomicInteger();
+
+    int before = shared.get("q", ANY, LONG, false, queries::incrementAndGet);
+    long changeSeen = System.nanoTime(); // an event: the stored jobs changed after that query
+    int after = shared.get("q", changeSeen, LONG, false, queries::incrementAndGet);
+    int again = shared.get("q", changeSeen, LONG, false, queries::incrementAndGet);
+
+    assertThat(List.of(before, after, again))
+        .as("the stale result is not served; the fresh one is shared")
+        .containsExactly(1, 2, 2);
   }
 
   @Test
@@ -75,6 +92,7 @@ class SharedResultsTest {
                   () ->
                       shared.get(
                           key,
+                          ANY,
                           LONG,
                           true,
                           () -> {
@@ -93,10 +111,10 @@ class SharedResultsTest {
   void it_keeps_at_most_its_number_of_keys() {
     SharedResults<Integer, Integer> shared = new SharedResults<>(10);
     AtomicInteger queries = new AtomicInteger();
-    for (int i = 0; i < 25; i++) shared.get(i, 0, false, queries::incrementAndGet);
+    for (int i = 0; i < 25; i++) shared.get(i, ANY, 0, false, queries::incrementAndGet);
     // every entry was already stale: the 25 keys never held more than 10 entries, and key 24,
     // queried again with a long window, is still there
-    assertThat(shared.get(24, LONG, false, queries::incrementAndGet)).isEqualTo(25);
+    assertThat(shared.get(24, ANY, LONG, false, queries::incrementAndGet)).isEqualTo(25);
   }
 
   private static void awaitQuietly(CountDownLatch latch) {
