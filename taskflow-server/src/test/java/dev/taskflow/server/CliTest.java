@@ -319,6 +319,37 @@ class CliTest {
     assertThat(r.err).startsWith("error: ").contains("allowed host");
   }
 
+  @Test
+  void server_takes_its_allowed_hosts_from_the_environment_too() throws Exception {
+    String cp =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    String javaBin = ProcessHandle.current().info().command().orElse("java");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                javaBin, "-cp", cp, Main.class.getName(), "server", "--store=memory", "--port=0")
+            .redirectErrorStream(true);
+    pb.environment().put("TASKFLOW_ALLOWED_HOSTS", "jobs.example.com,ops.example.com");
+    Process p = pb.start();
+    try {
+      var out =
+          new java.io.BufferedReader(
+              new java.io.InputStreamReader(
+                  p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+      int port = -1;
+      for (String line = out.readLine(); line != null && port < 0; line = out.readLine()) {
+        var m = java.util.regex.Pattern.compile("running at http://[^:]+:(\\d+)").matcher(line);
+        if (m.find()) port = Integer.parseInt(m.group(1));
+      }
+      assertThat(port).as("the server printed where it listens").isPositive();
+
+      assertThat(statusFor(port, "ops.example.com")).isEqualTo(200);
+      assertThat(statusFor(port, "jobs.example.com:8443")).isEqualTo(200);
+      assertThat(statusFor(port, "rebind.example")).isEqualTo(421);
+    } finally {
+      p.destroyForcibly().waitFor();
+    }
+  }
+
   /** The status of {@code GET /health} sent with the given Host (HttpClient will not set it). */
   private static int statusFor(int port, String host) throws Exception {
     try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {

@@ -14,15 +14,23 @@ public final class RateLimitedLog {
   private final AtomicLong nextAt = new AtomicLong(Long.MIN_VALUE);
   private final AtomicLong suppressed = new AtomicLong();
 
+  private final java.util.function.LongSupplier nanoTime;
+
   public RateLimitedLog(Logger log, long intervalMillis) {
+    this(log, intervalMillis, System::nanoTime);
+  }
+
+  /** With the clock a test moves. */
+  RateLimitedLog(Logger log, long intervalMillis, java.util.function.LongSupplier nanoTime) {
     this.log = log;
     this.intervalNanos = intervalMillis * 1_000_000L;
+    this.nanoTime = nanoTime;
   }
 
   /** Logs at INFO unless a line went out less than an interval ago. */
   public void info(String format, Object... args) {
     if (!log.isInfoEnabled()) return;
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
     long next = nextAt.get();
     if ((next != Long.MIN_VALUE && now - next < 0)
         || !nextAt.compareAndSet(next, now + intervalNanos)) {

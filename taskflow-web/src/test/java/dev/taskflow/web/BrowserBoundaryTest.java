@@ -333,13 +333,9 @@ class BrowserBoundaryTest {
 
   @Test
   void a_server_bound_to_every_interface_answers_to_any_ip_address_but_not_to_names() {
-    BrowserGuard all =
-        new BrowserGuard(
-            WebConfig.builder().host("0.0.0.0").build(), new ProblemMapper(new ApiJson()));
-    BrowserGuard lan =
-        new BrowserGuard(
-            WebConfig.builder().host("192.168.1.5").build(), new ProblemMapper(new ApiJson()));
-    BrowserGuard loop = new BrowserGuard(WebConfig.defaults(), new ProblemMapper(new ApiJson()));
+    BrowserGuard all = guard(WebConfig.builder().host("0.0.0.0").build());
+    BrowserGuard lan = guard(WebConfig.builder().host("192.168.1.5").build());
+    BrowserGuard loop = guard(WebConfig.defaults());
 
     assertThat(all.allowed("10.1.2.3")).isTrue();
     assertThat(all.allowed("fe80:0:0:0:0:0:0:1")).isTrue();
@@ -464,6 +460,10 @@ class BrowserBoundaryTest {
     assertThat(foo.body()).contains("method_not_allowed");
     assertThat(big.status()).isEqualTo(413);
     assertThat(big.body()).contains("max_size");
+  }
+
+  private static BrowserGuard guard(WebConfig config) {
+    return new BrowserGuard(config, new ProblemMapper(new ApiJson()));
   }
 
   private void assertNothingChanged() {
