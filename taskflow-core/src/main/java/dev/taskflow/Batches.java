@@ -258,4 +258,12 @@ public final class Batches {
     }
     return n.toString();
   }
+
+  /**
+   * The ids of the jobs that depend on {@code jobId} (its children, see {@link
+   * EnqueueOptions#dependsOn}), in id order, at most {@code limit}.
+   */
+  public List<UUID> dependents(UUID jobId, int limit) {
+    return storage.jobDependents(java.util.Objects.requireNonNull(jobId, "jobId"), limit);
+  }
 }

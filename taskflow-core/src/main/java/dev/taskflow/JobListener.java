@@ -2,7 +2,7 @@ package dev.taskflow;
 
 /**
  * Hears what happens to jobs, on every server that shares the store. One default method per kind of
- * event: override the ones you need. Register with {@link TaskFlow.Builder#listener}.
+ * event: override the ones you need. Register with {@link TaskFlowBuilder#listener}.
  *
  * <p>Each listener gets its own thread and a bounded queue: a slow or throwing listener never slows
  * the engine or other listeners. Its exceptions are logged with the job id; if its queue overflows,

@@ -1,6 +1,6 @@
 package dev.taskflow;
 
-/** Settings of one queue on this server, set in {@link TaskFlow.Builder#queue}. */
+/** Settings of one queue on this server, set in {@link TaskFlowBuilder#queue}. */
 public final class QueueConfig {
   public static final int DEFAULT_CONCURRENCY = 10;
   private int concurrency = DEFAULT_CONCURRENCY;

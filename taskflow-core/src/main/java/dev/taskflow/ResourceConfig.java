@@ -2,9 +2,9 @@ package dev.taskflow;
 
 /**
  * Settings of the adaptive concurrency limit of one shared downstream resource (a model server, a
- * partner API) on this server, set in {@link TaskFlow.Builder#resource}. Jobs of the types that use
- * the resource ({@link Worker#resource()} or {@link TaskFlow.Builder#typeResource}) are claimed
- * only while the resource's limit has room.
+ * partner API) on this server, set in {@link TaskFlowBuilder#resource}. Jobs of the types that use
+ * the resource ({@link Worker#resource()} or {@link TaskFlowBuilder#typeResource}) are claimed only
+ * while the resource's limit has room.
  *
  * <p>The limit moves by AIMD over windows of {@link #window()} finished attempts: a window whose
  * mean latency is above {@link #tolerance()} times the baseline (the lowest window mean seen,

@@ -2,7 +2,7 @@ package dev.taskflow;
 
 /**
  * The priority a job gets when a failed attempt is scheduled for a retry, so that retries can run
- * after fresh work. Set a server default with {@link TaskFlow.Builder#retryPriority} or per worker
+ * after fresh work. Set a server default with {@link TaskFlowBuilder#retryPriority} or per worker
  * with {@link Worker#retryPriority()}.
  *
  * {@snippet :

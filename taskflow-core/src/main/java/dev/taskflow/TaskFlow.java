@@ -5,7 +5,6 @@ import dev.taskflow.internal.JobValidator;
 import dev.taskflow.internal.Json;
 import dev.taskflow.internal.engine.Engine;
 import dev.taskflow.internal.engine.EngineConfig;
-import dev.taskflow.internal.engine.EngineControls;
 import dev.taskflow.internal.engine.RegisteredWorker;
 import dev.taskflow.internal.recurring.RecurringScheduler;
 import dev.taskflow.spi.EventsSinceParams;
@@ -23,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,11 +47,6 @@ import java.util.function.Consumer;
  * }
  */
 public final class TaskFlow implements TaskFlowClient, AutoCloseable {
-  /**
-   * The type prefix of TaskFlow's own jobs (such as {@code taskflow.webhook.deliver}). Only its
-   * servers run them: the HTTP API refuses to enqueue them and remote workers never lease them.
-   */
-  public static final String INTERNAL_TYPE_PREFIX = "taskflow.";
 
   private final Storage storage;
   private final Engine engine;
@@ -67,8 +60,16 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
   private final Recurring recurring;
   private final Limits limits;
   private final Batches batches;
+  private final Queues queues = new StoreQueues();
+  private final Cluster cluster = new StoreCluster();
+  private final PluginHost plugins;
 
-  private TaskFlow(Builder b, EngineConfig config, Map<String, RegisteredWorker<?>> workers) {
+  TaskFlow(
+      TaskFlowBuilder b,
+      EngineConfig config,
+      Map<String, RegisteredWorker<?>> workers,
+      PluginHost plugins) {
+    this.plugins = plugins;
     this.storage = b.storage;
     this.clock = b.clock;
     this.shutdownGrace = b.shutdownGrace;
@@ -123,29 +124,32 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
     b.limits.values().forEach(limits::put);
   }
 
-  public static Builder builder() {
-    return new Builder();
+  public static TaskFlowBuilder builder() {
+    return new TaskFlowBuilder();
   }
 
-  /** Starts running jobs in the background: fetch loops, heartbeats, maintenance. */
+  /** Starts running jobs in the background: fetch loops, heartbeats, maintenance, plugins. */
   public TaskFlow start() {
     engine.start();
     recurringScheduler.start();
+    plugins.start();
     return this;
   }
 
-  /** Shuts down gracefully (see {@link Builder#shutdownGrace}) and closes the store. */
+  /** Shuts down gracefully within the shutdown grace; see {@link #stop(Duration)}. */
   @Override
   public void close() {
     stop(shutdownGrace);
   }
 
   /**
-   * Stops claiming, waits up to {@code grace} for running jobs, releases the rest back to enqueued
-   * (their attempt not consumed), writes every outcome, then closes the store.
+   * Stops the plugins, stops claiming, waits up to {@code grace} for running jobs, releases the
+   * rest back to enqueued (their attempt not consumed), writes every outcome, then closes the
+   * store.
    */
   public void stop(Duration grace) {
     try {
+      plugins.stop();
       recurringScheduler.stop();
       engine.stop(grace);
     } finally {
@@ -153,42 +157,32 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
     }
   }
 
-  /** Leases jobs to workers in other processes or languages; see {@link RemoteWorkers}. */
+  @Override
   public RemoteWorkers remoteWorkers() {
     return remote;
   }
 
-  /** The recurring schedules in the store; the maintenance leader enqueues their fires. */
   @Override
   public Recurring recurring() {
     return recurring;
   }
 
-  /** The webhook registrations in the store (delivered by {@code taskflow-web}). */
+  @Override
   public Webhooks webhooks() {
     return webhooks;
   }
 
-  /** Batches of jobs enqueued atomically, with progress and a callback; see {@link Batches}. */
+  @Override
   public Batches batches() {
     return batches;
   }
 
-  /** The ids of the jobs that depend on {@code jobId} (its children), at most {@code limit}. */
-  public List<UUID> dependents(UUID jobId, int limit) {
-    return storage.jobDependents(Objects.requireNonNull(jobId, "jobId"), limit);
-  }
-
-  /** The cluster-wide concurrency and rate limits kept in the store; see {@link FlowLimit}. */
+  @Override
   public Limits limits() {
     return limits;
   }
 
-  /**
-   * A durable cursor over the store's event log, for work that turns events into jobs exactly once
-   * across the cluster; see {@link EventCursor}.
-   */
-  public EventCursor eventCursor(String name) {
+  EventCursor eventCursor(String name) {
     return new EventCursor(
         storage,
         name,
@@ -197,13 +191,7 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
         requests -> validator.validateAll(requests, requests.size() > 1));
   }
 
-  /**
-   * Takes or renews a named leadership for this server, until the store's now plus {@code ttl}:
-   * true while this server holds it. For extensions whose work runs on one server of the cluster
-   * (webhook fan-out); renew well within the ttl. The engine's own leadership is named {@code
-   * maintenance}: use another name.
-   */
-  public boolean tryLead(String name, Duration ttl) {
+  boolean tryLead(String name, Duration ttl) {
     Objects.requireNonNull(name, "name");
     if (ttl == null || ttl.toMillis() < 1) {
       throw new IllegalArgumentException("leadership '" + name + "': ttl must be >= 1 ms");
@@ -211,8 +199,7 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
     return storage.leaderTryAcquire(new LeaderParams(name, engine.serverId(), ttl));
   }
 
-  /** Gives a leadership taken with {@link #tryLead} up, if this server holds it. */
-  public void resign(String name) {
+  void resign(String name) {
     storage.leaderRelease(Objects.requireNonNull(name, "name"), engine.serverId());
   }
 
@@ -225,8 +212,7 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
     engine.wakeQueue(job.queue());
   }
 
-  /** This server's id, as in leases, history and the servers list. */
-  public String serverId() {
+  String serverId() {
     return engine.serverId();
   }
 
@@ -271,22 +257,18 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
   }
 
   /**
-   * Enqueues inside a transaction the caller owns: the job exists if and only if that transaction
+   * Enqueues inside a transaction the caller owns: the jobs exist if and only if that transaction
    * commits. For the JDBC stores {@code transaction} is a {@code java.sql.Connection} with
-   * auto-commit off; servers learn of the job when it commits (store notifications, else the next
+   * auto-commit off; servers learn of the jobs when it commits (store notifications, else the next
    * poll).
+   *
+   * {@snippet :
+   * taskflow.inTransaction(connection).enqueue(new EmailArgs(to), EnqueueOptions.defaults());
+   * }
    *
    * @throws UnsupportedOperationException when the store cannot join a caller's transaction
    */
-  public EnqueueResult enqueueIn(Object transaction, JobArgs args, EnqueueOptions options) {
-    Objects.requireNonNull(args, "args");
-    return enqueueAllIn(
-            transaction, List.of(new JobRequest(args.type(), Json.write(args), options)))
-        .get(0);
-  }
-
-  /** {@link #enqueueAll} inside the caller's transaction; see {@link #enqueueIn}. */
-  public List<EnqueueResult> enqueueAllIn(Object transaction, List<JobRequest> requests) {
+  public TransactionEnqueuer inTransaction(Object transaction) {
     Objects.requireNonNull(transaction, "transaction");
     if (!(storage instanceof TransactionalStorage tx)) {
       throw new UnsupportedOperationException(
@@ -294,30 +276,31 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
               + storage.capabilities().name()
               + " store cannot enqueue inside a caller's transaction");
     }
-    List<NewJob> jobs = validator.validateAll(requests, requests.size() > 1);
-    List<EnqueueResult> out = new ArrayList<>();
-    for (InsertOutcome o :
-        tx.jobInsertManyIn(transaction, new JobInsertManyParams(jobs, engine.serverId()))) {
-      out.add(new EnqueueResult(o.job(), o.duplicate()));
-    }
-    return out;
+    return new TransactionEnqueuer() {
+      @Override
+      public EnqueueResult enqueue(JobArgs args, EnqueueOptions options) {
+        Objects.requireNonNull(args, "args");
+        return enqueueAll(List.of(new JobRequest(args.type(), Json.write(args), options))).get(0);
+      }
+
+      @Override
+      public List<EnqueueResult> enqueueAll(List<JobRequest> requests) {
+        List<NewJob> jobs = validator.validateAll(requests, requests.size() > 1);
+        List<EnqueueResult> out = new ArrayList<>();
+        for (InsertOutcome o :
+            tx.jobInsertManyIn(transaction, new JobInsertManyParams(jobs, engine.serverId()))) {
+          out.add(new EnqueueResult(o.job(), o.duplicate()));
+        }
+        return out;
+      }
+    };
   }
 
-  /**
-   * Validates requests and applies defaults exactly as {@link #enqueueAll} does, without inserting:
-   * for extensions that insert jobs through their own storage call (a cursor advance, a recurring
-   * fire) in one transaction with other writes.
-   *
-   * @throws InvalidJobException naming the first bad request
-   */
-  public List<NewJob> prepare(List<JobRequest> requests) {
+  List<NewJob> prepare(List<JobRequest> requests) {
     return validator.validateAll(requests, requests.size() > 1);
   }
 
-  /**
-   * Wakes this server's fetchers of the queue, after jobs were inserted outside {@link #enqueue}.
-   */
-  public void wakeQueue(String queue) {
+  void wakeQueue(String queue) {
     engine.wakeQueue(queue);
   }
 
@@ -340,13 +323,7 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
   }
 
   @Override
-  public OptionalLong queuePosition(UUID id) {
-    long p = storage.jobQueuePosition(id);
-    return p < 0 ? OptionalLong.empty() : OptionalLong.of(p);
-  }
-
-  @Override
-  public JobPage list(JobQuery q) {
+  public Page<Job> list(JobQuery q) {
     if (q.limit() < 1 || q.limit() > JobQuery.MAX_LIMIT) {
       throw new InvalidJobException(
           "limit", "range", null, "limit must be 1.." + JobQuery.MAX_LIMIT + ", was " + q.limit());
@@ -365,9 +342,9 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
                 q.createdAfter(),
                 q.createdBefore(),
                 q.text()));
-    if (rows.size() <= q.limit()) return new JobPage(rows, null);
+    if (rows.size() <= q.limit()) return new Page<>(rows, null);
     List<Job> page = rows.subList(0, q.limit());
-    return new JobPage(page, Cursors.encode(page.get(page.size() - 1).id()));
+    return new Page<>(page, Cursors.encode(page.get(page.size() - 1).id()));
   }
 
   @Override
@@ -419,59 +396,73 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
   }
 
   @Override
-  public long latestEventSeq() {
-    return storage.eventLatestSeq();
-  }
-
-  @Override
   public Subscription subscribe(
       EventFilter filter, String afterEventId, Consumer<JobEvent> listener) {
     return engine.subscribe(filter, afterEventId, listener);
   }
 
   @Override
-  public List<QueueInfo> queues() {
-    Instant now = storage.now();
-    List<QueueInfo> out = new ArrayList<>();
-    for (QueueStats s : storage.queueStats()) {
-      Duration age =
-          s.oldestEnqueuedAt() == null ? null : Duration.between(s.oldestEnqueuedAt(), now);
-      if (age != null && age.isNegative()) age = Duration.ZERO;
-      out.add(new QueueInfo(s.queue(), s.counts(), age, s.paused(), s.maxDepth()));
+  public Queues queues() {
+    return queues;
+  }
+
+  @Override
+  public Cluster cluster() {
+    return cluster;
+  }
+
+  /** The queues seen through the store, with this server's wake-ups after a change. */
+  private final class StoreQueues implements Queues {
+    @Override
+    public List<QueueInfo> list() {
+      Instant now = storage.now();
+      List<QueueInfo> out = new ArrayList<>();
+      for (QueueStats s : storage.queueStats()) {
+        Duration age =
+            s.oldestEnqueuedAt() == null ? null : Duration.between(s.oldestEnqueuedAt(), now);
+        if (age != null && age.isNegative()) age = Duration.ZERO;
+        out.add(new QueueInfo(s.queue(), s.counts(), age, s.paused(), s.maxDepth()));
+      }
+      return out;
     }
-    return out;
-  }
 
-  @Override
-  public void pauseQueue(String queue) {
-    requireQueueName(queue);
-    storage.queuePause(queue);
-  }
-
-  @Override
-  public void resumeQueue(String queue) {
-    requireQueueName(queue);
-    storage.queueResume(queue);
-    engine.wakeQueue(queue);
-  }
-
-  @Override
-  public List<ResourceInfo> resources() {
-    return engine.resources();
-  }
-
-  @Override
-  public void setQueueMaxDepth(String queue, Integer maxDepth) {
-    requireQueueName(queue);
-    if (maxDepth != null && (maxDepth < 0 || maxDepth > MAX_QUEUE_DEPTH)) {
-      throw new InvalidJobException(
-          "maxDepth",
-          "range",
-          null,
-          "maxDepth of queue '%s' must be 0..%d or null, was %d"
-              .formatted(queue, MAX_QUEUE_DEPTH, maxDepth));
+    @Override
+    public void pause(String queue) {
+      requireQueueName(queue);
+      storage.queuePause(queue);
     }
-    storage.queueSetMaxDepth(queue, maxDepth);
+
+    @Override
+    public void resume(String queue) {
+      requireQueueName(queue);
+      storage.queueResume(queue);
+      engine.wakeQueue(queue);
+    }
+
+    @Override
+    public void setMaxDepth(String queue, Integer maxDepth) {
+      requireQueueName(queue);
+      if (maxDepth != null && (maxDepth < 0 || maxDepth > MAX_DEPTH)) {
+        throw new InvalidJobException(
+            "maxDepth",
+            "range",
+            null,
+            "maxDepth of queue '%s' must be 0..%d or null, was %d"
+                .formatted(queue, MAX_DEPTH, maxDepth));
+      }
+      storage.queueSetMaxDepth(queue, maxDepth);
+    }
+
+    @Override
+    public OptionalLong position(UUID jobId) {
+      long p = storage.jobQueuePosition(jobId);
+      return p < 0 ? OptionalLong.empty() : OptionalLong.of(p);
+    }
+
+    @Override
+    public List<ResourceInfo> resources() {
+      return engine.resources();
+    }
   }
 
   private static void requireQueueName(String queue) {
@@ -484,391 +475,30 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
     }
   }
 
-  @Override
-  public List<ServerInfo> servers() {
-    return storage.serverList(engine.liveServerCutoff());
-  }
-
-  @Override
-  public Map<JobState, Long> stateCounts() {
-    return storage.jobCountByState();
-  }
-
-  @Override
-  public Set<String> jobTypes() {
-    return engine.jobTypes();
-  }
-
-  // ------------------------------------------------------------------ builder
-
-  /**
-   * Configures a {@link TaskFlow}. Every setter checks its value at once; {@link #build()} checks
-   * the whole and freezes it. Defaults are the {@code DEFAULT_*} constants.
-   */
-  public static final class Builder {
-    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(30);
-    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
-    public static final Duration DEFAULT_EVENT_POLL_INTERVAL = Duration.ofMillis(500);
-    public static final Duration DEFAULT_PROMOTE_INTERVAL = Duration.ofMillis(500);
-    public static final Duration DEFAULT_RETENTION_INTERVAL = Duration.ofMinutes(10);
-    public static final Duration DEFAULT_SERVER_HEARTBEAT = Duration.ofSeconds(10);
-    public static final Duration DEFAULT_PROGRESS_WRITE_INTERVAL = Duration.ofSeconds(1);
-    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
-    public static final int DEFAULT_MAX_ARGS_BYTES = 256 * 1024;
-    public static final Duration DEFAULT_LEADER_TTL = Duration.ofSeconds(30);
-
-    private Storage storage;
-    private Clock clock = Clock.systemUTC();
-    private final Map<String, RegisteredWorker<?>> workers = new LinkedHashMap<>();
-    private final Map<String, Integer> queues = new LinkedHashMap<>();
-    private final Map<String, Integer> typeCaps = new LinkedHashMap<>();
-    private final Map<String, ResourceConfig> resources = new LinkedHashMap<>();
-    private final Map<String, String> typeResources = new LinkedHashMap<>();
-    private RetryPriority retryPriority = RetryPriority.KEEP;
-    private final Set<String> extraTypes = new HashSet<>();
-    private final List<JobListener> listeners = new ArrayList<>();
-    private final Map<String, FlowLimit> limits = new LinkedHashMap<>();
-    private boolean acceptAnyType;
-    private boolean virtualThreads = true;
-    private Duration lease = DEFAULT_LEASE;
-    private Duration pollInterval = DEFAULT_POLL_INTERVAL;
-    private Duration eventPollInterval = DEFAULT_EVENT_POLL_INTERVAL;
-    private Duration promoteInterval = DEFAULT_PROMOTE_INTERVAL;
-    private Duration retentionInterval = DEFAULT_RETENTION_INTERVAL;
-    private Duration serverHeartbeat = DEFAULT_SERVER_HEARTBEAT;
-    private Duration progressWriteInterval = DEFAULT_PROGRESS_WRITE_INTERVAL;
-    private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
-    private Duration leaderTtl = DEFAULT_LEADER_TTL;
-    private Duration recurringMinInterval = Recurring.DEFAULT_MIN_INTERVAL;
-    private Duration recurringMisfireGrace = Recurring.DEFAULT_MISFIRE_GRACE;
-    private EngineConfig.Retention retention = EngineConfig.Retention.DEFAULT;
-    private int maxArgsBytes = DEFAULT_MAX_ARGS_BYTES;
-    private String serverId;
-
-    private Builder() {}
-
-    /** The store (required). TaskFlow opens it, and closes it on {@link TaskFlow#close()}. */
-    public Builder storage(Storage storage) {
-      this.storage = Objects.requireNonNull(storage, "storage");
-      return this;
+  private final class StoreCluster implements Cluster {
+    @Override
+    public String serverId() {
+      return engine.serverId();
     }
 
-    /** The clock for engine timers and ids; tests pass the same manual clock to the store. */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
-      return this;
+    @Override
+    public List<ServerInfo> servers() {
+      return storage.serverList(engine.liveServerCutoff());
     }
 
-    /** Registers a worker for an args record annotated with {@link JobType}. */
-    public <A extends JobArgs> Builder worker(Class<A> argsClass, Worker<A> worker) {
-      return worker(JobType.Names.of(argsClass), argsClass, worker);
+    @Override
+    public Map<JobState, Long> stateCounts() {
+      return storage.jobCountByState();
     }
 
-    /**
-     * Registers a worker under an explicit type name; {@code argsClass} may be a record, a {@code
-     * Map} or Jackson's {@code JsonNode}.
-     */
-    public <A> Builder worker(String type, Class<A> argsClass, Worker<A> worker) {
-      Objects.requireNonNull(argsClass, "argsClass");
-      Objects.requireNonNull(worker, "worker");
-      if (type == null
-          || type.length() > JobValidator.MAX_TYPE_LENGTH
-          || !JobValidator.NAME.matcher(type).matches()) {
-        throw new IllegalArgumentException(
-            "job type must match " + JobValidator.NAME.pattern() + ", was '" + type + "'");
-      }
-      if (workers.containsKey(type)) {
-        throw new IllegalArgumentException(
-            "a worker is already registered for job type '" + type + "'");
-      }
-      workers.put(type, new RegisteredWorker<>(type, argsClass, worker));
-      return this;
+    @Override
+    public Set<String> jobTypes() {
+      return engine.jobTypes();
     }
 
-    /**
-     * Adds a listener that hears every job event, on its own thread with a bounded queue, so it can
-     * never slow the engine; see {@link JobListener}.
-     */
-    public Builder listener(JobListener listener) {
-      listeners.add(Objects.requireNonNull(listener, "listener"));
-      return this;
-    }
-
-    /** Accepts enqueues of these types although no worker here runs them (remote workers will). */
-    public Builder acceptTypes(String... types) {
-      extraTypes.addAll(List.of(types));
-      return this;
-    }
-
-    /** Accepts enqueues of any well-formed type (for a client that does not know the workers). */
-    public Builder acceptAnyType(boolean accept) {
-      this.acceptAnyType = accept;
-      return this;
-    }
-
-    /**
-     * Runs a queue on this server. Without any, the queue {@code default} runs with concurrency 10.
-     */
-    public Builder queue(String name, Consumer<QueueConfig> configure) {
-      if (name == null
-          || name.length() > JobValidator.MAX_QUEUE_LENGTH
-          || !JobValidator.NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException(
-            "queue name must match " + JobValidator.NAME.pattern() + ", was '" + name + "'");
-      }
-      QueueConfig q = new QueueConfig();
-      configure.accept(q);
-      queues.put(name, q.concurrency());
-      return this;
-    }
-
-    /**
-     * Stores this limit when TaskFlow is built (replacing a stored one of the same name), for every
-     * server of the store to keep; see {@link FlowLimit} and {@link TaskFlow#limits()}.
-     */
-    public Builder limit(FlowLimit limit) {
-      Objects.requireNonNull(limit, "limit");
-      limits.put(limit.name(), limit);
-      return this;
-    }
-
-    /** At most {@code max} jobs of this type run at once on this server, across its queues. */
-    /**
-     * Declares the adaptive concurrency limit of a shared downstream resource on this server (see
-     * {@link ResourceConfig}); jobs of the types that use it ({@link Worker#resource()}, {@link
-     * #typeResource}) are claimed only while its limit has room. A resource that workers name but
-     * that is not declared gets the defaults.
-     *
-     * {@snippet :
-     * builder.resource("model-server", r -> r.min(1).max(32).initial(8))
-     *     .typeResource("embedding.generate", "model-server");
-     * }
-     */
-    public Builder resource(String name, Consumer<ResourceConfig> configure) {
-      if (name == null
-          || name.length() > JobValidator.MAX_QUEUE_LENGTH
-          || !JobValidator.NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException(
-            "resource name must match " + JobValidator.NAME.pattern() + ", was '" + name + "'");
-      }
-      ResourceConfig r = new ResourceConfig();
-      configure.accept(r);
-      r.validate(name);
-      resources.put(name, r);
-      return this;
-    }
-
-    /**
-     * Says that jobs of {@code type} use the shared resource {@code resource}, for workers that do
-     * not name one themselves ({@link Worker#resource()}, which lambdas cannot override).
-     */
-    public Builder typeResource(String type, String resource) {
-      if (type == null || resource == null || resource.isEmpty()) {
-        throw new IllegalArgumentException(
-            "typeResource needs a type and a resource, got " + type + " -> " + resource);
-      }
-      typeResources.put(type, resource);
-      return this;
-    }
-
-    /**
-     * The priority of retries, for workers whose {@link Worker#retryPriority()} is null (default
-     * {@link RetryPriority#keep()}): e.g. {@link RetryPriority#lowerBy(int)} so retries run after
-     * fresh work.
-     */
-    public Builder retryPriority(RetryPriority retryPriority) {
-      this.retryPriority = Objects.requireNonNull(retryPriority, "retryPriority");
-      return this;
-    }
-
-    public Builder typeConcurrency(String type, int max) {
-      if (max < 1)
-        throw new IllegalArgumentException(
-            "type concurrency must be >= 1, was " + max + " for " + type);
-      typeCaps.put(type, max);
-      return this;
-    }
-
-    /** Virtual threads (default) or a fixed pool of platform threads sized to the queues. */
-    public Builder virtualThreads(boolean virtualThreads) {
-      this.virtualThreads = virtualThreads;
-      return this;
-    }
-
-    /** Lease length (default 30 s); heartbeats extend it every third of it. */
-    public Builder leaseDuration(Duration lease) {
-      this.lease = positive("leaseDuration", lease, Duration.ofMillis(300));
-      return this;
-    }
-
-    /** The fallback poll when no wake-up arrives (default 1 s, jittered ±20%). */
-    public Builder pollInterval(Duration d) {
-      this.pollInterval = positive("pollInterval", d, Duration.ofMillis(10));
-      return this;
-    }
-
-    /** How often the event log is read when nothing local woke the reader (default 500 ms). */
-    public Builder eventPollInterval(Duration d) {
-      this.eventPollInterval = positive("eventPollInterval", d, Duration.ofMillis(10));
-      return this;
-    }
-
-    /** How often due scheduled jobs are promoted (default 500 ms). */
-    public Builder promoteInterval(Duration d) {
-      this.promoteInterval = positive("promoteInterval", d, Duration.ofMillis(10));
-      return this;
-    }
-
-    /**
-     * How long the maintenance leadership lasts unless renewed (default 30 s; renewed every third).
-     * When the leader dies, another server takes over within this time.
-     */
-    public Builder leaderTtl(Duration d) {
-      this.leaderTtl = positive("leaderTtl", d, Duration.ofMillis(300));
-      return this;
-    }
-
-    /**
-     * The shortest interval between two fires a recurring schedule may have (default 1 s); a put of
-     * a more frequent schedule is refused with rule {@code too_frequent}.
-     */
-    public Builder recurringMinInterval(Duration d) {
-      this.recurringMinInterval = positive("recurringMinInterval", d, Duration.ofMillis(1));
-      return this;
-    }
-
-    /**
-     * How late a recurring fire may be enqueued and still count as on time (default 1 min); later
-     * ones (after downtime or a leader failover) follow the schedule's misfire policy.
-     */
-    public Builder recurringMisfireGrace(Duration d) {
-      this.recurringMisfireGrace = positive("recurringMisfireGrace", d, Duration.ofMillis(1));
-      return this;
-    }
-
-    /** How long finished jobs are kept: completed 7 days, failed and cancelled 30, deleted 7. */
-    public Builder retention(
-        Duration completed, Duration failed, Duration cancelled, Duration deleted) {
-      this.retention = new EngineConfig.Retention(completed, failed, cancelled, deleted);
-      return this;
-    }
-
-    public Builder retentionInterval(Duration d) {
-      this.retentionInterval = positive("retentionInterval", d, Duration.ofSeconds(1));
-      return this;
-    }
-
-    public Builder serverHeartbeatInterval(Duration d) {
-      this.serverHeartbeat = positive("serverHeartbeatInterval", d, Duration.ofMillis(100));
-      return this;
-    }
-
-    /** Progress is written to the store at most this often per job (default 1 s). */
-    public Builder progressWriteInterval(Duration d) {
-      this.progressWriteInterval = positive("progressWriteInterval", d, Duration.ZERO);
-      return this;
-    }
-
-    /**
-     * How long {@link TaskFlow#close()} waits for running jobs before releasing them (default 30
-     * s).
-     */
-    public Builder shutdownGrace(Duration d) {
-      if (d == null || d.isNegative())
-        throw new IllegalArgumentException("shutdownGrace must be >= 0, was " + d);
-      this.shutdownGrace = d;
-      return this;
-    }
-
-    /** The largest args accepted, in UTF-8 bytes of JSON (default 256 KiB). */
-    public Builder maxArgsBytes(int bytes) {
-      if (bytes < 2 || bytes > 16 * 1024 * 1024) {
-        throw new IllegalArgumentException("maxArgsBytes must be 2..16 MiB, was " + bytes);
-      }
-      this.maxArgsBytes = bytes;
-      return this;
-    }
-
-    /** A fixed server id (default: host, pid and a random suffix). */
-    public Builder serverId(String id) {
-      if (id == null || id.isBlank() || id.length() > 128) {
-        throw new IllegalArgumentException("serverId must be 1..128 characters, was '" + id + "'");
-      }
-      this.serverId = id;
-      return this;
-    }
-
-    public TaskFlow build() {
-      if (storage == null) {
-        throw new IllegalStateException(
-            "TaskFlow needs a store: call storage(...) (e.g. SqliteStorage or InMemoryStorage)");
-      }
-      Map<String, Integer> qs =
-          queues.isEmpty()
-              ? Map.of(EnqueueOptions.DEFAULT_QUEUE, QueueConfig.DEFAULT_CONCURRENCY)
-              : queues;
-      String id = serverId != null ? serverId : defaultServerId();
-      Duration heartbeat = lease.dividedBy(3);
-      EngineConfig config =
-          new EngineConfig(
-              id,
-              clock,
-              qs,
-              typeCaps,
-              virtualThreads,
-              lease,
-              heartbeat,
-              pollInterval,
-              eventPollInterval,
-              promoteInterval,
-              lease.dividedBy(2),
-              retentionInterval,
-              serverHeartbeat,
-              progressWriteInterval,
-              leaderTtl,
-              retention,
-              controls());
-      return new TaskFlow(this, config, workers);
-    }
-
-    /** The retry priority and the resources, with each worker's own resource resolved. */
-    private EngineControls controls() {
-      Map<String, String> typeResources = new LinkedHashMap<>();
-      workers.forEach(
-          (type, w) -> {
-            String own = w.worker().resource();
-            String r = own != null ? own : this.typeResources.get(type);
-            if (r == null) return;
-            if (r.isEmpty()
-                || r.length() > JobValidator.MAX_QUEUE_LENGTH
-                || !JobValidator.NAME.matcher(r).matches()) {
-              throw new IllegalArgumentException(
-                  "worker of type '%s' names resource '%s', which does not match %s"
-                      .formatted(type, r, JobValidator.NAME.pattern()));
-            }
-            typeResources.put(type, r);
-          });
-      return new EngineControls(retryPriority, resources, typeResources);
-    }
-
-    private static Duration positive(String name, Duration d, Duration min) {
-      if (d == null || d.compareTo(min) < 0 || d.isZero() && !min.isZero()) {
-        throw new IllegalArgumentException(name + " must be at least " + min + ", was " + d);
-      }
-      return d;
-    }
-
-    private static String defaultServerId() {
-      String host;
-      try {
-        host = java.net.InetAddress.getLocalHost().getHostName();
-      } catch (Exception e) {
-        host = "host";
-      }
-      String rnd =
-          Long.toString(
-              java.util.concurrent.ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36), 36);
-      return host + "-" + ProcessHandle.current().pid() + "-" + rnd;
+    @Override
+    public long latestEventSeq() {
+      return storage.eventLatestSeq();
     }
   }
 }

@@ -2,10 +2,7 @@ package dev.taskflow;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -23,8 +20,8 @@ import java.util.function.Consumer;
 public interface TaskFlowClient {
 
   /** Enqueues a job with default options. */
-  default Job enqueue(JobArgs args) {
-    return enqueue(args, EnqueueOptions.defaults()).job();
+  default EnqueueResult enqueue(JobArgs args) {
+    return enqueue(args, EnqueueOptions.defaults());
   }
 
   /** Enqueues a job; with a unique key that a live job holds, returns that job as a duplicate. */
@@ -38,21 +35,8 @@ public interface TaskFlowClient {
 
   Optional<Job> get(UUID id);
 
-  /**
-   * The recurring schedules in the store (put, pause, resume, trigger, delete); see {@link
-   * Recurring}.
-   *
-   * @throws UnsupportedOperationException when this client keeps none
-   */
-  default Recurring recurring() {
-    throw new UnsupportedOperationException(
-        getClass().getSimpleName() + " keeps no recurring schedules");
-  }
-
-  /** How many ready jobs run before this one on its queue, while it is enqueued. */
-  OptionalLong queuePosition(UUID id);
-
-  JobPage list(JobQuery query);
+  /** Jobs matching the query, newest first, one page at a time. */
+  Page<Job> list(JobQuery query);
 
   /** Cancels a job that has not finished; a running one is interrupted. */
   Job cancel(UUID id);
@@ -73,13 +57,6 @@ public interface TaskFlowClient {
 
   /** The job's persisted events after {@code afterEventId} (null: from the start), oldest first. */
   List<JobEvent> events(UUID jobId, String afterEventId, int limit);
-
-  /**
-   * The sequence of the newest persisted event ({@code 0} when the log is empty): a resume position
-   * beyond it names no event this log ever had (a client of a store that was restored from a
-   * backup, or of another cluster).
-   */
-  long latestEventSeq();
 
   /**
    * Delivers matching events, in id order, to {@code listener} until the subscription is closed.
@@ -130,46 +107,26 @@ public interface TaskFlowClient {
     return get(id).orElseThrow(() -> new JobNotFoundException(id));
   }
 
-  List<QueueInfo> queues();
-
-  void pauseQueue(String queue);
-
-  void resumeQueue(String queue);
-
   /**
-   * The adaptive concurrency limits of shared downstream resources on this server: limit, jobs in
-   * flight, recent latency. Empty when no worker uses a resource.
+   * Batches of jobs enqueued atomically, and the dependencies between jobs; see {@link Batches}.
    */
-  default List<ResourceInfo> resources() {
-    return List.of();
-  }
+  Batches batches();
 
-  /** The largest maximum depth a queue may be given. */
-  int MAX_QUEUE_DEPTH = 1_000_000_000;
+  /** The recurring schedules in the store (put, pause, resume, trigger, delete). */
+  Recurring recurring();
 
-  /**
-   * Bounds a queue (backpressure), on every server of the store: while its waiting jobs (enqueued,
-   * scheduled, awaiting) plus a request's new ones would exceed {@code maxDepth}, the enqueue
-   * throws {@link QueueFullException} and stores nothing (an {@link #enqueueAll} batch as a whole).
-   * Null removes the bound. Jobs already waiting stay; retries and promotions are never refused.
-   *
-   * {@snippet :
-   * taskflow.setQueueMaxDepth("embeddings", 10_000);
-   * }
-   *
-   * @param maxDepth 0..{@value #MAX_QUEUE_DEPTH}, or null for no bound
-   * @throws InvalidJobException naming {@code maxDepth} when out of range, or {@code queue}
-   */
-  default void setQueueMaxDepth(String queue, Integer maxDepth) {
-    throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no queue bounds");
-  }
+  /** The cluster-wide concurrency and rate limits kept in the store; see {@link FlowLimit}. */
+  Limits limits();
 
-  /** Servers that heartbeated recently. */
-  List<ServerInfo> servers();
+  /** The webhook registrations in the store. */
+  Webhooks webhooks();
 
-  /** Job counts per state, from counters (never a scan of history). */
-  Map<JobState, Long> stateCounts();
+  /** Leases jobs to workers in other processes or languages; see {@link RemoteWorkers}. */
+  RemoteWorkers remoteWorkers();
 
-  /** The job types some worker is registered for (enqueueing another type is refused). */
-  Set<String> jobTypes();
+  /** The store's queues: counts, pause and resume, depth bounds, a job's position. */
+  Queues queues();
+
+  /** The servers sharing the store, job counts per state, accepted types, the event log head. */
+  Cluster cluster();
 }

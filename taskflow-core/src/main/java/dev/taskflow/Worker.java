@@ -44,7 +44,7 @@ public interface Worker<A> {
 
   /**
    * The priority a job gets when a failed attempt is scheduled for a retry; null (the default) uses
-   * the server's {@link TaskFlow.Builder#retryPriority}, which keeps the job's priority unless set.
+   * the server's {@link TaskFlowBuilder#retryPriority}, which keeps the job's priority unless set.
    */
   default RetryPriority retryPriority() {
     return null;
@@ -53,7 +53,7 @@ public interface Worker<A> {
   /**
    * The shared downstream resource this worker's jobs use (e.g. {@code "model-server"}), whose
    * adaptive concurrency limit bounds how many of them run at once on a server; null (the default)
-   * for none. See {@link TaskFlow.Builder#resource}.
+   * for none. See {@link TaskFlowBuilder#resource}.
    */
   default String resource() {
     return null;

@@ -7,6 +7,7 @@ import dev.taskflow.JobListener;
 import dev.taskflow.JobRequest;
 import dev.taskflow.JobState;
 import dev.taskflow.TaskFlow;
+import dev.taskflow.TaskFlowBuilder;
 import dev.taskflow.spi.Storage;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,7 +36,7 @@ final class EngineBench {
   }
 
   TaskFlow build(Storage storage, Probe probe, JobListener... listeners) {
-    TaskFlow.Builder b =
+    TaskFlowBuilder b =
         TaskFlow.builder()
             .storage(storage)
             .worker(Noop.class, probe.worker())
@@ -257,7 +258,7 @@ final class EngineBench {
   }
 
   static long completed(TaskFlow tf) {
-    return tf.stateCounts().getOrDefault(JobState.COMPLETED, 0L);
+    return tf.cluster().stateCounts().getOrDefault(JobState.COMPLETED, 0L);
   }
 
   private static void acquire(Probe probe, String what) throws InterruptedException {

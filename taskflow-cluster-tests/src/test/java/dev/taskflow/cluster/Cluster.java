@@ -108,7 +108,7 @@ final class Cluster implements AutoCloseable {
 
   /** Completed jobs, from the store's counters. */
   long completedCount() {
-    return client.stateCounts().getOrDefault(JobState.COMPLETED, 0L);
+    return client.cluster().stateCounts().getOrDefault(JobState.COMPLETED, 0L);
   }
 
   /** Waits until at least {@code n} jobs are completed. */

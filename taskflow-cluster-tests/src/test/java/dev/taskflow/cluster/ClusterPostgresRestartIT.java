@@ -126,7 +126,7 @@ class ClusterPostgresRestartIT {
 
   /** Jobs not yet finished, from the store's counters. */
   private long unfinished() {
-    Map<JobState, Long> counts = cluster.client().stateCounts();
+    Map<JobState, Long> counts = cluster.client().cluster().stateCounts();
     return counts.getOrDefault(JobState.ENQUEUED, 0L)
         + counts.getOrDefault(JobState.PROCESSING, 0L)
         + counts.getOrDefault(JobState.SCHEDULED, 0L);

@@ -3,7 +3,7 @@ package dev.taskflow.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.taskflow.TaskFlow;
+import dev.taskflow.TaskFlowBuilder;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.TestInfo;
  */
 class LeaderFailoverIT {
   /** The CLI has no option for it yet, so the nodes run with the engine's default. */
-  private static final Duration TTL = TaskFlow.Builder.DEFAULT_LEADER_TTL;
+  private static final Duration TTL = TaskFlowBuilder.DEFAULT_LEADER_TTL;
 
   /** Every node tries to take or renew the leadership this often. */
   private static final Duration RENEW = TTL.dividedBy(3);

@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.taskflow.HistoryEntry;
 import dev.taskflow.Job;
-import dev.taskflow.JobPage;
 import dev.taskflow.JobQuery;
 import dev.taskflow.JobState;
+import dev.taskflow.Page;
 import dev.taskflow.RecurringInfo;
 import dev.taskflow.RecurringSchedule;
 import java.sql.Connection;
@@ -157,7 +157,7 @@ class RecurringFailoverIT {
     List<Job> all = new ArrayList<>();
     String cursor = null;
     do {
-      JobPage page =
+      Page<Job> page =
           cluster
               .client()
               .list(

@@ -67,7 +67,8 @@ public final class JobValidator {
    * The type prefix of TaskFlow's own jobs (webhook deliveries), whose handlers record events under
    * the reserved prefixes ({@code webhook.attempt}).
    */
-  public static final String INTERNAL_TYPE_PREFIX = dev.taskflow.TaskFlow.INTERNAL_TYPE_PREFIX;
+  public static final String INTERNAL_TYPE_PREFIX =
+      dev.taskflow.TaskFlowPlugin.INTERNAL_TYPE_PREFIX;
 
   /** The defaults of one registered type. */
   public record TypeDefaults(int maxAttempts, Duration timeout) {}

@@ -35,7 +35,7 @@ public final class EmbeddingExample {
             .worker(EmbedArgs.class, (args, ctx) -> Map.of("vector", embed(args.text())))
             .build()
             .start()) {
-      Job job = taskflow.enqueue(new EmbedArgs("doc-42", "TaskFlow runs jobs durably."));
+      Job job = taskflow.enqueue(new EmbedArgs("doc-42", "TaskFlow runs jobs durably.")).job();
       return taskflow.awaitFinished(job.id(), Duration.ofSeconds(30));
     }
   }

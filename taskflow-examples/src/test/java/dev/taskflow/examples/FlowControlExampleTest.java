@@ -68,7 +68,7 @@ class FlowControlExampleTest {
             .worker(Embed.class, (args, ctx) -> args.text().length())
             .build()) {
       // docs::backpressure[]
-      taskflow.setQueueMaxDepth("default", 2); // shared by every server of the store
+      taskflow.queues().setMaxDepth("default", 2); // shared by every server of the store
       taskflow.enqueue(new Embed("a"));
       taskflow.enqueue(new Embed("b"));
       try {
@@ -77,9 +77,9 @@ class FlowControlExampleTest {
         // e.queue() "default", e.depth() 2, e.maxDepth() 2, e.retryAfter() PT5S: shed or retry
         assertThat(e.depth()).isEqualTo(2);
       }
-      taskflow.setQueueMaxDepth("default", null); // no bound
+      taskflow.queues().setMaxDepth("default", null); // no bound
       // end-docs::backpressure[]
-      assertThat(taskflow.stateCounts().get(JobState.ENQUEUED)).isEqualTo(2);
+      assertThat(taskflow.cluster().stateCounts().get(JobState.ENQUEUED)).isEqualTo(2);
     }
   }
 
@@ -98,13 +98,13 @@ class FlowControlExampleTest {
                   return args.text().length();
                 })
             .build()) {
-      Job flaky = taskflow.enqueue(new Embed(""));
+      Job flaky = taskflow.enqueue(new Embed("")).job();
       taskflow.runDueJobs(); // fails once: scheduled for a retry at priority -10
       clock.advance(Duration.ofHours(1)); // the retry is due
-      Job fresh = taskflow.enqueue(new Embed("fresh"));
+      Job fresh = taskflow.enqueue(new Embed("fresh")).job();
 
       assertThat(taskflow.get(flaky.id()).orElseThrow().priority()).isEqualTo(-10);
-      assertThat(taskflow.queuePosition(fresh.id())).hasValue(0); // fresh work goes first
+      assertThat(taskflow.queues().position(fresh.id())).hasValue(0); // fresh work goes first
     }
     // end-docs::retry-priority[]
   }
@@ -122,7 +122,7 @@ class FlowControlExampleTest {
             .typeResource("embedding.generate", "model-server")
             .worker(Embed.class, (args, ctx) -> args.text().length())
             .build()) {
-      ResourceInfo model = taskflow.resources().getFirst();
+      ResourceInfo model = taskflow.queues().resources().getFirst();
       assertThat(model.limit()).isEqualTo(8); // moves with latency and errors once jobs run
       assertThat(model.types()).containsExactly("embedding.generate");
     }
@@ -159,7 +159,7 @@ class FlowControlExampleTest {
             .worker(Embed.class, (args, ctx) -> args.text().length())
             .build()) {
       // docs::start-by[]
-      taskflow.pauseQueue("default"); // say the workers are busy elsewhere
+      taskflow.queues().pause("default"); // say the workers are busy elsewhere
       Job job =
           taskflow
               .enqueue(
@@ -167,7 +167,7 @@ class FlowControlExampleTest {
                   EnqueueOptions.defaults().startWithin(Duration.ofMinutes(5)))
               .job();
       clock.advance(Duration.ofMinutes(5));
-      taskflow.resumeQueue("default");
+      taskflow.queues().resume("default");
       taskflow.runDueJobs(); // the sweep cancels it; no claim starts it late
 
       Job after = taskflow.get(job.id()).orElseThrow();
@@ -185,7 +185,7 @@ class FlowControlExampleTest {
             .clock(clock)
             .worker(Embed.class, (a, c) -> 1)
             .build()) {
-      taskflow.setQueueMaxDepth("default", 0);
+      taskflow.queues().setMaxDepth("default", 0);
       assertThatThrownBy(() -> taskflow.enqueue(new Embed("x")))
           .isInstanceOf(QueueFullException.class);
     }

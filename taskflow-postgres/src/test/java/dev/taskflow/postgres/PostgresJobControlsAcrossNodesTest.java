@@ -9,6 +9,7 @@ import dev.taskflow.JobRequest;
 import dev.taskflow.QueueFullException;
 import dev.taskflow.QueueInfo;
 import dev.taskflow.TaskFlow;
+import dev.taskflow.TaskFlowBuilder;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -61,7 +62,7 @@ class PostgresJobControlsAcrossNodesTest {
 
   private void startNodes(List<FlowLimit> limits) {
     for (int i = 0; i < NODES; i++) {
-      TaskFlow.Builder b =
+      TaskFlowBuilder b =
           TaskFlow.builder()
               .storage(PgTestDatabase.store(schema).poolSize(4).build())
               .serverId("node-" + i)
@@ -247,7 +248,7 @@ class PostgresJobControlsAcrossNodesTest {
 
   private long waitingIn(String queue) {
     QueueInfo q =
-        nodes.getFirst().queues().stream()
+        nodes.getFirst().queues().list().stream()
             .filter(i -> i.name().equals(queue))
             .findFirst()
             .orElseThrow();
@@ -257,7 +258,7 @@ class PostgresJobControlsAcrossNodesTest {
   @Test
   void a_queue_max_depth_is_exact_under_concurrent_enqueues_from_three_nodes() throws Exception {
     startNodes(List.of());
-    nodes.getFirst().setQueueMaxDepth(BOUNDED, 50);
+    nodes.getFirst().queues().setMaxDepth(BOUNDED, 50);
     EnqueueOptions bounded = EnqueueOptions.defaults().queue(BOUNDED);
 
     Race singles =
@@ -281,7 +282,7 @@ class PostgresJobControlsAcrossNodesTest {
     assertThat(waitingIn(BOUNDED)).as("the queue's counters").isEqualTo(50);
 
     // batches are all or nothing: 50 more places, batches of 5, exactly 10 batches get in
-    nodes.get(1).setQueueMaxDepth(BOUNDED, 100);
+    nodes.get(1).queues().setMaxDepth(BOUNDED, 100);
     Race batches =
         race(
             20,

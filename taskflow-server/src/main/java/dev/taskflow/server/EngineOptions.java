@@ -3,6 +3,7 @@ package dev.taskflow.server;
 import dev.taskflow.Recurring;
 import dev.taskflow.RetryPriority;
 import dev.taskflow.TaskFlow;
+import dev.taskflow.TaskFlowBuilder;
 import dev.taskflow.server.demo.DemoJobs;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,14 +44,14 @@ final class EngineOptions {
       converter = Converters.DurationConverter.class,
       description =
           "Lease of a running job: a job whose process died is rescued after it (default: PT30S).")
-  Duration lease = TaskFlow.Builder.DEFAULT_LEASE;
+  Duration lease = TaskFlowBuilder.DEFAULT_LEASE;
 
   @Option(
       names = "--shutdown-grace",
       paramLabel = "DURATION",
       converter = Converters.DurationConverter.class,
       description = "How long running jobs may finish at shutdown (default: PT30S).")
-  Duration shutdownGrace = TaskFlow.Builder.DEFAULT_SHUTDOWN_GRACE;
+  Duration shutdownGrace = TaskFlowBuilder.DEFAULT_SHUTDOWN_GRACE;
 
   @Option(
       names = "--leader-ttl",
@@ -59,7 +60,7 @@ final class EngineOptions {
       description =
           "How long the maintenance leadership (retention, recurring fires) lasts unless renewed;"
               + " when the leader dies another node takes over within it (default: PT30S).")
-  Duration leaderTtl = TaskFlow.Builder.DEFAULT_LEADER_TTL;
+  Duration leaderTtl = TaskFlowBuilder.DEFAULT_LEADER_TTL;
 
   @Option(
       names = "--recurring-min-interval",
@@ -111,8 +112,8 @@ final class EngineOptions {
    *
    * @throws IllegalArgumentException naming a setting that is out of range
    */
-  TaskFlow.Builder builder() {
-    TaskFlow.Builder b =
+  TaskFlowBuilder builder() {
+    TaskFlowBuilder b =
         TaskFlow.builder()
             .leaseDuration(lease)
             .shutdownGrace(shutdownGrace)

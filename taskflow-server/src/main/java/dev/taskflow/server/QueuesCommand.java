@@ -1,6 +1,6 @@
 package dev.taskflow.server;
 
-import dev.taskflow.TaskFlowClient;
+import dev.taskflow.Queues;
 import dev.taskflow.server.ApiClient.ApiException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -115,14 +115,10 @@ final class QueuesCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
           n = -1;
         }
-        if (n < 0 || n > TaskFlowClient.MAX_QUEUE_DEPTH) {
+        if (n < 0 || n > Queues.MAX_DEPTH) {
           throw new ParameterException(
               spec.commandLine(),
-              "--max-depth must be 0.."
-                  + TaskFlowClient.MAX_QUEUE_DEPTH
-                  + " or none, was '"
-                  + maxDepth
-                  + "'");
+              "--max-depth must be 0.." + Queues.MAX_DEPTH + " or none, was '" + maxDepth + "'");
         }
         body.put("maxDepth", n);
       }

@@ -11,7 +11,7 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * A {@code --resource NAME=MIN..MAX[,KEY=VALUE...]} option: the adaptive limit of one shared
- * downstream, as {@link dev.taskflow.TaskFlow.Builder#resource} takes it. Keys: {@code initial},
+ * downstream, as {@link dev.taskflow.TaskFlowBuilder#resource} takes it. Keys: {@code initial},
  * {@code window} (integers), {@code tolerance}, {@code backoff}, {@code error-rate} (decimals).
  */
 record ResourceSpec(String name, int min, int max, Map<String, String> settings) {

@@ -2,6 +2,7 @@ package dev.taskflow.server;
 
 import dev.taskflow.StorageException;
 import dev.taskflow.TaskFlow;
+import dev.taskflow.TaskFlowBuilder;
 import dev.taskflow.server.demo.DemoJobs;
 import dev.taskflow.web.TaskFlowWeb;
 import dev.taskflow.web.WebConfig;
@@ -160,7 +161,7 @@ final class ServerCommand implements Callable<Integer> {
    */
   Running start() throws StartupException {
     WebConfig webConfig;
-    TaskFlow.Builder builder;
+    TaskFlowBuilder builder;
     WebhookDelivery webhooks;
     try {
       webConfig =
@@ -177,12 +178,12 @@ final class ServerCommand implements Callable<Integer> {
               .build();
       builder = engine.builder().maxArgsBytes(maxArgsBytes);
       webhooks =
-          WebhookDelivery.install(
-              builder,
+          new WebhookDelivery(
               WebhookDelivery.Options.defaults()
                   .withAllowPrivateTargets(allowPrivateWebhookTargets)
                   .withAllowHttp(allowHttpWebhooks)
                   .withTimeout(webhookTimeout));
+      builder.plugin(webhooks);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -193,7 +194,6 @@ final class ServerCommand implements Callable<Integer> {
     } catch (StorageException e) {
       throw new StartupException("cannot open the store " + store + ": " + e.getMessage(), e);
     }
-    webhooks.bind(taskflow);
     taskflow.start();
     TaskFlowWeb web = TaskFlowWeb.create(taskflow, webConfig);
     try {

@@ -2,6 +2,7 @@ package dev.taskflow.server;
 
 import dev.taskflow.StorageException;
 import dev.taskflow.TaskFlow;
+import dev.taskflow.TaskFlowBuilder;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -57,7 +58,7 @@ final class WorkerCommand implements Callable<Integer> {
           "a worker needs a store other processes can reach (postgres://.. or sqlite:PATH), not"
               + " memory");
     }
-    TaskFlow.Builder builder;
+    TaskFlowBuilder builder;
     try {
       builder = engine.builder();
     } catch (IllegalArgumentException e) {

@@ -131,7 +131,9 @@ class BatchesCliTest {
     Path jobs = dir.resolve("jobs.json");
     Files.writeString(jobs, "[{\"type\": \"demo.echo\"}]");
     long before =
-        server.taskflow().stateCounts().values().stream().mapToLong(Long::longValue).sum();
+        server.taskflow().cluster().stateCounts().values().stream()
+            .mapToLong(Long::longValue)
+            .sum();
 
     assertThat(cli("batches", "create", dir.resolve("missing.json").toString(), url).err())
         .contains("FILE cannot be read", "missing.json");
@@ -154,7 +156,10 @@ class BatchesCliTest {
     assertThat(badArgs.code()).isEqualTo(2);
     assertThat(badArgs.err()).contains("--callback-args must be a JSON object");
 
-    assertThat(server.taskflow().stateCounts().values().stream().mapToLong(Long::longValue).sum())
+    assertThat(
+            server.taskflow().cluster().stateCounts().values().stream()
+                .mapToLong(Long::longValue)
+                .sum())
         .isEqualTo(before);
   }
 
@@ -204,6 +209,6 @@ class BatchesCliTest {
         cli("enqueue", "demo.echo", "--depends-on=0190f5b2-0000-7000-8000-000000000001", url);
     assertThat(unknown.code()).isEqualTo(Main.EXIT_FAILED);
     assertThat(unknown.err()).contains("unknown_parent");
-    assertThat(server.taskflow().stateCounts().get(JobState.AWAITING)).isEqualTo(1);
+    assertThat(server.taskflow().cluster().stateCounts().get(JobState.AWAITING)).isEqualTo(1);
   }
 }

@@ -27,7 +27,7 @@ class QueuesCliTest {
   }
 
   private static QueueInfo queue(String name) {
-    return server.taskflow().queues().stream()
+    return server.taskflow().queues().list().stream()
         .filter(q -> q.name().equals(name))
         .findFirst()
         .orElseThrow();
@@ -46,7 +46,7 @@ class QueuesCliTest {
 
     CliTest.Result none = cli("queues", "set", "parked", "--max-depth=none", url);
     assertThat(none.code()).as(none.err()).isZero();
-    assertThat(server.taskflow().queues())
+    assertThat(server.taskflow().queues().list())
         .as("an empty queue without a bound is not listed")
         .noneMatch(q -> q.name().equals("parked"));
   }

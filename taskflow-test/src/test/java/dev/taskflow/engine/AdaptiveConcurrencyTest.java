@@ -83,12 +83,12 @@ class AdaptiveConcurrencyTest {
   }
 
   private ResourceInfo resource() {
-    return taskflow.resources().getFirst();
+    return taskflow.queues().resources().getFirst();
   }
 
   /** Keeps a backlog, so the limit (not the lack of work) bounds what runs. */
   private void topUp() {
-    long waiting = taskflow.stateCounts().getOrDefault(JobState.ENQUEUED, 0L);
+    long waiting = taskflow.cluster().stateCounts().getOrDefault(JobState.ENQUEUED, 0L);
     if (waiting >= 40) return;
     List<JobRequest> more = new ArrayList<>();
     for (int i = 0; i < 80; i++) {

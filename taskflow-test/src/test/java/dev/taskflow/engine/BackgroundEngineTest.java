@@ -11,6 +11,7 @@ import dev.taskflow.JobRequest;
 import dev.taskflow.JobState;
 import dev.taskflow.Subscription;
 import dev.taskflow.TaskFlow;
+import dev.taskflow.TaskFlowBuilder;
 import dev.taskflow.memory.InMemoryStorage;
 import dev.taskflow.spi.JobRescueParams;
 import dev.taskflow.test.ManualClock;
@@ -59,7 +60,7 @@ class BackgroundEngineTest {
     }
   }
 
-  private TaskFlow.Builder builder(dev.taskflow.spi.Storage storage) {
+  private TaskFlowBuilder builder(dev.taskflow.spi.Storage storage) {
     return TaskFlow.builder()
         .storage(storage)
         .pollInterval(Duration.ofMillis(50))
@@ -69,7 +70,7 @@ class BackgroundEngineTest {
         .worker(TestJobs.Block.class, (a, ctx) -> block(a));
   }
 
-  private TaskFlow started(TaskFlow.Builder b) {
+  private TaskFlow started(TaskFlowBuilder b) {
     TaskFlow tf = b.build();
     toClose.add(tf);
     return tf.start();
@@ -82,7 +83,7 @@ class BackgroundEngineTest {
   @Test
   void an_enqueued_job_starts_and_completes_without_any_manual_step() {
     TaskFlow tf = started(builder(new InMemoryStorage()));
-    Job job = tf.enqueue(new TestJobs.Echo("hello"));
+    Job job = tf.enqueue(new TestJobs.Echo("hello")).job();
     await().atMost(5, TimeUnit.SECONDS).until(() -> state(tf, job) == JobState.COMPLETED);
     assertThat(tf.get(job.id()).orElseThrow().resultJson()).isEqualTo("\"hello\"");
   }
@@ -90,14 +91,14 @@ class BackgroundEngineTest {
   @Test
   void await_finished_returns_the_job_as_it_ended_and_times_out_with_its_state() throws Exception {
     TaskFlow tf = started(builder(new InMemoryStorage()));
-    Job echo = tf.enqueue(new TestJobs.Echo("waited for"));
+    Job echo = tf.enqueue(new TestJobs.Echo("waited for")).job();
     assertThat(tf.awaitFinished(echo.id(), Duration.ofSeconds(10)).resultJson())
         .isEqualTo("\"waited for\"");
     assertThat(tf.awaitFinished(echo.id(), Duration.ofMillis(1)).state())
         .as("already finished")
         .isEqualTo(JobState.COMPLETED);
 
-    Job blocked = tf.enqueue(new TestJobs.Block("never"));
+    Job blocked = tf.enqueue(new TestJobs.Block("never")).job();
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> tf.awaitFinished(blocked.id(), Duration.ofMillis(200)))
         .isInstanceOf(java.util.concurrent.TimeoutException.class)
@@ -113,11 +114,11 @@ class BackgroundEngineTest {
     for (int i = 0; i < 10; i++) tf.enqueue(new TestJobs.Block("b" + i));
 
     await().until(() -> running.get() == 3);
-    assertThat(tf.stateCounts().get(JobState.ENQUEUED)).isEqualTo(7);
+    assertThat(tf.cluster().stateCounts().get(JobState.ENQUEUED)).isEqualTo(7);
     release.countDown();
     await()
         .atMost(10, TimeUnit.SECONDS)
-        .until(() -> tf.stateCounts().getOrDefault(JobState.COMPLETED, 0L) == 10);
+        .until(() -> tf.cluster().stateCounts().getOrDefault(JobState.COMPLETED, 0L) == 10);
     assertThat(maxRunning).hasValue(3);
   }
 
@@ -129,26 +130,26 @@ class BackgroundEngineTest {
                 .queue("default", q -> q.concurrency(8))
                 .typeConcurrency("test.block", 2));
     for (int i = 0; i < 6; i++) tf.enqueue(new TestJobs.Block("b" + i));
-    Job echo = tf.enqueue(new TestJobs.Echo("not blocked by the cap"));
+    Job echo = tf.enqueue(new TestJobs.Echo("not blocked by the cap")).job();
 
     await().until(() -> running.get() == 2 && state(tf, echo) == JobState.COMPLETED);
     release.countDown();
     await()
         .atMost(10, TimeUnit.SECONDS)
-        .until(() -> tf.stateCounts().getOrDefault(JobState.COMPLETED, 0L) == 7);
+        .until(() -> tf.cluster().stateCounts().getOrDefault(JobState.COMPLETED, 0L) == 7);
     assertThat(maxRunning).hasValue(2);
   }
 
   @Test
   void cancelling_a_running_job_interrupts_it_and_it_stays_cancelled() {
     TaskFlow tf = started(builder(new InMemoryStorage()));
-    Job job = tf.enqueue(new TestJobs.Block("victim"));
+    Job job = tf.enqueue(new TestJobs.Block("victim")).job();
     await().until(() -> running.get() == 1);
 
     tf.cancel(job.id());
 
     await().until(() -> interrupted.contains("victim"));
-    await().until(() -> tf.stateCounts().getOrDefault(JobState.PROCESSING, 0L) == 0);
+    await().until(() -> tf.cluster().stateCounts().getOrDefault(JobState.PROCESSING, 0L) == 0);
     Job after = tf.get(job.id()).orElseThrow();
     assertThat(after.state()).isEqualTo(JobState.CANCELLED);
     assertThat(after.errors()).isEmpty();
@@ -179,7 +180,7 @@ class BackgroundEngineTest {
   void graceful_shutdown_releases_unfinished_jobs_without_using_their_attempt() {
     InMemoryStorage storage = new InMemoryStorage();
     TaskFlow tf = builder(new FlakyStorage(storage, false)).build().start();
-    Job job = tf.enqueue(new TestJobs.Block("long"));
+    Job job = tf.enqueue(new TestJobs.Block("long")).job();
     await().until(() -> running.get() == 1);
 
     tf.stop(Duration.ofMillis(100));
@@ -196,7 +197,7 @@ class BackgroundEngineTest {
     ManualClock storeClock = ManualClock.startingNow();
     InMemoryStorage storage = new InMemoryStorage(storeClock);
     TaskFlow tf = started(builder(storage).leaseDuration(Duration.ofMillis(600)));
-    Job job = tf.enqueue(new TestJobs.Block("stale"));
+    Job job = tf.enqueue(new TestJobs.Block("stale")).job();
     await().until(() -> running.get() == 1);
 
     // The store's clock jumps past the lease: another server rescues the job, as if we had stalled.
@@ -214,7 +215,7 @@ class BackgroundEngineTest {
   void the_engine_backs_off_while_the_store_is_down_and_resumes_by_itself() {
     FlakyStorage flaky = new FlakyStorage(new InMemoryStorage());
     TaskFlow tf = started(builder(flaky));
-    Job before = tf.enqueue(new TestJobs.Echo("before"));
+    Job before = tf.enqueue(new TestJobs.Echo("before")).job();
     await().until(() -> state(tf, before) == JobState.COMPLETED);
 
     flaky.down = true;
@@ -223,7 +224,7 @@ class BackgroundEngineTest {
         .isInstanceOf(dev.taskflow.StorageException.class);
     flaky.down = false;
 
-    Job after = tf.enqueue(new TestJobs.Echo("after"));
+    Job after = tf.enqueue(new TestJobs.Echo("after")).job();
     await().atMost(10, TimeUnit.SECONDS).until(() -> state(tf, after) == JobState.COMPLETED);
   }
 
@@ -231,7 +232,7 @@ class BackgroundEngineTest {
   void outcomes_finished_while_the_store_is_down_are_written_once_it_returns() {
     FlakyStorage flaky = new FlakyStorage(new InMemoryStorage());
     TaskFlow tf = started(builder(flaky));
-    Job job = tf.enqueue(new TestJobs.Block("during-outage"));
+    Job job = tf.enqueue(new TestJobs.Block("during-outage")).job();
     await().until(() -> running.get() == 1);
 
     flaky.down = true;
@@ -288,7 +289,7 @@ class BackgroundEngineTest {
     tf.subscribe(EventFilter.ALL, resumeFrom, second::add);
     await()
         .atMost(10, TimeUnit.SECONDS)
-        .until(() -> tf.stateCounts().getOrDefault(JobState.COMPLETED, 0L) == 20);
+        .until(() -> tf.cluster().stateCounts().getOrDefault(JobState.COMPLETED, 0L) == 20);
     tf.enqueue(new TestJobs.Echo("marker"));
     await()
         .until(
@@ -324,7 +325,7 @@ class BackgroundEngineTest {
         new EventFilter(null, Set.of(JobEvent.COMPLETED), null, null, null),
         null,
         e -> completed.add(e.jobId()));
-    Job job = tf.enqueue(new TestJobs.Echo("x"));
+    Job job = tf.enqueue(new TestJobs.Echo("x")).job();
     await().until(() -> completed.contains(job.id()));
   }
 }

@@ -112,7 +112,7 @@ class DependencyEngineTest {
     assertThat(ran).hasSize(4).startsWith("a").endsWith("d");
     assertThat(ran).filteredOn("d"::equals).hasSize(1);
     assertThat(state(d)).isEqualTo(JobState.COMPLETED);
-    assertThat(taskflow.dependents(a, 10)).containsExactlyInAnyOrder(b, c);
+    assertThat(taskflow.batches().dependents(a, 10)).containsExactlyInAnyOrder(b, c);
   }
 
   @Test
@@ -185,7 +185,8 @@ class DependencyEngineTest {
                     List.of(step("x", EnqueueOptions.defaults().dependsOn(missing)))))
         .isInstanceOfSatisfying(
             InvalidJobException.class, e -> assertThat(e.field()).isEqualTo("jobs/0/dependsOn/0"));
-    assertThat(taskflow.stateCounts().values().stream().mapToLong(Long::longValue).sum()).isZero();
+    assertThat(taskflow.cluster().stateCounts().values().stream().mapToLong(Long::longValue).sum())
+        .isZero();
   }
 
   @Test
@@ -318,6 +319,7 @@ class DependencyEngineTest {
               assertThat(e.field()).isEqualTo("jobs/0/dependsOn/0");
               assertThat(e.rule()).isEqualTo("unknown_parent");
             });
-    assertThat(taskflow.stateCounts().values().stream().mapToLong(Long::longValue).sum()).isZero();
+    assertThat(taskflow.cluster().stateCounts().values().stream().mapToLong(Long::longValue).sum())
+        .isZero();
   }
 }

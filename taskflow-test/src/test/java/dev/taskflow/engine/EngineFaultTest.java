@@ -10,6 +10,7 @@ import dev.taskflow.JobEvent;
 import dev.taskflow.JobState;
 import dev.taskflow.StorageException;
 import dev.taskflow.TaskFlow;
+import dev.taskflow.TaskFlowBuilder;
 import dev.taskflow.Worker;
 import dev.taskflow.memory.InMemoryStorage;
 import java.time.Duration;
@@ -33,7 +34,7 @@ class EngineFaultTest {
     toClose.forEach(tf -> tf.stop(Duration.ofSeconds(2)));
   }
 
-  private TaskFlow started(TaskFlow.Builder b) {
+  private TaskFlow started(TaskFlowBuilder b) {
     TaskFlow tf =
         b.pollInterval(Duration.ofMillis(50)).eventPollInterval(Duration.ofMillis(50)).build();
     toClose.add(tf);
@@ -88,8 +89,8 @@ class EngineFaultTest {
                 .storage(new InMemoryStorage())
                 .queue("default", q -> q.concurrency(1))
                 .worker(TestJobs.Echo.class, forever));
-    Job first = tf.enqueue(new TestJobs.Echo("a"));
-    Job second = tf.enqueue(new TestJobs.Echo("b"));
+    Job first = tf.enqueue(new TestJobs.Echo("a")).job();
+    Job second = tf.enqueue(new TestJobs.Echo("b")).job();
 
     await().atMost(5, TimeUnit.SECONDS).until(() -> state(tf, second) == JobState.COMPLETED);
     assertThat(state(tf, first)).isEqualTo(JobState.COMPLETED);
@@ -106,7 +107,7 @@ class EngineFaultTest {
                 : null;
     TaskFlow tf =
         started(TaskFlow.builder().storage(flaky).worker(TestJobs.Echo.class, (a, ctx) -> "ok"));
-    Job job = tf.enqueue(new TestJobs.Echo("only one"));
+    Job job = tf.enqueue(new TestJobs.Echo("only one")).job();
 
     await().atMost(10, TimeUnit.SECONDS).until(() -> state(tf, job) == JobState.COMPLETED);
     assertThat(failures).hasValueGreaterThanOrEqualTo(2);
@@ -149,7 +150,9 @@ class EngineFaultTest {
         .atMost(2, TimeUnit.SECONDS)
         .until(() -> running.get() <= 1);
     release.countDown();
-    await().atMost(10, TimeUnit.SECONDS).until(() -> tf.stateCounts().get(JobState.COMPLETED) == 9);
+    await()
+        .atMost(10, TimeUnit.SECONDS)
+        .until(() -> tf.cluster().stateCounts().get(JobState.COMPLETED) == 9);
     assertThat(max).hasValue(1);
   }
 
@@ -159,7 +162,7 @@ class EngineFaultTest {
     TaskFlow tf =
         started(TaskFlow.builder().storage(storage).worker(TestJobs.Echo.class, (a, ctx) -> "ok"));
     for (int round = 0; round < 20; round++) {
-      Job job = tf.enqueue(new TestJobs.Echo("r" + round));
+      Job job = tf.enqueue(new TestJobs.Echo("r" + round)).job();
       // the newest persisted event, possibly not yet read by the bus
       String newest =
           storage
@@ -200,12 +203,14 @@ class EngineFaultTest {
         e -> {
           throw new AssertionError("a test listener's failed assertion");
         });
-    Job job = tf.enqueue(new TestJobs.Block("cancel me"));
+    Job job = tf.enqueue(new TestJobs.Block("cancel me")).job();
     await().until(() -> state(tf, job) == JobState.PROCESSING);
 
     tf.cancel(job.id());
 
-    await().atMost(5, TimeUnit.SECONDS).until(() -> tf.stateCounts().get(JobState.PROCESSING) == 0);
+    await()
+        .atMost(5, TimeUnit.SECONDS)
+        .until(() -> tf.cluster().stateCounts().get(JobState.PROCESSING) == 0);
     assertThat(state(tf, job)).isEqualTo(JobState.CANCELLED);
   }
 
@@ -224,7 +229,7 @@ class EngineFaultTest {
                 })
             .build()
             .start();
-    Job job = tf.enqueue(new TestJobs.Block("stuck"));
+    Job job = tf.enqueue(new TestJobs.Block("stuck")).job();
     await().until(() -> state(tf, job) == JobState.PROCESSING);
     flaky.down = true;
     release.countDown();

@@ -73,14 +73,17 @@ class JobControlsManualTest {
   }
 
   private QueueInfo queue(String name) {
-    return taskflow.queues().stream().filter(q -> q.name().equals(name)).findFirst().orElseThrow();
+    return taskflow.queues().list().stream()
+        .filter(q -> q.name().equals(name))
+        .findFirst()
+        .orElseThrow();
   }
 
   // ------------------------------------------------------------------ backpressure
 
   @Test
   void an_enqueue_past_the_queue_max_depth_throws_a_queue_full_exception_naming_the_numbers() {
-    taskflow.setQueueMaxDepth("default", 2);
+    taskflow.queues().setMaxDepth("default", 2);
     taskflow.enqueue(new TestJobs.Echo("a"));
     taskflow.enqueue(new TestJobs.Echo("b"), EnqueueOptions.defaults().delay(Duration.ofHours(1)));
 
@@ -100,7 +103,7 @@ class JobControlsManualTest {
 
   @Test
   void an_enqueue_all_batch_past_the_max_depth_writes_none_of_its_jobs() {
-    taskflow.setQueueMaxDepth("small", 2);
+    taskflow.queues().setMaxDepth("small", 2);
     taskflow.enqueue(new TestJobs.Echo("a"), EnqueueOptions.defaults().queue("small"));
     String args = "{\"text\":\"x\"}";
     EnqueueOptions small = EnqueueOptions.defaults().queue("small");
@@ -114,8 +117,8 @@ class JobControlsManualTest {
                         new JobRequest("test.echo", args, small))))
         .isInstanceOf(QueueFullException.class);
 
-    assertThat(taskflow.stateCounts().get(JobState.ENQUEUED)).isEqualTo(1);
-    taskflow.setQueueMaxDepth("small", null);
+    assertThat(taskflow.cluster().stateCounts().get(JobState.ENQUEUED)).isEqualTo(1);
+    taskflow.queues().setMaxDepth("small", null);
     assertThat(
             taskflow.enqueueAll(
                 List.of(
@@ -126,7 +129,7 @@ class JobControlsManualTest {
 
   @Test
   void a_negative_or_huge_max_depth_is_refused_naming_the_field() {
-    assertThatThrownBy(() -> taskflow.setQueueMaxDepth("default", -1))
+    assertThatThrownBy(() -> taskflow.queues().setMaxDepth("default", -1))
         .isInstanceOfSatisfying(
             InvalidJobException.class,
             e -> {
@@ -134,7 +137,7 @@ class JobControlsManualTest {
               assertThat(e.rule()).isEqualTo("range");
               assertThat(e.getMessage()).contains("'default'", "-1");
             });
-    assertThatThrownBy(() -> taskflow.setQueueMaxDepth("bad queue!", 5))
+    assertThatThrownBy(() -> taskflow.queues().setMaxDepth("bad queue!", 5))
         .isInstanceOf(InvalidJobException.class);
   }
 
@@ -156,7 +159,7 @@ class JobControlsManualTest {
 
   @Test
   void a_worker_retry_priority_overrides_the_server_default() {
-    Job blocked = taskflow.enqueue(new TestJobs.Block("x"));
+    Job blocked = taskflow.enqueue(new TestJobs.Block("x")).job();
     taskflow.runDueJobs();
     clock.advance(Duration.ofDays(1));
     Job fresh =
@@ -164,8 +167,8 @@ class JobControlsManualTest {
     storage.jobPromoteDue(new JobPromoteParams("test", 100)); // promoted, not run
 
     assertThat(taskflow.get(blocked.id()).orElseThrow().priority()).isEqualTo(-100);
-    assertThat(taskflow.queuePosition(fresh.id())).hasValue(0);
-    assertThat(taskflow.queuePosition(blocked.id())).hasValue(1);
+    assertThat(taskflow.queues().position(fresh.id())).hasValue(0);
+    assertThat(taskflow.queues().position(blocked.id())).hasValue(1);
   }
 
   // ------------------------------------------------------------------ queue position
@@ -174,15 +177,15 @@ class JobControlsManualTest {
   void an_enqueued_job_shows_how_many_run_before_it() {
     Job low =
         taskflow.enqueue(new TestJobs.Echo("low"), EnqueueOptions.defaults().priority(-1)).job();
-    Job first = taskflow.enqueue(new TestJobs.Echo("first"));
+    Job first = taskflow.enqueue(new TestJobs.Echo("first")).job();
     Job high =
         taskflow.enqueue(new TestJobs.Echo("high"), EnqueueOptions.defaults().priority(9)).job();
 
-    assertThat(taskflow.queuePosition(high.id())).hasValue(0);
-    assertThat(taskflow.queuePosition(first.id())).hasValue(1);
-    assertThat(taskflow.queuePosition(low.id())).hasValue(2);
+    assertThat(taskflow.queues().position(high.id())).hasValue(0);
+    assertThat(taskflow.queues().position(first.id())).hasValue(1);
+    assertThat(taskflow.queues().position(low.id())).hasValue(2);
     taskflow.runDueJobs();
-    assertThat(taskflow.queuePosition(low.id())).isEmpty();
+    assertThat(taskflow.queues().position(low.id())).isEmpty();
   }
 
   // ------------------------------------------------------------------ uniqueness for a period
@@ -208,7 +211,7 @@ class JobControlsManualTest {
 
   @Test
   void a_job_not_started_by_its_deadline_is_cancelled_as_expired_and_never_runs() {
-    taskflow.pauseQueue("default");
+    taskflow.queues().pause("default");
     Job job =
         taskflow
             .enqueue(
@@ -217,7 +220,7 @@ class JobControlsManualTest {
             .job();
     assertThat(job.flow().startBy()).isEqualTo(clock.instant().plus(Duration.ofMinutes(5)));
     clock.advance(Duration.ofMinutes(5));
-    taskflow.resumeQueue("default");
+    taskflow.queues().resume("default");
 
     taskflow.runDueJobs();
 

@@ -15,6 +15,7 @@ import dev.taskflow.JobRequest;
 import dev.taskflow.JobState;
 import dev.taskflow.RetryPolicy;
 import dev.taskflow.TaskFlow;
+import dev.taskflow.TaskFlowBuilder;
 import dev.taskflow.Worker;
 import dev.taskflow.memory.InMemoryStorage;
 import java.time.Duration;
@@ -144,7 +145,7 @@ class JobListenerTest {
 
   /** An in-memory engine running echo jobs, with these listeners. */
   private static TaskFlow echoEngine(JobListener... listeners) {
-    TaskFlow.Builder b =
+    TaskFlowBuilder b =
         TaskFlow.builder()
             .storage(new InMemoryStorage())
             .pollInterval(Duration.ofMillis(50))
@@ -160,7 +161,7 @@ class JobListenerTest {
     await()
         .atMost(60, TimeUnit.SECONDS)
         .pollInterval(Duration.ofMillis(5))
-        .until(() -> engine.stateCounts().getOrDefault(JobState.COMPLETED, 0L) == n);
+        .until(() -> engine.cluster().stateCounts().getOrDefault(JobState.COMPLETED, 0L) == n);
   }
 
   @Test

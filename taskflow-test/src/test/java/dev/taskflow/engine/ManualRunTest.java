@@ -11,10 +11,10 @@ import dev.taskflow.Job;
 import dev.taskflow.JobCancel;
 import dev.taskflow.JobEvent;
 import dev.taskflow.JobNotFoundException;
-import dev.taskflow.JobPage;
 import dev.taskflow.JobQuery;
 import dev.taskflow.JobSnooze;
 import dev.taskflow.JobState;
+import dev.taskflow.Page;
 import dev.taskflow.RetryPolicy;
 import dev.taskflow.TaskFlow;
 import dev.taskflow.Worker;
@@ -121,7 +121,7 @@ class ManualRunTest {
 
   @Test
   void a_due_job_runs_on_the_calling_thread_and_stores_its_result() {
-    Job job = taskflow.enqueue(new TestJobs.Echo("hi"));
+    Job job = taskflow.enqueue(new TestJobs.Echo("hi")).job();
 
     assertThat(taskflow.runDueJobs()).isEqualTo(1);
 
@@ -140,7 +140,7 @@ class ManualRunTest {
 
   @Test
   void a_failing_job_is_retried_with_backoff_then_fails_for_good_with_every_error_kept() {
-    Job job = taskflow.enqueue(new TestJobs.Fail("boom"));
+    Job job = taskflow.enqueue(new TestJobs.Fail("boom")).job();
 
     taskflow.runDueJobs();
     Job afterFirst = reload(job);
@@ -178,7 +178,7 @@ class ManualRunTest {
 
   @Test
   void a_non_retryable_error_fails_the_job_on_its_first_attempt() {
-    Job job = taskflow.enqueue(new TestJobs.Fail("fatal"));
+    Job job = taskflow.enqueue(new TestJobs.Fail("fatal")).job();
 
     taskflow.runDueJobs();
 
@@ -318,12 +318,12 @@ class ManualRunTest {
     assertThat(first.duplicate()).isFalse();
     assertThat(second.duplicate()).isTrue();
     assertThat(second.job().id()).isEqualTo(first.job().id());
-    assertThat(taskflow.stateCounts().get(JobState.ENQUEUED)).isEqualTo(1);
+    assertThat(taskflow.cluster().stateCounts().get(JobState.ENQUEUED)).isEqualTo(1);
   }
 
   @Test
   void cancel_retry_and_delete_follow_the_state_machine() {
-    Job job = taskflow.enqueue(new TestJobs.Echo("x"));
+    Job job = taskflow.enqueue(new TestJobs.Echo("x")).job();
     assertThat(taskflow.cancel(job.id()).state()).isEqualTo(JobState.CANCELLED);
     assertThatThrownBy(() -> taskflow.cancel(job.id()))
         .isInstanceOf(IllegalTransitionException.class)
@@ -343,7 +343,7 @@ class ManualRunTest {
 
   @Test
   void a_manual_retry_of_a_failed_job_allows_one_more_attempt_and_keeps_the_history() {
-    Job job = taskflow.enqueue(new TestJobs.Fail("fatal"));
+    Job job = taskflow.enqueue(new TestJobs.Fail("fatal")).job();
     taskflow.runDueJobs();
     assertThat(reload(job).state()).isEqualTo(JobState.FAILED);
 
@@ -375,7 +375,7 @@ class ManualRunTest {
     String cursor = null;
     int pages = 0;
     do {
-      JobPage page = taskflow.list(JobQuery.all().limit(10).cursor(cursor));
+      Page<Job> page = taskflow.list(JobQuery.all().limit(10).cursor(cursor));
       page.items().forEach(j -> seen.add(j.id()));
       cursor = page.nextCursor();
       pages++;

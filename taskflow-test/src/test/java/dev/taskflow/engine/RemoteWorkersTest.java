@@ -80,7 +80,7 @@ class RemoteWorkersTest {
     assertThat(done.state()).isEqualTo(JobState.COMPLETED);
     assertThat(done.resultJson()).isEqualTo("{\"vector\":[1,2]}");
     assertThat(done.progress().message()).isEqualTo("halfway");
-    assertThat(taskflow.servers()).extracting(s -> s.id()).contains("remote:py-1");
+    assertThat(taskflow.cluster().servers()).extracting(s -> s.id()).contains("remote:py-1");
   }
 
   @Test
@@ -139,7 +139,7 @@ class RemoteWorkersTest {
           .remoteWorkers()
           .heartbeat(job.id(), l.leaseToken(), Duration.ofSeconds(60), JobProgress.of(10, "a"));
 
-      assertThat(other.servers())
+      assertThat(other.cluster().servers())
           .filteredOn(s -> s.id().equals("remote:py-2"))
           .singleElement()
           .satisfies(

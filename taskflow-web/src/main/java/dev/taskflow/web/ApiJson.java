@@ -5,9 +5,9 @@ import dev.taskflow.Job;
 import dev.taskflow.JobError;
 import dev.taskflow.JobEvent;
 import dev.taskflow.JobFlow;
-import dev.taskflow.JobPage;
 import dev.taskflow.JobProgress;
 import dev.taskflow.JobState;
+import dev.taskflow.Page;
 import dev.taskflow.QueueInfo;
 import dev.taskflow.ServerInfo;
 import io.javalin.http.Context;
@@ -124,7 +124,7 @@ final class ApiJson {
    * {@code {"items": [job...], "nextCursor": "..." | null}}, each job as a {@linkplain #listItem
    * list item}.
    */
-  ObjectNode page(JobPage page) {
+  ObjectNode page(Page<Job> page) {
     ObjectNode n = nodes.objectNode();
     ArrayNode items = n.putArray("items");
     for (Job j : page.items()) items.add(listItem(j));

@@ -6,7 +6,6 @@ import dev.taskflow.BatchResult;
 import dev.taskflow.Batches;
 import dev.taskflow.EnqueueResult;
 import dev.taskflow.JobRequest;
-import dev.taskflow.TaskFlow;
 import dev.taskflow.TaskFlowClient;
 import io.javalin.http.Context;
 import java.util.ArrayList;
@@ -188,8 +187,7 @@ final class BatchRoutes {
   }
 
   private Batches batches() {
-    if (client instanceof TaskFlow tf) return tf.batches();
-    throw Problem.notFound("path", "batches are not available on this server");
+    return client.batches();
   }
 
   private static Problem notFound(String raw) {

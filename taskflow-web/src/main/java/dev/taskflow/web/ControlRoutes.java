@@ -2,6 +2,7 @@ package dev.taskflow.web;
 
 import dev.taskflow.InvalidJobException;
 import dev.taskflow.QueueInfo;
+import dev.taskflow.Queues;
 import dev.taskflow.ResourceInfo;
 import dev.taskflow.TaskFlowClient;
 import io.javalin.http.Context;
@@ -50,14 +51,10 @@ final class ControlRoutes {
     if (max != null && !max.isNull()) {
       if (!max.isIntegralNumber()) {
         errors.add(FieldError.at("/maxDepth", "type", "maxDepth must be a whole number or null"));
-      } else if (!max.canConvertToInt()
-          || max.asInt() < 0
-          || max.asInt() > TaskFlowClient.MAX_QUEUE_DEPTH) {
+      } else if (!max.canConvertToInt() || max.asInt() < 0 || max.asInt() > Queues.MAX_DEPTH) {
         errors.add(
             FieldError.at(
-                "/maxDepth",
-                "range",
-                "maxDepth must be 0.." + TaskFlowClient.MAX_QUEUE_DEPTH + " or null"));
+                "/maxDepth", "range", "maxDepth must be 0.." + Queues.MAX_DEPTH + " or null"));
       } else {
         maxDepth = max.asInt();
       }
@@ -65,7 +62,7 @@ final class ControlRoutes {
     if (!errors.isEmpty()) throw Problem.invalid(errors);
     if (max != null) {
       try {
-        client.setQueueMaxDepth(name, maxDepth);
+        client.queues().setMaxDepth(name, maxDepth);
       } catch (InvalidJobException e) {
         throw "queue".equals(e.field())
             ? ProblemMapper.asParameter(e, "name")
@@ -74,7 +71,7 @@ final class ControlRoutes {
     }
     Integer bound = maxDepth;
     QueueInfo q =
-        client.queues().stream()
+        client.queues().list().stream()
             .filter(i -> i.name().equals(name))
             .findFirst()
             .orElseGet(() -> new QueueInfo(name, Map.of(), null, false, bound));
@@ -89,7 +86,7 @@ final class ControlRoutes {
     Params.allowOnly(ctx, Set.of());
     ObjectNode out = json.object();
     ArrayNode items = out.putArray("resources");
-    for (ResourceInfo r : client.resources()) items.add(resource(r));
+    for (ResourceInfo r : client.queues().resources()) items.add(resource(r));
     json.send(ctx, 200, out);
   }
 

@@ -3,7 +3,7 @@ package dev.taskflow.web;
 import dev.taskflow.EnqueueOptions;
 import dev.taskflow.JobRequest;
 import dev.taskflow.ParentFailure;
-import dev.taskflow.TaskFlow;
+import dev.taskflow.TaskFlowPlugin;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,7 +72,7 @@ final class JobRequestParser {
     String type = f.string("type");
     if (type == null && absent(job.get("type"))) {
       errors.add(FieldError.at(FieldError.child(at, "type"), "required", "type is required"));
-    } else if (type != null && type.startsWith(TaskFlow.INTERNAL_TYPE_PREFIX)) {
+    } else if (type != null && type.startsWith(TaskFlowPlugin.INTERNAL_TYPE_PREFIX)) {
       // e.g. taskflow.webhook.deliver: a client could otherwise make this server send signed
       // webhook messages with a payload of its choosing
       errors.add(
@@ -82,7 +82,7 @@ final class JobRequestParser {
               "'"
                   + ProblemMapper.shorten(type)
                   + "' is one of TaskFlow's own job types ("
-                  + TaskFlow.INTERNAL_TYPE_PREFIX
+                  + TaskFlowPlugin.INTERNAL_TYPE_PREFIX
                   + "*), which only its servers enqueue"));
     }
     String argsJson = args(job.get("args"), FieldError.child(at, "args"), errors);

@@ -4,10 +4,10 @@ import dev.taskflow.EnqueueResult;
 import dev.taskflow.InvalidJobException;
 import dev.taskflow.Job;
 import dev.taskflow.JobNotFoundException;
-import dev.taskflow.JobPage;
 import dev.taskflow.JobQuery;
 import dev.taskflow.JobRequest;
 import dev.taskflow.JobState;
+import dev.taskflow.Page;
 import dev.taskflow.TaskFlowClient;
 import io.javalin.http.Context;
 import java.util.ArrayList;
@@ -164,7 +164,7 @@ final class JobRoutes {
       }
     }
     try {
-      JobPage page;
+      Page<Job> page;
       try {
         page = client.list(query);
       } catch (InvalidJobException e) {
@@ -252,7 +252,9 @@ final class JobRoutes {
   private ObjectNode withPosition(Job job) {
     return json.job(
         job,
-        job.state() == JobState.ENQUEUED ? client.queuePosition(job.id()) : OptionalLong.empty());
+        job.state() == JobState.ENQUEUED
+            ? client.queues().position(job.id())
+            : OptionalLong.empty());
   }
 
   private void send(Context ctx, int status, JsonNode body) {

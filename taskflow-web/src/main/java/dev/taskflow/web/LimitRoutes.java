@@ -4,7 +4,6 @@ import dev.taskflow.FlowLimit;
 import dev.taskflow.InvalidLimitException;
 import dev.taskflow.LimitUsage;
 import dev.taskflow.Limits;
-import dev.taskflow.TaskFlow;
 import dev.taskflow.TaskFlowClient;
 import io.javalin.http.Context;
 import java.time.Duration;
@@ -124,8 +123,7 @@ final class LimitRoutes {
   // ------------------------------------------------------------------------------------------
 
   private Limits limits() {
-    if (client instanceof TaskFlow tf) return tf.limits();
-    throw Problem.notFound("path", "limits are not available on this server");
+    return client.limits();
   }
 
   private static Problem notFound(String name) {

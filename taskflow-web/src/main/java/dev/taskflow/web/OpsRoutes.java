@@ -52,11 +52,11 @@ final class OpsRoutes {
   }
 
   void pause(Context ctx) {
-    changeQueue(ctx, client::pauseQueue, true);
+    changeQueue(ctx, client.queues()::pause, true);
   }
 
   void resume(Context ctx) {
-    changeQueue(ctx, client::resumeQueue, false);
+    changeQueue(ctx, client.queues()::resume, false);
   }
 
   /** 200 + the queue after the change. */
@@ -73,7 +73,7 @@ final class OpsRoutes {
       throw ProblemMapper.asParameter(e, "name");
     }
     QueueInfo q =
-        client.queues().stream()
+        client.queues().list().stream()
             .filter(i -> i.name().equals(name))
             .findFirst()
             .orElseGet(() -> new QueueInfo(name, Map.of(), null, paused));
@@ -84,7 +84,7 @@ final class OpsRoutes {
   void servers(Context ctx) {
     ObjectNode out = json.object();
     ArrayNode items = out.putArray("servers");
-    client.servers().stream()
+    client.cluster().servers().stream()
         .sorted(Comparator.comparing(ServerInfo::id))
         .forEach(s -> items.add(json.server(s)));
     json.send(ctx, 200, out);
@@ -92,7 +92,7 @@ final class OpsRoutes {
 
   /** {@code {"states": {...}, "throughput": [...]}}: counts from counters, throughput in memory. */
   void stats(Context ctx) {
-    json.send(ctx, 200, json.stats(client.stateCounts(), throughput.snapshot()));
+    json.send(ctx, 200, json.stats(client.cluster().stateCounts(), throughput.snapshot()));
   }
 
   /**
@@ -101,7 +101,7 @@ final class OpsRoutes {
   void health(Context ctx) {
     ObjectNode out = json.object();
     try {
-      client.stateCounts();
+      client.cluster().stateCounts();
       out.put("status", "ok");
       json.send(ctx, 200, out);
     } catch (StorageException e) {
@@ -115,7 +115,7 @@ final class OpsRoutes {
 
   /** Prometheus text. */
   void metrics(Context ctx) {
-    Map<JobState, Long> states = client.stateCounts();
+    Map<JobState, Long> states = client.cluster().stateCounts();
     String text = metrics.render(states, sortedQueues(), openStreams.getAsInt());
     ctx.status(200);
     ctx.contentType(Metrics.CONTENT_TYPE);
@@ -125,10 +125,10 @@ final class OpsRoutes {
   /** The store's queues, plus queues a live server runs that hold no job yet, by name. */
   private List<QueueInfo> sortedQueues() {
     Map<String, QueueInfo> byName = new TreeMap<>();
-    for (ServerInfo s : client.servers()) {
+    for (ServerInfo s : client.cluster().servers()) {
       for (String q : s.queues().keySet()) byName.put(q, new QueueInfo(q, Map.of(), null, false));
     }
-    for (QueueInfo q : client.queues()) byName.put(q.name(), q);
+    for (QueueInfo q : client.queues().list()) byName.put(q.name(), q);
     return List.copyOf(byName.values());
   }
 }

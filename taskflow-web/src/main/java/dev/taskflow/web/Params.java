@@ -158,7 +158,7 @@ public final class Params {
    * is fine. Resuming there would deliver nothing, silently, until the log caught up.
    */
   static String beyondLog(long seq, TaskFlowClient client) {
-    long latest = client.latestEventSeq();
+    long latest = client.cluster().latestEventSeq();
     if (seq <= latest) return null;
     return "event id "
         + seq

@@ -126,10 +126,7 @@ public final class TaskFlowWeb implements AutoCloseable {
             new JobRoutes(client, json, bodies, parser),
             events,
             new OpsRoutes(client, json, tracker, metrics, events::openStreams),
-            new WorkerRoutes(
-                client instanceof dev.taskflow.TaskFlow tf ? tf.remoteWorkers() : null,
-                json,
-                bodies),
+            new WorkerRoutes(client.remoteWorkers(), json, bodies),
             ws,
             new WebhookRoutes(client, json, bodies, config),
             new LimitRoutes(client, json, bodies),

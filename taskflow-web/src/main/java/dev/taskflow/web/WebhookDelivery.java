@@ -6,8 +6,10 @@ import dev.taskflow.JobEvent;
 import dev.taskflow.JobListener;
 import dev.taskflow.JobRequest;
 import dev.taskflow.JobSnooze;
+import dev.taskflow.PluginContext;
 import dev.taskflow.RetryPolicy;
-import dev.taskflow.TaskFlow;
+import dev.taskflow.TaskFlowClient;
+import dev.taskflow.TaskFlowPlugin;
 import dev.taskflow.Webhook;
 import dev.taskflow.Worker;
 import java.io.IOException;
@@ -52,14 +54,15 @@ import tools.jackson.databind.node.ObjectNode;
  * start of the response body), which {@code GET /api/v1/webhooks/{id}/deliveries} lists.
  *
  * {@snippet :
- * TaskFlow.Builder builder = TaskFlow.builder().storage(storage);
- * WebhookDelivery webhooks = WebhookDelivery.install(builder, WebhookDelivery.Options.defaults());
- * TaskFlow taskflow = builder.build();
- * webhooks.bind(taskflow);
+ * TaskFlow taskflow = TaskFlow.builder()
+ *     .storage(storage)
+ *     .plugin(new WebhookDelivery(WebhookDelivery.Options.defaults()))
+ *     .build()
+ *     .start();
  * TaskFlowWeb.create(taskflow, WebConfig.defaults()).start();
  * }
  */
-public final class WebhookDelivery implements AutoCloseable {
+public final class WebhookDelivery implements TaskFlowPlugin, AutoCloseable {
   public static final String JOB_TYPE = "taskflow.webhook.deliver";
   public static final String TEST_EVENT = "webhook.test";
   public static final String ATTEMPT_EVENT = "webhook.attempt";
@@ -254,39 +257,61 @@ public final class WebhookDelivery implements AutoCloseable {
   private final WebhookUrlGuard guard;
   private final WebhookSender sender = new WebhookSender();
   private final ApiJson json = new ApiJson();
-  private final AtomicReference<TaskFlow> taskflow = new AtomicReference<>();
+  private final AtomicReference<PluginContext> context = new AtomicReference<>();
   private volatile WebhookFanOut fanOut;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
-  private WebhookDelivery(Options options) {
+  /** Webhook delivery with these options; install it with {@code TaskFlowBuilder.plugin}. */
+  public WebhookDelivery(Options options) {
     this.options = options;
     this.guard =
         new WebhookUrlGuard(options.allowHttp(), options.allowPrivateTargets(), options.resolver());
   }
 
-  /** Registers the delivery worker and the event listener on a builder; {@link #bind} it after. */
-  public static WebhookDelivery install(TaskFlow.Builder builder, Options options) {
-    WebhookDelivery d = new WebhookDelivery(options);
-    builder.worker(JOB_TYPE, JsonNode.class, d.new DeliverWorker());
-    builder.listener(d.new Waker());
-    return d;
+  @Override
+  public String name() {
+    return "webhooks";
+  }
+
+  /** Registers the delivery worker and the listener that wakes the fan-out. */
+  @Override
+  public void install(PluginContext ctx) {
+    if (!context.compareAndSet(null, Objects.requireNonNull(ctx, "context"))) {
+      throw new IllegalStateException("this WebhookDelivery is installed in a TaskFlow already");
+    }
+    ctx.worker(JOB_TYPE, JsonNode.class, new DeliverWorker());
+    ctx.listener(new Waker());
   }
 
   /**
-   * Connects to the built TaskFlow and starts the fan-out: until then, events are not matched and
-   * deliveries wait. Bind once. On a store that never had webhook delivery, the fan-out's cursor is
-   * created here, at the current end of the event log: every event appended after {@code bind}
-   * returns is seen.
+   * Creates the fan-out's cursor if the store never had webhook delivery, at the current end of the
+   * event log: every event appended after the TaskFlow was built is seen.
    */
-  public WebhookDelivery bind(TaskFlow taskflow) {
-    Objects.requireNonNull(taskflow, "taskflow");
-    if (!this.taskflow.compareAndSet(null, taskflow)) {
-      throw new IllegalStateException("this WebhookDelivery is already bound to a TaskFlow");
-    }
-    taskflow.eventCursor(WebhookFanOut.NAME).position(); // creates it now if new
+  @Override
+  public void built() {
+    context().eventCursor(WebhookFanOut.NAME).position(); // creates it now if new
+  }
+
+  /** Starts the fan-out: until then, events are not matched and deliveries wait. */
+  @Override
+  public void start() {
     fanOut =
-        new WebhookFanOut(taskflow, options.queue(), options.pollInterval(), options.leaderTtl())
+        new WebhookFanOut(context(), options.queue(), options.pollInterval(), options.leaderTtl())
             .start();
-    return this;
+  }
+
+  private PluginContext context() {
+    PluginContext ctx = context.get();
+    if (ctx == null) {
+      throw new IllegalStateException("install WebhookDelivery with TaskFlowBuilder.plugin first");
+    }
+    return ctx;
+  }
+
+  @Override
+  public void stop() {
+    close();
   }
 
   public Options options() {
@@ -332,10 +357,11 @@ public final class WebhookDelivery implements AutoCloseable {
   private final class DeliverWorker implements Worker<JsonNode> {
     @Override
     public Object run(JsonNode args, JobContext ctx) throws Exception {
-      TaskFlow tf = taskflow.get();
-      if (tf == null) {
-        throw new Failed("WebhookDelivery.bind(taskflow) was not called on this server yet");
+      PluginContext pc = context.get();
+      if (pc == null) {
+        throw new Failed("WebhookDelivery is not installed on this server");
       }
+      TaskFlowClient tf = pc.client();
       UUID hookId = UUID.fromString(args.path("webhookId").asString());
       String messageId = args.path("messageId").asString();
       JsonNode event = args.path("event");
@@ -425,7 +451,7 @@ public final class WebhookDelivery implements AutoCloseable {
   }
 
   /** Tries so far, snoozed ones included, so a receiver that always says Retry-After ends. */
-  private static int tries(TaskFlow tf, JobContext ctx) {
+  private static int tries(TaskFlowClient tf, JobContext ctx) {
     return (int)
         tf.events(ctx.jobId(), null, 1000).stream()
             .filter(e -> ATTEMPT_EVENT.equals(e.type()))
@@ -477,6 +503,7 @@ public final class WebhookDelivery implements AutoCloseable {
    */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) return;
     WebhookFanOut f = fanOut;
     try {
       if (f != null) f.close();

@@ -4,7 +4,7 @@ import dev.taskflow.EventCursor;
 import dev.taskflow.InvalidJobException;
 import dev.taskflow.JobEvent;
 import dev.taskflow.JobRequest;
-import dev.taskflow.TaskFlow;
+import dev.taskflow.PluginContext;
 import dev.taskflow.Webhook;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,7 +38,7 @@ final class WebhookFanOut {
 
   private static final Logger log = LoggerFactory.getLogger(WebhookFanOut.class);
 
-  private final TaskFlow taskflow;
+  private final PluginContext taskflow;
   private final String queue;
   private final Duration pollInterval;
   private final Duration leaderTtl;
@@ -54,7 +54,7 @@ final class WebhookFanOut {
   private long position = -1; // -1: read it from the store
   private boolean failing;
 
-  WebhookFanOut(TaskFlow taskflow, String queue, Duration pollInterval, Duration leaderTtl) {
+  WebhookFanOut(PluginContext taskflow, String queue, Duration pollInterval, Duration leaderTtl) {
     this.taskflow = taskflow;
     this.queue = queue;
     this.pollInterval = pollInterval;
@@ -160,7 +160,8 @@ final class WebhookFanOut {
     if (position < 0) position = cursor.position();
     List<JobEvent> page = cursor.read(position, PAGE);
     if (page.isEmpty()) return false;
-    List<Webhook> hooks = taskflow.webhooks().all().stream().filter(Webhook::active).toList();
+    List<Webhook> hooks =
+        taskflow.client().webhooks().all().stream().filter(Webhook::active).toList();
     List<JobRequest> jobs = new ArrayList<>();
     long next = position;
     int handled = 0;

@@ -4,9 +4,8 @@ import dev.taskflow.FlowLimit;
 import dev.taskflow.InvalidJobException;
 import dev.taskflow.Job;
 import dev.taskflow.JobEvent;
-import dev.taskflow.JobPage;
 import dev.taskflow.JobQuery;
-import dev.taskflow.TaskFlow;
+import dev.taskflow.Page;
 import dev.taskflow.TaskFlowClient;
 import dev.taskflow.Webhook;
 import dev.taskflow.WebhookNotFoundException;
@@ -183,7 +182,7 @@ final class WebhookRoutes {
   /** Sends a {@code webhook.test} event now (as a delivery job): 202 with the job's id. */
   void test(Context ctx) {
     Webhook w = require(ctx);
-    TaskFlow tf = taskflow();
+    TaskFlowClient tf = taskflow();
     ObjectNode envelope = json.object();
     envelope.put("id", "test-" + UUID.randomUUID());
     envelope.put("type", WebhookDelivery.TEST_EVENT);
@@ -207,7 +206,7 @@ final class WebhookRoutes {
     Params.allowOnly(ctx, Set.of("limit", "cursor"));
     Webhook w = require(ctx);
     int limit = Params.intInRange(ctx, "limit", 1, 100, 20);
-    JobPage page;
+    Page<Job> page;
     try {
       page =
           client.list(
@@ -251,14 +250,14 @@ final class WebhookRoutes {
 
   // ------------------------------------------------------------------------------------------
 
-  private TaskFlow taskflow() {
-    if (client instanceof TaskFlow tf && tf.jobTypes().contains(WebhookDelivery.JOB_TYPE)) {
-      return tf;
+  private TaskFlowClient taskflow() {
+    if (client.cluster().jobTypes().contains(WebhookDelivery.JOB_TYPE)) {
+      return client;
     }
     throw Problem.notFound(
         "path",
-        "webhooks are not available on this server: it needs WebhookDelivery.install(builder,"
-            + " options) (the taskflow server installs it)");
+        "webhooks are not available on this server: it needs the WebhookDelivery plugin"
+            + " (TaskFlowBuilder.plugin; the taskflow server installs it)");
   }
 
   private Webhooks hooks() {

@@ -28,7 +28,7 @@ final class WorkerRoutes {
   private final RequestBodies bodies;
 
   /**
-   * @param remote null when the client is not a full TaskFlow: the routes then answer 404
+   * @param remote the client's remote-worker registry
    */
   WorkerRoutes(RemoteWorkers remote, ApiJson json, RequestBodies bodies) {
     this.remote = remote;
@@ -143,9 +143,6 @@ final class WorkerRoutes {
   }
 
   private RemoteWorkers remote() {
-    if (remote == null) {
-      throw Problem.notFound("path", "remote workers are not available on this server");
-    }
     return remote;
   }
 

@@ -233,7 +233,7 @@ class ApiEndToEndTest {
 
     assertThat(servers).hasSize(1);
     JsonNode s = servers.get(0);
-    assertThat(s.get("id").asString()).isEqualTo(server.taskflow.serverId());
+    assertThat(s.get("id").asString()).isEqualTo(server.taskflow.cluster().serverId());
     assertThat(s.get("queues").get("default").asInt()).isEqualTo(4);
     assertThat(s.get("queues").get("side").asInt()).isEqualTo(1);
     assertThat(Instant.parse(s.get("lastHeartbeatAt").asString())).isNotNull();

@@ -1043,7 +1043,7 @@ class BadInputTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("rows")
   void a_bad_request_gets_a_problem_naming_the_field_and_changes_nothing(Row row) {
-    Map<JobState, Long> before = server.taskflow.stateCounts();
+    Map<JobState, Long> before = server.taskflow.cluster().stateCounts();
 
     TestServer.Response r = server.send(request(row));
 
@@ -1075,7 +1075,7 @@ class BadInputTest {
     }
     assertThat(r.body().length()).as("the problem stays short").isLessThan(8 * 1024);
 
-    assertThat(server.taskflow.stateCounts()).isEqualTo(before);
+    assertThat(server.taskflow.cluster().stateCounts()).isEqualTo(before);
     assertThat(state(completedId)).isEqualTo("completed");
     assertThat(state(runningId)).isEqualTo("processing");
   }

@@ -467,7 +467,7 @@ class BrowserBoundaryTest {
   }
 
   private void assertNothingChanged() {
-    for (QueueInfo q : server.taskflow.queues()) {
+    for (QueueInfo q : server.taskflow.queues().list()) {
       assertThat(q.paused()).as("queue " + q.name() + " paused").isFalse();
     }
     assertThat(server.taskflow.list(dev.taskflow.JobQuery.all().states(JobState.CANCELLED)).items())

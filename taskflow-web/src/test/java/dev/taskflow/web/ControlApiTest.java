@@ -53,7 +53,7 @@ class ControlApiTest {
     assertThat(set.json().get("depth").asLong()).isZero();
     String job = "{\"type\":\"demo.echo\",\"queue\":\"parked\",\"args\":{}}";
     assertThat(server.post("/api/v1/jobs", job).status()).isEqualTo(201);
-    long before = server.taskflow.stateCounts().get(JobState.ENQUEUED);
+    long before = server.taskflow.cluster().stateCounts().get(JobState.ENQUEUED);
 
     TestServer.Response batch =
         server.post("/api/v1/jobs/batch", "{\"jobs\":[" + job + "," + job + "]}");
@@ -65,7 +65,7 @@ class ControlApiTest {
     assertThat(p.get("type").asString()).endsWith("queue-full");
     assertThat(p.get("detail").asString()).contains("'parked'", "1 waiting", "max depth 2");
     assertThat(p.get("errors").get(0).get("code").asString()).isEqualTo("queue_full");
-    assertThat(server.taskflow.stateCounts().get(JobState.ENQUEUED))
+    assertThat(server.taskflow.cluster().stateCounts().get(JobState.ENQUEUED))
         .as("nothing of the batch was written")
         .isEqualTo(before);
     assertThat(server.post("/api/v1/jobs", job).status()).isEqualTo(201);
@@ -90,14 +90,14 @@ class ControlApiTest {
     assertThat(server.post("/api/v1/jobs/" + cancelled + "/cancel").status()).isEqualTo(200);
     server.enqueue(job);
     assertThat(patch("/api/v1/queues/retry-bound", "{\"maxDepth\":1}").status()).isEqualTo(200);
-    var before = server.taskflow.stateCounts();
+    var before = server.taskflow.cluster().stateCounts();
 
     TestServer.Response retried = server.post("/api/v1/jobs/" + cancelled + "/retry");
 
     assertThat(retried.status()).as(retried.toString()).isEqualTo(429);
     assertThat(retried.header("Retry-After")).isEqualTo("5");
     assertThat(retried.json().get("type").asString()).endsWith("queue-full");
-    assertThat(server.taskflow.stateCounts()).isEqualTo(before);
+    assertThat(server.taskflow.cluster().stateCounts()).isEqualTo(before);
     assertThat(server.get("/api/v1/jobs/" + cancelled).json().get("state").asString())
         .isEqualTo("cancelled");
   }

@@ -161,7 +161,7 @@ class HostileSweepTest {
                     .path("state")
                     .asString()
                     .equals("completed"));
-    long latest = server.taskflow.latestEventSeq();
+    long latest = server.taskflow.cluster().latestEventSeq();
     String beyond = Long.toString(latest + 100_000);
 
     TestServer.Response all =

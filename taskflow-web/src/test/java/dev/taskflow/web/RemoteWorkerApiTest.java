@@ -112,7 +112,7 @@ class RemoteWorkerApiTest {
     assertThat(taskflow.events(job.id(), null, 100))
         .extracting(JobEvent::type)
         .contains("wordcount.counted");
-    assertThat(taskflow.servers()).extracting(s -> s.id()).contains("remote:py-test");
+    assertThat(taskflow.cluster().servers()).extracting(s -> s.id()).contains("remote:py-test");
   }
 
   @Test

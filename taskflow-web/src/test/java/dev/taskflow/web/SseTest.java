@@ -153,7 +153,7 @@ class SseTest {
       String id = server.enqueue("{\"type\": \"demo.echo\"}");
       await().atMost(WAIT).until(() -> state(id).equals("completed"));
     }
-    long latest = server.taskflow.latestEventSeq();
+    long latest = server.taskflow.cluster().latestEventSeq();
 
     // The backlog is far more than the 3-event buffer: a replay is written as the client reads,
     // so none of it overflows.

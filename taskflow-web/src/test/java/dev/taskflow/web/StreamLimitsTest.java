@@ -107,7 +107,7 @@ class StreamLimitsTest {
       batch.append(i == 0 ? "" : ",").append("{\"type\":\"demo.echo\"}");
     assertThat(server.post("/api/v1/jobs/batch", batch.append("]}").toString()).status())
         .isEqualTo(201);
-    await().atMost(WAIT).until(() -> server.taskflow.latestEventSeq() >= 1_200);
+    await().atMost(WAIT).until(() -> server.taskflow.cluster().latestEventSeq() >= 1_200);
 
     // A filter nothing matches: before, the request read the whole log, however long.
     SseReader sse =
@@ -135,7 +135,7 @@ class StreamLimitsTest {
     for (int i = 0; i < 400; i++)
       batch.append(i == 0 ? "" : ",").append("{\"type\":\"demo.echo\"}");
     server.post("/api/v1/jobs/batch", batch.append("]}").toString());
-    await().atMost(WAIT).until(() -> server.taskflow.latestEventSeq() >= 1_200);
+    await().atMost(WAIT).until(() -> server.taskflow.cluster().latestEventSeq() >= 1_200);
 
     HttpResponse<InputStream> r =
         server.stream("/api/v1/events?type=job.completed&lastEventId=0", Map.of());

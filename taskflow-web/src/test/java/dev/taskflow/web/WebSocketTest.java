@@ -160,7 +160,7 @@ class WebSocketTest {
     for (int i = 0; i < 10; i++) taskflow.enqueue(new JobRequest("demo.echo", "{}", null));
     await()
         .atMost(30, TimeUnit.SECONDS)
-        .until(() -> taskflow.stateCounts().get(JobState.COMPLETED) == 20);
+        .until(() -> taskflow.cluster().stateCounts().get(JobState.COMPLETED) == 20);
     Client second = new Client(true);
     connect(second, null)
         .sendText("{\"op\":\"subscribe\",\"id\":\"all\",\"after\":\"" + resumeFrom + "\"}", true)

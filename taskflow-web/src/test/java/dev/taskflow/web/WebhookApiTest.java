@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.taskflow.TaskFlow;
+import dev.taskflow.TaskFlowBuilder;
 import dev.taskflow.memory.InMemoryStorage;
 import java.net.InetAddress;
 import java.net.URI;
@@ -52,10 +53,9 @@ class WebhookApiTest {
 
   @BeforeEach
   void start() {
-    TaskFlow.Builder b = TaskFlow.builder().storage(new InMemoryStorage());
-    delivery = WebhookDelivery.install(b, WebhookDelivery.Options.defaults());
+    TaskFlowBuilder b = TaskFlow.builder().storage(new InMemoryStorage());
+    delivery = installed(b, WebhookDelivery.Options.defaults());
     taskflow = b.build();
-    delivery.bind(taskflow);
     web =
         TaskFlowWeb.create(
                 taskflow,
@@ -380,5 +380,11 @@ class WebhookApiTest {
 
     assertThat(call("DELETE", "/api/v1/webhooks/" + id, null).statusCode()).isEqualTo(204);
     assertThat(call("GET", "/api/v1/webhooks/" + id, null).statusCode()).isEqualTo(404);
+  }
+
+  private static WebhookDelivery installed(TaskFlowBuilder b, WebhookDelivery.Options options) {
+    WebhookDelivery d = new WebhookDelivery(options);
+    b.plugin(d);
+    return d;
   }
 }

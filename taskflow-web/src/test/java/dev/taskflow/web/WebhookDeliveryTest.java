@@ -72,7 +72,7 @@ class WebhookDeliveryTest {
                   return null;
                 });
     delivery =
-        WebhookDelivery.install(
+        installed(
             b,
             options.apply(
                 WebhookDelivery.Options.defaults()
@@ -81,7 +81,6 @@ class WebhookDeliveryTest {
                     .withPollInterval(Duration.ofMillis(100))
                     .withClock(clock)));
     taskflow = b.build();
-    delivery.bind(taskflow);
     web =
         TaskFlowWeb.create(
                 taskflow,
@@ -610,5 +609,11 @@ class WebhookDeliveryTest {
 
   private static String[] ids(Job... jobs) {
     return java.util.Arrays.stream(jobs).map(j -> j.id().toString()).toArray(String[]::new);
+  }
+
+  private static WebhookDelivery installed(TaskFlowBuilder b, WebhookDelivery.Options options) {
+    WebhookDelivery d = new WebhookDelivery(options);
+    b.plugin(d);
+    return d;
   }
 }

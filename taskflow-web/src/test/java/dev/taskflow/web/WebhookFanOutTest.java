@@ -8,6 +8,7 @@ import dev.taskflow.JobEvent;
 import dev.taskflow.JobRequest;
 import dev.taskflow.JobState;
 import dev.taskflow.TaskFlow;
+import dev.taskflow.TaskFlowBuilder;
 import dev.taskflow.Webhook;
 import dev.taskflow.postgres.PostgresStorage;
 import dev.taskflow.spi.Storage;
@@ -67,14 +68,14 @@ class WebhookFanOutTest {
 
   /** A started node; with delivery, the delivery is closed before the TaskFlow. */
   private TaskFlow node(Supplier<Storage> store, boolean withDelivery) {
-    TaskFlow.Builder b =
+    TaskFlowBuilder b =
         TaskFlow.builder()
             .storage(store.get())
             .pollInterval(Duration.ofMillis(100))
             .worker("demo.echo", JsonNode.class, (args, ctx) -> args);
     WebhookDelivery delivery =
         withDelivery
-            ? WebhookDelivery.install(
+            ? installed(
                 b,
                 WebhookDelivery.Options.defaults()
                     .withAllowHttp(true)
@@ -85,7 +86,6 @@ class WebhookFanOutTest {
     TaskFlow tf = b.build();
     open.add(tf);
     if (delivery != null) {
-      delivery.bind(tf);
       open.add(delivery);
       deliveries.put(tf, delivery);
     }
@@ -311,7 +311,7 @@ class WebhookFanOutTest {
     List<String> ids = new ArrayList<>();
     String cursor = null;
     do {
-      dev.taskflow.JobPage page =
+      dev.taskflow.Page<Job> page =
           tf.list(
               dev.taskflow.JobQuery.all()
                   .type(WebhookDelivery.JOB_TYPE)
@@ -358,5 +358,11 @@ class WebhookFanOutTest {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot drop test schema " + schema + ": " + e, e);
     }
+  }
+
+  private static WebhookDelivery installed(TaskFlowBuilder b, WebhookDelivery.Options options) {
+    WebhookDelivery d = new WebhookDelivery(options);
+    b.plugin(d);
+    return d;
   }
 }

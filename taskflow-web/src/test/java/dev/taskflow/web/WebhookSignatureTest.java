@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.taskflow.Job;
 import dev.taskflow.JobState;
 import dev.taskflow.TaskFlow;
+import dev.taskflow.TaskFlowBuilder;
 import dev.taskflow.Webhook;
 import dev.taskflow.memory.InMemoryStorage;
 import java.io.IOException;
@@ -97,13 +98,12 @@ class WebhookSignatureTest {
     requirePython();
     String snippet = pythonSnippet();
     receiver = new WebhookReceiver();
-    TaskFlow.Builder b = TaskFlow.builder().storage(new InMemoryStorage());
+    TaskFlowBuilder b = TaskFlow.builder().storage(new InMemoryStorage());
     delivery =
-        WebhookDelivery.install(
+        installed(
             b,
             WebhookDelivery.Options.defaults().withAllowHttp(true).withAllowPrivateTargets(true));
     taskflow = b.build();
-    delivery.bind(taskflow);
     Webhook hook =
         taskflow
             .webhooks()
@@ -198,5 +198,11 @@ class WebhookSignatureTest {
     } else {
       Assumptions.assumeTrue(present, "python3 is not installed; skipping the docs' verifier");
     }
+  }
+
+  private static WebhookDelivery installed(TaskFlowBuilder b, WebhookDelivery.Options options) {
+    WebhookDelivery d = new WebhookDelivery(options);
+    b.plugin(d);
+    return d;
   }
 }

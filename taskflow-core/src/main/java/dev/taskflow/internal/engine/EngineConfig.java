@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The engine's settings, validated and frozen by {@code TaskFlow.Builder}.
+ * The engine's settings, validated and frozen by {@code TaskFlowBuilder}.
  *
  * @param queues queue name to concurrency, for the queues this server runs
  * @param typeCaps job type to the most jobs of it that run at once on this server

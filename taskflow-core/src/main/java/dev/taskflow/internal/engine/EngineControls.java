@@ -5,7 +5,7 @@ import dev.taskflow.RetryPriority;
 import java.util.Map;
 
 /**
- * The job controls of the engine, validated and frozen by {@code TaskFlow.Builder}.
+ * The job controls of the engine, validated and frozen by {@code TaskFlowBuilder}.
  *
  * @param retryPriority the priority of retries for workers that set none
  * @param resources adaptive limits of shared downstream resources, by name

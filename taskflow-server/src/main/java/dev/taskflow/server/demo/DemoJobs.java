@@ -5,7 +5,7 @@ import dev.taskflow.JobContext;
 import dev.taskflow.JobProgress;
 import dev.taskflow.JobType;
 import dev.taskflow.RetryPolicy;
-import dev.taskflow.TaskFlow;
+import dev.taskflow.TaskFlowBuilder;
 import dev.taskflow.Worker;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -58,7 +58,7 @@ public final class DemoJobs {
   private DemoJobs() {}
 
   /** Registers the five demo types on a builder and returns it. */
-  public static TaskFlow.Builder register(TaskFlow.Builder builder) {
+  public static TaskFlowBuilder register(TaskFlowBuilder builder) {
     return builder
         .worker(ECHO, JsonNode.class, demo((args, ctx) -> args))
         .worker(Sleep.class, demo(DemoJobs::sleep))

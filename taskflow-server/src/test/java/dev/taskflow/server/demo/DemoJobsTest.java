@@ -39,7 +39,7 @@ class DemoJobsTest {
 
   @Test
   void register_adds_exactly_the_five_demo_types() {
-    assertThat(taskflow.jobTypes())
+    assertThat(taskflow.cluster().jobTypes())
         .containsExactlyInAnyOrder(
             "demo.echo", "demo.sleep", "demo.fail", "demo.embed", "demo.workflow");
   }

@@ -3,8 +3,8 @@ package dev.taskflow.web.dashboard;
 import dev.taskflow.IllegalTransitionException;
 import dev.taskflow.Job;
 import dev.taskflow.JobNotFoundException;
-import dev.taskflow.JobPage;
 import dev.taskflow.JobQuery;
+import dev.taskflow.Page;
 import dev.taskflow.TaskFlowClient;
 import java.util.List;
 import java.util.Locale;
@@ -76,9 +76,9 @@ final class Bulk {
     }
     int changed = 0;
     int skipped = 0;
-    JobQuery q = filter.query(client.jobTypes(), PAGE).cursor(null);
+    JobQuery q = filter.query(client.cluster().jobTypes(), PAGE).cursor(null);
     while (true) {
-      JobPage page = client.list(q);
+      Page<Job> page = client.list(q);
       for (Job j : page.items()) {
         if (changed + skipped >= MAX_MATCHING) return new Outcome(changed, skipped, true);
         if (one(action, j.id())) changed++;

@@ -149,7 +149,7 @@ public final class Dashboard implements AutoCloseable {
     String qs = f.queryStringWithCursor();
     Layout page = layout(ctx, "Jobs", "jobs", "jobs" + (qs.isEmpty() ? "" : "?" + qs));
     var live = pages.jobs(page, f);
-    List<String> types = new ArrayList<>(new TreeSet<>(client.jobTypes()));
+    List<String> types = new ArrayList<>(new TreeSet<>(client.cluster().jobTypes()));
     html(ctx, "jobs", new Views.JobsPage(live, types, queueNames()));
   }
 
@@ -206,7 +206,7 @@ public final class Dashboard implements AutoCloseable {
                 Map.of(
                     "jobs",
                     templates.render("jobs_live", pages.jobs(page, f, self[0].mustShowSince())));
-        if (f.textSearch(client.jobTypes())) throttle = SEARCH_THROTTLE;
+        if (f.textSearch(client.cluster().jobTypes())) throttle = SEARCH_THROTTLE;
       }
       case "job" -> {
         UUID id = parseId(ctx.queryParam("id"));
@@ -264,8 +264,8 @@ public final class Dashboard implements AutoCloseable {
     if (refused(ctx)) return;
     String name = ctx.pathParam("name");
     switch (ctx.pathParam("action")) {
-      case "pause" -> client.pauseQueue(name);
-      case "resume" -> client.resumeQueue(name);
+      case "pause" -> client.queues().pause(name);
+      case "resume" -> client.queues().resume(name);
       default -> {
         problem(ctx, 404, "no such queue action; use pause or resume");
         return;
@@ -481,8 +481,8 @@ public final class Dashboard implements AutoCloseable {
 
   private List<String> queueNames() {
     Set<String> names = new TreeSet<>();
-    client.queues().forEach(q -> names.add(q.name()));
-    client.servers().forEach(s -> names.addAll(s.queues().keySet()));
+    client.queues().list().forEach(q -> names.add(q.name()));
+    client.cluster().servers().forEach(s -> names.addAll(s.queues().keySet()));
     return List.copyOf(names);
   }
 

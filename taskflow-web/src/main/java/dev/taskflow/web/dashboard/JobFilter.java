@@ -1,9 +1,9 @@
 package dev.taskflow.web.dashboard;
 
 import dev.taskflow.Job;
-import dev.taskflow.JobPage;
 import dev.taskflow.JobQuery;
 import dev.taskflow.JobState;
+import dev.taskflow.Page;
 import dev.taskflow.TaskFlowClient;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
@@ -109,10 +109,10 @@ record JobFilter(
    * also passes the other filters), never "everything": an unknown id lists nothing, so a bulk
    * action on "every job matching" it changes nothing.
    */
-  JobPage page(TaskFlowClient client, int limit) {
+  Page<Job> page(TaskFlowClient client, int limit) {
     UUID id = qAsId();
-    if (id == null) return client.list(query(client.jobTypes(), limit));
-    return new JobPage(client.get(id).filter(this::passes).stream().toList(), null);
+    if (id == null) return client.list(query(client.cluster().jobTypes(), limit));
+    return new Page<Job>(client.get(id).filter(this::passes).stream().toList(), null);
   }
 
   /** Whether a job passes every filter but the search box (the id case of {@link #page}). */

@@ -3,12 +3,11 @@ package dev.taskflow.web.dashboard;
 import dev.taskflow.FlowLimit;
 import dev.taskflow.Job;
 import dev.taskflow.JobEvent;
-import dev.taskflow.JobPage;
 import dev.taskflow.JobState;
 import dev.taskflow.LimitUsage;
+import dev.taskflow.Page;
 import dev.taskflow.QueueInfo;
 import dev.taskflow.ServerInfo;
-import dev.taskflow.TaskFlow;
 import dev.taskflow.TaskFlowClient;
 import dev.taskflow.web.ThroughputTracker;
 import dev.taskflow.web.dashboard.Views.JobLive;
@@ -47,7 +46,7 @@ final class Pages {
   private final ThroughputTracker throughput;
   private final Clock clock;
 
-  private final SharedResults<JobFilter, JobPage> liveResults = new SharedResults<>(1_000);
+  private final SharedResults<JobFilter, Page<Job>> liveResults = new SharedResults<>(1_000);
 
   Pages(TaskFlowClient client, ThroughputTracker throughput, Clock clock) {
     this.client = client;
@@ -56,7 +55,7 @@ final class Pages {
   }
 
   OverviewLive overview(Layout page) {
-    Map<JobState, Long> counts = client.stateCounts();
+    Map<JobState, Long> counts = client.cluster().stateCounts();
     List<ThroughputTracker.Point> points = throughput.snapshot();
     long completed = 0;
     long failed = 0;
@@ -73,7 +72,7 @@ final class Pages {
       f.append(sep).append(p.failed());
     }
     String chart = t.append("],").append(c).append("],").append(f).append("]]").toString();
-    List<ServerInfo> servers = client.servers();
+    List<ServerInfo> servers = client.cluster().servers();
     int running = servers.stream().mapToInt(ServerInfo::running).sum();
     return new OverviewLive(
         page,
@@ -90,12 +89,16 @@ final class Pages {
 
   QueuesLive queues(Layout page) {
     return new QueuesLive(
-        page, queues(client.servers()), limits(), clock.instant(), client.resources());
+        page,
+        queues(client.cluster().servers()),
+        limits(),
+        clock.instant(),
+        client.queues().resources());
   }
 
   /** The cluster-wide limits (at most {@link #PAGE_SIZE}) with their use now. */
   private List<LimitRow> limits() {
-    if (!(client instanceof TaskFlow tf)) return List.of();
+    TaskFlowClient tf = client;
     List<LimitRow> out = new ArrayList<>();
     for (FlowLimit l : tf.limits().list()) {
       if (out.size() >= PAGE_SIZE) break;
@@ -116,7 +119,7 @@ final class Pages {
   }
 
   ServersLive servers(Layout page) {
-    List<ServerInfo> servers = new ArrayList<>(client.servers());
+    List<ServerInfo> servers = new ArrayList<>(client.cluster().servers());
     servers.sort(Comparator.comparing(ServerInfo::host).thenComparing(ServerInfo::id));
     return new ServersLive(page, servers, clock.instant());
   }
@@ -136,7 +139,7 @@ final class Pages {
    * computed after {@code mustShowSince} (nanoTime; {@code Long.MIN_VALUE} for any) is reused.
    */
   JobsLive jobs(Layout page, JobFilter filter, Long mustShowSince) {
-    JobPage result;
+    Page<Job> result;
     JobFilter f = filter;
     try {
       result = query(f, mustShowSince);
@@ -150,13 +153,13 @@ final class Pages {
         f,
         result.items(),
         result.nextCursor(),
-        stateCounts(client.stateCounts()),
+        stateCounts(client.cluster().stateCounts()),
         clock.instant());
   }
 
-  private JobPage query(JobFilter f, Long mustShowSince) {
+  private Page<Job> query(JobFilter f, Long mustShowSince) {
     if (mustShowSince == null) return f.page(client, PAGE_SIZE);
-    boolean search = f.textSearch(client.jobTypes());
+    boolean search = f.textSearch(client.cluster().jobTypes());
     long maxAge = (search ? Dashboard.SEARCH_THROTTLE : Dashboard.THROTTLE).toNanos();
     return liveResults.get(f, mustShowSince, maxAge, search, () -> f.page(client, PAGE_SIZE));
   }
@@ -174,18 +177,16 @@ final class Pages {
     }
     Long position = null;
     if (job.state() == JobState.ENQUEUED) {
-      var p = client.queuePosition(id);
+      var p = client.queues().position(id);
       if (p.isPresent()) position = p.getAsLong();
     }
     List<UUID> children = List.of();
     List<Views.JobLimit> limits = new ArrayList<>();
-    if (client instanceof TaskFlow tf) {
-      children = tf.dependents(id, 50);
-      for (FlowLimit l : tf.limits().list()) {
-        String bucket = l.bucket(job.owner(), job.flow().concurrencyKey());
-        if (l.matches(job.type(), job.queue()) && bucket != null) {
-          limits.add(new Views.JobLimit(l.name(), l.scope().wireName(), bucket));
-        }
+    children = client.batches().dependents(id, 50);
+    for (FlowLimit l : client.limits().list()) {
+      String bucket = l.bucket(job.owner(), job.flow().concurrencyKey());
+      if (l.matches(job.type(), job.queue()) && bucket != null) {
+        limits.add(new Views.JobLimit(l.name(), l.scope().wireName(), bucket));
       }
     }
     return Optional.of(
@@ -194,8 +195,8 @@ final class Pages {
 
   /** A batch's page, or empty when no batch has the id (or batches are not available). */
   Optional<Views.BatchPage> batch(Layout page, UUID id) {
-    if (!(client instanceof dev.taskflow.TaskFlow tf)) return Optional.empty();
-    return tf.batches()
+    return client
+        .batches()
         .get(id)
         .map(b -> new Views.BatchPage(page, b, stateCounts(b.counts()), clock.instant()));
   }
@@ -220,7 +221,7 @@ final class Pages {
                 byName.putIfAbsent(q, new QueueInfo(q, Map.of(), null, false));
               });
     }
-    for (QueueInfo q : client.queues()) byName.put(q.name(), q);
+    for (QueueInfo q : client.queues().list()) byName.put(q.name(), q);
     List<QueueRow> rows = new ArrayList<>();
     for (QueueInfo q : byName.values()) {
       rows.add(

@@ -432,7 +432,7 @@ class DashboardBrowserIT {
     server.enqueue("{\"type\":\"demo.echo\",\"queue\":\"side\",\"args\":{}}");
     // a queue's concurrency comes from the servers registry, which a server joins shortly after
     // start
-    eventually().until(() -> !server.taskflow.servers().isEmpty());
+    eventually().until(() -> !server.taskflow.cluster().servers().isEmpty());
     page.navigate(server.url("/queues"));
     Locator side = page.locator("tr[data-queue=side]");
     assertThat(side.locator("td").nth(9).innerText().strip()).isEqualTo("2");

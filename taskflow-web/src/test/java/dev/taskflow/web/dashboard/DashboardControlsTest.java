@@ -33,7 +33,7 @@ class DashboardControlsTest {
                 .build();
         ThroughputTracker tracker = ThroughputTracker.start(taskflow, Duration.ofMinutes(1));
         Dashboard dashboard = new Dashboard(taskflow, tracker, "/ops", false)) {
-      taskflow.setQueueMaxDepth("parked", 3);
+      taskflow.queues().setMaxDepth("parked", 3);
       EnqueueOptions parked = EnqueueOptions.defaults().queue("parked");
       taskflow.enqueue(new JobRequest("demo.echo", "{}", parked));
       UUID second = taskflow.enqueue(new JobRequest("demo.echo", "{}", parked)).job().id();
