@@ -9,6 +9,9 @@ package dev.taskflow;
  * @param steps the number of steps, or null
  */
 public record JobProgress(int percent, String message, Integer step, Integer steps) {
+  /** The most characters (code points) a progress message may have. */
+  public static final int MAX_MESSAGE_LENGTH = 1000;
+
   public JobProgress {
     if (percent < 0 || percent > 100) {
       throw new IllegalArgumentException("progress percent must be 0..100, was " + percent);

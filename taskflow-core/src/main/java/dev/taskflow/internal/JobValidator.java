@@ -45,7 +45,7 @@ public final class JobValidator {
   public static final int MAX_EVENT_DATA_CHARS = 64 * 1024;
 
   /** The longest progress message, in characters: it is sent with every progress event. */
-  public static final int MAX_PROGRESS_MESSAGE = 1000;
+  public static final int MAX_PROGRESS_MESSAGE = dev.taskflow.JobProgress.MAX_MESSAGE_LENGTH;
 
   public static final Duration MAX_AHEAD = Duration.ofDays(365);
   public static final Duration MAX_TIMEOUT = Duration.ofDays(1);

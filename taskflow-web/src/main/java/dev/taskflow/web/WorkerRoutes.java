@@ -64,7 +64,7 @@ final class WorkerRoutes {
   }
 
   private static final Set<String> PROGRESS_FIELDS = Set.of("percent", "message", "step", "steps");
-  private static final int MAX_MESSAGE = dev.taskflow.internal.JobValidator.MAX_PROGRESS_MESSAGE;
+  private static final int MAX_MESSAGE = JobProgress.MAX_MESSAGE_LENGTH;
 
   /**
    * {@code {leaseToken, leaseSeconds, progress: {percent, message, step, steps}}} → {@code
