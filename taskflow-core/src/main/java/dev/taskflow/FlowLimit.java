@@ -129,21 +129,8 @@ public record FlowLimit(
       Integer rateCount,
       Duration ratePeriod) {
     List<Violation> out = new ArrayList<>();
-    if (name == null || name.isEmpty()) {
-      out.add(new Violation("name", "required", "a limit needs a name"));
-    } else if (name.length() > MAX_NAME_LENGTH) {
-      out.add(
-          new Violation(
-              "name",
-              "length",
-              "limit name must be 1.." + MAX_NAME_LENGTH + " characters, was " + name.length()));
-    } else if (!NAME.matcher(name).matches()) {
-      out.add(
-          new Violation(
-              "name",
-              "pattern",
-              "limit name must match " + NAME.pattern() + ", was '" + name + "'"));
-    }
+    Names.Problem badName = Names.check("limit name", name, MAX_NAME_LENGTH);
+    if (badName != null) out.add(new Violation("name", badName.rule(), badName.message()));
     selector(out, "type", type, JobValidator.MAX_TYPE_LENGTH);
     selector(out, "queue", queue, JobValidator.MAX_QUEUE_LENGTH);
     if (scope == null) {
@@ -188,23 +175,11 @@ public record FlowLimit(
   }
 
   private static void selector(List<Violation> out, String field, String value, int max) {
-    if (value == null) return;
-    if (value.isEmpty() || value.length() > max) {
-      out.add(
-          new Violation(
-              field,
-              "length",
-              field
-                  + " must be 1.."
-                  + max
-                  + " characters (omit it to match any), was "
-                  + value.length()));
-    } else if (!JobValidator.NAME.matcher(value).matches()) {
-      out.add(
-          new Violation(
-              field,
-              "pattern",
-              field + " must match " + JobValidator.NAME.pattern() + ", was '" + value + "'"));
+    if (value == null) return; // omitted: matches any
+    Names.Problem bad = Names.check(field, value, max);
+    // an empty selector is too short rather than missing: omit it to match any
+    if (bad != null) {
+      out.add(new Violation(field, value.isEmpty() ? "length" : bad.rule(), bad.message()));
     }
   }
 

@@ -177,19 +177,8 @@ public final class Recurring {
   /** Checks everything about a schedule; returns its fire times. */
   private FireTimes validate(RecurringSchedule s) {
     String id = s.id();
-    if (id == null
-        || id.isEmpty()
-        || id.length() > RecurringSchedule.MAX_ID_LENGTH
-        || !JobValidator.NAME.matcher(id).matches()) {
-      throw invalid(
-          "id",
-          "pattern",
-          "a schedule id is 1.."
-              + RecurringSchedule.MAX_ID_LENGTH
-              + " letters, digits and _ . : - (starting with a letter or digit), was '"
-              + id
-              + "'");
-    }
+    Names.Problem bad = Names.check("a schedule id", id, RecurringSchedule.MAX_ID_LENGTH);
+    if (bad != null) throw invalid("id", "pattern", bad.message());
     String type = s.job() == null ? null : s.job().type();
     if (s.cron() != null && s.every() != null) {
       throw invalid("every", "exclusive", "give cron or every, not both");

@@ -407,27 +407,12 @@ public final class RemoteWorkers {
   }
 
   private static void validate(LeaseRequest r) {
-    if (r.workerId() == null
-        || r.workerId().isEmpty()
-        || r.workerId().length() > 128
-        || !JobValidator.NAME.matcher(r.workerId()).matches()) {
-      throw new InvalidJobException(
-          "workerId",
-          "pattern",
-          null,
-          "workerId must be 1..128 of [A-Za-z0-9_.:-], was '" + r.workerId() + "'");
-    }
+    Names.requireMatch("workerId", "workerId", r.workerId(), Names.MAX_TYPE_LENGTH);
     if (r.queues().isEmpty())
       throw new InvalidJobException("queues", "required", null, "name at least one queue");
     for (int i = 0; i < r.queues().size(); i++) {
       String q = r.queues().get(i);
-      if (q == null
-          || q.isEmpty()
-          || q.length() > JobValidator.MAX_QUEUE_LENGTH
-          || !JobValidator.NAME.matcher(q).matches()) {
-        throw new InvalidJobException(
-            "queues/" + i, "pattern", null, "not a valid queue name: '" + q + "'");
-      }
+      Names.requireMatch("queues/" + i, "queue", q, Names.MAX_QUEUE_LENGTH);
     }
     int t = 0;
     for (String type : r.types()) {
@@ -442,16 +427,7 @@ public final class RemoteWorkers {
                 + JobValidator.INTERNAL_TYPE_PREFIX
                 + "*), which only its servers run");
       }
-      if (type == null
-          || type.isEmpty()
-          || type.length() > JobValidator.MAX_TYPE_LENGTH
-          || !JobValidator.NAME.matcher(type).matches()) {
-        throw new InvalidJobException(
-            "types/" + t,
-            "pattern",
-            null,
-            "not a valid job type: '" + (type == null ? "null" : JobValidator.shorten(type)) + "'");
-      }
+      Names.requireMatch("types/" + t, "job type", type, Names.MAX_TYPE_LENGTH);
       t++;
     }
     if (r.max() < 1 || r.max() > MAX_JOBS)

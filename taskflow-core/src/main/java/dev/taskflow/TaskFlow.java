@@ -466,13 +466,7 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
   }
 
   private static void requireQueueName(String queue) {
-    if (queue == null
-        || queue.isEmpty()
-        || queue.length() > JobValidator.MAX_QUEUE_LENGTH
-        || !JobValidator.NAME.matcher(queue).matches()) {
-      throw new InvalidJobException(
-          "queue", "pattern", null, "not a valid queue name: '" + queue + "'");
-    }
+    Names.requireMatch("queue", "queue", queue, Names.MAX_QUEUE_LENGTH);
   }
 
   private final class StoreCluster implements Cluster {

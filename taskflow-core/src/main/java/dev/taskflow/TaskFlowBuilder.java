@@ -1,6 +1,5 @@
 package dev.taskflow;
 
-import dev.taskflow.internal.JobValidator;
 import dev.taskflow.internal.engine.EngineConfig;
 import dev.taskflow.internal.engine.EngineControls;
 import dev.taskflow.internal.engine.RegisteredWorker;
@@ -87,12 +86,7 @@ public final class TaskFlowBuilder {
   public <A> TaskFlowBuilder worker(String type, Class<A> argsClass, Worker<A> worker) {
     Objects.requireNonNull(argsClass, "argsClass");
     Objects.requireNonNull(worker, "worker");
-    if (type == null
-        || type.length() > JobValidator.MAX_TYPE_LENGTH
-        || !JobValidator.NAME.matcher(type).matches()) {
-      throw new IllegalArgumentException(
-          "job type must match " + JobValidator.NAME.pattern() + ", was '" + type + "'");
-    }
+    Names.requireArgument("job type", type, Names.MAX_TYPE_LENGTH);
     if (workers.containsKey(type)) {
       throw new IllegalArgumentException(
           "a worker is already registered for job type '" + type + "'");
@@ -126,12 +120,7 @@ public final class TaskFlowBuilder {
    * Runs a queue on this server. Without any, the queue {@code default} runs with concurrency 10.
    */
   public TaskFlowBuilder queue(String name, Consumer<QueueConfig> configure) {
-    if (name == null
-        || name.length() > JobValidator.MAX_QUEUE_LENGTH
-        || !JobValidator.NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException(
-          "queue name must match " + JobValidator.NAME.pattern() + ", was '" + name + "'");
-    }
+    Names.requireArgument("queue name", name, Names.MAX_QUEUE_LENGTH);
     QueueConfig q = new QueueConfig();
     configure.accept(q);
     queues.put(name, q.concurrency());
@@ -161,12 +150,7 @@ public final class TaskFlowBuilder {
    * }
    */
   public TaskFlowBuilder resource(String name, Consumer<ResourceConfig> configure) {
-    if (name == null
-        || name.length() > JobValidator.MAX_QUEUE_LENGTH
-        || !JobValidator.NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException(
-          "resource name must match " + JobValidator.NAME.pattern() + ", was '" + name + "'");
-    }
+    Names.requireArgument("resource name", name, Names.MAX_QUEUE_LENGTH);
     ResourceConfig r = new ResourceConfig();
     configure.accept(r);
     r.validate(name);
@@ -372,13 +356,8 @@ public final class TaskFlowBuilder {
           String own = w.worker().resource();
           String r = own != null ? own : this.typeResources.get(type);
           if (r == null) return;
-          if (r.isEmpty()
-              || r.length() > JobValidator.MAX_QUEUE_LENGTH
-              || !JobValidator.NAME.matcher(r).matches()) {
-            throw new IllegalArgumentException(
-                "worker of type '%s' names resource '%s', which does not match %s"
-                    .formatted(type, r, JobValidator.NAME.pattern()));
-          }
+          Names.requireArgument(
+              "the resource of job type '" + type + "'", r, Names.MAX_QUEUE_LENGTH);
           typeResources.put(type, r);
         });
     return new EngineControls(retryPriority, resources, typeResources);

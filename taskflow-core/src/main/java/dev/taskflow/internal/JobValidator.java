@@ -5,6 +5,7 @@ import dev.taskflow.InvalidJobException;
 import dev.taskflow.JobFlow;
 import dev.taskflow.JobProgress;
 import dev.taskflow.JobRequest;
+import dev.taskflow.Names;
 import dev.taskflow.ParentFailure;
 import dev.taskflow.spi.NewJob;
 import java.nio.charset.StandardCharsets;
@@ -28,9 +29,9 @@ import tools.jackson.databind.JsonNode;
  * things with the same field names and codes.
  */
 public final class JobValidator {
-  public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]*");
-  public static final int MAX_TYPE_LENGTH = 128;
-  public static final int MAX_QUEUE_LENGTH = 64;
+  public static final Pattern NAME = Names.PATTERN;
+  public static final int MAX_TYPE_LENGTH = Names.MAX_TYPE_LENGTH;
+  public static final int MAX_QUEUE_LENGTH = Names.MAX_QUEUE_LENGTH;
   public static final int MIN_PRIORITY = -100;
   public static final int MAX_PRIORITY = 100;
   public static final int MAX_ATTEMPTS = 100;
@@ -343,23 +344,7 @@ public final class JobValidator {
       throw invalid(field, "required", type, field + " must not be empty");
     }
     requireNoControl(field, value, type);
-    if (value.length() > max) {
-      throw invalid(
-          field,
-          "length",
-          type,
-          field + " must be at most " + max + " characters, was " + value.length());
-    }
-    if (!NAME.matcher(value).matches()) {
-      throw invalid(
-          field,
-          "pattern",
-          type,
-          field
-              + " may hold letters, digits and _ . : - (starting with a letter or digit), was '"
-              + shorten(value)
-              + "'");
-    }
+    Names.require(field, field, value, max, type);
   }
 
   private static void requireText(String field, String value, String type) {

@@ -4,6 +4,7 @@ import dev.taskflow.FlowLimit;
 import dev.taskflow.InvalidLimitException;
 import dev.taskflow.LimitUsage;
 import dev.taskflow.Limits;
+import dev.taskflow.Names;
 import dev.taskflow.TaskFlowClient;
 import io.javalin.http.Context;
 import java.time.Duration;
@@ -133,18 +134,8 @@ final class LimitRoutes {
   /** The name in the path, checked like a limit's name. */
   private static String name(Context ctx) {
     String name = ctx.pathParam("name");
-    if (name.isEmpty()
-        || name.length() > FlowLimit.MAX_NAME_LENGTH
-        || !FlowLimit.NAME.matcher(name).matches()) {
-      throw Problem.invalid(
-          FieldError.param(
-              "name",
-              "pattern",
-              "limit name must be 1.."
-                  + FlowLimit.MAX_NAME_LENGTH
-                  + " characters matching "
-                  + FlowLimit.NAME.pattern()));
-    }
+    Names.Problem bad = Names.check("limit name", name, FlowLimit.MAX_NAME_LENGTH);
+    if (bad != null) throw Problem.invalid(FieldError.param("name", "pattern", bad.message()));
     return name;
   }
 
