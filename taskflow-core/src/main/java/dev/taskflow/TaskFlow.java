@@ -17,6 +17,7 @@ import dev.taskflow.spi.LeaderParams;
 import dev.taskflow.spi.NewJob;
 import dev.taskflow.spi.QueueStats;
 import dev.taskflow.spi.Storage;
+import dev.taskflow.spi.StorageFeature;
 import dev.taskflow.spi.TransactionalStorage;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,7 +86,8 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
               return b.acceptAnyType || extraTypes.contains(type)
                   ? new JobValidator.TypeDefaults(Worker.DEFAULT_MAX_ATTEMPTS, null)
                   : null;
-            });
+            },
+            b.storage);
     // Recurring fires are enqueued by the leader, which need not run every type itself.
     this.fireValidator =
         new JobValidator(
@@ -95,7 +97,8 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
               RegisteredWorker<?> w = workers.get(type);
               return new JobValidator.TypeDefaults(
                   w != null ? w.worker().maxAttempts() : Worker.DEFAULT_MAX_ATTEMPTS, null);
-            });
+            },
+            b.storage);
     storage.open();
     this.remote = new RemoteWorkers(storage, this, b.clock, config.serverHeartbeatInterval());
     this.webhooks = new Webhooks(storage, b.clock);
@@ -174,9 +177,16 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
     return batches;
   }
 
-  /** The ids of the jobs that depend on {@code jobId} (its children), at most {@code limit}. */
+  /**
+   * The ids of the jobs that depend on {@code jobId} (its children), at most {@code limit}.
+   *
+   * @throws FeatureUnsupportedException when the store keeps no job dependencies
+   */
   public List<UUID> dependents(UUID jobId, int limit) {
-    return storage.jobDependents(Objects.requireNonNull(jobId, "jobId"), limit);
+    return storage
+        .flows()
+        .orElseThrow(() -> StorageFeature.FLOWS.missingIn(storage))
+        .jobDependents(Objects.requireNonNull(jobId, "jobId"), limit);
   }
 
   /** The cluster-wide concurrency and rate limits kept in the store; see {@link FlowLimit}. */
