@@ -187,8 +187,9 @@ final class BatchRoutes {
     return v.asString();
   }
 
+  /** The batches; a 501 problem first when the store keeps none. */
   private Batches batches() {
-    if (client instanceof TaskFlow tf) return tf.batches();
+    if (client instanceof TaskFlow tf) return tf.batches().requireSupported();
     throw Problem.notFound("path", "batches are not available on this server");
   }
 

@@ -123,8 +123,9 @@ final class LimitRoutes {
 
   // ------------------------------------------------------------------------------------------
 
+  /** The limits; a 501 problem first when the store keeps none. */
   private Limits limits() {
-    if (client instanceof TaskFlow tf) return tf.limits();
+    if (client instanceof TaskFlow tf) return tf.limits().requireSupported();
     throw Problem.notFound("path", "limits are not available on this server");
   }
 

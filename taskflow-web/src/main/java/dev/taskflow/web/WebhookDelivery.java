@@ -1,6 +1,7 @@
 package dev.taskflow.web;
 
 import dev.taskflow.EnqueueOptions;
+import dev.taskflow.EventCursor;
 import dev.taskflow.JobContext;
 import dev.taskflow.JobEvent;
 import dev.taskflow.JobListener;
@@ -275,14 +276,23 @@ public final class WebhookDelivery implements AutoCloseable {
    * Connects to the built TaskFlow and starts the fan-out: until then, events are not matched and
    * deliveries wait. Bind once. On a store that never had webhook delivery, the fan-out's cursor is
    * created here, at the current end of the event log: every event appended after {@code bind}
-   * returns is seen.
+   * returns is seen. On a store that keeps no webhooks or no event cursors the fan-out does not run
+   * (logged once): there is nothing to deliver.
    */
   public WebhookDelivery bind(TaskFlow taskflow) {
     Objects.requireNonNull(taskflow, "taskflow");
     if (!this.taskflow.compareAndSet(null, taskflow)) {
       throw new IllegalStateException("this WebhookDelivery is already bound to a TaskFlow");
     }
-    taskflow.eventCursor(WebhookFanOut.NAME).position(); // creates it now if new
+    EventCursor cursor = taskflow.eventCursor(WebhookFanOut.NAME);
+    if (!taskflow.webhooks().supported() || !cursor.supported()) {
+      log.info(
+          "webhook fan-out off on server {}: the store does not keep {}",
+          taskflow.serverId(),
+          taskflow.webhooks().supported() ? "event cursors" : "webhooks");
+      return this;
+    }
+    cursor.position(); // creates it now if new
     fanOut =
         new WebhookFanOut(taskflow, options.queue(), options.pollInterval(), options.leaderTtl())
             .start();

@@ -93,9 +93,12 @@ final class Pages {
         page, queues(client.servers()), limits(), clock.instant(), client.resources());
   }
 
-  /** The cluster-wide limits (at most {@link #PAGE_SIZE}) with their use now. */
+  /**
+   * The cluster-wide limits (at most {@link #PAGE_SIZE}) with their use now; none when the store
+   * keeps no limits.
+   */
   private List<LimitRow> limits() {
-    if (!(client instanceof TaskFlow tf)) return List.of();
+    if (!(client instanceof TaskFlow tf) || !tf.limits().supported()) return List.of();
     List<LimitRow> out = new ArrayList<>();
     for (FlowLimit l : tf.limits().list()) {
       if (out.size() >= PAGE_SIZE) break;
@@ -180,8 +183,8 @@ final class Pages {
     List<UUID> children = List.of();
     List<Views.JobLimit> limits = new ArrayList<>();
     if (client instanceof TaskFlow tf) {
-      children = tf.dependents(id, 50);
-      for (FlowLimit l : tf.limits().list()) {
+      if (tf.batches().supported()) children = tf.dependents(id, 50);
+      for (FlowLimit l : tf.limits().supported() ? tf.limits().list() : List.<FlowLimit>of()) {
         String bucket = l.bucket(job.owner(), job.flow().concurrencyKey());
         if (l.matches(job.type(), job.queue()) && bucket != null) {
           limits.add(new Views.JobLimit(l.name(), l.scope().wireName(), bucket));
@@ -194,7 +197,9 @@ final class Pages {
 
   /** A batch's page, or empty when no batch has the id (or batches are not available). */
   Optional<Views.BatchPage> batch(Layout page, UUID id) {
-    if (!(client instanceof dev.taskflow.TaskFlow tf)) return Optional.empty();
+    if (!(client instanceof dev.taskflow.TaskFlow tf) || !tf.batches().supported()) {
+      return Optional.empty();
+    }
     return tf.batches()
         .get(id)
         .map(b -> new Views.BatchPage(page, b, stateCounts(b.counts()), clock.instant()));
