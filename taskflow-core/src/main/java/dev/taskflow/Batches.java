@@ -4,9 +4,11 @@ import dev.taskflow.internal.Json;
 import dev.taskflow.spi.BatchInsertParams;
 import dev.taskflow.spi.BatchRecord;
 import dev.taskflow.spi.BatchSpec;
+import dev.taskflow.spi.FlowStore;
 import dev.taskflow.spi.InsertOutcome;
 import dev.taskflow.spi.NewJob;
 import dev.taskflow.spi.Storage;
+import dev.taskflow.spi.StorageFeature;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -70,6 +72,30 @@ public final class Batches {
   }
 
   /**
+   * Whether the store keeps batches and job dependencies ({@link EnqueueOptions#dependsOn}). When
+   * it does not, every other method here throws {@link FeatureUnsupportedException}.
+   */
+  public boolean supported() {
+    return StorageFeature.FLOWS.isIn(storage);
+  }
+
+  /**
+   * Returns this when the store keeps the feature, else throws: for a caller that checks input of
+   * its own first, so that it refuses a store without the feature before anything else (the HTTP
+   * API answers 501 before it reads a body).
+   *
+   * @throws FeatureUnsupportedException when {@link #supported()} is false
+   */
+  public Batches requireSupported() {
+    store();
+    return this;
+  }
+
+  private FlowStore store() {
+    return storage.flows().orElseThrow(() -> StorageFeature.FLOWS.missingIn(storage));
+  }
+
+  /**
    * A stand-in for the id of the batch member at {@code index} (0-based), for a member's {@link
    * EnqueueOptions#dependsOn}: {@link #enqueue} replaces it with that member's id. A member may
    * depend only on members listed before it, so a batch never holds a cycle.
@@ -97,6 +123,7 @@ public final class Batches {
    * @throws QueueFullException when the members would take a bounded queue past its depth
    */
   public BatchResult enqueue(BatchOptions options, List<JobRequest> jobs) {
+    requireSupported();
     if (options == null) options = BatchOptions.defaults();
     if (jobs == null || jobs.isEmpty()) {
       throw new InvalidJobException("jobs", "min_items", null, "a batch needs at least one job");
@@ -113,7 +140,7 @@ public final class Batches {
     String spec = new BatchSpec(options.description(), metadata, callback).toJson();
     List<InsertOutcome> outcomes;
     try {
-      outcomes = storage.batchInsert(new BatchInsertParams(batchId, spec, members, serverId));
+      outcomes = store().batchInsert(new BatchInsertParams(batchId, spec, members, serverId));
     } catch (InvalidJobException e) {
       throw members.size() == 1 && e.field().startsWith("dependsOn/") ? e.under("jobs/0/") : e;
     }
@@ -129,7 +156,7 @@ public final class Batches {
 
   /** The batch with its counts per state, or empty when no batch has the id. */
   public Optional<BatchInfo> get(UUID batchId) {
-    return storage.batchGet(batchId).map(Batches::info);
+    return store().batchGet(batchId).map(Batches::info);
   }
 
   static BatchInfo info(BatchRecord r) {
@@ -262,8 +289,10 @@ public final class Batches {
   /**
    * The ids of the jobs that depend on {@code jobId} (its children, see {@link
    * EnqueueOptions#dependsOn}), in id order, at most {@code limit}.
+   *
+   * @throws FeatureUnsupportedException when the store keeps no job dependencies
    */
   public List<UUID> dependents(UUID jobId, int limit) {
-    return storage.jobDependents(java.util.Objects.requireNonNull(jobId, "jobId"), limit);
+    return store().jobDependents(java.util.Objects.requireNonNull(jobId, "jobId"), limit);
   }
 }

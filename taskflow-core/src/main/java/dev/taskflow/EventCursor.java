@@ -1,9 +1,11 @@
 package dev.taskflow;
 
 import dev.taskflow.spi.CursorAdvanceParams;
+import dev.taskflow.spi.CursorStore;
 import dev.taskflow.spi.EventsSinceParams;
 import dev.taskflow.spi.NewJob;
 import dev.taskflow.spi.Storage;
+import dev.taskflow.spi.StorageFeature;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -63,13 +65,37 @@ public final class EventCursor {
     this.prepare = prepare;
   }
 
+  /**
+   * Whether the store keeps event cursors. When it does not, every other method here throws {@link
+   * FeatureUnsupportedException}.
+   */
+  public boolean supported() {
+    return StorageFeature.CURSORS.isIn(storage);
+  }
+
+  /**
+   * Returns this when the store keeps the feature, else throws: for a caller that checks input of
+   * its own first, so that it refuses a store without the feature before anything else (the HTTP
+   * API answers 501 before it reads a body).
+   *
+   * @throws FeatureUnsupportedException when {@link #supported()} is false
+   */
+  public EventCursor requireSupported() {
+    store();
+    return this;
+  }
+
+  private CursorStore store() {
+    return storage.cursors().orElseThrow(() -> StorageFeature.CURSORS.missingIn(storage));
+  }
+
   public String name() {
     return name;
   }
 
   /** The sequence of the last event handled; creates the cursor at the end of the log if new. */
   public long position() {
-    return storage.cursorGet(name);
+    return store().get(name);
   }
 
   /**
@@ -105,9 +131,9 @@ public final class EventCursor {
    * @throws InvalidJobException naming the first bad request ({@code jobs/i/...}); nothing written
    */
   public boolean advance(long expected, long next, List<JobRequest> jobs) {
+    requireSupported();
     List<NewJob> news = jobs.isEmpty() ? List.of() : prepare.apply(jobs);
-    boolean moved =
-        storage.cursorAdvance(new CursorAdvanceParams(name, expected, next, news, serverId));
+    boolean moved = store().advance(new CursorAdvanceParams(name, expected, next, news, serverId));
     if (moved) {
       Set<String> queues = new LinkedHashSet<>();
       for (NewJob j : news) queues.add(j.queue());

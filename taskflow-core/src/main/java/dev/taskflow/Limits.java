@@ -1,6 +1,8 @@
 package dev.taskflow;
 
+import dev.taskflow.spi.LimitStore;
 import dev.taskflow.spi.Storage;
+import dev.taskflow.spi.StorageFeature;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,32 +30,56 @@ public final class Limits {
     this.changed = changed;
   }
 
+  /**
+   * Whether the store keeps limits. When it does not, every other method here throws {@link
+   * FeatureUnsupportedException}.
+   */
+  public boolean supported() {
+    return StorageFeature.LIMITS.isIn(storage);
+  }
+
+  /**
+   * Returns this when the store keeps the feature, else throws: for a caller that checks input of
+   * its own first, so that it refuses a store without the feature before anything else (the HTTP
+   * API answers 501 before it reads a body).
+   *
+   * @throws FeatureUnsupportedException when {@link #supported()} is false
+   */
+  public Limits requireSupported() {
+    store();
+    return this;
+  }
+
+  private LimitStore store() {
+    return storage.limits().orElseThrow(() -> StorageFeature.LIMITS.missingIn(storage));
+  }
+
   /** Inserts the limit, or replaces the one with its name; returns it. */
   public FlowLimit put(FlowLimit limit) {
     Objects.requireNonNull(limit, "limit");
-    storage.limitSave(limit);
+    store().save(limit);
     changed.accept(limit);
     return limit;
   }
 
   public Optional<FlowLimit> get(String name) {
-    return storage.limitGet(name);
+    return store().get(name);
   }
 
   /** Every limit, in name order. */
   public List<FlowLimit> list() {
-    return storage.limitList();
+    return store().list();
   }
 
   /** Removes a limit (its waiting jobs become claimable); false when none had the name. */
   public boolean delete(String name) {
-    boolean deleted = storage.limitDelete(name);
+    boolean deleted = store().delete(name);
     if (deleted) changed.accept(null);
     return deleted;
   }
 
   /** How much of the limit is in use now, per bucket; empty when no limit has the name. */
   public Optional<LimitUsage> usage(String name) {
-    return storage.limitUsage(name);
+    return store().usage(name);
   }
 }

@@ -9,7 +9,9 @@ import dev.taskflow.internal.recurring.RecurringScheduler;
 import dev.taskflow.spi.RecurringListParams;
 import dev.taskflow.spi.RecurringRecord;
 import dev.taskflow.spi.RecurringSaveParams;
+import dev.taskflow.spi.RecurringStore;
 import dev.taskflow.spi.Storage;
+import dev.taskflow.spi.StorageFeature;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,6 +60,30 @@ public final class Recurring {
     this.scheduler = scheduler;
   }
 
+  /**
+   * Whether the store keeps recurring schedules. When it does not, every other method here throws
+   * {@link FeatureUnsupportedException}.
+   */
+  public boolean supported() {
+    return StorageFeature.RECURRING.isIn(storage);
+  }
+
+  /**
+   * Returns this when the store keeps the feature, else throws: for a caller that checks input of
+   * its own first, so that it refuses a store without the feature before anything else (the HTTP
+   * API answers 501 before it reads a body).
+   *
+   * @throws FeatureUnsupportedException when {@link #supported()} is false
+   */
+  public Recurring requireSupported() {
+    store();
+    return this;
+  }
+
+  private RecurringStore store() {
+    return storage.recurring().orElseThrow(() -> StorageFeature.RECURRING.missingIn(storage));
+  }
+
   /** The shortest interval between fires this server accepts. */
   public Duration minimumInterval() {
     return minInterval;
@@ -74,9 +100,10 @@ public final class Recurring {
    */
   public RecurringPutResult put(RecurringSchedule s) {
     Objects.requireNonNull(s, "schedule");
+    requireSupported();
     FireTimes times = validate(s);
     Instant now = storage.now();
-    Optional<RecurringRecord> old = storage.recurringGet(s.id());
+    Optional<RecurringRecord> old = store().get(s.id());
     String spec = RecurringCodec.toSpecJson(s);
     Instant next;
     if (old.isPresent() && sameDefinition(old.get(), spec)) {
@@ -86,14 +113,13 @@ public final class Recurring {
     } else {
       next = first(s, times, now, old.map(RecurringRecord::runs).orElse(0L));
     }
-    boolean created =
-        storage.recurringSave(new RecurringSaveParams(s.id(), spec, s.paused(), next));
+    boolean created = store().save(new RecurringSaveParams(s.id(), spec, s.paused(), next));
     scheduler.wake();
     return new RecurringPutResult(require(s.id()), created);
   }
 
   public Optional<RecurringInfo> get(String id) {
-    return storage.recurringGet(id).map(this::info);
+    return store().get(id).map(this::info);
   }
 
   /**
@@ -102,12 +128,11 @@ public final class Recurring {
    * @throws IllegalArgumentException when {@code limit} is not 1..1000
    */
   public List<RecurringInfo> list(String afterId, int limit) {
+    requireSupported();
     if (limit < 1 || limit > 1000) {
       throw new IllegalArgumentException("recurring list limit must be 1..1000, was " + limit);
     }
-    return storage.recurringList(new RecurringListParams(afterId, limit)).stream()
-        .map(this::info)
-        .toList();
+    return store().list(new RecurringListParams(afterId, limit)).stream().map(this::info).toList();
   }
 
   /** Every schedule, in id order. */
@@ -124,7 +149,7 @@ public final class Recurring {
 
   /** Removes a schedule; its jobs stay. False when none had the id. */
   public boolean delete(String id) {
-    return storage.recurringDelete(id);
+    return store().delete(id);
   }
 
   /**
@@ -135,7 +160,7 @@ public final class Recurring {
   public RecurringInfo pause(String id) {
     RecurringRecord r = record(id);
     if (r.paused()) return info(r);
-    storage.recurringSave(new RecurringSaveParams(id, r.specJson(), true, r.nextFireAt()));
+    store().save(new RecurringSaveParams(id, r.specJson(), true, r.nextFireAt()));
     return require(id);
   }
 
@@ -150,7 +175,7 @@ public final class Recurring {
     if (!r.paused()) return info(r);
     RecurringSchedule s = decode(r);
     Instant next = first(s, FireTimes.of(s), storage.now(), r.runs());
-    storage.recurringSave(new RecurringSaveParams(id, r.specJson(), false, next));
+    store().save(new RecurringSaveParams(id, r.specJson(), false, next));
     scheduler.wake();
     return require(id);
   }
@@ -321,7 +346,7 @@ public final class Recurring {
   }
 
   private RecurringRecord record(String id) {
-    return storage.recurringGet(id).orElseThrow(() -> new RecurringNotFoundException(id));
+    return store().get(id).orElseThrow(() -> new RecurringNotFoundException(id));
   }
 
   private RecurringInfo require(String id) {

@@ -86,7 +86,8 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
               return b.acceptAnyType || extraTypes.contains(type)
                   ? new JobValidator.TypeDefaults(Worker.DEFAULT_MAX_ATTEMPTS, null)
                   : null;
-            });
+            },
+            b.storage);
     // Recurring fires are enqueued by the leader, which need not run every type itself.
     this.fireValidator =
         new JobValidator(
@@ -96,7 +97,8 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
               RegisteredWorker<?> w = workers.get(type);
               return new JobValidator.TypeDefaults(
                   w != null ? w.worker().maxAttempts() : Worker.DEFAULT_MAX_ATTEMPTS, null);
-            });
+            },
+            b.storage);
     storage.open();
     this.remote = new RemoteWorkers(storage, this, b.clock, config.serverHeartbeatInterval());
     this.webhooks = new Webhooks(storage, b.clock);

@@ -2,7 +2,9 @@ package dev.taskflow;
 
 import dev.taskflow.internal.Ids;
 import dev.taskflow.spi.Storage;
+import dev.taskflow.spi.StorageFeature;
 import dev.taskflow.spi.WebhookListParams;
+import dev.taskflow.spi.WebhookStore;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -38,6 +40,30 @@ public final class Webhooks {
     this.clock = clock;
   }
 
+  /**
+   * Whether the store keeps webhooks. When it does not, every other method here throws {@link
+   * FeatureUnsupportedException}.
+   */
+  public boolean supported() {
+    return StorageFeature.WEBHOOKS.isIn(storage);
+  }
+
+  /**
+   * Returns this when the store keeps the feature, else throws: for a caller that checks input of
+   * its own first, so that it refuses a store without the feature before anything else (the HTTP
+   * API answers 501 before it reads a body).
+   *
+   * @throws FeatureUnsupportedException when {@link #supported()} is false
+   */
+  public Webhooks requireSupported() {
+    store();
+    return this;
+  }
+
+  private WebhookStore store() {
+    return storage.webhooks().orElseThrow(() -> StorageFeature.WEBHOOKS.missingIn(storage));
+  }
+
   /** Registers an active webhook with a new signing secret. */
   public Webhook create(
       String url,
@@ -61,12 +87,12 @@ public final class Webhooks {
             List.of(newSecret()),
             now,
             now);
-    storage.webhookSave(w);
+    store().save(w);
     return w;
   }
 
   public Optional<Webhook> get(UUID id) {
-    return storage.webhookGet(id);
+    return store().get(id);
   }
 
   /**
@@ -75,10 +101,11 @@ public final class Webhooks {
    * @throws IllegalArgumentException when {@code limit} is not 1..1000
    */
   public List<Webhook> list(UUID afterId, int limit) {
+    requireSupported();
     if (limit < 1 || limit > 1000) {
       throw new IllegalArgumentException("webhook list limit must be 1..1000, was " + limit);
     }
-    return storage.webhookList(new WebhookListParams(afterId, limit));
+    return store().list(new WebhookListParams(afterId, limit));
   }
 
   /** Every webhook (for matching events). */
@@ -115,7 +142,7 @@ public final class Webhooks {
             old.secrets(),
             old.createdAt(),
             storage.now());
-    storage.webhookSave(w);
+    store().save(w);
     return w;
   }
 
@@ -127,20 +154,21 @@ public final class Webhooks {
     get(id)
         .ifPresent(
             old ->
-                storage.webhookSave(
-                    new Webhook(
-                        old.id(),
-                        old.url(),
-                        old.events(),
-                        old.queue(),
-                        old.jobType(),
-                        old.owner(),
-                        old.headers(),
-                        false,
-                        reason,
-                        old.secrets(),
-                        old.createdAt(),
-                        storage.now())));
+                store()
+                    .save(
+                        new Webhook(
+                            old.id(),
+                            old.url(),
+                            old.events(),
+                            old.queue(),
+                            old.jobType(),
+                            old.owner(),
+                            old.headers(),
+                            false,
+                            reason,
+                            old.secrets(),
+                            old.createdAt(),
+                            storage.now())));
   }
 
   /**
@@ -170,13 +198,13 @@ public final class Webhooks {
             secrets,
             old.createdAt(),
             storage.now());
-    storage.webhookSave(w);
+    store().save(w);
     return w;
   }
 
   /** Removes a webhook; false when none had the id. */
   public boolean delete(UUID id) {
-    return storage.webhookDelete(id);
+    return store().delete(id);
   }
 
   /** A new secret: {@code whsec_} and the base64 of {@link #SECRET_BYTES} random bytes. */

@@ -8,6 +8,8 @@ import dev.taskflow.JobRequest;
 import dev.taskflow.Names;
 import dev.taskflow.ParentFailure;
 import dev.taskflow.spi.NewJob;
+import dev.taskflow.spi.Storage;
+import dev.taskflow.spi.StorageFeature;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,14 +79,19 @@ public final class JobValidator {
   private final Clock clock;
   private final int maxArgsBytes;
   private final Function<String, TypeDefaults> typeDefaults;
+  private final Storage store;
 
   /**
    * @param typeDefaults the defaults of a type, or null when the type is not accepted
+   * @param store the store the jobs go to: a job with {@code dependsOn} is refused with {@link
+   *     dev.taskflow.FeatureUnsupportedException} unless it keeps {@link Storage#flows()}
    */
-  public JobValidator(Clock clock, int maxArgsBytes, Function<String, TypeDefaults> typeDefaults) {
+  public JobValidator(
+      Clock clock, int maxArgsBytes, Function<String, TypeDefaults> typeDefaults, Storage store) {
     this.clock = clock;
     this.maxArgsBytes = maxArgsBytes;
     this.typeDefaults = typeDefaults;
+    this.store = store;
   }
 
   public NewJob validate(JobRequest r) {
@@ -174,6 +181,9 @@ public final class JobValidator {
   /** Checks the flow-control options; the store checks what needs its data (parents exist). */
   private JobFlow flow(EnqueueOptions o, String type) {
     List<UUID> parents = o.dependsOn();
+    if (!parents.isEmpty() && !StorageFeature.FLOWS.isIn(store)) {
+      throw StorageFeature.FLOWS.missingIn(store);
+    }
     if (parents.size() > MAX_PARENTS) {
       throw invalid(
           "dependsOn",

@@ -1,6 +1,5 @@
 package dev.taskflow.memory;
 
-import dev.taskflow.FlowLimit;
 import dev.taskflow.HistoryEntry;
 import dev.taskflow.IllegalTransitionException;
 import dev.taskflow.Job;
@@ -9,18 +8,13 @@ import dev.taskflow.JobEvent;
 import dev.taskflow.JobNotFoundException;
 import dev.taskflow.JobState;
 import dev.taskflow.JobTransitions;
-import dev.taskflow.LimitUsage;
 import dev.taskflow.ServerInfo;
 import dev.taskflow.StorageException;
-import dev.taskflow.Webhook;
-import dev.taskflow.spi.AwaitingResolveParams;
-import dev.taskflow.spi.BatchInsertParams;
-import dev.taskflow.spi.BatchRecord;
-import dev.taskflow.spi.BatchResolveParams;
-import dev.taskflow.spi.CursorAdvanceParams;
+import dev.taskflow.spi.CursorStore;
 import dev.taskflow.spi.EventAppendParams;
 import dev.taskflow.spi.EventData;
 import dev.taskflow.spi.EventsSinceParams;
+import dev.taskflow.spi.FlowStore;
 import dev.taskflow.spi.InsertOutcome;
 import dev.taskflow.spi.JobChangeStateParams;
 import dev.taskflow.spi.JobClaimParams;
@@ -35,16 +29,15 @@ import dev.taskflow.spi.JobProgressParams;
 import dev.taskflow.spi.JobPromoteParams;
 import dev.taskflow.spi.JobRescueParams;
 import dev.taskflow.spi.JobRetentionParams;
+import dev.taskflow.spi.LeaderParams;
+import dev.taskflow.spi.LimitStore;
 import dev.taskflow.spi.NewJob;
 import dev.taskflow.spi.QueueStats;
-import dev.taskflow.spi.RecurringDueParams;
-import dev.taskflow.spi.RecurringFireParams;
-import dev.taskflow.spi.RecurringListParams;
-import dev.taskflow.spi.RecurringRecord;
-import dev.taskflow.spi.RecurringSaveParams;
+import dev.taskflow.spi.RecurringStore;
 import dev.taskflow.spi.Storage;
 import dev.taskflow.spi.StorageCapabilities;
-import dev.taskflow.spi.WebhookListParams;
+import dev.taskflow.spi.StoreListener;
+import dev.taskflow.spi.WebhookStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,18 +47,18 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * A complete {@link Storage} in memory, for tests and throwaway use. Nothing survives {@link
- * #close()}; a closed store refuses every call with a {@link StorageException}.
+ * A complete {@link Storage} in memory, for tests and throwaway use: the core and every feature
+ * (webhooks, limits, recurring schedules, batches and dependencies, cursors; the {@code
+ * Memory*Store} classes, on the same tables and lock). Nothing survives {@link #close()}; a closed
+ * store refuses every call with a {@link StorageException}.
  *
  * <p>Thread-safe: one {@link ReentrantLock} (never a monitor, so virtual threads do not pin) guards
  * every table, so each method is atomic, like one transaction of a SQL store. Claims, promotions,
@@ -86,9 +79,6 @@ public final class InMemoryStorage implements Storage {
   private final ReentrantLock lock = new ReentrantLock();
   private final MemoryTables t = new MemoryTables(); // guarded by lock
   private boolean closed; // guarded by lock
-  private final TreeMap<UUID, Webhook> webhooks = new TreeMap<>(); // guarded by lock
-  private final Map<String, Long> cursors = new HashMap<>(); // guarded by lock
-  private final TreeMap<String, RecurringRecord> recurring = new TreeMap<>(); // guarded by lock
   private final MemoryLimits limits = new MemoryLimits(); // guarded by lock
   private final MemoryFlow flowControl = new MemoryFlow(); // guarded by lock
   private final MemoryDeps deps = new MemoryDeps(); // guarded by lock
@@ -104,6 +94,12 @@ public final class InMemoryStorage implements Storage {
           return insertManyLocked(jobs, server, false);
         }
       };
+  private final Optional<WebhookStore> webhookStore = Optional.of(new MemoryWebhookStore(this));
+  private final Optional<LimitStore> limitStore = Optional.of(new MemoryLimitStore(this));
+  private final Optional<RecurringStore> recurringStore =
+      Optional.of(new MemoryRecurringStore(this));
+  private final Optional<FlowStore> flowStore = Optional.of(new MemoryFlowStore(this));
+  private final Optional<CursorStore> cursorStore = Optional.of(new MemoryCursorStore(this));
 
   /** A store on the system clock in UTC. */
   public InMemoryStorage() {
@@ -146,8 +142,7 @@ public final class InMemoryStorage implements Storage {
    * {@link #jobInsertMany} with the lock held: all or none; {@code bounded}: refused past a queue's
    * max depth (new work), else never (batch callbacks, recurring fires, cursor inserts).
    */
-  private List<InsertOutcome> insertManyLocked(
-      List<NewJob> jobs, String serverId, boolean bounded) {
+  List<InsertOutcome> insertManyLocked(List<NewJob> jobs, String serverId, boolean bounded) {
     // Check everything first, so that a bad job leaves the whole batch unwritten.
     Set<UUID> batchIds = new HashSet<>();
     for (NewJob n : jobs) {
@@ -557,42 +552,6 @@ public final class InMemoryStorage implements Storage {
     }
   }
 
-  // ---------------------------------------------------------------- dependencies, batches
-
-  @Override
-  public int jobResolveAwaiting(AwaitingResolveParams p) {
-    return locked(() -> deps.sweep(t, depsHost, now(), p.serverId(), p.limit()));
-  }
-
-  @Override
-  public List<UUID> jobDependents(UUID parentId, int limit) {
-    return locked(() -> deps.dependents(parentId, limit));
-  }
-
-  @Override
-  public List<InsertOutcome> batchInsert(BatchInsertParams p) {
-    return locked(
-        () -> {
-          if (deps.hasBatch(p.batchId())) {
-            throw new StorageException("batch " + p.batchId() + " already exists");
-          }
-          List<InsertOutcome> out =
-              insertManyLocked(p.members(), p.serverId(), true); // throws first
-          deps.batchInserted(p.batchId(), p.specJson(), out, now());
-          return out;
-        });
-  }
-
-  @Override
-  public Optional<BatchRecord> batchGet(UUID batchId) {
-    return locked(() -> Optional.ofNullable(deps.batchGet(t, batchId)));
-  }
-
-  @Override
-  public int batchResolveFinished(BatchResolveParams p) {
-    return locked(() -> deps.batchSweep(t, depsHost, now(), p.serverId(), p.limit()));
-  }
-
   /** Moves an awaiting job on (released or cancelled), with its event and history entry. */
   private Job moveWaiting(MemoryJob j, JobState to, String reason, Instant now, String server) {
     begin(j, to);
@@ -719,161 +678,57 @@ public final class InMemoryStorage implements Storage {
     locked(() -> t.servers.remove(serverId));
   }
 
-  // ---------------------------------------------------------------- webhooks
+  // ---------------------------------------------------------------- leadership, notifications
 
   @Override
-  public void webhookSave(Webhook webhook) {
-    locked(() -> webhooks.put(webhook.id(), webhook));
-  }
-
-  @Override
-  public Optional<Webhook> webhookGet(UUID id) {
-    return locked(() -> Optional.ofNullable(webhooks.get(id)));
-  }
-
-  @Override
-  public List<Webhook> webhookList(WebhookListParams p) {
-    return locked(
-        () ->
-            (p.afterId() == null ? webhooks : webhooks.tailMap(p.afterId(), false))
-                .values().stream().limit(p.limit()).toList());
-  }
-
-  @Override
-  public boolean webhookDelete(UUID id) {
-    return locked(() -> webhooks.remove(id) != null);
-  }
-
-  // ---------------------------------------------------------------- limits
-
-  @Override
-  public void limitSave(FlowLimit limit) {
-    Objects.requireNonNull(limit, "limit");
-    locked(
-        () -> {
-          limits.save(limit);
-          return null;
-        });
-  }
-
-  @Override
-  public Optional<FlowLimit> limitGet(String name) {
-    return locked(() -> limits.get(name));
-  }
-
-  @Override
-  public List<FlowLimit> limitList() {
-    return locked(limits::list);
-  }
-
-  @Override
-  public boolean limitDelete(String name) {
-    return locked(() -> limits.delete(name));
-  }
-
-  @Override
-  public Optional<LimitUsage> limitUsage(String name) {
-    return locked(() -> limits.usage(name, t, now()));
-  }
-
-  // ---------------------------------------------------------------- cursors
-
-  @Override
-  public long cursorGet(String name) {
-    Objects.requireNonNull(name, "name");
-    return locked(() -> cursors.computeIfAbsent(name, n -> (long) t.events.size()));
-  }
-
-  @Override
-  public boolean cursorAdvance(CursorAdvanceParams p) {
-    return locked(
-        () -> {
-          Long at = cursors.get(p.name());
-          if (at == null || at != p.expectedPosition()) return false;
-          insertManyLocked(p.jobs(), p.serverId(), false); // throws before the cursor moves
-          cursors.put(p.name(), p.newPosition());
-          return true;
-        });
-  }
-
-  // ---------------------------------------------------------------- recurring schedules
-
-  @Override
-  public boolean recurringSave(RecurringSaveParams p) {
+  public boolean leaderTryAcquire(LeaderParams p) {
     return locked(
         () -> {
           Instant now = now();
-          RecurringRecord old = recurring.get(p.id());
-          recurring.put(
-              p.id(),
-              new RecurringRecord(
-                  p.id(),
-                  p.specJson(),
-                  p.paused(),
-                  p.nextFireAt(),
-                  old == null ? null : old.lastFireAt(),
-                  old == null ? null : old.lastJobId(),
-                  old == null ? 0 : old.runs(),
-                  old == null ? now : old.createdAt(),
-                  now));
-          return old == null;
+          MemoryTables.Leader held = t.leaders.get(p.name());
+          boolean free =
+              held == null || held.owner().equals(p.owner()) || held.expiresAt().isBefore(now);
+          if (free) t.leaders.put(p.name(), new MemoryTables.Leader(p.owner(), now.plus(p.ttl())));
+          return free;
         });
   }
 
   @Override
-  public Optional<RecurringRecord> recurringGet(String id) {
-    return locked(() -> Optional.ofNullable(recurring.get(id)));
+  public void leaderRelease(String name, String owner) {
+    locked(() -> t.leaders.computeIfPresent(name, (n, l) -> l.owner().equals(owner) ? null : l));
+  }
+
+  /** This store has no notifications: nothing else can change it. */
+  @Override
+  public AutoCloseable listen(StoreListener listener) {
+    return () -> {};
+  }
+
+  // ---------------------------------------------------------------- features (Memory*Store)
+
+  @Override
+  public Optional<WebhookStore> webhooks() {
+    return webhookStore;
   }
 
   @Override
-  public List<RecurringRecord> recurringList(RecurringListParams p) {
-    return locked(
-        () ->
-            (p.afterId() == null ? recurring : recurring.tailMap(p.afterId(), false))
-                .values().stream().limit(p.limit()).toList());
+  public Optional<LimitStore> limits() {
+    return limitStore;
   }
 
   @Override
-  public boolean recurringDelete(String id) {
-    return locked(() -> recurring.remove(id) != null);
+  public Optional<RecurringStore> recurring() {
+    return recurringStore;
   }
 
   @Override
-  public List<RecurringRecord> recurringDue(RecurringDueParams p) {
-    return locked(
-        () -> {
-          Instant until = now().plus(p.within());
-          return recurring.values().stream()
-              .filter(r -> !r.paused() && r.nextFireAt() != null && !r.nextFireAt().isAfter(until))
-              .sorted(
-                  java.util.Comparator.comparing(RecurringRecord::nextFireAt)
-                      .thenComparing(RecurringRecord::id))
-              .limit(p.limit())
-              .toList();
-        });
+  public Optional<FlowStore> flows() {
+    return flowStore;
   }
 
   @Override
-  public boolean recurringFire(RecurringFireParams p) {
-    return locked(
-        () -> {
-          RecurringRecord r = recurring.get(p.id());
-          if (r == null || !p.expectedNextFireAt().equals(r.nextFireAt())) return false;
-          List<InsertOutcome> out = insertManyLocked(p.jobs(), p.serverId(), false); // throws first
-          recurring.put(
-              r.id(),
-              new RecurringRecord(
-                  r.id(),
-                  r.specJson(),
-                  r.paused(),
-                  p.nextFireAt(),
-                  p.lastFireAt() != null ? p.lastFireAt() : r.lastFireAt(),
-                  out.isEmpty() ? r.lastJobId() : out.getLast().job().id(),
-                  r.runs() + p.runs(),
-                  r.createdAt(),
-                  now()));
-          return true;
-        });
+  public Optional<CursorStore> cursors() {
+    return cursorStore;
   }
 
   /** Drops every job, event, pause and server; later calls throw {@link StorageException}. */
@@ -883,9 +738,6 @@ public final class InMemoryStorage implements Storage {
     try {
       closed = true;
       t.clear();
-      webhooks.clear();
-      cursors.clear();
-      recurring.clear();
       limits.clear();
       flowControl.clear();
       deps.clear();
@@ -894,9 +746,26 @@ public final class InMemoryStorage implements Storage {
     }
   }
 
-  // ---------------------------------------------------------------- internals
+  // ---------------------------------------------------------------- internals, for the features
 
-  private <T> T locked(Supplier<T> body) {
+  MemoryTables tables() {
+    return t;
+  }
+
+  MemoryLimits limitTable() {
+    return limits;
+  }
+
+  MemoryDeps deps() {
+    return deps;
+  }
+
+  MemoryDeps.Host depsHost() {
+    return depsHost;
+  }
+
+  /** Runs {@code body} under the store's lock; refuses once the store is closed. */
+  <T> T locked(Supplier<T> body) {
     lock.lock();
     try {
       if (closed) throw new StorageException("the in-memory store is closed");

@@ -105,7 +105,7 @@ final class MemoryDeps {
     resolve(t, fresh, h, now, srv, Integer.MAX_VALUE);
   }
 
-  /** Resolves up to {@code limit} awaiting jobs; see {@code Storage#jobResolveAwaiting}. */
+  /** Resolves up to {@code limit} awaiting jobs; see {@code FlowStore#jobResolveAwaiting}. */
   int sweep(MemoryTables t, Host h, Instant now, String server, int limit) {
     return resolve(t, new ArrayList<>(awaiting), h, now, server, limit);
   }

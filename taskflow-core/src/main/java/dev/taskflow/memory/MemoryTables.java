@@ -3,6 +3,8 @@ package dev.taskflow.memory;
 import dev.taskflow.JobEvent;
 import dev.taskflow.JobState;
 import dev.taskflow.ServerInfo;
+import dev.taskflow.Webhook;
+import dev.taskflow.spi.RecurringRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -51,6 +53,14 @@ final class MemoryTables {
   final List<JobEvent> events = new ArrayList<>();
 
   final Map<UUID, List<JobEvent>> eventsByJob = new HashMap<>();
+
+  /** A named leadership: its owner and when it ends on the store clock. */
+  record Leader(String owner, Instant expiresAt) {}
+
+  final Map<String, Leader> leaders = new HashMap<>();
+  final TreeMap<UUID, Webhook> webhooks = new TreeMap<>();
+  final Map<String, Long> cursors = new HashMap<>();
+  final TreeMap<String, RecurringRecord> recurring = new TreeMap<>();
 
   MemoryTables() {
     for (JobState s : JobState.values()) {
@@ -116,6 +126,10 @@ final class MemoryTables {
     servers.clear();
     events.clear();
     eventsByJob.clear();
+    leaders.clear();
+    webhooks.clear();
+    cursors.clear();
+    recurring.clear();
   }
 
   /** Puts a row into the indexes and counters of its current state. */

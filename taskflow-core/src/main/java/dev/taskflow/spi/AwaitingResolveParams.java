@@ -2,6 +2,6 @@ package dev.taskflow.spi;
 
 /**
  * Resolves up to {@code limit} awaiting jobs whose parents have all finished ({@link
- * Storage#jobResolveAwaiting}).
+ * FlowStore#jobResolveAwaiting}).
  */
 public record AwaitingResolveParams(String serverId, int limit) {}

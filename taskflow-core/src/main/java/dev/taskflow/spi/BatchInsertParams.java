@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A batch and its members, inserted in one transaction ({@link Storage#batchInsert}).
+ * A batch and its members, inserted in one transaction ({@link FlowStore#batchInsert}).
  *
  * @param batchId the new batch's id; every member carries it as its {@code batchId}
  * @param specJson the batch's {@link BatchSpec} as JSON (its callback job, if any, is inserted only

@@ -2,6 +2,6 @@ package dev.taskflow.spi;
 
 /**
  * Finishes up to {@code limit} open batches whose members have all finished ({@link
- * Storage#batchResolveFinished}).
+ * FlowStore#batchResolveFinished}).
  */
 public record BatchResolveParams(String serverId, int limit) {}

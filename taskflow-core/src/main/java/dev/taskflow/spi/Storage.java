@@ -1,13 +1,9 @@
 package dev.taskflow.spi;
 
-import dev.taskflow.FlowLimit;
 import dev.taskflow.Job;
 import dev.taskflow.JobEvent;
 import dev.taskflow.JobState;
-import dev.taskflow.LimitUsage;
 import dev.taskflow.ServerInfo;
-import dev.taskflow.StorageException;
-import dev.taskflow.Webhook;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +33,17 @@ import java.util.UUID;
  *       {@link dev.taskflow.JobNotFoundException} and {@link
  *       dev.taskflow.IllegalTransitionException} are thrown as they are.
  * </ul>
+ *
+ * <p><b>The core and the features.</b> Every abstract method here is the core: a store implements
+ * all of it, and {@code StorageTck} checks all of it. Webhooks, limits, recurring schedules,
+ * batches and job dependencies, and event cursors are optional features, each an interface of its
+ * own ({@link WebhookStore}, {@link LimitStore}, {@link RecurringStore}, {@link FlowStore}, {@link
+ * CursorStore}). A store that keeps a feature says so by returning it from the feature's accessor
+ * ({@link #webhooks()}, ...), typically {@code Optional.of(this)} or a small object of its own; the
+ * defaults return empty. {@link StorageFeature#of(Storage)} reads the set from the accessors. For a
+ * feature a store lacks, the engine does not run its background work (it logs so once at start), a
+ * user's call throws {@link dev.taskflow.FeatureUnsupportedException}, and the HTTP API answers
+ * 501. The TCK runs a feature's contract exactly when the store hands the feature out.
  */
 public interface Storage extends AutoCloseable {
 
@@ -54,7 +61,8 @@ public interface Storage extends AutoCloseable {
    * marked duplicate. Jobs due later than now enter {@code scheduled}, the others {@code enqueued}.
    * Appends {@code job.enqueued} or {@code job.scheduled} for each inserted job. A batch that would
    * take a queue past its maximum depth ({@link #queueSetMaxDepth}) is refused whole with {@link
-   * dev.taskflow.QueueFullException}.
+   * dev.taskflow.QueueFullException}. Jobs with {@code dependsOn} reach only a store that keeps
+   * {@link #flows()}, which says what it does with them.
    *
    * @return one outcome per request, in order
    */
@@ -78,9 +86,8 @@ public interface Storage extends AutoCloseable {
    * Skips jobs that never started and whose start deadline is at or before now. Two concurrent
    * claimers never get the same job. Appends {@code job.started}.
    *
-   * <p>Never starts a job that would exceed a {@link FlowLimit} matching it, however many servers
-   * claim at once: over-limit jobs stay enqueued. Where a limit with an owner scope matches the
-   * queue, the order is round-robin between owners (see {@link LimitPlanner}).
+   * <p>A store that keeps {@link #limits()} never starts a job that would exceed a limit matching
+   * it; see {@link LimitStore}.
    */
   List<Job> jobClaim(JobClaimParams params);
 
@@ -116,66 +123,7 @@ public interface Storage extends AutoCloseable {
    *
    * @return how many were cancelled
    */
-  default int jobExpireDue(JobExpireParams params) {
-    return 0;
-  }
-
-  /**
-   * Resolves awaiting jobs whose parents have all finished, per {@link Dependencies#decide}: at
-   * most {@code limit} jobs change, each by a change conditional on it still being awaiting (so
-   * sweeps on several servers at once move a job once), with its event ({@code job.enqueued},
-   * {@code job.scheduled} or {@code job.cancelled}) and history entry. Jobs that stay awaiting
-   * under {@link dev.taskflow.ParentFailure#WAIT} are skipped, never counted against the limit. A
-   * job cancelled here is itself a finished parent for the next call (cascades).
-   *
-   * <p>{@link #jobInsertMany} puts a job with {@code dependsOn} into {@code awaiting} (event {@code
-   * job.awaiting}), refuses the whole batch with {@link dev.taskflow.InvalidJobException} (field
-   * {@code dependsOn/<k>}, or {@code jobs/<i>/dependsOn/<k>} in a batch of several, rule {@code
-   * unknown_parent}) when a parent is neither stored nor in the batch, and resolves at once a job
-   * whose parents have all finished already. Retention keeps a finished job while a job awaits it.
-   * Stores without dependencies leave the default, which resolves nothing.
-   *
-   * @return how many jobs changed state
-   */
-  default int jobResolveAwaiting(AwaitingResolveParams params) {
-    return 0;
-  }
-
-  /** The ids of the jobs that depend on {@code parentId}, in id order, at most {@code limit}. */
-  default List<UUID> jobDependents(UUID parentId, int limit) {
-    return List.of();
-  }
-
-  /**
-   * Inserts a batch row ({@code open}, total = the members inserted) and its members, each with the
-   * batch id set, in one transaction, as {@link #jobInsertMany} inserts jobs (members may depend on
-   * each other and on stored jobs). Stores that keep no batches leave the default, which refuses.
-   *
-   * @return one outcome per member, in order
-   */
-  default List<InsertOutcome> batchInsert(BatchInsertParams params) {
-    throw new StorageException(this + " does not keep batches");
-  }
-
-  /** A batch with its member counts per state. */
-  default Optional<BatchRecord> batchGet(UUID batchId) {
-    throw new StorageException(this + " does not keep batches");
-  }
-
-  /**
-   * Finishes open batches whose members have all finished, at most {@code limit}: in one
-   * transaction each, the batch row moves from {@code open} to {@code completed} (every member
-   * completed) or {@code failed} by a change conditional on it being open (so, of servers sweeping
-   * at once, exactly one finishes it), its callback job (if any, see {@link BatchSpec}) is
-   * inserted, and {@code batch.completed} or {@code batch.failed} is appended for the callback job,
-   * or for the member that finished last when there is none. Stores without batches resolve
-   * nothing.
-   *
-   * @return how many batches finished
-   */
-  default int batchResolveFinished(BatchResolveParams params) {
-    return 0;
-  }
+  int jobExpireDue(JobExpireParams params);
 
   /**
    * A user's cancel, retry or delete of one job.
@@ -217,14 +165,11 @@ public interface Storage extends AutoCloseable {
    * the batch. The bound is checked when the batch is inserted; a store with concurrent writers
    * either serialises inserts into bounded queues (exact) or may overshoot by at most the sizes of
    * concurrent batches, and says which in its documentation. Jobs that enter the queue by other
-   * ways (retries, promotions, recurring fires, cursors) are never refused. Stores that keep no
-   * bounds leave the default, which refuses.
+   * ways (retries, promotions, recurring fires, cursors, batch callbacks) are never refused.
    *
    * @param maxDepth 0 or more, or null for no bound
    */
-  default void queueSetMaxDepth(String queue, Integer maxDepth) {
-    throw new StorageException(this + " does not keep queue depth bounds");
-  }
+  void queueSetMaxDepth(String queue, Integer maxDepth);
 
   /** Every queue that has jobs, is paused or has a maximum depth, with counts per state. */
   List<QueueStats> queueStats();
@@ -242,143 +187,49 @@ public interface Storage extends AutoCloseable {
 
   /**
    * Takes or renews a named leadership: true when {@code owner} holds it until {@code now + ttl}
-   * afterwards. Another owner gets it only once the holder's ttl has passed. Work that must run
-   * once per cluster (retention, later the recurring scheduler) runs only on the leader.
-   *
-   * <p>The default, always true, suits a store that only one process uses; a store that several
-   * processes share must override it.
+   * afterwards. Another owner gets it only once the holder's ttl has passed (strictly after its
+   * expiry on the store clock). Work that must run once per cluster (retention, the recurring
+   * scheduler, the webhook fan-out) runs only on the leader. Every store keeps real leases, also
+   * one that a single process uses: several TaskFlow instances may share it.
    */
-  default boolean leaderTryAcquire(LeaderParams params) {
-    return true;
-  }
+  boolean leaderTryAcquire(LeaderParams params);
 
   /** Gives a leadership up early (at shutdown), if {@code owner} holds it. */
-  default void leaderRelease(String name, String owner) {}
-
-  /**
-   * Inserts or replaces a webhook registration (matched by id), as given: the caller sets its
-   * times. Stores that keep no webhooks leave the defaults, which refuse.
-   */
-  default void webhookSave(Webhook webhook) {
-    throw new StorageException(this + " does not keep webhooks");
-  }
-
-  default Optional<Webhook> webhookGet(UUID id) {
-    throw new StorageException(this + " does not keep webhooks");
-  }
-
-  /** Webhooks in id order after {@code afterId}, at most {@code limit}. */
-  default List<Webhook> webhookList(WebhookListParams params) {
-    throw new StorageException(this + " does not keep webhooks");
-  }
-
-  /** Removes a webhook; false when none had the id. */
-  default boolean webhookDelete(UUID id) {
-    throw new StorageException(this + " does not keep webhooks");
-  }
-
-  /**
-   * Inserts or replaces a limit (matched by name). Every claim afterwards, on every server of the
-   * store, keeps it: {@link #jobClaim} never starts a job that would exceed a limit matching it (a
-   * store may cache limits for up to a second; its own changes apply at once). Stores that keep no
-   * limits leave the defaults, which refuse.
-   */
-  default void limitSave(FlowLimit limit) {
-    throw new StorageException(this + " does not keep limits");
-  }
-
-  default Optional<FlowLimit> limitGet(String name) {
-    throw new StorageException(this + " does not keep limits");
-  }
-
-  /** Every limit, in name order. */
-  default List<FlowLimit> limitList() {
-    throw new StorageException(this + " does not keep limits");
-  }
-
-  /** Removes a limit and its rate history; false when none had the name. */
-  default boolean limitDelete(String name) {
-    throw new StorageException(this + " does not keep limits");
-  }
-
-  /** Running jobs and recent starts per bucket of a limit, or empty when none has the name. */
-  default Optional<LimitUsage> limitUsage(String name) {
-    throw new StorageException(this + " does not keep limits");
-  }
-
-  /**
-   * The position of a durable cursor over the event log: the sequence of the last event its owner
-   * handled. A cursor that does not exist yet is created at {@link #eventLatestSeq()}, so a new
-   * cursor starts at the current end of the log and sees only events appended afterwards; callers
-   * that create the same cursor at once all get the one position stored. Stores that keep no
-   * cursors leave the default, which refuses.
-   */
-  default long cursorGet(String name) {
-    throw new StorageException(this + " does not keep cursors");
-  }
-
-  /**
-   * Atomically moves a cursor from {@code expectedPosition} to {@code newPosition} (compare and
-   * set) and inserts the jobs as {@link #jobInsertMany} does (unique keys, {@code job.enqueued} or
-   * {@code job.scheduled} events), all in one transaction. Work that must see every event once per
-   * cluster reads events after the position, builds its jobs and advances: of two processes that
-   * read the same position, exactly one wins.
-   *
-   * @return false, with nothing written, when the cursor is missing or not at {@code
-   *     expectedPosition} (another process moved it: read it again)
-   */
-  default boolean cursorAdvance(CursorAdvanceParams params) {
-    throw new StorageException(this + " does not keep cursors");
-  }
-
-  /**
-   * Inserts a recurring schedule or replaces its definition, paused flag and next fire time,
-   * keeping its runs, last fire and creation time.
-   *
-   * @return true when no schedule had the id before
-   */
-  default boolean recurringSave(RecurringSaveParams params) {
-    throw new StorageException(this + " does not keep recurring schedules");
-  }
-
-  default Optional<RecurringRecord> recurringGet(String id) {
-    throw new StorageException(this + " does not keep recurring schedules");
-  }
-
-  /** Schedules in id order; see {@link RecurringListParams}. */
-  default List<RecurringRecord> recurringList(RecurringListParams params) {
-    throw new StorageException(this + " does not keep recurring schedules");
-  }
-
-  /** Removes a schedule (its jobs stay); false when none had the id. */
-  default boolean recurringDelete(String id) {
-    throw new StorageException(this + " does not keep recurring schedules");
-  }
-
-  /** Unpaused schedules due by the store's now plus a window; see {@link RecurringDueParams}. */
-  default List<RecurringRecord> recurringDue(RecurringDueParams params) {
-    throw new StorageException(this + " does not keep recurring schedules");
-  }
-
-  /**
-   * Fires a schedule once per fire time: in one transaction, compares and sets its next fire time
-   * and inserts the fire's jobs (unique keys and events as {@link #jobInsertMany}). Of two servers
-   * that read the same next fire time, exactly one wins.
-   *
-   * @return false, with nothing written, when the schedule is missing or its next fire time is not
-   *     {@code expectedNextFireAt} any more
-   */
-  default boolean recurringFire(RecurringFireParams params) {
-    throw new StorageException(this + " does not keep recurring schedules");
-  }
+  void leaderRelease(String name, String owner);
 
   /**
    * Starts delivering notifications of changes made by other processes; returns a handle that stops
-   * them. The default delivers none (polling covers it): stores with {@code
-   * capabilities().wakeups()} override it.
+   * them. Notifications only make the engine react sooner: polling still catches everything. A
+   * store without notifications ({@code capabilities().wakeups()} false) returns a handle that does
+   * nothing and never calls the listener.
    */
-  default AutoCloseable listen(StoreListener listener) {
-    return () -> {};
+  AutoCloseable listen(StoreListener listener);
+
+  // ------------------------------------------------------------------ optional features
+
+  /** The store's webhook registrations, or empty when it keeps none. */
+  default Optional<WebhookStore> webhooks() {
+    return Optional.empty();
+  }
+
+  /** The store's cluster-wide limits, or empty when it keeps none (claims are then unlimited). */
+  default Optional<LimitStore> limits() {
+    return Optional.empty();
+  }
+
+  /** The store's recurring schedules, or empty when it keeps none. */
+  default Optional<RecurringStore> recurring() {
+    return Optional.empty();
+  }
+
+  /** Job dependencies and batches, or empty when the store keeps neither. */
+  default Optional<FlowStore> flows() {
+    return Optional.empty();
+  }
+
+  /** Durable cursors over the event log, or empty when the store keeps none. */
+  default Optional<CursorStore> cursors() {
+    return Optional.empty();
   }
 
   @Override

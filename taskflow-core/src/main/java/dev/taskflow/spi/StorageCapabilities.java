@@ -1,7 +1,8 @@
 package dev.taskflow.spi;
 
 /**
- * What a store can do, so the engine can choose strategies.
+ * What a store can do, so the engine can choose strategies. Which optional features it keeps is not
+ * here: {@link StorageFeature#of(Storage)} reads that from the store's feature accessors.
  *
  * @param name a short name for logs, e.g. {@code sqlite}
  * @param distributed whether several processes may share it

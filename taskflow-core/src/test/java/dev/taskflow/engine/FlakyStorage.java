@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 /**
  * A real store behind a switch: while {@link #down} is set, every call fails as a lost database
  * connection would. Fault injection for outage tests; the data lives in the real store behind it.
+ * It wraps the core only and hands out no feature: a feature call could not fail with the switch.
  */
 final class FlakyStorage implements Storage {
   private final Storage real;
@@ -119,6 +120,11 @@ final class FlakyStorage implements Storage {
   }
 
   @Override
+  public int jobExpireDue(JobExpireParams p) {
+    return call(() -> real.jobExpireDue(p));
+  }
+
+  @Override
   public Job jobChangeState(JobChangeStateParams p) {
     return call(() -> real.jobChangeState(p));
   }
@@ -154,6 +160,11 @@ final class FlakyStorage implements Storage {
   }
 
   @Override
+  public void queueSetMaxDepth(String q, Integer maxDepth) {
+    run(() -> real.queueSetMaxDepth(q, maxDepth));
+  }
+
+  @Override
   public List<QueueStats> queueStats() {
     return call(real::queueStats);
   }
@@ -176,6 +187,21 @@ final class FlakyStorage implements Storage {
   @Override
   public void serverRemove(String id) {
     run(() -> real.serverRemove(id));
+  }
+
+  @Override
+  public boolean leaderTryAcquire(LeaderParams p) {
+    return call(() -> real.leaderTryAcquire(p));
+  }
+
+  @Override
+  public void leaderRelease(String name, String owner) {
+    run(() -> real.leaderRelease(name, owner));
+  }
+
+  @Override
+  public AutoCloseable listen(StoreListener listener) {
+    return real.listen(listener);
   }
 
   @Override

@@ -136,7 +136,7 @@ class LimitsEngineTest {
   void limits_given_to_the_builder_are_stored_at_build_and_replace_one_of_the_same_name() {
     InMemoryStorage store = new InMemoryStorage();
     store.open();
-    store.limitSave(FlowLimit.builder("mutex").maxRunning(7).build());
+    store.limits().orElseThrow().save(FlowLimit.builder("mutex").maxRunning(7).build());
 
     TaskFlow tf =
         started(store, FlowLimit.builder("mutex").maxRunning(1).build(), new AtomicInteger());

@@ -12,15 +12,14 @@ import dev.taskflow.Job;
 import dev.taskflow.JobEvent;
 import dev.taskflow.JobNotFoundException;
 import dev.taskflow.JobState;
-import dev.taskflow.LimitUsage;
 import dev.taskflow.ServerInfo;
 import dev.taskflow.StorageException;
-import dev.taskflow.Webhook;
 import dev.taskflow.jdbc.JobMeta.NewEvent;
-import dev.taskflow.spi.CursorAdvanceParams;
+import dev.taskflow.spi.CursorStore;
 import dev.taskflow.spi.EventAppendParams;
 import dev.taskflow.spi.EventData;
 import dev.taskflow.spi.EventsSinceParams;
+import dev.taskflow.spi.FlowStore;
 import dev.taskflow.spi.InsertOutcome;
 import dev.taskflow.spi.JobChangeStateParams;
 import dev.taskflow.spi.JobClaimParams;
@@ -36,15 +35,12 @@ import dev.taskflow.spi.JobPromoteParams;
 import dev.taskflow.spi.JobRescueParams;
 import dev.taskflow.spi.JobRetentionParams;
 import dev.taskflow.spi.LeaderParams;
+import dev.taskflow.spi.LimitStore;
 import dev.taskflow.spi.NewJob;
 import dev.taskflow.spi.QueueStats;
-import dev.taskflow.spi.RecurringDueParams;
-import dev.taskflow.spi.RecurringFireParams;
-import dev.taskflow.spi.RecurringListParams;
-import dev.taskflow.spi.RecurringRecord;
-import dev.taskflow.spi.RecurringSaveParams;
+import dev.taskflow.spi.RecurringStore;
 import dev.taskflow.spi.Storage;
-import dev.taskflow.spi.WebhookListParams;
+import dev.taskflow.spi.WebhookStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -54,9 +50,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
@@ -86,11 +80,13 @@ public abstract class JdbcStorage implements Storage {
   private final QueueRegistry queues;
   private final QueueBounds bounds;
   private final JobExpiry expiry;
-  private final RecurringRows recurring;
   private final LimitedClaim limited;
-  private final DependencyRows deps;
-  private final BatchRows batches;
   private final String appendHistory;
+  private final Optional<WebhookStore> webhookStore;
+  private final Optional<LimitStore> limitStore;
+  private final Optional<RecurringStore> recurringStore;
+  private final Optional<FlowStore> flowStore;
+  private final Optional<CursorStore> cursorStore;
   private final ReentrantLock openLock = new ReentrantLock();
   private volatile boolean opened; // guarded by openLock
 
@@ -102,11 +98,14 @@ public abstract class JdbcStorage implements Storage {
     this.queues = new QueueRegistry(dialect);
     this.bounds = new QueueBounds(dialect);
     this.expiry = new JobExpiry(dialect);
-    this.recurring = new RecurringRows(dialect);
     this.limited = new LimitedClaim(dialect);
-    this.deps = new DependencyRows(dialect);
-    this.batches = new BatchRows(dialect);
     this.appendHistory = "history = " + dialect.jsonArrayAppend("history", "?");
+    // Every feature, on the same connections and transactions (the Jdbc*Store classes).
+    this.webhookStore = Optional.of(new JdbcWebhookStore(this));
+    this.limitStore = Optional.of(new JdbcLimitStore(this, limited));
+    this.recurringStore = Optional.of(new JdbcRecurringStore(this, dialect));
+    this.flowStore = Optional.of(new JdbcFlowStore(this, dialect));
+    this.cursorStore = Optional.of(new JdbcCursorStore(this));
   }
 
   /**
@@ -179,7 +178,7 @@ public abstract class JdbcStorage implements Storage {
   }
 
   /** Inserts within the queues' depth bounds: a batch past one throws, and rolls back. */
-  private List<InsertOutcome> insertBounded(Connection c, List<NewJob> jobs, String serverId)
+  List<InsertOutcome> insertBounded(Connection c, List<NewJob> jobs, String serverId)
       throws SQLException {
     Map<String, Integer> bound = bounds.lock(c, jobs);
     List<InsertOutcome> out = inserter.insertMany(c, jobs, serverId, transactionNow(c));
@@ -187,57 +186,13 @@ public abstract class JdbcStorage implements Storage {
     return out;
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Dependencies and batches (DependencyRows, BatchRows)
-
-  @Override
-  public int jobResolveAwaiting(dev.taskflow.spi.AwaitingResolveParams p) {
-    if (p.limit() <= 0) return 0;
-    return write(
-        () -> "jobResolveAwaiting by server " + p.serverId(),
-        c -> deps.sweep(c, p.limit(), p.serverId(), transactionNow(c)));
-  }
-
-  @Override
-  public List<UUID> jobDependents(UUID parentId, int limit) {
-    if (limit <= 0) return List.of();
-    return read(
-        () -> "jobDependents of job " + parentId,
-        c -> DependencyRows.dependents(c, parentId, limit));
-  }
-
-  @Override
-  public List<InsertOutcome> batchInsert(dev.taskflow.spi.BatchInsertParams p) {
-    return write(
-        () -> "batchInsert of batch " + p.batchId() + " with " + p.jobs().size() + " job(s)",
-        c -> {
-          List<InsertOutcome> out = insertBounded(c, p.members(), p.serverId());
-          int total = (int) out.stream().filter(o -> !o.duplicate()).count();
-          batches.insert(c, p.batchId(), p.specJson(), total, transactionNow(c));
-          return out;
-        });
-  }
-
-  @Override
-  public Optional<dev.taskflow.spi.BatchRecord> batchGet(UUID batchId) {
-    return read(() -> "batchGet of batch " + batchId, c -> batches.get(c, batchId));
-  }
-
-  @Override
-  public int batchResolveFinished(dev.taskflow.spi.BatchResolveParams p) {
-    if (p.limit() <= 0) return 0;
-    return write(
-        () -> "batchResolveFinished by server " + p.serverId(),
-        c ->
-            batches.sweep(
-                c,
-                p.limit(),
-                p.serverId(),
-                transactionNow(c),
-                // Unbounded, as recurring fires: a full callback queue must not roll back the
-                // sweep (and stall every batch behind it), and a queue row lock taken here, after
-                // the event-log lock, would reverse a plain enqueue's lock order.
-                (tx, jobs, server) -> inserter.insertMany(tx, jobs, server, transactionNow(tx))));
+  /**
+   * Inserts jobs that no queue's depth bound refuses (recurring fires, cursor advances, batch
+   * callbacks), in the caller's transaction.
+   */
+  List<InsertOutcome> insertUnbounded(Connection c, List<NewJob> jobs, String serverId, Instant now)
+      throws SQLException {
+    return inserter.insertMany(c, jobs, serverId, now);
   }
 
   @Override
@@ -688,149 +643,32 @@ public abstract class JdbcStorage implements Storage {
         c -> LeaderLease.release(c, name, owner));
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Features: every one, each a Jdbc*Store on this store's transactions
+
   @Override
-  public void webhookSave(Webhook w) {
-    write(
-        () -> "webhookSave of webhook " + w.id(),
-        c -> {
-          WebhookRows.save(c, w);
-          return null;
-        });
+  public Optional<WebhookStore> webhooks() {
+    return webhookStore;
   }
 
   @Override
-  public Optional<Webhook> webhookGet(UUID id) {
-    return read(() -> "webhookGet of webhook " + id, c -> WebhookRows.get(c, id));
+  public Optional<LimitStore> limits() {
+    return limitStore;
   }
 
   @Override
-  public List<Webhook> webhookList(WebhookListParams p) {
-    return read(() -> "webhookList after " + p.afterId(), c -> WebhookRows.list(c, p));
+  public Optional<RecurringStore> recurring() {
+    return recurringStore;
   }
 
   @Override
-  public boolean webhookDelete(UUID id) {
-    return write(() -> "webhookDelete of webhook " + id, c -> WebhookRows.delete(c, id));
+  public Optional<FlowStore> flows() {
+    return flowStore;
   }
 
   @Override
-  public long cursorGet(String name) {
-    Objects.requireNonNull(name, "name");
-    OptionalLong at = read(() -> "cursorGet of '" + name + "'", c -> CursorRows.get(c, name));
-    if (at.isPresent()) return at.getAsLong();
-    return write(
-        () -> "cursorGet (create) of '" + name + "'",
-        c -> CursorRows.create(c, name, transactionNow(c)));
-  }
-
-  @Override
-  public boolean cursorAdvance(CursorAdvanceParams p) {
-    return write(
-        () ->
-            "cursorAdvance of '"
-                + p.name()
-                + "' from "
-                + p.expectedPosition()
-                + " to "
-                + p.newPosition()
-                + " with "
-                + p.jobs().size()
-                + " job(s)",
-        c -> {
-          Instant now = transactionNow(c);
-          if (!CursorRows.compareAndSet(c, p.name(), p.expectedPosition(), p.newPosition(), now)) {
-            return false;
-          }
-          // Same transaction: a failed insert rolls the cursor back too.
-          if (!p.jobs().isEmpty()) inserter.insertMany(c, p.jobs(), p.serverId(), now);
-          return true;
-        });
-  }
-
-  @Override
-  public void limitSave(FlowLimit l) {
-    write(
-        () -> "limitSave of limit '" + l.name() + "'",
-        c -> {
-          LimitRows.save(c, dialect, l, transactionNow(c));
-          return null;
-        });
-    limited.invalidate();
-  }
-
-  @Override
-  public Optional<FlowLimit> limitGet(String name) {
-    return read(() -> "limitGet of limit '" + name + "'", c -> LimitRows.get(c, name));
-  }
-
-  @Override
-  public List<FlowLimit> limitList() {
-    return read(() -> "limitList", LimitRows::list);
-  }
-
-  @Override
-  public boolean limitDelete(String name) {
-    boolean deleted =
-        write(() -> "limitDelete of limit '" + name + "'", c -> LimitRows.delete(c, dialect, name));
-    limited.invalidate();
-    return deleted;
-  }
-
-  @Override
-  public Optional<LimitUsage> limitUsage(String name) {
-    return read(
-        () -> "limitUsage of limit '" + name + "'",
-        c -> LimitRows.usage(c, name, transactionNow(c)));
-  }
-
-  @Override
-  public boolean recurringSave(RecurringSaveParams p) {
-    return write(
-        () -> "recurringSave of schedule '" + p.id() + "'",
-        c -> recurring.save(c, p, transactionNow(c)));
-  }
-
-  @Override
-  public Optional<RecurringRecord> recurringGet(String id) {
-    return read(() -> "recurringGet of schedule '" + id + "'", c -> recurring.get(c, id));
-  }
-
-  @Override
-  public List<RecurringRecord> recurringList(RecurringListParams p) {
-    return read(() -> "recurringList after " + p.afterId(), c -> recurring.list(c, p));
-  }
-
-  @Override
-  public boolean recurringDelete(String id) {
-    return write(() -> "recurringDelete of schedule '" + id + "'", c -> recurring.delete(c, id));
-  }
-
-  @Override
-  public List<RecurringRecord> recurringDue(RecurringDueParams p) {
-    return read(
-        () -> "recurringDue", c -> recurring.due(c, transactionNow(c).plus(p.within()), p.limit()));
-  }
-
-  @Override
-  public boolean recurringFire(RecurringFireParams p) {
-    return write(
-        () ->
-            "recurringFire of schedule '"
-                + p.id()
-                + "' at "
-                + p.expectedNextFireAt()
-                + " with "
-                + p.jobs().size()
-                + " job(s)",
-        c -> {
-          Instant now = transactionNow(c);
-          if (!recurring.advance(c, p, now)) return false;
-          // Same transaction: a failed insert rolls the move of next_fire_at back too.
-          if (p.jobs().isEmpty()) return true;
-          List<InsertOutcome> out = inserter.insertMany(c, p.jobs(), p.serverId(), now);
-          recurring.setLastJob(c, p.id(), out.getLast().job().id());
-          return true;
-        });
+  public Optional<CursorStore> cursors() {
+    return cursorStore;
   }
 
   /**

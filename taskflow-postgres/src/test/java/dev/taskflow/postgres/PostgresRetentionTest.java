@@ -132,7 +132,7 @@ class PostgresRetentionTest {
         .as("the committed child awaits the parent")
         .isZero();
     runToCompletion("others");
-    store.jobResolveAwaiting(new AwaitingResolveParams("test", 100));
+    store.flows().orElseThrow().jobResolveAwaiting(new AwaitingResolveParams("test", 100));
     assertThat(store.jobGet(child.id()))
         .hasValueSatisfying(j -> assertThat(j.state()).isEqualTo(JobState.ENQUEUED));
   }
@@ -144,7 +144,7 @@ class PostgresRetentionTest {
     NewJob child = childOf("children", parent.id());
     insert(child);
     runToCompletion("parents");
-    store.jobResolveAwaiting(new AwaitingResolveParams("test", 100));
+    store.flows().orElseThrow().jobResolveAwaiting(new AwaitingResolveParams("test", 100));
     runToCompletion("children");
     assertThat(depsRowsNaming(parent.id(), child.id())).isEqualTo(1);
 

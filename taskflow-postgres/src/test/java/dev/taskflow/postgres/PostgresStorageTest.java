@@ -356,7 +356,10 @@ class PostgresStorageTest {
   void a_limit_deleted_while_a_claim_holds_its_lock_takes_the_starts_that_claim_records()
       throws Exception {
     PostgresStorage store = opened();
-    store.limitSave(FlowLimit.builder("reused").rate(5, Duration.ofMinutes(1)).build());
+    store
+        .limits()
+        .orElseThrow()
+        .save(FlowLimit.builder("reused").rate(5, Duration.ofMinutes(1)).build());
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try (Connection claim = PgTestDatabase.connect(schema)) {
       // What a limited claim does: lock the limit, then record a start, then commit.
@@ -365,7 +368,7 @@ class PostgresStorageTest {
         lock.setLong(1, PostgresDialect.limitKey(schema, "reused"));
         lock.executeQuery().close();
       }
-      Future<Boolean> delete = pool.submit(() -> store.limitDelete("reused"));
+      Future<Boolean> delete = pool.submit(() -> store.limits().orElseThrow().delete("reused"));
       await().atMost(Duration.ofSeconds(10)).until(() -> waitingForLimit("reused") == 1);
       try (Statement st = claim.createStatement()) {
         st.executeUpdate(
@@ -377,7 +380,10 @@ class PostgresStorageTest {
     } finally {
       pool.shutdownNow();
     }
-    store.limitSave(FlowLimit.builder("reused").rate(5, Duration.ofMinutes(1)).build());
+    store
+        .limits()
+        .orElseThrow()
+        .save(FlowLimit.builder("reused").rate(5, Duration.ofMinutes(1)).build());
     assertThat(rateLogRows()).isZero();
   }
 
@@ -385,15 +391,21 @@ class PostgresStorageTest {
   void a_claim_with_a_deleted_limit_still_cached_records_no_starts_for_it() throws SQLException {
     PostgresStorage claimer = opened();
     PostgresStorage admin = opened();
-    admin.limitSave(FlowLimit.builder("reused").queue("q").rate(5, Duration.ofMinutes(1)).build());
+    admin
+        .limits()
+        .orElseThrow()
+        .save(FlowLimit.builder("reused").queue("q").rate(5, Duration.ofMinutes(1)).build());
     insert(claimer, "q", 2);
     assertThat(claim(claimer, "q", 1)).hasSize(1); // the claimer caches the limit for a second
 
-    admin.limitDelete("reused");
+    admin.limits().orElseThrow().delete("reused");
     claim(claimer, "q", 1); // within that second: under the deleted limit
-    admin.limitSave(FlowLimit.builder("reused").queue("q").rate(5, Duration.ofMinutes(1)).build());
+    admin
+        .limits()
+        .orElseThrow()
+        .save(FlowLimit.builder("reused").queue("q").rate(5, Duration.ofMinutes(1)).build());
 
-    assertThat(admin.limitUsage("reused").orElseThrow().recentStarts()).isEmpty();
+    assertThat(admin.limits().orElseThrow().usage("reused").orElseThrow().recentStarts()).isEmpty();
   }
 
   private static void insert(PostgresStorage store, String queue, int n) {

@@ -4,6 +4,7 @@ import dev.taskflow.StorageException;
 import dev.taskflow.jdbc.JdbcStorage;
 import dev.taskflow.jdbc.MigrationRunner;
 import dev.taskflow.spi.StorageCapabilities;
+import dev.taskflow.spi.StoreListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -174,6 +175,15 @@ public final class SqliteStorage extends JdbcStorage {
   @Override
   public StorageCapabilities capabilities() {
     return CAPABILITIES;
+  }
+
+  /**
+   * SQLite has no notifications: other processes on the same file are seen by polling. The handle
+   * does nothing.
+   */
+  @Override
+  public AutoCloseable listen(StoreListener listener) {
+    return () -> {};
   }
 
   @Override

@@ -15,12 +15,6 @@ class SqliteStorageTckTest extends StorageTck {
     return SqliteStorage.builder(dir.resolve("tck.db")).clock(clock).build();
   }
 
-  // Several processes may open one file, so the lease in the file is real.
-  @Override
-  public boolean leaderLeaseEnforced() {
-    return true;
-  }
-
   @Override
   protected Storage reopen(Storage closed, Clock clock) {
     return SqliteStorage.builder(((SqliteStorage) closed).file()).clock(clock).build();

@@ -222,7 +222,7 @@ class SqliteStorageTest {
                   new JobFlow(List.of(parent.id()), ParentFailure.CANCEL, null, null, null, null));
       s.jobInsertMany(new JobInsertManyParams(List.of(parent, child), "test"));
       runToCompletion(s);
-      s.jobResolveAwaiting(new AwaitingResolveParams("test", 100));
+      s.flows().orElseThrow().jobResolveAwaiting(new AwaitingResolveParams("test", 100));
       runToCompletion(s);
       assertThat(depsRows(file)).isEqualTo(1);
       Instant cutoff = clock.advance(Duration.ofDays(1));

@@ -44,15 +44,15 @@ public interface BatchContract extends TckSupport {
     List<NewJob> jobs = new ArrayList<>();
     for (JobSpec s : members) jobs.add(s.toNewJob());
     String spec = new BatchSpec("nightly import", "{\"file\":\"a.csv\"}", callback).toJson();
-    return store().batchInsert(new BatchInsertParams(batchId, spec, jobs, SERVER_A));
+    return flowStore().batchInsert(new BatchInsertParams(batchId, spec, jobs, SERVER_A));
   }
 
   private BatchRecord batch(UUID id) {
-    return store().batchGet(id).orElseThrow(() -> new AssertionError("no batch " + id));
+    return flowStore().batchGet(id).orElseThrow(() -> new AssertionError("no batch " + id));
   }
 
   private int resolveBatches() {
-    return store().batchResolveFinished(new BatchResolveParams(SERVER_B, 100));
+    return flowStore().batchResolveFinished(new BatchResolveParams(SERVER_B, 100));
   }
 
   private void completeAll() {
@@ -78,7 +78,7 @@ public interface BatchContract extends TckSupport {
     assertThat(b.createdAt()).isEqualTo(clock().instant());
     assertThat(b.finishedAt()).isNull();
     assertThat(BatchSpec.fromJson(b.specJson()).description()).isEqualTo("nightly import");
-    assertThat(store().batchGet(newId())).isEmpty();
+    assertThat(flowStore().batchGet(newId())).isEmpty();
   }
 
   @Test
@@ -93,7 +93,7 @@ public interface BatchContract extends TckSupport {
               assertThat(e.field()).isEqualTo("jobs/1/dependsOn/0");
               assertThat(e.rule()).isEqualTo("unknown_parent");
             });
-    assertThat(store().batchGet(id)).isEmpty();
+    assertThat(flowStore().batchGet(id)).isEmpty();
     assertThat(allJobs()).isEmpty();
   }
 
@@ -107,7 +107,7 @@ public interface BatchContract extends TckSupport {
     assertThat(batch(id).counts().get(JobState.AWAITING)).isEqualTo(1);
 
     completeAll();
-    store().jobResolveAwaiting(new AwaitingResolveParams(SERVER_B, 100));
+    flowStore().jobResolveAwaiting(new AwaitingResolveParams(SERVER_B, 100));
     assertThat(resolveBatches()).as("b has not run").isZero();
     completeAll();
     assertThat(resolveBatches()).isEqualTo(1);
@@ -173,7 +173,7 @@ public interface BatchContract extends TckSupport {
     insertBatch(id, null, a, b);
     Job claimed = claimOne(SERVER_A);
     finish(new JobFinish.Failed(lease(claimed), error(1, "boom")));
-    store().jobResolveAwaiting(new AwaitingResolveParams(SERVER_B, 100));
+    flowStore().jobResolveAwaiting(new AwaitingResolveParams(SERVER_B, 100));
     assertThat(resolveBatches()).isZero();
 
     change(b.id(), JobChangeStateParams.Action.CANCEL);
@@ -244,7 +244,7 @@ public interface BatchContract extends TckSupport {
       Callable<Integer> resolver =
           () -> {
             start.await();
-            return store().batchResolveFinished(new BatchResolveParams(SERVER_A, 100));
+            return flowStore().batchResolveFinished(new BatchResolveParams(SERVER_A, 100));
           };
       ExecutorService pool = Executors.newFixedThreadPool(2);
       try {

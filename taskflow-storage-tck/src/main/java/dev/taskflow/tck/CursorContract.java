@@ -28,7 +28,7 @@ public interface CursorContract extends TckSupport {
   private boolean advance(String name, long from, long to, JobSpec... jobs) {
     List<NewJob> news = new ArrayList<>();
     for (JobSpec j : jobs) news.add(j.toNewJob());
-    return store().cursorAdvance(new CursorAdvanceParams(name, from, to, news, SERVER_A));
+    return cursorStore().advance(new CursorAdvanceParams(name, from, to, news, SERVER_A));
   }
 
   @Test
@@ -37,23 +37,23 @@ public interface CursorContract extends TckSupport {
     long end = store().eventLatestSeq();
     assertThat(end).isEqualTo(3);
 
-    assertThat(store().cursorGet("webhooks")).isEqualTo(end);
+    assertThat(cursorStore().get("webhooks")).isEqualTo(end);
     insertN(2, j -> j);
 
-    assertThat(store().cursorGet("webhooks"))
+    assertThat(cursorStore().get("webhooks"))
         .as("created once, not moved by new events")
         .isEqualTo(end);
-    assertThat(store().cursorGet("other")).as("another name starts at the new end").isEqualTo(5);
+    assertThat(cursorStore().get("other")).as("another name starts at the new end").isEqualTo(5);
   }
 
   @Test
   default void a_cursor_on_an_empty_log_starts_at_zero() {
-    assertThat(store().cursorGet("webhooks")).isZero();
+    assertThat(cursorStore().get("webhooks")).isZero();
   }
 
   @Test
   default void an_advance_moves_the_cursor_and_inserts_its_jobs_with_their_events() {
-    long at = store().cursorGet("webhooks");
+    long at = cursorStore().get("webhooks");
     insertN(2, j -> j);
     long last = store().eventLatestSeq();
     JobSpec a = job().type("tck.delivery").uniqueKey("webhook:w1:1");
@@ -61,7 +61,7 @@ public interface CursorContract extends TckSupport {
 
     assertThat(advance("webhooks", at, last, a, b)).isTrue();
 
-    assertThat(store().cursorGet("webhooks")).isEqualTo(last);
+    assertThat(cursorStore().get("webhooks")).isEqualTo(last);
     assertThat(get(a.id()).state()).isEqualTo(JobState.ENQUEUED);
     assertThat(get(b.id()).state()).isEqualTo(JobState.ENQUEUED);
     assertThat(eventTypes(a.id())).containsExactly(JobEvent.ENQUEUED);
@@ -71,19 +71,19 @@ public interface CursorContract extends TckSupport {
 
   @Test
   default void an_advance_without_jobs_only_moves_the_cursor() {
-    long at = store().cursorGet("webhooks");
+    long at = cursorStore().get("webhooks");
     insertN(1, j -> j);
     long seq = store().eventLatestSeq();
 
     assertThat(advance("webhooks", at, seq)).isTrue();
 
-    assertThat(store().cursorGet("webhooks")).isEqualTo(seq);
+    assertThat(cursorStore().get("webhooks")).isEqualTo(seq);
     assertThat(store().eventLatestSeq()).isEqualTo(seq);
   }
 
   @Test
   default void an_advance_keeps_unique_keys_a_live_job_holds() {
-    long at = store().cursorGet("webhooks");
+    long at = cursorStore().get("webhooks");
     Job live = insert(job().uniqueKey("webhook:w1:7"));
     long seq = store().eventLatestSeq();
     JobSpec dup = job().uniqueKey("webhook:w1:7");
@@ -92,12 +92,12 @@ public interface CursorContract extends TckSupport {
 
     assertThat(store().jobGet(dup.id())).isEmpty();
     assertThat(allJobs()).extracting(Job::id).containsExactly(live.id());
-    assertThat(store().cursorGet("webhooks")).isEqualTo(seq);
+    assertThat(cursorStore().get("webhooks")).isEqualTo(seq);
   }
 
   @Test
   default void a_stale_expected_position_changes_nothing() {
-    long at = store().cursorGet("webhooks");
+    long at = cursorStore().get("webhooks");
     insertN(2, j -> j);
     assertThat(advance("webhooks", at, at + 1)).isTrue();
     long seq = store().eventLatestSeq();
@@ -105,7 +105,7 @@ public interface CursorContract extends TckSupport {
 
     assertThat(advance("webhooks", at, at + 2, late)).isFalse();
 
-    assertThat(store().cursorGet("webhooks")).isEqualTo(at + 1);
+    assertThat(cursorStore().get("webhooks")).isEqualTo(at + 1);
     assertThat(store().jobGet(late.id())).as("no job inserted").isEmpty();
     assertThat(store().eventLatestSeq()).as("no event appended").isEqualTo(seq);
     assertThat(allJobs()).hasSize(2);
@@ -122,14 +122,14 @@ public interface CursorContract extends TckSupport {
 
   @Test
   default void a_failed_insert_leaves_the_cursor_where_it_was() {
-    long at = store().cursorGet("webhooks");
+    long at = cursorStore().get("webhooks");
     Job existing = insert(job());
     JobSpec clash = new JobSpec(existing.id()); // an id that exists: the batch is refused
 
     assertThatThrownBy(() -> advance("webhooks", at, at + 1, job(), clash))
         .isInstanceOf(StorageException.class);
 
-    assertThat(store().cursorGet("webhooks")).isEqualTo(at);
+    assertThat(cursorStore().get("webhooks")).isEqualTo(at);
     assertThat(allJobs()).extracting(Job::id).containsExactly(existing.id());
   }
 
@@ -146,7 +146,7 @@ public interface CursorContract extends TckSupport {
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       for (int round = 0; round < 10; round++) {
-        long at = store().cursorGet("webhooks");
+        long at = cursorStore().get("webhooks");
         insertN(2, j -> j);
         long last = store().eventLatestSeq();
         List<JobSpec> theirJobs = List.of(job().type("tck.delivery"), job().type("tck.delivery"));
@@ -169,7 +169,7 @@ public interface CursorContract extends TckSupport {
         JobSpec loser = theirJobs.get(won.indexOf(false));
         assertThat(store().jobGet(winner.id())).isPresent();
         assertThat(store().jobGet(loser.id())).as("the loser inserted nothing").isEmpty();
-        assertThat(store().cursorGet("webhooks")).isEqualTo(last);
+        assertThat(cursorStore().get("webhooks")).isEqualTo(last);
       }
     } finally {
       pool.shutdownNow();

@@ -31,7 +31,7 @@ public interface DependencyContract extends TckSupport {
   }
 
   private int resolve() {
-    return store().jobResolveAwaiting(new AwaitingResolveParams(SERVER_B, 1000));
+    return flowStore().jobResolveAwaiting(new AwaitingResolveParams(SERVER_B, 1000));
   }
 
   private void complete(Job claimed) {
@@ -49,13 +49,15 @@ public interface DependencyContract extends TckSupport {
 
     assertThat(child.state()).isEqualTo(JobState.AWAITING);
     assertThat(child.flow().dependsOn()).containsExactly(parent.id());
+    assertThat(child.flow().onParentFailure()).isEqualTo(ParentFailure.CANCEL);
+    assertThat(get(child.id()).flow()).isEqualTo(child.flow());
     assertThat(eventTypes(child.id())).containsExactly(JobEvent.AWAITING);
     assertThat(json(lastEvent(child.id()).dataJson()).path("dependsOn").get(0).asString())
         .isEqualTo(parent.id().toString());
     assertThat(child.history().getLast().state()).isEqualTo(JobState.AWAITING);
     assertThat(claim(QUEUE, 10)).extracting(Job::id).containsExactly(parent.id());
     assertThat(resolve()).as("the parent is not finished").isZero();
-    assertThat(store().jobDependents(parent.id(), 10)).containsExactly(child.id());
+    assertThat(flowStore().jobDependents(parent.id(), 10)).containsExactly(child.id());
   }
 
   @Test
@@ -242,7 +244,7 @@ public interface DependencyContract extends TckSupport {
 
     assertThat(resolve()).isEqualTo(1);
     assertThat(get(c.id()).state()).isEqualTo(JobState.ENQUEUED);
-    assertThat(store().jobDependents(holder.id(), 10)).containsExactly(c.id());
+    assertThat(flowStore().jobDependents(holder.id(), 10)).containsExactly(c.id());
   }
 
   @Test

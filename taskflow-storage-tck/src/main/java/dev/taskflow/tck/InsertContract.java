@@ -6,7 +6,6 @@ import dev.taskflow.HistoryEntry;
 import dev.taskflow.Job;
 import dev.taskflow.JobFlow;
 import dev.taskflow.JobState;
-import dev.taskflow.ParentFailure;
 import dev.taskflow.spi.InsertOutcome;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.Test;
 /** What an insert stores: every field, as given, and the job's first state. */
 public interface InsertContract extends TckSupport {
 
+  // dependsOn and onParentFailure are a feature's: see DependencyContract.
   @Test
   default void a_job_keeps_its_flow_settings_with_relative_times_resolved_on_the_store_clock() {
     Instant now = clock().advance(Duration.ofMillis(777));
@@ -25,9 +25,7 @@ public interface InsertContract extends TckSupport {
     JobSpec spec =
         job()
             .uniqueKey("flow-17")
-            .flow(
-                new JobFlow(
-                    List.of(parent.id()), ParentFailure.RUN, batch, "tenant-9:model", null, null))
+            .flow(new JobFlow(List.of(), null, batch, "tenant-9:model", null, null))
             .uniqueFor(Duration.ofMinutes(10))
             .startWithin(Duration.ofSeconds(30));
 
@@ -35,8 +33,7 @@ public interface InsertContract extends TckSupport {
     Job stored = get(spec.id());
 
     JobFlow flow = stored.flow();
-    assertThat(flow.dependsOn()).containsExactly(parent.id());
-    assertThat(flow.onParentFailure()).isEqualTo(ParentFailure.RUN);
+    assertThat(flow.dependsOn()).isEmpty();
     assertThat(flow.batchId()).isEqualTo(batch);
     assertThat(flow.concurrencyKey()).isEqualTo("tenant-9:model");
     assertThat(flow.uniqueUntil()).isEqualTo(now.plus(Duration.ofMinutes(10)));

@@ -11,30 +11,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
  * The leader lease: at most one live holder per name, renewable by its holder, taken over by
- * another owner only once its ttl has passed on the store clock. Stores that several processes
- * share ({@code capabilities().distributed()}) must keep it; a store that only one process uses may
- * keep the SPI's default (always leader), and a suite can opt in with {@link
- * #leaderLeaseEnforced()}.
+ * another owner only once its ttl has passed on the store clock. Part of the core: every store
+ * keeps it, also one that a single process uses (several TaskFlow instances may share it).
  */
 public interface LeaderContract extends TckSupport {
   String MAINTENANCE = "maintenance";
   Duration TTL = Duration.ofSeconds(30);
-
-  /** Whether this store enforces the lease; by default, when it is shared by several processes. */
-  default boolean leaderLeaseEnforced() {
-    return store().capabilities().distributed();
-  }
-
-  private void onlyStoresThatEnforceTheLease() {
-    Assumptions.assumeTrue(
-        leaderLeaseEnforced(),
-        "the store is not shared by several processes and keeps the default leader lease");
-  }
 
   private boolean acquire(String owner) {
     return store().leaderTryAcquire(new LeaderParams(MAINTENANCE, owner, TTL));
@@ -42,13 +28,11 @@ public interface LeaderContract extends TckSupport {
 
   @Test
   default void the_first_owner_takes_a_free_leadership() {
-    onlyStoresThatEnforceTheLease();
     assertThat(acquire(SERVER_A)).isTrue();
   }
 
   @Test
   default void another_owner_cannot_take_a_live_leadership() {
-    onlyStoresThatEnforceTheLease();
     assertThat(acquire(SERVER_A)).isTrue();
     clock().advance(TTL.minusMillis(1));
 
@@ -57,7 +41,6 @@ public interface LeaderContract extends TckSupport {
 
   @Test
   default void the_holder_renews_and_the_renewal_moves_the_expiry() {
-    onlyStoresThatEnforceTheLease();
     assertThat(acquire(SERVER_A)).isTrue();
     clock().advance(TTL.minusSeconds(1));
     assertThat(acquire(SERVER_A)).as("renewal by the holder").isTrue();
@@ -68,7 +51,6 @@ public interface LeaderContract extends TckSupport {
 
   @Test
   default void another_owner_takes_over_once_the_ttl_has_passed() {
-    onlyStoresThatEnforceTheLease();
     assertThat(acquire(SERVER_A)).isTrue();
     clock().advance(TTL);
     assertThat(acquire(SERVER_B)).as("at the exact expiry the lease still holds").isFalse();
@@ -80,7 +62,6 @@ public interface LeaderContract extends TckSupport {
 
   @Test
   default void a_released_leadership_is_free_at_once() {
-    onlyStoresThatEnforceTheLease();
     assertThat(acquire(SERVER_A)).isTrue();
 
     store().leaderRelease(MAINTENANCE, SERVER_A);
@@ -90,7 +71,6 @@ public interface LeaderContract extends TckSupport {
 
   @Test
   default void only_the_holder_can_release() {
-    onlyStoresThatEnforceTheLease();
     assertThat(acquire(SERVER_A)).isTrue();
 
     store().leaderRelease(MAINTENANCE, SERVER_B);
@@ -100,7 +80,6 @@ public interface LeaderContract extends TckSupport {
 
   @Test
   default void names_are_independent() {
-    onlyStoresThatEnforceTheLease();
     assertThat(acquire(SERVER_A)).isTrue();
 
     assertThat(store().leaderTryAcquire(new LeaderParams("scheduler", SERVER_B, TTL))).isTrue();
@@ -108,7 +87,6 @@ public interface LeaderContract extends TckSupport {
 
   @Test
   default void of_many_concurrent_candidates_exactly_one_wins() throws Exception {
-    onlyStoresThatEnforceTheLease();
     int n = 16;
     CountDownLatch start = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(n);

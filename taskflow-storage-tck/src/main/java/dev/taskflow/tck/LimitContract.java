@@ -51,7 +51,7 @@ public interface LimitContract extends TckSupport {
 
   @Test
   default void a_limited_claim_excluding_a_type_prefix_never_takes_those_jobs() {
-    store().limitSave(limit("q-cap").maxRunning(5).build());
+    limitStore().save(limit("q-cap").maxRunning(5).build());
     Job internal = insert(job().queue(QUEUE).type("taskflow.own").priority(10));
     Job user = insert(job().queue(QUEUE).type("t.user"));
 
@@ -75,31 +75,31 @@ public interface LimitContract extends TckSupport {
             .rate(100, Duration.ofMinutes(1))
             .build();
     FlowLimit b = FlowLimit.builder("a-mutex").scope(Scope.KEY).maxRunning(1).build();
-    store().limitSave(a);
-    store().limitSave(b);
+    limitStore().save(a);
+    limitStore().save(b);
 
-    assertThat(store().limitGet("emails")).contains(a);
-    assertThat(store().limitList()).containsExactly(b, a);
+    assertThat(limitStore().get("emails")).contains(a);
+    assertThat(limitStore().list()).containsExactly(b, a);
 
     FlowLimit changed = FlowLimit.builder("emails").rate(5, Duration.ofSeconds(1)).build();
-    store().limitSave(changed);
-    assertThat(store().limitGet("emails")).contains(changed);
-    assertThat(store().limitList()).hasSize(2);
+    limitStore().save(changed);
+    assertThat(limitStore().get("emails")).contains(changed);
+    assertThat(limitStore().list()).hasSize(2);
   }
 
   @Test
   default void a_deleted_limit_is_gone_and_deleting_an_unknown_one_changes_nothing() {
-    store().limitSave(limit("gone").maxRunning(1).build());
+    limitStore().save(limit("gone").maxRunning(1).build());
 
-    assertThat(store().limitDelete("gone")).isTrue();
-    assertThat(store().limitGet("gone")).isEmpty();
-    assertThat(store().limitDelete("gone")).isFalse();
-    assertThat(store().limitUsage("gone")).isEmpty();
+    assertThat(limitStore().delete("gone")).isTrue();
+    assertThat(limitStore().get("gone")).isEmpty();
+    assertThat(limitStore().delete("gone")).isFalse();
+    assertThat(limitStore().usage("gone")).isEmpty();
   }
 
   @Test
   default void a_global_limit_caps_running_jobs_and_the_rest_stay_enqueued() {
-    store().limitSave(limit("three").maxRunning(3).build());
+    limitStore().save(limit("three").maxRunning(3).build());
     List<Job> jobs = insertN(10, s -> s.queue(QUEUE));
 
     List<Job> first = claim(QUEUE, 10);
@@ -114,12 +114,12 @@ public interface LimitContract extends TckSupport {
 
     complete(first.get(0));
     assertThat(claim(QUEUE, 10)).hasSize(1);
-    assertThat(store().limitUsage("three").orElseThrow().running()).isEqualTo(Map.of("", 3L));
+    assertThat(limitStore().usage("three").orElseThrow().running()).isEqualTo(Map.of("", 3L));
   }
 
   @Test
   default void a_limit_counts_only_the_jobs_its_selectors_match() {
-    store().limitSave(FlowLimit.builder("one-report").type("report").maxRunning(1).build());
+    limitStore().save(FlowLimit.builder("one-report").type("report").maxRunning(1).build());
     insertN(3, s -> s.queue(QUEUE).type("report"));
     insertN(2, s -> s.queue(QUEUE).type("other"));
     insertN(2, s -> s.queue("elsewhere").type("report"));
@@ -131,7 +131,7 @@ public interface LimitContract extends TckSupport {
 
   @Test
   default void a_key_limit_of_one_is_a_mutex_per_key_and_leaves_jobs_without_a_key_alone() {
-    store().limitSave(limit("per-key").scope(Scope.KEY).maxRunning(1).build());
+    limitStore().save(limit("per-key").scope(Scope.KEY).maxRunning(1).build());
     Job k1 = insert(keyed("k1"));
     insert(keyed("k1"));
     Job k2 = insert(keyed("k2"));
@@ -148,7 +148,7 @@ public interface LimitContract extends TckSupport {
 
   @Test
   default void a_blocked_backlog_of_one_key_does_not_hide_the_jobs_behind_it() {
-    store().limitSave(limit("per-key").scope(Scope.KEY).maxRunning(1).build());
+    limitStore().save(limit("per-key").scope(Scope.KEY).maxRunning(1).build());
     List<JobSpec> backlog = new ArrayList<>();
     for (int i = 0; i < 400; i++) backlog.add(keyed("busy"));
     insertMany(backlog.toArray(JobSpec[]::new));
@@ -161,7 +161,7 @@ public interface LimitContract extends TckSupport {
 
   @Test
   default void an_owner_limit_caps_each_owner_and_jobs_without_owner_share_one_budget() {
-    store().limitSave(limit("per-owner").scope(Scope.OWNER).maxRunning(2).build());
+    limitStore().save(limit("per-owner").scope(Scope.OWNER).maxRunning(2).build());
     insertN(5, s -> s.queue(QUEUE).owner("alice"));
     insertN(1, s -> s.queue(QUEUE).owner("bob"));
     insertN(3, s -> s.queue(QUEUE));
@@ -171,13 +171,13 @@ public interface LimitContract extends TckSupport {
     assertThat(claimed)
         .extracting(j -> String.valueOf(j.owner()))
         .containsExactlyInAnyOrder("alice", "alice", "bob", "null", "null");
-    LimitUsage usage = store().limitUsage("per-owner").orElseThrow();
+    LimitUsage usage = limitStore().usage("per-owner").orElseThrow();
     assertThat(usage.running()).isEqualTo(Map.of("alice", 2L, "bob", 1L, "", 2L));
   }
 
   @Test
   default void an_owner_limit_makes_the_claim_order_round_robin_between_owners() {
-    store().limitSave(limit("fair").scope(Scope.OWNER).maxRunning(1000).build());
+    limitStore().save(limit("fair").scope(Scope.OWNER).maxRunning(1000).build());
     List<Job> alice = insertN(50, s -> s.queue(QUEUE).owner("alice"));
     Job bob = insert(job().queue(QUEUE).owner("bob"));
     Job carol = insert(job().queue(QUEUE).owner("carol"));
@@ -190,14 +190,14 @@ public interface LimitContract extends TckSupport {
 
   @Test
   default void a_rate_limit_counts_starts_in_a_sliding_window_of_the_store_clock() {
-    store().limitSave(limit("two-a-minute").rate(2, Duration.ofMinutes(1)).build());
+    limitStore().save(limit("two-a-minute").rate(2, Duration.ofMinutes(1)).build());
     insertN(5, s -> s.queue(QUEUE));
 
     List<Job> first = claim(QUEUE, 10);
     assertThat(first).hasSize(2);
     first.forEach(this::complete); // finishing does not give starts back
     assertThat(claim(QUEUE, 10)).isEmpty();
-    assertThat(store().limitUsage("two-a-minute").orElseThrow().recentStarts())
+    assertThat(limitStore().usage("two-a-minute").orElseThrow().recentStarts())
         .isEqualTo(Map.of("", 2L));
 
     clock().advance(Duration.ofSeconds(30));
@@ -211,8 +211,8 @@ public interface LimitContract extends TckSupport {
 
   @Test
   default void a_rate_limit_per_owner_has_a_budget_per_owner() {
-    store()
-        .limitSave(limit("owner-rate").scope(Scope.OWNER).rate(1, Duration.ofSeconds(10)).build());
+    limitStore()
+        .save(limit("owner-rate").scope(Scope.OWNER).rate(1, Duration.ofSeconds(10)).build());
     insertN(3, s -> s.queue(QUEUE).owner("alice"));
     insertN(3, s -> s.queue(QUEUE).owner("bob"));
 
@@ -224,33 +224,33 @@ public interface LimitContract extends TckSupport {
 
   @Test
   default void a_job_past_its_start_deadline_does_not_take_a_rate_slot() {
-    store().limitSave(limit("one-a-minute").rate(1, Duration.ofMinutes(1)).build());
+    limitStore().save(limit("one-a-minute").rate(1, Duration.ofMinutes(1)).build());
     Job expired = insert(job().queue(QUEUE).startWithin(Duration.ofSeconds(10)));
     Job next = insert(job().queue(QUEUE));
     clock().advance(Duration.ofSeconds(10)); // the first job may no longer start
 
     assertThat(claim(QUEUE, 10)).extracting(Job::id).containsExactly(next.id());
     assertThat(get(expired.id()).state()).isEqualTo(JobState.ENQUEUED);
-    assertThat(store().limitUsage("one-a-minute").orElseThrow().recentStarts())
+    assertThat(limitStore().usage("one-a-minute").orElseThrow().recentStarts())
         .isEqualTo(Map.of("", 1L));
   }
 
   @Test
   default void a_limit_deleted_and_saved_again_under_its_name_forgets_the_old_starts() {
-    store().limitSave(limit("reused").rate(2, Duration.ofMinutes(1)).build());
+    limitStore().save(limit("reused").rate(2, Duration.ofMinutes(1)).build());
     insertN(4, s -> s.queue(QUEUE));
     assertThat(claim(QUEUE, 10)).hasSize(2);
 
-    assertThat(store().limitDelete("reused")).isTrue();
-    store().limitSave(limit("reused").rate(2, Duration.ofMinutes(1)).build());
+    assertThat(limitStore().delete("reused")).isTrue();
+    limitStore().save(limit("reused").rate(2, Duration.ofMinutes(1)).build());
 
-    assertThat(store().limitUsage("reused").orElseThrow().recentStarts()).isEmpty();
+    assertThat(limitStore().usage("reused").orElseThrow().recentStarts()).isEmpty();
     assertThat(claim(QUEUE, 10)).hasSize(2);
   }
 
   @Test
   default void concurrency_and_rate_together_both_hold() {
-    store().limitSave(limit("both").maxRunning(2).rate(3, Duration.ofSeconds(10)).build());
+    limitStore().save(limit("both").maxRunning(2).rate(3, Duration.ofSeconds(10)).build());
     insertN(10, s -> s.queue(QUEUE));
 
     List<Job> first = claim(QUEUE, 10);
@@ -262,18 +262,18 @@ public interface LimitContract extends TckSupport {
 
   @Test
   default void deleting_a_limit_lets_the_waiting_jobs_start() {
-    store().limitSave(limit("mutex").maxRunning(1).build());
+    limitStore().save(limit("mutex").maxRunning(1).build());
     insertN(4, s -> s.queue(QUEUE));
     assertThat(claim(QUEUE, 10)).hasSize(1);
 
-    store().limitDelete("mutex");
+    limitStore().delete("mutex");
 
     assertThat(claim(QUEUE, 10)).hasSize(3);
   }
 
   @Test
   default void a_paused_queue_claims_nothing_under_a_limit_either() {
-    store().limitSave(limit("mutex").maxRunning(1).build());
+    limitStore().save(limit("mutex").maxRunning(1).build());
     insertN(2, s -> s.queue(QUEUE));
     store().queuePause(QUEUE);
 
@@ -284,7 +284,7 @@ public interface LimitContract extends TckSupport {
 
   @Test
   default void a_limited_claim_keeps_the_type_filter_and_caps_of_the_claimer() {
-    store().limitSave(limit("roomy").maxRunning(100).build());
+    limitStore().save(limit("roomy").maxRunning(100).build());
     insertN(3, s -> s.queue(QUEUE).type("a"));
     insertN(3, s -> s.queue(QUEUE).type("b"));
     insertN(3, s -> s.queue(QUEUE).type("c"));
@@ -301,7 +301,7 @@ public interface LimitContract extends TckSupport {
 
   @Test
   default void claimers_at_the_same_time_do_not_exceed_a_limit_together() throws Exception {
-    store().limitSave(limit("five").maxRunning(5).build());
+    limitStore().save(limit("five").maxRunning(5).build());
     insertN(60, s -> s.queue(QUEUE));
     ExecutorService pool = Executors.newFixedThreadPool(6);
     try {

@@ -35,12 +35,12 @@ public interface RecurringContract extends TckSupport {
   }
 
   private boolean save(String id, boolean paused, Instant next) {
-    return store().recurringSave(new RecurringSaveParams(id, SPEC, paused, next));
+    return recurringStore().save(new RecurringSaveParams(id, SPEC, paused, next));
   }
 
   private RecurringRecord read(String id) {
-    return store()
-        .recurringGet(id)
+    return recurringStore()
+        .get(id)
         .orElseThrow(() -> new AssertionError("schedule " + id + " is not in the store"));
   }
 
@@ -54,9 +54,8 @@ public interface RecurringContract extends TckSupport {
 
   private boolean fire(String id, Instant expected, Instant next, List<NewJob> jobs) {
     Instant last = jobs.isEmpty() ? null : expected;
-    return store()
-        .recurringFire(
-            new RecurringFireParams(id, expected, next, last, jobs.size(), jobs, SERVER_A));
+    return recurringStore()
+        .fire(new RecurringFireParams(id, expected, next, last, jobs.size(), jobs, SERVER_A));
   }
 
   @Test
@@ -76,8 +75,8 @@ public interface RecurringContract extends TckSupport {
 
   @Test
   default void an_unknown_schedule_is_absent_and_deleting_it_changes_nothing() {
-    assertThat(store().recurringGet("nope")).isEmpty();
-    assertThat(store().recurringDelete("nope")).isFalse();
+    assertThat(recurringStore().get("nope")).isEmpty();
+    assertThat(recurringStore().delete("nope")).isFalse();
   }
 
   @Test
@@ -90,7 +89,7 @@ public interface RecurringContract extends TckSupport {
 
     String other = "{\"every\":\"PT10M\",\"zone\":\"UTC\",\"job\":{\"type\":\"x\"}}";
     boolean created =
-        store().recurringSave(new RecurringSaveParams("nightly", other, true, at(600)));
+        recurringStore().save(new RecurringSaveParams("nightly", other, true, at(600)));
 
     assertThat(created).isFalse();
     RecurringRecord r = read("nightly");
@@ -109,15 +108,15 @@ public interface RecurringContract extends TckSupport {
     save("done", false, null);
 
     assertThat(read("done").nextFireAt()).isNull();
-    assertThat(store().recurringDue(new RecurringDueParams(Duration.ofDays(3650), 10))).isEmpty();
+    assertThat(recurringStore().due(new RecurringDueParams(Duration.ofDays(3650), 10))).isEmpty();
   }
 
   @Test
   default void schedules_are_listed_in_id_order_and_paged_after_an_id() {
     for (String id : List.of("e", "c", "a", "d", "b")) save(id, false, at(60));
 
-    List<RecurringRecord> first = store().recurringList(new RecurringListParams(null, 2));
-    List<RecurringRecord> rest = store().recurringList(new RecurringListParams("b", 10));
+    List<RecurringRecord> first = recurringStore().list(new RecurringListParams(null, 2));
+    List<RecurringRecord> rest = recurringStore().list(new RecurringListParams("b", 10));
 
     assertThat(first).extracting(RecurringRecord::id).containsExactly("a", "b");
     assertThat(rest).extracting(RecurringRecord::id).containsExactly("c", "d", "e");
@@ -130,10 +129,10 @@ public interface RecurringContract extends TckSupport {
     NewJob j = fireJob("drop", at(0));
     fire("drop", at(0), at(60), List.of(j));
 
-    assertThat(store().recurringDelete("drop")).isTrue();
+    assertThat(recurringStore().delete("drop")).isTrue();
 
-    assertThat(store().recurringGet("drop")).isEmpty();
-    assertThat(store().recurringList(new RecurringListParams(null, 10)))
+    assertThat(recurringStore().get("drop")).isEmpty();
+    assertThat(recurringStore().list(new RecurringListParams(null, 10)))
         .extracting(RecurringRecord::id)
         .containsExactly("keep");
     assertThat(get(j.id()).state()).isEqualTo(JobState.ENQUEUED);
@@ -147,10 +146,10 @@ public interface RecurringContract extends TckSupport {
     save("paused", true, at(-120));
     save("far", false, at(3600));
 
-    List<RecurringRecord> now = store().recurringDue(new RecurringDueParams(Duration.ZERO, 10));
+    List<RecurringRecord> now = recurringStore().due(new RecurringDueParams(Duration.ZERO, 10));
     List<RecurringRecord> soon =
-        store().recurringDue(new RecurringDueParams(Duration.ofMinutes(1), 10));
-    List<RecurringRecord> one = store().recurringDue(new RecurringDueParams(Duration.ZERO, 1));
+        recurringStore().due(new RecurringDueParams(Duration.ofMinutes(1), 10));
+    List<RecurringRecord> one = recurringStore().due(new RecurringDueParams(Duration.ZERO, 1));
 
     assertThat(now).extracting(RecurringRecord::id).containsExactly("due-early", "due-late");
     assertThat(soon)
@@ -162,11 +161,11 @@ public interface RecurringContract extends TckSupport {
   @Test
   default void due_follows_the_store_clock() {
     save("nightly", false, at(60));
-    assertThat(store().recurringDue(new RecurringDueParams(Duration.ZERO, 10))).isEmpty();
+    assertThat(recurringStore().due(new RecurringDueParams(Duration.ZERO, 10))).isEmpty();
 
     clock().advance(Duration.ofSeconds(60));
 
-    assertThat(store().recurringDue(new RecurringDueParams(Duration.ZERO, 10)))
+    assertThat(recurringStore().due(new RecurringDueParams(Duration.ZERO, 10)))
         .extracting(RecurringRecord::id)
         .containsExactly("nightly");
   }
@@ -179,8 +178,8 @@ public interface RecurringContract extends TckSupport {
     clock().advance(Duration.ofSeconds(1));
 
     boolean won =
-        store()
-            .recurringFire(
+        recurringStore()
+            .fire(
                 new RecurringFireParams(
                     "minutely", at(0), at(60), at(0), 2, List.of(a, b), SERVER_A));
 
@@ -197,7 +196,7 @@ public interface RecurringContract extends TckSupport {
     assertThat(job.tags()).containsExactly("recurring:minutely");
     assertThat(eventTypes(b.id())).containsExactly(JobEvent.ENQUEUED);
     assertThat(get(a.id()).state()).isEqualTo(JobState.ENQUEUED);
-    assertThat(store().recurringDue(new RecurringDueParams(Duration.ZERO, 10))).isEmpty();
+    assertThat(recurringStore().due(new RecurringDueParams(Duration.ZERO, 10))).isEmpty();
   }
 
   @Test
@@ -222,7 +221,7 @@ public interface RecurringContract extends TckSupport {
     assertThat(fire("twice", at(0), null, List.of(fireJob("twice", at(0))))).isTrue();
 
     assertThat(read("twice").nextFireAt()).isNull();
-    assertThat(store().recurringDue(new RecurringDueParams(Duration.ofDays(1), 10))).isEmpty();
+    assertThat(recurringStore().due(new RecurringDueParams(Duration.ofDays(1), 10))).isEmpty();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.taskflow.tck;
 
 import dev.taskflow.spi.Storage;
+import dev.taskflow.spi.StorageFeature;
 import dev.taskflow.test.ManualClock;
 import java.time.Clock;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 
 /**
  * The storage contract as one abstract JUnit suite: a store is done when its subclass passes.
@@ -29,6 +31,11 @@ import org.junit.jupiter.api.BeforeEach;
  * and closed after the test. The clock is a {@link ManualClock} that starts at {@link #T0} and
  * moves only when the test advances it, so the store must read time from it for every due-time and
  * lease comparison. The tests are grouped by topic in the {@code *Contract} interfaces.
+ *
+ * <p>The core contracts run on every store. Each optional feature's contracts run in a nested suite
+ * ({@link Webhooks}, {@link Limits}, {@link Recurring}, {@link Flows}, {@link Cursors}) only when
+ * the store hands the feature out ({@link Storage#webhooks()}, ...); for a store without it, every
+ * test of the suite is reported skipped (aborted by an assumption), never passed.
  */
 public abstract class StorageTck
     implements InsertContract,
@@ -44,13 +51,7 @@ public abstract class StorageTck
         EventLogContract,
         ServerContract,
         LeaderContract,
-        WebhookContract,
-        LimitContract,
-        RecurringContract,
-        CursorContract,
         JobControlContract,
-        DependencyContract,
-        BatchContract,
         DurabilityContract {
 
   /** Where every test's clock starts. */
@@ -104,6 +105,88 @@ public abstract class StorageTck
     long lsb = (ThreadLocalRandom.current().nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
     return new UUID(msb, lsb);
   }
+
+  // ------------------------------------------------------------------ optional features
+
+  /**
+   * A nested suite for one optional feature: it runs on the outer suite's fresh store, and only
+   * when the store hands the feature out.
+   */
+  abstract class FeatureSuite implements TckSupport {
+    private final StorageFeature feature;
+
+    FeatureSuite(StorageFeature feature) {
+      this.feature = feature;
+    }
+
+    @BeforeEach
+    final void requireFeature() {
+      Assumptions.assumeTrue(
+          feature.isIn(store()),
+          () ->
+              "the "
+                  + store().capabilities().name()
+                  + " store does not keep "
+                  + feature.description());
+    }
+
+    @Override
+    public final Storage store() {
+      return StorageTck.this.store();
+    }
+
+    @Override
+    public final ManualClock clock() {
+      return StorageTck.this.clock();
+    }
+
+    @Override
+    public final UUID newId() {
+      return StorageTck.this.newId();
+    }
+  }
+
+  /** {@link StorageFeature#WEBHOOKS}. */
+  @Nested
+  class Webhooks extends FeatureSuite implements WebhookContract {
+    Webhooks() {
+      super(StorageFeature.WEBHOOKS);
+    }
+  }
+
+  /** {@link StorageFeature#LIMITS}. */
+  @Nested
+  class Limits extends FeatureSuite implements LimitContract {
+    Limits() {
+      super(StorageFeature.LIMITS);
+    }
+  }
+
+  /** {@link StorageFeature#RECURRING}. */
+  @Nested
+  class Recurring extends FeatureSuite implements RecurringContract {
+    Recurring() {
+      super(StorageFeature.RECURRING);
+    }
+  }
+
+  /** {@link StorageFeature#FLOWS}: dependencies and batches. */
+  @Nested
+  class Flows extends FeatureSuite implements DependencyContract, BatchContract {
+    Flows() {
+      super(StorageFeature.FLOWS);
+    }
+  }
+
+  /** {@link StorageFeature#CURSORS}. */
+  @Nested
+  class Cursors extends FeatureSuite implements CursorContract {
+    Cursors() {
+      super(StorageFeature.CURSORS);
+    }
+  }
+
+  // ------------------------------------------------------------------ plumbing
 
   @Override
   public final void reopenStore() {

@@ -6,7 +6,9 @@ import dev.taskflow.Job;
 import dev.taskflow.JobError;
 import dev.taskflow.JobEvent;
 import dev.taskflow.JobState;
+import dev.taskflow.spi.CursorStore;
 import dev.taskflow.spi.EventsSinceParams;
+import dev.taskflow.spi.FlowStore;
 import dev.taskflow.spi.InsertOutcome;
 import dev.taskflow.spi.JobChangeStateParams;
 import dev.taskflow.spi.JobClaimParams;
@@ -17,7 +19,10 @@ import dev.taskflow.spi.JobLease;
 import dev.taskflow.spi.JobListParams;
 import dev.taskflow.spi.JobPromoteParams;
 import dev.taskflow.spi.JobRescueParams;
+import dev.taskflow.spi.LimitStore;
+import dev.taskflow.spi.RecurringStore;
 import dev.taskflow.spi.Storage;
+import dev.taskflow.spi.WebhookStore;
 import dev.taskflow.test.ManualClock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +55,29 @@ public interface TckSupport {
 
   /** A new UUIDv7-shaped id, greater than every id this test made before. */
   UUID newId();
+
+  // The store's features. Only the feature suites of StorageTck call these, and they run only when
+  // the store hands the feature out.
+
+  default WebhookStore webhookStore() {
+    return store().webhooks().orElseThrow();
+  }
+
+  default LimitStore limitStore() {
+    return store().limits().orElseThrow();
+  }
+
+  default RecurringStore recurringStore() {
+    return store().recurring().orElseThrow();
+  }
+
+  default FlowStore flowStore() {
+    return store().flows().orElseThrow();
+  }
+
+  default CursorStore cursorStore() {
+    return store().cursors().orElseThrow();
+  }
 
   default JobSpec job() {
     return new JobSpec(newId());

@@ -37,21 +37,21 @@ public interface WebhookContract extends TckSupport {
   default void a_saved_webhook_reads_back_as_it_was_saved() {
     Webhook w = webhook(newId());
 
-    store().webhookSave(w);
+    webhookStore().save(w);
 
-    assertThat(store().webhookGet(w.id())).contains(w);
+    assertThat(webhookStore().get(w.id())).contains(w);
   }
 
   @Test
   default void an_unknown_webhook_is_absent_and_deleting_it_changes_nothing() {
-    assertThat(store().webhookGet(newId())).isEmpty();
-    assertThat(store().webhookDelete(newId())).isFalse();
+    assertThat(webhookStore().get(newId())).isEmpty();
+    assertThat(webhookStore().delete(newId())).isFalse();
   }
 
   @Test
   default void saving_again_replaces_the_webhook_with_the_same_id() {
     Webhook w = webhook(newId());
-    store().webhookSave(w);
+    webhookStore().save(w);
     clock().advance(Duration.ofMinutes(3));
 
     Webhook changed =
@@ -68,20 +68,20 @@ public interface WebhookContract extends TckSupport {
             List.of("whsec_bmV3"),
             w.createdAt(),
             clock().instant());
-    store().webhookSave(changed);
+    webhookStore().save(changed);
 
-    assertThat(store().webhookGet(w.id())).contains(changed);
-    assertThat(store().webhookList(new WebhookListParams(null, 10))).containsExactly(changed);
+    assertThat(webhookStore().get(w.id())).contains(changed);
+    assertThat(webhookStore().list(new WebhookListParams(null, 10))).containsExactly(changed);
   }
 
   @Test
   default void the_list_is_in_id_order_and_pages_after_an_id() {
     List<Webhook> saved = new ArrayList<>();
     for (int i = 0; i < 5; i++) saved.add(webhook(newId()));
-    for (Webhook w : saved.reversed()) store().webhookSave(w);
+    for (Webhook w : saved.reversed()) webhookStore().save(w);
 
-    List<Webhook> first = store().webhookList(new WebhookListParams(null, 2));
-    List<Webhook> rest = store().webhookList(new WebhookListParams(first.getLast().id(), 10));
+    List<Webhook> first = webhookStore().list(new WebhookListParams(null, 2));
+    List<Webhook> rest = webhookStore().list(new WebhookListParams(first.getLast().id(), 10));
 
     assertThat(first).containsExactlyElementsOf(saved.subList(0, 2));
     assertThat(rest).containsExactlyElementsOf(saved.subList(2, 5));
@@ -91,12 +91,12 @@ public interface WebhookContract extends TckSupport {
   default void a_deleted_webhook_is_gone() {
     Webhook keep = webhook(newId());
     Webhook drop = webhook(newId());
-    store().webhookSave(keep);
-    store().webhookSave(drop);
+    webhookStore().save(keep);
+    webhookStore().save(drop);
 
-    assertThat(store().webhookDelete(drop.id())).isTrue();
+    assertThat(webhookStore().delete(drop.id())).isTrue();
 
-    assertThat(store().webhookGet(drop.id())).isEmpty();
-    assertThat(store().webhookList(new WebhookListParams(null, 10))).containsExactly(keep);
+    assertThat(webhookStore().get(drop.id())).isEmpty();
+    assertThat(webhookStore().list(new WebhookListParams(null, 10))).containsExactly(keep);
   }
 }

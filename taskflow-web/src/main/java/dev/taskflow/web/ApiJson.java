@@ -271,6 +271,7 @@ final class ApiJson {
     n.put("status", p.status());
     n.put("detail", p.detail());
     n.put("instance", ProblemMapper.shorten(instance));
+    p.members().forEach(n::put);
     ArrayNode errors = n.putArray("errors");
     for (FieldError e : p.errors()) {
       ObjectNode o = errors.addObject();

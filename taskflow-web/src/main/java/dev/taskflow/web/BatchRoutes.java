@@ -186,8 +186,9 @@ final class BatchRoutes {
     return v.asString();
   }
 
+  /** The batches; a 501 problem first when the store keeps none. */
   private Batches batches() {
-    return client.batches();
+    return client.batches().requireSupported();
   }
 
   private static Problem notFound(String raw) {

@@ -123,8 +123,9 @@ final class LimitRoutes {
 
   // ------------------------------------------------------------------------------------------
 
+  /** The limits; a 501 problem first when the store keeps none. */
   private Limits limits() {
-    return client.limits();
+    return client.limits().requireSupported();
   }
 
   private static Problem notFound(String name) {

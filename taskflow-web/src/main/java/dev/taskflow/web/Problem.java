@@ -1,7 +1,9 @@
 package dev.taskflow.web;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * An RFC 9457 problem: thrown by a handler, written by {@link ProblemMapper}. Carries no stack
@@ -18,6 +20,7 @@ public final class Problem extends RuntimeException {
   private final String title;
   private final List<FieldError> errors;
   private final Map<String, String> headers;
+  private final Map<String, String> members;
 
   public Problem(
       int status,
@@ -26,12 +29,28 @@ public final class Problem extends RuntimeException {
       String detail,
       List<FieldError> errors,
       Map<String, String> headers) {
+    this(status, slug, title, detail, errors, headers, Map.of());
+  }
+
+  /**
+   * A problem with extension members (RFC 9457 section 3.2): more top-level fields of the body,
+   * such as {@code feature}, written after {@code instance}.
+   */
+  public Problem(
+      int status,
+      String slug,
+      String title,
+      String detail,
+      List<FieldError> errors,
+      Map<String, String> headers,
+      Map<String, String> members) {
     super(detail, null, false, false);
     this.status = status;
     this.slug = slug;
     this.title = title;
     this.errors = List.copyOf(errors);
     this.headers = Map.copyOf(headers);
+    this.members = new TreeMap<>(members);
   }
 
   /**
@@ -140,5 +159,10 @@ public final class Problem extends RuntimeException {
   /** Extra response headers, e.g. {@code Retry-After}. */
   public Map<String, String> headers() {
     return headers;
+  }
+
+  /** Extension members of the body, in name order; empty for most problems. */
+  public Map<String, String> members() {
+    return Collections.unmodifiableMap(members);
   }
 }

@@ -1,5 +1,6 @@
 package dev.taskflow.web;
 
+import dev.taskflow.FeatureUnsupportedException;
 import dev.taskflow.IllegalTransitionException;
 import dev.taskflow.InvalidJobException;
 import dev.taskflow.InvalidLimitException;
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link IllegalTransitionException}: 409
  *   <li>{@link QueueFullException}: 429 with {@code Retry-After}
  *   <li>{@link StorageException}: 503 with {@code Retry-After}
+ *   <li>{@link FeatureUnsupportedException}: 501, with the feature as the member {@code feature}
  *   <li>anything else: 500, logged with a reference that the body repeats; no stack trace leaves
  *       the server
  * </ul>
@@ -90,6 +92,7 @@ final class ProblemMapper {
               List.of(FieldError.at("/leaseToken", "lease_lost", shorten(e.getMessage()))),
               Map.of());
       case StorageException e -> unavailable(ctx, e);
+      case FeatureUnsupportedException e -> unsupported(e);
       case QueueFullException e -> queueFull(e);
       case HttpResponseException e ->
           new Problem(
@@ -142,6 +145,21 @@ final class ProblemMapper {
         detail,
         List.of(FieldError.param("queue", "queue_full", detail)),
         Map.of("Retry-After", Long.toString(seconds)));
+  }
+
+  /**
+   * 501: the store does not keep the feature the request needs (a store with only the core SPI).
+   * Not retryable; the member {@code feature} names it ({@code webhooks}, {@code limits}, ...).
+   */
+  private static Problem unsupported(FeatureUnsupportedException e) {
+    return new Problem(
+        501,
+        "feature-unsupported",
+        "Feature not supported by the store",
+        e.getMessage(),
+        List.of(),
+        Map.of(),
+        Map.of("feature", e.feature()));
   }
 
   private static Problem unavailable(Context ctx, StorageException e) {

@@ -123,9 +123,10 @@ final class RecurringRoutes {
 
   // ------------------------------------------------------------------------------------------
 
+  /** The schedules; a 501 problem first when the store keeps none. */
   private Recurring recurring() {
     try {
-      return client.recurring();
+      return client.recurring().requireSupported();
     } catch (UnsupportedOperationException e) {
       throw Problem.notFound("path", "recurring schedules are not available on this server");
     }

@@ -1,6 +1,7 @@
 package dev.taskflow.web;
 
 import dev.taskflow.EnqueueOptions;
+import dev.taskflow.EventCursor;
 import dev.taskflow.JobContext;
 import dev.taskflow.JobEvent;
 import dev.taskflow.JobListener;
@@ -259,6 +260,7 @@ public final class WebhookDelivery implements TaskFlowPlugin, AutoCloseable {
   private final ApiJson json = new ApiJson();
   private final AtomicReference<PluginContext> context = new AtomicReference<>();
   private volatile WebhookFanOut fanOut;
+  private volatile boolean fanOutPossible;
   private final java.util.concurrent.atomic.AtomicBoolean closed =
       new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -286,16 +288,29 @@ public final class WebhookDelivery implements TaskFlowPlugin, AutoCloseable {
 
   /**
    * Creates the fan-out's cursor if the store never had webhook delivery, at the current end of the
-   * event log: every event appended after the TaskFlow was built is seen.
+   * event log: every event appended after the TaskFlow was built is seen. On a store that keeps no
+   * webhooks or no event cursors the fan-out does not run (logged once): there is nothing to
+   * deliver.
    */
   @Override
   public void built() {
-    context().eventCursor(WebhookFanOut.NAME).position(); // creates it now if new
+    PluginContext ctx = context();
+    EventCursor cursor = ctx.eventCursor(WebhookFanOut.NAME);
+    if (!ctx.client().webhooks().supported() || !cursor.supported()) {
+      log.info(
+          "webhook fan-out off on server {}: the store does not keep {}",
+          ctx.serverId(),
+          ctx.client().webhooks().supported() ? "event cursors" : "webhooks");
+      return;
+    }
+    cursor.position(); // creates it now if new
+    fanOutPossible = true;
   }
 
   /** Starts the fan-out: until then, events are not matched and deliveries wait. */
   @Override
   public void start() {
+    if (!fanOutPossible) return;
     fanOut =
         new WebhookFanOut(context(), options.queue(), options.pollInterval(), options.leaderTtl())
             .start();

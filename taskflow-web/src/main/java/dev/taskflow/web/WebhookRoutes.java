@@ -260,8 +260,9 @@ final class WebhookRoutes {
             + " (TaskFlowBuilder.plugin; the taskflow server installs it)");
   }
 
+  /** The webhooks; a 501 problem first when the store keeps none. */
   private Webhooks hooks() {
-    return taskflow().webhooks();
+    return taskflow().webhooks().requireSupported();
   }
 
   private Webhook require(Context ctx) {

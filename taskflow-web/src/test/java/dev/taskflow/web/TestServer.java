@@ -1,7 +1,9 @@
 package dev.taskflow.web;
 
 import dev.taskflow.TaskFlow;
+import dev.taskflow.TaskFlowBuilder;
 import dev.taskflow.memory.InMemoryStorage;
+import dev.taskflow.spi.Storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -18,25 +20,26 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A real TaskFlow on the in-memory store, served by {@link TaskFlowWeb} on a random port, and an
- * HTTP client for it. Job types: {@code demo.echo} (result = args), {@code test.block} (runs until
- * {@link #releaseBlocked()}), {@code test.fail} (always throws), {@code test.chatty} (emits 300
- * {@code test.blob} events of 60 KB each).
+ * A real TaskFlow on the in-memory store (or another, {@link #on}), served by {@link TaskFlowWeb}
+ * on a random port, and an HTTP client for it. Job types: {@code demo.echo} (result = args), {@code
+ * test.block} (runs until {@link #releaseBlocked()}), {@code test.fail} (always throws), {@code
+ * test.chatty} (emits 300 {@code test.blob} events of 60 KB each).
  */
 final class TestServer implements AutoCloseable {
   static final JsonMapper JSON = JsonMapper.builder().build();
 
   final TaskFlow taskflow;
+  private final WebhookDelivery delivery; // null unless started with on(storage)
   final TaskFlowWeb web;
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   final URI base;
   private volatile CountDownLatch gate = new CountDownLatch(1);
   private boolean taskflowClosed;
 
-  private TestServer(Consumer<WebConfig.Builder> webConfig) {
-    this.taskflow =
+  private TestServer(Storage storage, boolean webhooks, Consumer<WebConfig.Builder> webConfig) {
+    TaskFlowBuilder builder =
         TaskFlow.builder()
-            .storage(new InMemoryStorage(Clock.systemUTC()))
+            .storage(storage)
             .worker("demo.echo", JsonNode.class, (args, ctx) -> args)
             .worker(
                 "test.block",
@@ -65,9 +68,11 @@ final class TestServer implements AutoCloseable {
             .queue("side", q -> q.concurrency(1))
             .pollInterval(Duration.ofMillis(50))
             .eventPollInterval(Duration.ofMillis(20))
-            .shutdownGrace(Duration.ofMillis(200))
-            .build()
-            .start();
+            .shutdownGrace(Duration.ofMillis(200));
+    this.delivery = webhooks ? new WebhookDelivery(WebhookDelivery.Options.defaults()) : null;
+    if (delivery != null) builder.plugin(delivery);
+    this.taskflow = builder.build();
+    taskflow.start();
     WebConfig.Builder cfg = WebConfig.builder().port(0);
     webConfig.accept(cfg);
     this.web = TaskFlowWeb.create(taskflow, cfg.build()).start();
@@ -75,11 +80,19 @@ final class TestServer implements AutoCloseable {
   }
 
   static TestServer start() {
-    return new TestServer(c -> {});
+    return start(c -> {});
   }
 
   static TestServer start(Consumer<WebConfig.Builder> webConfig) {
-    return new TestServer(webConfig);
+    return new TestServer(new InMemoryStorage(Clock.systemUTC()), false, webConfig);
+  }
+
+  /**
+   * The same server on another store (e.g. one that keeps only the core of the SPI), with webhook
+   * delivery installed.
+   */
+  static TestServer on(Storage storage) {
+    return new TestServer(storage, true, c -> {});
   }
 
   /** Lets every running {@code test.block} job finish; later ones block again. */
@@ -174,6 +187,7 @@ final class TestServer implements AutoCloseable {
   public void close() {
     releaseBlocked();
     web.close();
+    if (delivery != null) delivery.close();
     stopTaskFlow();
   }
 

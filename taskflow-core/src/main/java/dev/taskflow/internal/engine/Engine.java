@@ -19,6 +19,7 @@ import dev.taskflow.spi.JobRescueParams;
 import dev.taskflow.spi.JobRetentionParams;
 import dev.taskflow.spi.LeaderParams;
 import dev.taskflow.spi.Storage;
+import dev.taskflow.spi.StorageFeature;
 import dev.taskflow.spi.StoreListener;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -103,7 +104,10 @@ public final class Engine {
 
   private final List<ListenerDispatcher> listeners = new ArrayList<>();
 
-  /** Moves awaiting jobs and batches on when jobs finish; see {@link FlowResolver}. */
+  /**
+   * Moves awaiting jobs and batches on when jobs finish; see {@link FlowResolver}. Null when the
+   * store keeps no batches and dependencies.
+   */
   private final FlowResolver flow;
 
   public Engine(
@@ -133,17 +137,23 @@ public final class Engine {
         new EventFilter(null, Set.of(JobEvent.CANCELLED, JobEvent.DELETED), null, null, null),
         null,
         this::onCancelledOrDeleted);
-    this.flow = new FlowResolver(storage, config.serverId(), this::wakeAllQueues);
-    // A finished job may release its dependents or finish its batch, whichever server finished it.
-    bus.subscribe(
-        new EventFilter(
-            null,
-            Set.of(JobEvent.COMPLETED, JobEvent.FAILED, JobEvent.CANCELLED, JobEvent.DELETED),
-            null,
-            null,
-            null),
-        null,
-        e -> flow.wake());
+    this.flow =
+        storage
+            .flows()
+            .map(f -> new FlowResolver(f, config.serverId(), this::wakeAllQueues))
+            .orElse(null);
+    if (flow != null) {
+      // A finished job may release its dependents or finish its batch, whichever server did it.
+      bus.subscribe(
+          new EventFilter(
+              null,
+              Set.of(JobEvent.COMPLETED, JobEvent.FAILED, JobEvent.CANCELLED, JobEvent.DELETED),
+              null,
+              null,
+              null),
+          null,
+          e -> flow.wake());
+    }
     for (JobListener l : jobListeners) {
       ListenerDispatcher d = new ListenerDispatcher(l, listeners.size());
       listeners.add(d);
@@ -213,7 +223,14 @@ public final class Engine {
     scheduleMaintenance("promoter", config.promoteInterval(), this::promoteDue);
     scheduleMaintenance("expirer", config.promoteInterval(), this::expireDue);
     scheduleMaintenance("rescuer", config.rescueInterval(), this::rescueExpired);
-    flow.start(config.promoteInterval());
+    if (flow != null) {
+      flow.start(config.promoteInterval());
+    } else {
+      log.info(
+          "flow resolver off: the {} store does not keep {}",
+          storage.capabilities().name(),
+          StorageFeature.FLOWS.description());
+    }
     scheduleMaintenance("leader election", config.leaderTtl().dividedBy(3), this::renewLeadership);
     scheduleMaintenance("retention", config.retentionInterval(), this::applyRetention);
     try {
@@ -278,7 +295,7 @@ public final class Engine {
     }
     timers.shutdownNow();
     maintenance.shutdownNow();
-    flow.stop();
+    if (flow != null) flow.stop();
     awaitQuietly(timers);
     awaitQuietly(maintenance);
     closeQuietly(storeNotifications);
@@ -540,7 +557,7 @@ public final class Engine {
       promoteDue();
       expireDue();
       rescueExpired();
-      flow.sweep();
+      if (flow != null) flow.sweep();
       int round = 0;
       for (String queue : config.queues().keySet()) {
         for (Job job : claim(queue, 100)) {

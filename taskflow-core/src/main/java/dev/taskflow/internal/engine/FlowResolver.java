@@ -3,7 +3,7 @@ package dev.taskflow.internal.engine;
 import dev.taskflow.StorageException;
 import dev.taskflow.spi.AwaitingResolveParams;
 import dev.taskflow.spi.BatchResolveParams;
-import dev.taskflow.spi.Storage;
+import dev.taskflow.spi.FlowStore;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Moves awaiting jobs on once their parents finish, and finishes batches whose members all
- * finished, by sweeping the store ({@link Storage#jobResolveAwaiting}, {@link
- * Storage#batchResolveFinished}) rather than inside every path that can finish a job (outcomes,
+ * finished, by sweeping the store ({@link FlowStore#jobResolveAwaiting}, {@link
+ * FlowStore#batchResolveFinished}) rather than inside every path that can finish a job (outcomes,
  * rescues, user changes, expiry, retention, remote workers): one place, and no finish path can
  * forget it.
  *
@@ -32,7 +32,7 @@ final class FlowResolver {
   private static final int BATCH = 1000;
   private static final int MAX_ROUNDS = 1000;
 
-  private final Storage storage;
+  private final FlowStore flows;
   private final String serverId;
   private final Runnable jobsReleased;
   private final ScheduledExecutorService executor =
@@ -42,8 +42,8 @@ final class FlowResolver {
   private final Backoff backoff = new Backoff("flow resolver");
   private volatile boolean started;
 
-  FlowResolver(Storage storage, String serverId, Runnable jobsReleased) {
-    this.storage = storage;
+  FlowResolver(FlowStore flows, String serverId, Runnable jobsReleased) {
+    this.flows = flows;
     this.serverId = serverId;
     this.jobsReleased = jobsReleased;
   }
@@ -97,8 +97,8 @@ final class FlowResolver {
   int sweep() {
     int total = 0;
     for (int round = 0; round < MAX_ROUNDS; round++) {
-      int jobs = storage.jobResolveAwaiting(new AwaitingResolveParams(serverId, BATCH));
-      int batches = storage.batchResolveFinished(new BatchResolveParams(serverId, BATCH));
+      int jobs = flows.jobResolveAwaiting(new AwaitingResolveParams(serverId, BATCH));
+      int batches = flows.batchResolveFinished(new BatchResolveParams(serverId, BATCH));
       if (jobs + batches == 0) break;
       total += jobs + batches;
     }

@@ -8,7 +8,9 @@ import dev.taskflow.spi.NewJob;
 import dev.taskflow.spi.RecurringDueParams;
 import dev.taskflow.spi.RecurringFireParams;
 import dev.taskflow.spi.RecurringRecord;
+import dev.taskflow.spi.RecurringStore;
 import dev.taskflow.spi.Storage;
+import dev.taskflow.spi.StorageFeature;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,10 +31,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One thread sleeps until the earliest next fire time it knows of, never longer than {@link
  * #POLL} (so a schedule put on another server is seen within a second), and is woken at once by a
- * local put or resume. Each due schedule is fired by {@link Storage#recurringFire}, which moves its
+ * local put or resume. Each due schedule is fired by {@link RecurringStore#fire}, which moves its
  * next fire time by compare-and-set in the transaction that inserts the jobs: should two servers
  * both believe they lead for a moment, each fire time is still enqueued once, and each fire's job
  * carries the unique key {@code recurring:<id>:<fireEpochMillis>} besides.
+ *
+ * <p>On a store without recurring schedules ({@link Storage#recurring()} empty) it never runs: it
+ * says so once at start.
  */
 public final class RecurringScheduler {
   private static final Logger log = LoggerFactory.getLogger(RecurringScheduler.class);
@@ -43,6 +48,7 @@ public final class RecurringScheduler {
   static final int BATCH = 100;
 
   private final Storage storage;
+  private final RecurringStore schedules; // null: the store keeps none
   private final Function<List<JobRequest>, List<NewJob>> prepare;
   private final Consumer<String> wakeQueue;
   private final BooleanSupplier leader;
@@ -70,6 +76,7 @@ public final class RecurringScheduler {
       String serverId,
       Duration grace) {
     this.storage = storage;
+    this.schedules = storage.recurring().orElse(null);
     this.prepare = prepare;
     this.wakeQueue = wakeQueue;
     this.leader = leader;
@@ -105,6 +112,13 @@ public final class RecurringScheduler {
   public void start() {
     if (running) return;
     running = true;
+    if (schedules == null) {
+      log.info(
+          "recurring scheduler off: the {} store does not keep {}",
+          storage.capabilities().name(),
+          StorageFeature.RECURRING.description());
+      return;
+    }
     thread = Thread.ofPlatform().daemon().name("taskflow-recurring").start(this::loop);
   }
 
@@ -140,7 +154,7 @@ public final class RecurringScheduler {
    * @return how many jobs were enqueued
    */
   public int fireDueNow() {
-    if (running && !leader.getAsBoolean()) return 0;
+    if (schedules == null || running && !leader.getAsBoolean()) return 0;
     int total = 0;
     while (true) {
       Pass p = pass(Duration.ZERO);
@@ -193,7 +207,7 @@ public final class RecurringScheduler {
 
   private Pass pass(Duration lookAhead) {
     Instant now = storage.now();
-    List<RecurringRecord> due = storage.recurringDue(new RecurringDueParams(lookAhead, BATCH));
+    List<RecurringRecord> due = schedules.due(new RecurringDueParams(lookAhead, BATCH));
     int enqueued = 0;
     int fired = 0;
     Instant earliest = null;
@@ -248,7 +262,7 @@ public final class RecurringScheduler {
       }
     }
     boolean won =
-        storage.recurringFire(
+        schedules.fire(
             new RecurringFireParams(
                 r.id(),
                 r.nextFireAt(),

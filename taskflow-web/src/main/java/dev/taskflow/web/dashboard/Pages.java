@@ -96,9 +96,13 @@ final class Pages {
         client.queues().resources());
   }
 
-  /** The cluster-wide limits (at most {@link #PAGE_SIZE}) with their use now. */
+  /**
+   * The cluster-wide limits (at most {@link #PAGE_SIZE}) with their use now; none when the store
+   * keeps no limits.
+   */
   private List<LimitRow> limits() {
     TaskFlowClient tf = client;
+    if (!tf.limits().supported()) return List.of();
     List<LimitRow> out = new ArrayList<>();
     for (FlowLimit l : tf.limits().list()) {
       if (out.size() >= PAGE_SIZE) break;
@@ -182,8 +186,9 @@ final class Pages {
     }
     List<UUID> children = List.of();
     List<Views.JobLimit> limits = new ArrayList<>();
-    children = client.batches().dependents(id, 50);
-    for (FlowLimit l : client.limits().list()) {
+    if (client.batches().supported()) children = client.batches().dependents(id, 50);
+    for (FlowLimit l :
+        client.limits().supported() ? client.limits().list() : List.<FlowLimit>of()) {
       String bucket = l.bucket(job.owner(), job.flow().concurrencyKey());
       if (l.matches(job.type(), job.queue()) && bucket != null) {
         limits.add(new Views.JobLimit(l.name(), l.scope().wireName(), bucket));
@@ -195,6 +200,7 @@ final class Pages {
 
   /** A batch's page, or empty when no batch has the id (or batches are not available). */
   Optional<Views.BatchPage> batch(Layout page, UUID id) {
+    if (!client.batches().supported()) return Optional.empty();
     return client
         .batches()
         .get(id)

@@ -1,5 +1,6 @@
 package dev.taskflow.web.dashboard;
 
+import dev.taskflow.Recurring;
 import dev.taskflow.RecurringInfo;
 import dev.taskflow.RecurringSchedule;
 import dev.taskflow.TaskFlowClient;
@@ -28,8 +29,10 @@ public record RecurringView(Layout page, List<Row> schedules, boolean available)
   static RecurringView of(Layout page, TaskFlowClient client) {
     List<RecurringInfo> all;
     try {
-      all = client.recurring().all();
-    } catch (UnsupportedOperationException e) {
+      Recurring recurring = client.recurring();
+      if (!recurring.supported()) return new RecurringView(page, List.of(), false);
+      all = recurring.all();
+    } catch (UnsupportedOperationException e) { // a client without schedules
       return new RecurringView(page, List.of(), false);
     }
     return new RecurringView(page, all.stream().map(RecurringView::row).toList(), true);
