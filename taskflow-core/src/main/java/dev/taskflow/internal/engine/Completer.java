@@ -1,6 +1,7 @@
 package dev.taskflow.internal.engine;
 
 import dev.taskflow.StorageException;
+import dev.taskflow.internal.Backoff;
 import dev.taskflow.spi.JobFinish;
 import dev.taskflow.spi.JobFinishManyParams;
 import dev.taskflow.spi.Storage;

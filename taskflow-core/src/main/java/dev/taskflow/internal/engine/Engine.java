@@ -5,8 +5,10 @@ import dev.taskflow.Job;
 import dev.taskflow.JobEvent;
 import dev.taskflow.JobListener;
 import dev.taskflow.ServerInfo;
+import dev.taskflow.ServiceLoop;
 import dev.taskflow.StorageException;
 import dev.taskflow.Subscription;
+import dev.taskflow.internal.Backoff;
 import dev.taskflow.spi.JobClaimParams;
 import dev.taskflow.spi.JobCodec;
 import dev.taskflow.spi.JobExpireParams;
@@ -36,7 +38,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -85,7 +86,7 @@ public final class Engine {
   private final ResourceLimits resources;
   private final Map<String, Fetcher> fetchers = new LinkedHashMap<>();
   private final ScheduledExecutorService timers;
-  private final ScheduledExecutorService maintenance;
+  private final List<ServiceLoop> services = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Instant startedAt;
   private final String host;
   private final Backoff heartbeatBackoff = new Backoff("heartbeat");
@@ -124,7 +125,6 @@ public final class Engine {
     this.bus = new EventBus(storage, config.eventPollInterval(), this::isLocalProgress);
     this.completer = new Completer(storage, this::outcomeWritten);
     this.timers = Executors.newSingleThreadScheduledExecutor(daemon("taskflow-heartbeat"));
-    this.maintenance = Executors.newSingleThreadScheduledExecutor(daemon("taskflow-maintenance"));
     this.startedAt = config.clock().instant();
     this.host = hostName();
     long pollMillis = config.pollInterval().toMillis();
@@ -213,9 +213,7 @@ public final class Engine {
                 Math.max(1, config.queues().values().stream().mapToInt(Integer::intValue).sum()),
                 Thread.ofPlatform().daemon().name("taskflow-job-", 0).factory());
     completer.start();
-    long hb = config.heartbeatInterval().toMillis();
-    timers.scheduleWithFixedDelay(
-        guard("heartbeat", this::heartbeat), hb, hb, TimeUnit.MILLISECONDS);
+    scheduleMaintenance("heartbeat", config.heartbeatInterval(), this::heartbeat);
     scheduleMaintenance(
         "progress writer",
         max(config.progressWriteInterval(), Duration.ofMillis(200)),
@@ -294,10 +292,9 @@ public final class Engine {
       completer.stopAndFlush(SHUTDOWN_FLUSH_DEADLINE);
     }
     timers.shutdownNow();
-    maintenance.shutdownNow();
+    services.forEach(ServiceLoop::close);
     if (flow != null) flow.stop();
     awaitQuietly(timers);
-    awaitQuietly(maintenance);
     closeQuietly(storeNotifications);
     if (started) {
       try {
@@ -716,25 +713,22 @@ public final class Engine {
     return storage.now().minus(config.serverHeartbeatInterval().multipliedBy(3));
   }
 
+  /**
+   * Starts one maintenance service on its own loop: it keeps running while the store fails, and
+   * when the store is back it wakes the fetchers, which may still be waiting out a long back-off.
+   */
   private void scheduleMaintenance(String name, Duration every, Runnable task) {
-    long ms = every.toMillis();
-    long initial = ThreadLocalRandom.current().nextLong(Math.min(ms, 1000) + 1);
-    maintenance.scheduleWithFixedDelay(guard(name, task), initial, ms, TimeUnit.MILLISECONDS);
-  }
-
-  private Runnable guard(String name, Runnable task) {
-    // the store is back: wake the fetchers, which may still be waiting out a long back-off
-    Backoff b = new Backoff(name, this::wakeAllQueues);
-    return () -> {
-      try {
-        task.run();
-        b.succeeded();
-      } catch (StorageException e) {
-        b.failed(e);
-      } catch (Throwable t) { // an Error would silently cancel the periodic task
-        log.error("{}: unexpected error; will keep running", name, t);
-      }
-    };
+    services.add(
+        ServiceLoop.builder(
+                name.replace(' ', '-'),
+                () -> {
+                  task.run();
+                  return null;
+                })
+            .every(every)
+            .onRecovered(this::wakeAllQueues)
+            .build()
+            .start());
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {

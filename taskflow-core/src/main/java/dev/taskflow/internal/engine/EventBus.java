@@ -4,6 +4,7 @@ import dev.taskflow.EventFilter;
 import dev.taskflow.JobEvent;
 import dev.taskflow.StorageException;
 import dev.taskflow.Subscription;
+import dev.taskflow.internal.Backoff;
 import dev.taskflow.spi.EventsSinceParams;
 import dev.taskflow.spi.Storage;
 import java.time.Duration;

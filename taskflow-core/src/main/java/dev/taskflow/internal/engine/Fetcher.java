@@ -1,6 +1,7 @@
 package dev.taskflow.internal.engine;
 
 import dev.taskflow.StorageException;
+import dev.taskflow.internal.Backoff;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;

@@ -1,14 +1,10 @@
 package dev.taskflow.internal.engine;
 
-import dev.taskflow.StorageException;
+import dev.taskflow.ServiceLoop;
 import dev.taskflow.spi.AwaitingResolveParams;
 import dev.taskflow.spi.BatchResolveParams;
 import dev.taskflow.spi.FlowStore;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,12 +31,7 @@ final class FlowResolver {
   private final FlowStore flows;
   private final String serverId;
   private final Runnable jobsReleased;
-  private final ScheduledExecutorService executor =
-      Executors.newSingleThreadScheduledExecutor(
-          Thread.ofPlatform().daemon().name("taskflow-flow").factory());
-  private final AtomicBoolean wakePending = new AtomicBoolean();
-  private final Backoff backoff = new Backoff("flow resolver");
-  private volatile boolean started;
+  private volatile ServiceLoop loop;
 
   FlowResolver(FlowStore flows, String serverId, Runnable jobsReleased) {
     this.flows = flows;
@@ -49,44 +40,27 @@ final class FlowResolver {
   }
 
   void start(Duration poll) {
-    started = true;
-    long ms = Math.max(10, poll.toMillis());
-    executor.scheduleWithFixedDelay(this::sweepQuietly, ms, ms, TimeUnit.MILLISECONDS);
+    loop =
+        ServiceLoop.builder(
+                "flow-resolver",
+                () -> {
+                  sweep();
+                  return null;
+                })
+            .every(Duration.ofMillis(Math.max(10, poll.toMillis())))
+            .build()
+            .start();
   }
 
   /** A job finished somewhere: sweep soon (coalesced with wake-ups already pending). */
   void wake() {
-    if (!started || !wakePending.compareAndSet(false, true)) return;
-    try {
-      executor.execute(
-          () -> {
-            wakePending.set(false);
-            sweepQuietly();
-          });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      wakePending.set(false); // stopping
-    }
+    ServiceLoop l = loop;
+    if (l != null) l.wake();
   }
 
   void stop() {
-    started = false;
-    executor.shutdownNow();
-    try {
-      executor.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private void sweepQuietly() {
-    try {
-      sweep();
-      backoff.succeeded();
-    } catch (StorageException e) {
-      backoff.failed(e);
-    } catch (Throwable t) {
-      log.error("flow resolver: unexpected error; will keep running", t);
-    }
+    ServiceLoop l = loop;
+    if (l != null) l.close();
   }
 
   /**

@@ -3,7 +3,7 @@ package dev.taskflow.internal.recurring;
 import dev.taskflow.InvalidJobException;
 import dev.taskflow.JobRequest;
 import dev.taskflow.RecurringSchedule;
-import dev.taskflow.StorageException;
+import dev.taskflow.ServiceLoop;
 import dev.taskflow.spi.NewJob;
 import dev.taskflow.spi.RecurringDueParams;
 import dev.taskflow.spi.RecurringFireParams;
@@ -17,9 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -54,13 +51,8 @@ public final class RecurringScheduler {
   private final BooleanSupplier leader;
   private final String serverId;
   private final Duration grace;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition woken = lock.newCondition();
-  private boolean wakeRequested; // guarded by lock
   private volatile boolean running;
-  private volatile boolean stopping;
-  private Thread thread;
-  private int failures;
+  private volatile ServiceLoop loop;
 
   /**
    * @param prepare validates fire requests into jobs (leniently: the leader need not run the type)
@@ -108,7 +100,7 @@ public final class RecurringScheduler {
         r.type(), r.argsJson(), r.options().uniqueKey(uniqueKey(s.id(), fireTime)));
   }
 
-  /** Starts the background thread (once). */
+  /** Starts the background loop (once). */
   public void start() {
     if (running) return;
     running = true;
@@ -119,32 +111,24 @@ public final class RecurringScheduler {
           StorageFeature.RECURRING.description());
       return;
     }
-    thread = Thread.ofPlatform().daemon().name("taskflow-recurring").start(this::loop);
+    loop =
+        ServiceLoop.builder("recurring", this::passIfLeading)
+            .every(POLL)
+            .backoff(Duration.ofMillis(100), Duration.ofSeconds(5))
+            .build()
+            .start();
   }
 
-  /** Stops the background thread and waits briefly for it. */
+  /** Stops the background loop and waits briefly for it. */
   public void stop() {
-    stopping = true;
-    wake();
-    Thread t = thread;
-    if (t != null) {
-      try {
-        t.join(5_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    ServiceLoop l = loop;
+    if (l != null) l.close();
   }
 
   /** Runs a pass now (a schedule was put or resumed here). */
   public void wake() {
-    lock.lock();
-    try {
-      wakeRequested = true;
-      woken.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    ServiceLoop l = loop;
+    if (l != null) l.wake();
   }
 
   /**
@@ -163,43 +147,11 @@ public final class RecurringScheduler {
     }
   }
 
-  private void loop() {
-    while (!stopping) {
-      long waitMs = POLL.toMillis();
-      try {
-        if (leader.getAsBoolean()) {
-          Pass p = pass(POLL);
-          waitMs = p.more ? 0 : p.waitMs;
-        }
-        if (failures > 0) {
-          log.info("recurring scheduler: store reachable again after {} failed tries", failures);
-          failures = 0;
-        }
-      } catch (StorageException e) {
-        if (failures++ == 0) {
-          log.warn("recurring scheduler: store unavailable, retrying: {}", e.getMessage());
-        }
-        waitMs = Math.min(POLL.toMillis() * Math.min(failures, 5), 5_000);
-      } catch (Throwable t) {
-        log.error("recurring scheduler: unexpected error; will keep running", t);
-      }
-      await(waitMs);
-    }
-  }
-
-  private void await(long ms) {
-    if (ms <= 0) return;
-    lock.lock();
-    try {
-      long nanos = TimeUnit.MILLISECONDS.toNanos(ms);
-      while (!wakeRequested && !stopping && nanos > 0) nanos = woken.awaitNanos(nanos);
-      wakeRequested = false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      stopping = true;
-    } finally {
-      lock.unlock();
-    }
+  /** One pass while this server leads; the wait until the next one. */
+  private Duration passIfLeading() {
+    if (!leader.getAsBoolean()) return POLL;
+    Pass p = pass(POLL);
+    return p.more ? Duration.ZERO : Duration.ofMillis(p.waitMs);
   }
 
   /** What one pass did, and how long to sleep before the next. */
@@ -217,7 +169,7 @@ public final class RecurringScheduler {
         if (earliest == null || r.nextFireAt().isBefore(earliest)) earliest = r.nextFireAt();
         continue;
       }
-      if (stopping) break;
+      if (Thread.currentThread().isInterrupted()) break;
       fired++;
       enqueued += fire(r, now);
     }

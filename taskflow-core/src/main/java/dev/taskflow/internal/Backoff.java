@@ -1,4 +1,4 @@
-package dev.taskflow.internal.engine;
+package dev.taskflow.internal;
 
 import dev.taskflow.StorageException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -13,10 +13,10 @@ import org.slf4j.LoggerFactory;
  * hook runs when the store is reachable again, so that loops waiting out their own back-off (the
  * fetchers) can be woken at once instead of sleeping up to 30 s past the outage.
  */
-final class Backoff {
+public final class Backoff {
   private static final Logger log = LoggerFactory.getLogger(Backoff.class);
-  static final long MIN_MS = 100;
-  static final long MAX_MS = 30_000;
+  public static final long MIN_MS = 100;
+  public static final long MAX_MS = 30_000;
 
   private final String component;
   private final long minMs;
@@ -24,23 +24,23 @@ final class Backoff {
   private final Runnable onRecovered;
   private int failures;
 
-  Backoff(String component) {
+  public Backoff(String component) {
     this(component, MIN_MS, MAX_MS, () -> {});
   }
 
   /** A back-off whose {@link #succeeded()} after failures runs {@code onRecovered}. */
-  Backoff(String component, Runnable onRecovered) {
+  public Backoff(String component, Runnable onRecovered) {
     this(component, MIN_MS, MAX_MS, onRecovered);
   }
 
-  Backoff(String component, long minMs, long maxMs, Runnable onRecovered) {
+  public Backoff(String component, long minMs, long maxMs, Runnable onRecovered) {
     this.component = component;
     this.minMs = minMs;
     this.maxMs = maxMs;
     this.onRecovered = onRecovered;
   }
 
-  void failed(StorageException e) {
+  public void failed(StorageException e) {
     failures++;
     if (failures == 1) {
       log.warn("{}: store unavailable, backing off and retrying: {}", component, e.getMessage());
@@ -50,7 +50,7 @@ final class Backoff {
     }
   }
 
-  void succeeded() {
+  public void succeeded() {
     if (failures > 0) {
       log.info("{}: store reachable again after {} failed tries", component, failures);
       failures = 0;
@@ -58,17 +58,17 @@ final class Backoff {
     }
   }
 
-  boolean isFailing() {
+  public boolean isFailing() {
     return failures > 0;
   }
 
   /** Parks for the current back-off; returns early when interrupted (the flag stays set). */
-  void pause() {
+  public void pause() {
     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pauseMillis()));
   }
 
   /** The current back-off, jittered: half to all of min doubled per failure, capped at max. */
-  long pauseMillis() {
+  public long pauseMillis() {
     long ceiling = Math.min(maxMs, minMs << Math.min(failures, 20));
     return ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
   }
