@@ -7,6 +7,8 @@ import dev.taskflow.internal.engine.Engine;
 import dev.taskflow.internal.engine.EngineConfig;
 import dev.taskflow.internal.engine.RegisteredWorker;
 import dev.taskflow.internal.recurring.RecurringScheduler;
+import dev.taskflow.internal.recurring.RecurringService;
+import dev.taskflow.internal.remote.RemoteWorkerService;
 import dev.taskflow.spi.EventsSinceParams;
 import dev.taskflow.spi.InsertOutcome;
 import dev.taskflow.spi.JobChangeStateParams;
@@ -100,9 +102,16 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
             },
             b.storage);
     storage.open();
-    this.remote = new RemoteWorkers(storage, this, b.clock, config.serverHeartbeatInterval());
     this.webhooks = new Webhooks(storage, b.clock);
     this.engine = new Engine(storage, config, workers, List.copyOf(b.listeners));
+    RemoteWorkerService remote =
+        new RemoteWorkerService(
+            storage,
+            b.clock,
+            config.serverHeartbeatInterval(),
+            engine::wakeEvents,
+            engine::wakeQueue);
+    this.remote = remote;
     engine.onJobsAvailable(remote::jobsAvailable);
     this.batches =
         new Batches(
@@ -120,7 +129,9 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
             engine::isLeader,
             config.serverId(),
             b.recurringMisfireGrace);
-    this.recurring = new Recurring(storage, this, b.recurringMinInterval, recurringScheduler);
+    this.recurring =
+        new RecurringService(
+            storage, this::enqueue, this::prepare, b.recurringMinInterval, recurringScheduler);
     // a changed limit may let waiting jobs start: wake the fetchers rather than wait for a poll
     this.limits = new Limits(storage, l -> config.queues().keySet().forEach(engine::wakeQueue));
     b.limits.values().forEach(limits::put);
@@ -203,15 +214,6 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
 
   void resign(String name) {
     storage.leaderRelease(Objects.requireNonNull(name, "name"), engine.serverId());
-  }
-
-  void wakeEvents() {
-    engine.wakeEvents();
-  }
-
-  /** A remote worker finished an attempt: retries and releases may be claimable, events are new. */
-  void afterRemoteFinish(Job job) {
-    engine.wakeQueue(job.queue());
   }
 
   String serverId() {
