@@ -1,26 +1,8 @@
 package dev.taskflow;
 
-import dev.taskflow.internal.Json;
-import dev.taskflow.spi.BatchInsertParams;
-import dev.taskflow.spi.BatchRecord;
-import dev.taskflow.spi.BatchSpec;
-import dev.taskflow.spi.FlowStore;
-import dev.taskflow.spi.InsertOutcome;
-import dev.taskflow.spi.NewJob;
-import dev.taskflow.spi.Storage;
-import dev.taskflow.spi.StorageFeature;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.function.Consumer;
-import java.util.function.Function;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Batches: a group of jobs enqueued atomically, with progress counts, {@code batch.completed} /
@@ -42,42 +24,19 @@ import tools.jackson.databind.JsonNode;
  * on the batch being open) marks the batch completed or failed, appends the event and enqueues the
  * callback, all in one transaction: exactly once however many servers share the store.
  */
-public final class Batches {
+public interface Batches {
   /** The most members of one batch. */
-  public static final int MAX_JOBS = 10_000;
+  int MAX_JOBS = 10_000;
 
-  public static final int MAX_DESCRIPTION = 1_000;
-  public static final int MAX_METADATA_BYTES = 16 * 1024;
+  int MAX_DESCRIPTION = 1_000;
 
-  private final Storage storage;
-  private final Clock clock;
-  private final Function<List<JobRequest>, List<NewJob>> prepareAll;
-  private final Function<JobRequest, NewJob> prepareOne;
-  private final Consumer<String> wakeQueue;
-  private final String serverId;
-
-  Batches(
-      Storage storage,
-      Clock clock,
-      String serverId,
-      Function<List<JobRequest>, List<NewJob>> prepareAll,
-      Function<JobRequest, NewJob> prepareOne,
-      Consumer<String> wakeQueue) {
-    this.storage = storage;
-    this.clock = clock;
-    this.serverId = serverId;
-    this.prepareAll = prepareAll;
-    this.prepareOne = prepareOne;
-    this.wakeQueue = wakeQueue;
-  }
+  int MAX_METADATA_BYTES = 16 * 1024;
 
   /**
    * Whether the store keeps batches and job dependencies ({@link EnqueueOptions#dependsOn}). When
    * it does not, every other method here throws {@link FeatureUnsupportedException}.
    */
-  public boolean supported() {
-    return StorageFeature.FLOWS.isIn(storage);
-  }
+  boolean supported();
 
   /**
    * Returns this when the store keeps the feature, else throws: for a caller that checks input of
@@ -86,21 +45,14 @@ public final class Batches {
    *
    * @throws FeatureUnsupportedException when {@link #supported()} is false
    */
-  public Batches requireSupported() {
-    store();
-    return this;
-  }
-
-  private FlowStore store() {
-    return storage.flows().orElseThrow(() -> StorageFeature.FLOWS.missingIn(storage));
-  }
+  Batches requireSupported();
 
   /**
    * A stand-in for the id of the batch member at {@code index} (0-based), for a member's {@link
    * EnqueueOptions#dependsOn}: {@link #enqueue} replaces it with that member's id. A member may
    * depend only on members listed before it, so a batch never holds a cycle.
    */
-  public static UUID member(int index) {
+  static UUID member(int index) {
     if (index < 0 || index >= MAX_JOBS) {
       throw new IllegalArgumentException(
           "member index must be 0.." + (MAX_JOBS - 1) + ", was " + index);
@@ -109,7 +61,7 @@ public final class Batches {
   }
 
   /** The member index {@code id} stands for ({@link #member}), or -1 for a real job id. */
-  public static int memberIndex(UUID id) {
+  static int memberIndex(UUID id) {
     if (id.getMostSignificantBits() != 0L) return -1;
     long n = id.getLeastSignificantBits();
     return n >= 1 && n <= MAX_JOBS ? (int) (n - 1) : -1;
@@ -122,169 +74,10 @@ public final class Batches {
    *     callback/type}, {@code description}) and the rule; nothing is stored
    * @throws QueueFullException when the members would take a bounded queue past its depth
    */
-  public BatchResult enqueue(BatchOptions options, List<JobRequest> jobs) {
-    requireSupported();
-    if (options == null) options = BatchOptions.defaults();
-    if (jobs == null || jobs.isEmpty()) {
-      throw new InvalidJobException("jobs", "min_items", null, "a batch needs at least one job");
-    }
-    if (jobs.size() > MAX_JOBS) {
-      throw new InvalidJobException(
-          "jobs", "max_items", null, "at most " + MAX_JOBS + " jobs per batch, got " + jobs.size());
-    }
-    checkDescription(options.description());
-    String metadata = checkMetadata(options.metadataJson());
-    NewJob callback = options.callback() == null ? null : callback(options.callback());
-    List<NewJob> members = resolveMembers(jobs, prepareAll.apply(jobs));
-    UUID batchId = dev.taskflow.internal.Ids.uuidV7(clock);
-    String spec = new BatchSpec(options.description(), metadata, callback).toJson();
-    List<InsertOutcome> outcomes;
-    try {
-      outcomes = store().batchInsert(new BatchInsertParams(batchId, spec, members, serverId));
-    } catch (InvalidJobException e) {
-      throw members.size() == 1 && e.field().startsWith("dependsOn/") ? e.under("jobs/0/") : e;
-    }
-    List<EnqueueResult> out = new ArrayList<>(outcomes.size());
-    Set<String> queues = new HashSet<>();
-    for (InsertOutcome o : outcomes) {
-      if (!o.duplicate()) queues.add(o.job().queue());
-      out.add(new EnqueueResult(o.job(), o.duplicate()));
-    }
-    queues.forEach(wakeQueue);
-    return new BatchResult(batchId, out, callback == null ? null : callback.id());
-  }
+  BatchResult enqueue(BatchOptions options, List<JobRequest> jobs);
 
   /** The batch with its counts per state, or empty when no batch has the id. */
-  public Optional<BatchInfo> get(UUID batchId) {
-    return store().batchGet(batchId).map(Batches::info);
-  }
-
-  static BatchInfo info(BatchRecord r) {
-    BatchSpec spec = BatchSpec.fromJson(r.specJson());
-    return new BatchInfo(
-        r.id(),
-        r.state(),
-        spec.description(),
-        spec.metadataJson(),
-        r.total(),
-        r.counts(),
-        spec.callback() == null ? null : spec.callback().id(),
-        r.createdAt(),
-        r.finishedAt());
-  }
-
-  /** Replaces {@link #member} stand-ins with the members' ids; checks they point backwards. */
-  private static List<NewJob> resolveMembers(List<JobRequest> requests, List<NewJob> jobs) {
-    List<NewJob> out = new ArrayList<>(jobs.size());
-    for (int i = 0; i < jobs.size(); i++) {
-      NewJob n = jobs.get(i);
-      List<UUID> parents = new ArrayList<>(n.flow().dependsOn());
-      boolean changed = false;
-      for (int k = 0; k < parents.size(); k++) {
-        int idx = memberIndex(parents.get(k));
-        if (idx < 0) continue;
-        String field = "jobs/" + i + "/dependsOn/" + k;
-        if (idx >= jobs.size()) {
-          throw new InvalidJobException(
-              field,
-              "unknown_member",
-              n.type(),
-              "dependsOn names member " + idx + " but the batch has " + jobs.size() + " jobs");
-        }
-        if (idx >= i) {
-          throw new InvalidJobException(
-              field,
-              "member_order",
-              n.type(),
-              "job " + i + " may depend only on members listed before it, not on member " + idx);
-        }
-        parents.set(k, jobs.get(idx).id());
-        changed = true;
-      }
-      if (changed && new HashSet<>(parents).size() != parents.size()) {
-        throw new InvalidJobException(
-            "jobs/" + i + "/dependsOn",
-            "duplicate",
-            n.type(),
-            "a member is listed twice among the parents of job " + i);
-      }
-      JobFlow f = n.flow();
-      out.add(
-          changed
-              ? n.withFlow(
-                  new JobFlow(
-                      parents,
-                      f.onParentFailure(),
-                      f.batchId(),
-                      f.concurrencyKey(),
-                      f.uniqueUntil(),
-                      f.startBy()))
-              : n);
-    }
-    return out;
-  }
-
-  private NewJob callback(JobRequest request) {
-    EnqueueOptions o = request.options();
-    String bad =
-        !o.dependsOn().isEmpty()
-            ? "dependsOn"
-            : o.runAt() != null
-                ? "runAt"
-                : o.startBy() != null
-                    ? "startBy"
-                    : o.startWithin() != null
-                        ? "startWithin"
-                        : o.uniqueFor() != null
-                            ? "uniqueFor"
-                            // a live job holding the key would silently stand in for the callback
-                            : o.uniqueKey() != null ? "uniqueKey" : null;
-    if (bad != null) {
-      throw new InvalidJobException(
-          "callback/" + bad,
-          "not_allowed",
-          request.type(),
-          "a batch callback runs when the batch finishes; " + bad + " is not allowed on it");
-    }
-    try {
-      return prepareOne.apply(request);
-    } catch (InvalidJobException e) {
-      throw e.under("callback/");
-    }
-  }
-
-  private static void checkDescription(String d) {
-    if (d != null && d.length() > MAX_DESCRIPTION) {
-      throw new InvalidJobException(
-          "description",
-          "max_length",
-          null,
-          "description is " + d.length() + " characters; the limit is " + MAX_DESCRIPTION);
-    }
-  }
-
-  private static String checkMetadata(String json) {
-    if (json == null) return null;
-    int bytes = json.getBytes(StandardCharsets.UTF_8).length;
-    if (bytes > MAX_METADATA_BYTES) {
-      throw new InvalidJobException(
-          "metadata",
-          "max_size",
-          null,
-          "metadata is " + bytes + " bytes; the limit is " + MAX_METADATA_BYTES);
-    }
-    JsonNode n;
-    try {
-      n = Json.tree(json);
-    } catch (JacksonException e) {
-      throw new InvalidJobException(
-          "metadata", "json", null, "metadata is not valid JSON: " + e.getOriginalMessage());
-    }
-    if (n == null || !n.isObject()) {
-      throw new InvalidJobException("metadata", "type", null, "metadata must be a JSON object");
-    }
-    return n.toString();
-  }
+  Optional<BatchInfo> get(UUID batchId);
 
   /**
    * The ids of the jobs that depend on {@code jobId} (its children, see {@link
@@ -292,7 +85,5 @@ public final class Batches {
    *
    * @throws FeatureUnsupportedException when the store keeps no job dependencies
    */
-  public List<UUID> dependents(UUID jobId, int limit) {
-    return store().jobDependents(java.util.Objects.requireNonNull(jobId, "jobId"), limit);
-  }
+  List<UUID> dependents(UUID jobId, int limit);
 }

@@ -1,12 +1,7 @@
 package dev.taskflow;
 
-import dev.taskflow.spi.LimitStore;
-import dev.taskflow.spi.Storage;
-import dev.taskflow.spi.StorageFeature;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * The concurrency and rate limits kept in the store, which every server enforces at claim time (see
@@ -21,22 +16,12 @@ import java.util.function.Consumer;
  *     .build());
  * }
  */
-public final class Limits {
-  private final Storage storage;
-  private final Consumer<FlowLimit> changed;
-
-  Limits(Storage storage, Consumer<FlowLimit> changed) {
-    this.storage = storage;
-    this.changed = changed;
-  }
-
+public interface Limits {
   /**
    * Whether the store keeps limits. When it does not, every other method here throws {@link
    * FeatureUnsupportedException}.
    */
-  public boolean supported() {
-    return StorageFeature.LIMITS.isIn(storage);
-  }
+  boolean supported();
 
   /**
    * Returns this when the store keeps the feature, else throws: for a caller that checks input of
@@ -45,41 +30,19 @@ public final class Limits {
    *
    * @throws FeatureUnsupportedException when {@link #supported()} is false
    */
-  public Limits requireSupported() {
-    store();
-    return this;
-  }
-
-  private LimitStore store() {
-    return storage.limits().orElseThrow(() -> StorageFeature.LIMITS.missingIn(storage));
-  }
+  Limits requireSupported();
 
   /** Inserts the limit, or replaces the one with its name; returns it. */
-  public FlowLimit put(FlowLimit limit) {
-    Objects.requireNonNull(limit, "limit");
-    store().save(limit);
-    changed.accept(limit);
-    return limit;
-  }
+  FlowLimit put(FlowLimit limit);
 
-  public Optional<FlowLimit> get(String name) {
-    return store().get(name);
-  }
+  Optional<FlowLimit> get(String name);
 
   /** Every limit, in name order. */
-  public List<FlowLimit> list() {
-    return store().list();
-  }
+  List<FlowLimit> list();
 
   /** Removes a limit (its waiting jobs become claimable); false when none had the name. */
-  public boolean delete(String name) {
-    boolean deleted = store().delete(name);
-    if (deleted) changed.accept(null);
-    return deleted;
-  }
+  boolean delete(String name);
 
   /** How much of the limit is in use now, per bucket; empty when no limit has the name. */
-  public Optional<LimitUsage> usage(String name) {
-    return store().usage(name);
-  }
+  Optional<LimitUsage> usage(String name);
 }

@@ -1,8 +1,11 @@
 package dev.taskflow;
 
+import dev.taskflow.internal.BatchService;
 import dev.taskflow.internal.Cursors;
 import dev.taskflow.internal.JobValidator;
 import dev.taskflow.internal.Json;
+import dev.taskflow.internal.LimitService;
+import dev.taskflow.internal.WebhookService;
 import dev.taskflow.internal.engine.Engine;
 import dev.taskflow.internal.engine.EngineConfig;
 import dev.taskflow.internal.engine.RegisteredWorker;
@@ -102,7 +105,7 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
             },
             b.storage);
     storage.open();
-    this.webhooks = new Webhooks(storage, b.clock);
+    this.webhooks = new WebhookService(storage, b.clock);
     this.engine = new Engine(storage, config, workers, List.copyOf(b.listeners));
     RemoteWorkerService remote =
         new RemoteWorkerService(
@@ -114,7 +117,7 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
     this.remote = remote;
     engine.onJobsAvailable(remote::jobsAvailable);
     this.batches =
-        new Batches(
+        new BatchService(
             storage,
             b.clock,
             config.serverId(),
@@ -133,7 +136,8 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
         new RecurringService(
             storage, this::enqueue, this::prepare, b.recurringMinInterval, recurringScheduler);
     // a changed limit may let waiting jobs start: wake the fetchers rather than wait for a poll
-    this.limits = new Limits(storage, l -> config.queues().keySet().forEach(engine::wakeQueue));
+    this.limits =
+        new LimitService(storage, l -> config.queues().keySet().forEach(engine::wakeQueue));
     b.limits.values().forEach(limits::put);
   }
 
