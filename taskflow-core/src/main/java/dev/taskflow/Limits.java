@@ -1,6 +1,5 @@
 package dev.taskflow;
 
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -37,8 +36,8 @@ public interface Limits {
 
   Optional<FlowLimit> get(String name);
 
-  /** Every limit, in name order. */
-  List<FlowLimit> list();
+  /** Every limit, in name order, in one page. */
+  Page<FlowLimit> list();
 
   /** Removes a limit (its waiting jobs become claimable); false when none had the name. */
   boolean delete(String name);

@@ -62,11 +62,12 @@ public interface Recurring {
   Optional<RecurringInfo> get(String id);
 
   /**
-   * Schedules in id order after {@code afterId} (null: from the first), at most {@code limit}.
+   * Schedules in id order after {@code afterId} (null: from the first), at most {@code limit}; a
+   * full page names its last id as the next cursor.
    *
    * @throws IllegalArgumentException when {@code limit} is not 1..1000
    */
-  List<RecurringInfo> list(String afterId, int limit);
+  Page<RecurringInfo> list(String afterId, int limit);
 
   /** Every schedule, in id order. */
   List<RecurringInfo> all();

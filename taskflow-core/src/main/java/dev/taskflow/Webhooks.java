@@ -50,11 +50,12 @@ public interface Webhooks {
   Optional<Webhook> get(UUID id);
 
   /**
-   * Webhooks in id order after {@code afterId} (null: from the first), at most {@code limit}.
+   * Webhooks in id order after {@code afterId} (null: from the first), at most {@code limit}; a
+   * full page names its last id as the next cursor.
    *
    * @throws IllegalArgumentException when {@code limit} is not 1..1000
    */
-  List<Webhook> list(UUID afterId, int limit);
+  Page<Webhook> list(UUID afterId, int limit);
 
   /** Every webhook (for matching events). */
   List<Webhook> all();

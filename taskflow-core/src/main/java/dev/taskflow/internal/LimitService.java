@@ -4,10 +4,10 @@ import dev.taskflow.FeatureUnsupportedException;
 import dev.taskflow.FlowLimit;
 import dev.taskflow.LimitUsage;
 import dev.taskflow.Limits;
+import dev.taskflow.Page;
 import dev.taskflow.spi.LimitStore;
 import dev.taskflow.spi.Storage;
 import dev.taskflow.spi.StorageFeature;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -64,8 +64,8 @@ public final class LimitService implements Limits {
 
   /** Every limit, in name order. */
   @Override
-  public List<FlowLimit> list() {
-    return store().list();
+  public Page<FlowLimit> list() {
+    return Page.of(store().list());
   }
 
   /** Removes a limit (its waiting jobs become claimable); false when none had the name. */

@@ -1,6 +1,7 @@
 package dev.taskflow.internal;
 
 import dev.taskflow.FeatureUnsupportedException;
+import dev.taskflow.Page;
 import dev.taskflow.Webhook;
 import dev.taskflow.WebhookNotFoundException;
 import dev.taskflow.Webhooks;
@@ -94,12 +95,13 @@ public final class WebhookService implements Webhooks {
    * @throws IllegalArgumentException when {@code limit} is not 1..1000
    */
   @Override
-  public List<Webhook> list(UUID afterId, int limit) {
+  public Page<Webhook> list(UUID afterId, int limit) {
     requireSupported();
     if (limit < 1 || limit > 1000) {
       throw new IllegalArgumentException("webhook list limit must be 1..1000, was " + limit);
     }
-    return store().list(new WebhookListParams(afterId, limit));
+    List<Webhook> items = store().list(new WebhookListParams(afterId, limit));
+    return new Page<>(items, items.size() == limit ? items.getLast().id().toString() : null);
   }
 
   /** Every webhook (for matching events). */
@@ -108,10 +110,10 @@ public final class WebhookService implements Webhooks {
     List<Webhook> out = new ArrayList<>();
     UUID after = null;
     while (true) {
-      List<Webhook> page = list(after, 1000);
-      out.addAll(page);
-      if (page.size() < 1000) return out;
-      after = page.getLast().id();
+      Page<Webhook> page = list(after, 1000);
+      out.addAll(page.items());
+      if (!page.hasNext()) return out;
+      after = page.items().getLast().id();
     }
   }
 

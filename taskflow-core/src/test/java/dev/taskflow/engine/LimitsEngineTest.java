@@ -180,7 +180,7 @@ class LimitsEngineTest {
     assertThat(tf.limits().delete("closed")).isTrue();
 
     await().atMost(Duration.ofSeconds(5)).until(() -> state(tf, second) == JobState.COMPLETED);
-    assertThat(tf.limits().list()).isEmpty();
+    assertThat(tf.limits().list().items()).isEmpty();
   }
 
   @Test

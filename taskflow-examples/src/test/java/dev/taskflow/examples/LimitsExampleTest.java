@@ -104,7 +104,7 @@ class LimitsExampleTest {
       taskflow.enqueue(
           new SendEmail("a@example.com"), EnqueueOptions.defaults().concurrencyKey("account-42"));
       // end-docs::mutex[]
-      assertThat(taskflow.limits().list())
+      assertThat(taskflow.limits().list().items())
           .extracting(FlowLimit::name)
           .containsExactly("one-sync-per-account");
       assertThat(taskflow.runDueJobs()).isEqualTo(1);

@@ -40,7 +40,8 @@ final class LimitRoutes {
     Limits limits = limits();
     ObjectNode out = json.object();
     ArrayNode items = out.putArray("items");
-    for (FlowLimit l : limits.list()) items.add(limit(l, limits.usage(l.name()).orElse(null)));
+    for (FlowLimit l : limits.list().items())
+      items.add(limit(l, limits.usage(l.name()).orElse(null)));
     json.send(ctx, 200, out);
   }
 

@@ -4,6 +4,7 @@ import dev.taskflow.EnqueueOptions;
 import dev.taskflow.EnqueueResult;
 import dev.taskflow.InvalidJobException;
 import dev.taskflow.JobRequest;
+import dev.taskflow.Page;
 import dev.taskflow.Recurring;
 import dev.taskflow.RecurringInfo;
 import dev.taskflow.RecurringNotFoundException;
@@ -65,12 +66,11 @@ final class RecurringRoutes {
   void list(Context ctx) {
     Params.allowOnly(ctx, Set.of("limit", "cursor"));
     int limit = Params.intInRange(ctx, "limit", 1, 200, 50);
-    List<RecurringInfo> page = recurring().list(Params.single(ctx, "cursor"), limit);
+    Page<RecurringInfo> page = recurring().list(Params.single(ctx, "cursor"), limit);
     ObjectNode out = json.object();
     ArrayNode items = out.putArray("items");
-    page.forEach(r -> items.add(schedule(json, r)));
-    if (page.size() == limit) out.put("nextCursor", page.getLast().id());
-    else out.putNull("nextCursor");
+    page.items().forEach(r -> items.add(schedule(json, r)));
+    out.put("nextCursor", page.nextCursor());
     json.send(ctx, 200, out);
   }
 

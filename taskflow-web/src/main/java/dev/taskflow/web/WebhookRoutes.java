@@ -109,12 +109,11 @@ final class WebhookRoutes {
     Params.allowOnly(ctx, Set.of("limit", "cursor"));
     int limit = Params.intInRange(ctx, "limit", 1, 200, 50);
     UUID after = uuidParam(ctx, "cursor");
-    List<Webhook> page = hooks().list(after, limit);
+    Page<Webhook> page = hooks().list(after, limit);
     ObjectNode out = json.object();
     ArrayNode items = out.putArray("items");
-    page.forEach(w -> items.add(webhook(w)));
-    if (page.size() == limit) out.put("nextCursor", page.getLast().id().toString());
-    else out.putNull("nextCursor");
+    page.items().forEach(w -> items.add(webhook(w)));
+    out.put("nextCursor", page.nextCursor());
     json.send(ctx, 200, out);
   }
 

@@ -473,7 +473,7 @@ class BrowserBoundaryTest {
     assertThat(server.taskflow.list(dev.taskflow.JobQuery.all().states(JobState.CANCELLED)).items())
         .as("cancelled jobs")
         .isEmpty();
-    assertThat(Set.copyOf(server.taskflow.limits().list())).as("limits").isEmpty();
+    assertThat(Set.copyOf(server.taskflow.limits().list().items())).as("limits").isEmpty();
   }
 
   private static String upgrade() {

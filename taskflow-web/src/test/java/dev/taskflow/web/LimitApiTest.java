@@ -62,7 +62,7 @@ class LimitApiTest {
 
     assertThat(server.delete("/api/v1/limits/emails").status()).isEqualTo(204);
     assertThat(server.get("/api/v1/limits/emails").status()).isEqualTo(404);
-    assertThat(server.taskflow.limits().list())
+    assertThat(server.taskflow.limits().list().items())
         .extracting(x -> x.name())
         .containsExactly("another");
   }

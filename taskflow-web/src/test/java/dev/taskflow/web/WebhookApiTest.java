@@ -318,7 +318,7 @@ class WebhookApiTest {
               assertThat(e.get("pointer").asString()).isEqualTo(pointer);
               assertThat(e.get("code").asString()).isEqualTo(code);
             });
-    assertThat(taskflow.webhooks().list(null, 10)).isEmpty();
+    assertThat(taskflow.webhooks().list(null, 10).items()).isEmpty();
   }
 
   @Test

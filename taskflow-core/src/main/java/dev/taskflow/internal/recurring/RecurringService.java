@@ -6,6 +6,7 @@ import dev.taskflow.FeatureUnsupportedException;
 import dev.taskflow.InvalidJobException;
 import dev.taskflow.JobRequest;
 import dev.taskflow.Names;
+import dev.taskflow.Page;
 import dev.taskflow.Recurring;
 import dev.taskflow.RecurringInfo;
 import dev.taskflow.RecurringNotFoundException;
@@ -131,12 +132,14 @@ public final class RecurringService implements Recurring {
    * @throws IllegalArgumentException when {@code limit} is not 1..1000
    */
   @Override
-  public List<RecurringInfo> list(String afterId, int limit) {
+  public Page<RecurringInfo> list(String afterId, int limit) {
     requireSupported();
     if (limit < 1 || limit > 1000) {
       throw new IllegalArgumentException("recurring list limit must be 1..1000, was " + limit);
     }
-    return store().list(new RecurringListParams(afterId, limit)).stream().map(this::info).toList();
+    List<RecurringInfo> items =
+        store().list(new RecurringListParams(afterId, limit)).stream().map(this::info).toList();
+    return new Page<>(items, items.size() == limit ? items.getLast().id() : null);
   }
 
   /** Every schedule, in id order. */
@@ -145,10 +148,10 @@ public final class RecurringService implements Recurring {
     List<RecurringInfo> out = new ArrayList<>();
     String after = null;
     while (true) {
-      List<RecurringInfo> page = list(after, 1000);
-      out.addAll(page);
-      if (page.size() < 1000) return out;
-      after = page.getLast().id();
+      Page<RecurringInfo> page = list(after, 1000);
+      out.addAll(page.items());
+      if (!page.hasNext()) return out;
+      after = page.nextCursor();
     }
   }
 

@@ -104,7 +104,7 @@ final class Pages {
     TaskFlowClient tf = client;
     if (!tf.limits().supported()) return List.of();
     List<LimitRow> out = new ArrayList<>();
-    for (FlowLimit l : tf.limits().list()) {
+    for (FlowLimit l : tf.limits().list().items()) {
       if (out.size() >= PAGE_SIZE) break;
       Optional<LimitUsage> u = tf.limits().usage(l.name());
       out.add(
@@ -188,7 +188,7 @@ final class Pages {
     List<Views.JobLimit> limits = new ArrayList<>();
     if (client.batches().supported()) children = client.batches().dependents(id, 50);
     for (FlowLimit l :
-        client.limits().supported() ? client.limits().list() : List.<FlowLimit>of()) {
+        client.limits().supported() ? client.limits().list().items() : List.<FlowLimit>of()) {
       String bucket = l.bucket(job.owner(), job.flow().concurrencyKey());
       if (l.matches(job.type(), job.queue()) && bucket != null) {
         limits.add(new Views.JobLimit(l.name(), l.scope().wireName(), bucket));
