@@ -62,6 +62,7 @@ record JobMeta(
         null,
         null,
         null,
+        null,
         null);
   }
 
