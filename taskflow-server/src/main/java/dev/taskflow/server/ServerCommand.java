@@ -1,6 +1,5 @@
 package dev.taskflow.server;
 
-import dev.taskflow.StorageException;
 import dev.taskflow.TaskFlow;
 import dev.taskflow.server.demo.DemoJobs;
 import dev.taskflow.web.TaskFlowWeb;
@@ -11,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -28,8 +26,7 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Runs a TaskFlow server: the engine on a store, and the HTTP API v1.",
-      "Stops gracefully on SIGTERM or Ctrl+C: running jobs get --shutdown-grace to finish, the"
-          + " rest go back to the queue."
+      EngineOptions.STOPS_GRACEFULLY
     },
     footer = {
       "",
@@ -50,7 +47,6 @@ final class ServerCommand implements Callable<Integer> {
       names = "--store",
       paramLabel = StoreSpec.LABEL,
       defaultValue = "sqlite:taskflow.db",
-      converter = StoreSpec.Converter.class,
       description =
           "Where jobs live (default: ${DEFAULT-VALUE}, in the current directory). Many servers"
               + " and workers may share one PostgreSQL schema.")
@@ -117,7 +113,6 @@ final class ServerCommand implements Callable<Integer> {
   @Option(
       names = "--webhook-timeout",
       paramLabel = "DURATION",
-      converter = Converters.DurationConverter.class,
       description =
           "How long a webhook receiver may take to answer, from connecting to the last byte (1 ms..5 min;"
               + " default PT15S); a slower answer fails the attempt, which is retried.")
@@ -128,7 +123,6 @@ final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    PrintWriter out = spec.commandLine().getOut();
     Running running;
     try {
       running = start();
@@ -136,19 +130,14 @@ final class ServerCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("error: " + e.getMessage());
       return Main.EXIT_FAILED;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  log.info("stopping (signal received)");
-                  running.close();
-                  stopped.countDown();
-                },
-                "taskflow-shutdown"));
-    out.println(running.banner());
-    out.flush();
-    stopped.await();
+    PrintWriter out = spec.commandLine().getOut();
+    EngineOptions.runUntilSignalled(
+        log,
+        () -> {
+          out.println(running.banner());
+          out.flush();
+        },
+        running::close);
     return 0;
   }
 
@@ -187,14 +176,7 @@ final class ServerCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
 
-    TaskFlow taskflow;
-    try {
-      taskflow = builder.storage(store.create(!engine.noMigrate)).build();
-    } catch (StorageException e) {
-      throw new StartupException("cannot open the store " + store + ": " + e.getMessage(), e);
-    }
-    webhooks.bind(taskflow);
-    taskflow.start();
+    TaskFlow taskflow = engine.start(builder, store, webhooks::bind);
     TaskFlowWeb web = TaskFlowWeb.create(taskflow, webConfig);
     try {
       web.start();
@@ -301,13 +283,6 @@ final class ServerCommand implements Callable<Integer> {
       } finally {
         taskflow.close();
       }
-    }
-  }
-
-  /** The server could not start; the message says why and what to do. */
-  static final class StartupException extends Exception {
-    StartupException(String message, Throwable cause) {
-      super(message, cause);
     }
   }
 }

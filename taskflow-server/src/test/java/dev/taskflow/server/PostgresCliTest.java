@@ -76,7 +76,7 @@ class PostgresCliTest {
   void a_server_with_no_migrate_refuses_a_schema_that_is_behind() {
     assertThatThrownBy(
             () -> CliTest.startServer("--store", store, "--no-migrate", "--port", "0", "--demo"))
-        .isInstanceOf(ServerCommand.StartupException.class)
+        .isInstanceOf(StartupException.class)
         .hasMessageContaining("automatic migration is off")
         .hasMessageContaining("taskflow migrate");
   }
