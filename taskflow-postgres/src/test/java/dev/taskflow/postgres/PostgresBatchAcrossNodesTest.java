@@ -12,6 +12,7 @@ import dev.taskflow.JobEvent;
 import dev.taskflow.JobRequest;
 import dev.taskflow.JobState;
 import dev.taskflow.TaskFlow;
+import dev.taskflow.fixtures.PgSchema;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -34,7 +36,7 @@ import tools.jackson.databind.JsonNode;
 class PostgresBatchAcrossNodesTest {
   private static final int NODES = 3;
 
-  private String schema;
+  @RegisterExtension final PgSchema pg = new PgSchema("tf_batches");
   private final List<TaskFlow> nodes = new ArrayList<>();
   private final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
   private final List<JsonNode> callbacks = new CopyOnWriteArrayList<>();
@@ -42,8 +44,6 @@ class PostgresBatchAcrossNodesTest {
 
   @BeforeEach
   void start_three_nodes_on_one_schema() {
-    PgTestDatabase.requireAvailable();
-    schema = PgTestDatabase.newSchema("tf_batches");
     for (int i = 0; i < NODES; i++) nodes.add(node(i));
     nodes.forEach(TaskFlow::start);
   }
@@ -51,12 +51,11 @@ class PostgresBatchAcrossNodesTest {
   @AfterEach
   void stop() {
     for (TaskFlow tf : nodes) tf.stop(Duration.ofMillis(200));
-    PgTestDatabase.dropSchema(schema);
   }
 
   private TaskFlow node(int i) {
     return TaskFlow.builder()
-        .storage(PgTestDatabase.store(schema).poolSize(4).build())
+        .storage(PostgresStorage.builder(pg.url()).poolSize(4).build())
         .serverId("node-" + i)
         .worker(
             "work",

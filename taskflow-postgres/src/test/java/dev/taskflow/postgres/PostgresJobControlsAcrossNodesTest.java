@@ -9,10 +9,10 @@ import dev.taskflow.JobRequest;
 import dev.taskflow.QueueFullException;
 import dev.taskflow.QueueInfo;
 import dev.taskflow.TaskFlow;
+import dev.taskflow.fixtures.PgSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,8 +26,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -43,27 +43,20 @@ class PostgresJobControlsAcrossNodesTest {
   private static final int SLOTS_PER_NODE = 6;
   private static final Duration WORK = Duration.ofMillis(20);
 
-  private String schema;
+  @RegisterExtension final PgSchema pg = new PgSchema("tf_controls");
   private final List<TaskFlow> nodes = new ArrayList<>();
   private final InFlight inFlight = new InFlight();
-
-  @BeforeEach
-  void new_schema() {
-    PgTestDatabase.requireAvailable();
-    schema = PgTestDatabase.newSchema("tf_controls");
-  }
 
   @AfterEach
   void stop() {
     for (TaskFlow tf : nodes) tf.stop(Duration.ofMillis(200));
-    PgTestDatabase.dropSchema(schema);
   }
 
   private void startNodes(List<FlowLimit> limits) {
     for (int i = 0; i < NODES; i++) {
       TaskFlow.Builder b =
           TaskFlow.builder()
-              .storage(PgTestDatabase.store(schema).poolSize(4).build())
+              .storage(PostgresStorage.builder(pg.url()).poolSize(4).build())
               .serverId("node-" + i)
               .worker(
                   "work",
@@ -85,22 +78,13 @@ class PostgresJobControlsAcrossNodesTest {
     return new JobRequest("work", "{}", options.queue(QUEUE));
   }
 
-  private long count(String sql, Object... args) throws SQLException {
-    try (Connection c = PgTestDatabase.connect(schema);
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
-  }
-
   private void awaitCompleted(long n) {
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(100))
-        .until(() -> count("SELECT count(*) FROM taskflow_jobs WHERE state = 'completed'") == n);
+        .until(
+            () ->
+                pg.queryLong("SELECT count(*) FROM taskflow_jobs WHERE state = 'completed'") == n);
   }
 
   @Test
@@ -112,7 +96,7 @@ class PostgresJobControlsAcrossNodesTest {
                 .scope(FlowLimit.Scope.KEY)
                 .maxRunning(1)
                 .build()));
-    RunningSampler sampler = new RunningSampler(schema, "concurrency_key");
+    RunningSampler sampler = new RunningSampler(pg.name(), "concurrency_key");
     List<String> keys = List.of("account-1", "account-2", "account-3");
 
     for (int n = 0; n < NODES; n++) { // every node enqueues jobs of every key, and free ones
@@ -142,7 +126,7 @@ class PostgresJobControlsAcrossNodesTest {
     }
     assertThat(inFlight.max(InFlight.KEYED)).as("jobs of different keys at once").isGreaterThan(1);
     assertThat(inFlight.max(InFlight.ALL)).as("all jobs at once").isGreaterThan(keys.size());
-    assertThat(count("SELECT count(*) FROM taskflow_jobs WHERE attempt <> 1")).isZero();
+    assertThat(pg.queryLong("SELECT count(*) FROM taskflow_jobs WHERE attempt <> 1")).isZero();
   }
 
   @Test
@@ -155,7 +139,7 @@ class PostgresJobControlsAcrossNodesTest {
                 .scope(FlowLimit.Scope.OWNER)
                 .maxRunning(max)
                 .build()));
-    RunningSampler sampler = new RunningSampler(schema, "owner");
+    RunningSampler sampler = new RunningSampler(pg.name(), "owner");
     List<String> owners = List.of("alice", "bob", "carol");
 
     for (int n = 0; n < NODES; n++) {
@@ -186,7 +170,7 @@ class PostgresJobControlsAcrossNodesTest {
           .isLessThanOrEqualTo(max);
     }
     assertThat(inFlight.max(InFlight.ALL)).as("all jobs at once").isGreaterThan(max);
-    assertThat(count("SELECT count(*) FROM taskflow_jobs WHERE attempt <> 1")).isZero();
+    assertThat(pg.queryLong("SELECT count(*) FROM taskflow_jobs WHERE attempt <> 1")).isZero();
   }
 
   /** Outcome counts of racing enqueue calls: accepted, refused as full, anything else thrown. */
@@ -271,9 +255,10 @@ class PostgresJobControlsAcrossNodesTest {
     assertThat(singles.other()).as("other failures").isEmpty();
     assertThat(singles.accepted()).isEqualTo(50);
     assertThat(singles.full()).isEqualTo(250);
-    assertThat(count("SELECT count(*) FROM taskflow_jobs WHERE queue = ?", BOUNDED)).isEqualTo(50);
+    assertThat(pg.queryLong("SELECT count(*) FROM taskflow_jobs WHERE queue = ?", BOUNDED))
+        .isEqualTo(50);
     assertThat(
-            count(
+            pg.queryLong(
                 "SELECT count(*) FROM taskflow_events WHERE queue = ? AND type = 'job.enqueued'",
                 BOUNDED))
         .as("events of the queue: one job.enqueued per accepted job")
@@ -300,7 +285,7 @@ class PostgresJobControlsAcrossNodesTest {
     assertThat(batches.accepted()).isEqualTo(10);
     assertThat(batches.full()).isEqualTo(50);
     Map<String, Long> rowsPerBatch = new HashMap<>();
-    try (Connection c = PgTestDatabase.connect(schema);
+    try (Connection c = pg.connect();
         PreparedStatement ps =
             c.prepareStatement(
                 "SELECT args->>'batch', count(*) FROM taskflow_jobs WHERE args->>'batch' IS NOT NULL"
@@ -310,7 +295,8 @@ class PostgresJobControlsAcrossNodesTest {
     }
     assertThat(rowsPerBatch).as("accepted batches").hasSize(10);
     assertThat(rowsPerBatch.values()).as("rows per accepted batch").containsOnly(5L);
-    assertThat(count("SELECT count(*) FROM taskflow_jobs WHERE queue = ?", BOUNDED)).isEqualTo(100);
+    assertThat(pg.queryLong("SELECT count(*) FROM taskflow_jobs WHERE queue = ?", BOUNDED))
+        .isEqualTo(100);
     assertThat(waitingIn(BOUNDED)).isEqualTo(100);
   }
 }
