@@ -14,35 +14,18 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 /**
  * Three worker JVMs drain one queue of 10,000 no-op jobs on a shared store: once undisturbed, once
  * with one of them killed (SIGKILL) in the middle.
  */
-class ClusterDrainIT {
+class ClusterDrainIT extends ClusterTestBase {
   private static final int JOBS = 10_000;
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(90);
 
-  private Cluster cluster;
-
-  @BeforeEach
-  void start(TestInfo info) {
-    cluster = TestStores.cluster(info);
-  }
-
-  @AfterEach
-  void stop() {
-    if (cluster != null) cluster.close();
-  }
-
-  @AfterAll
-  static void killLeftovers() {
-    Node.killAll();
+  ClusterDrainIT() {
+    super(false);
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.taskflow.EnqueueResult;
 import dev.taskflow.JobRequest;
 import dev.taskflow.JobState;
+import dev.taskflow.fixtures.LocalPgCluster;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,41 +18,32 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 /**
  * PostgreSQL crashes and restarts ({@code pg_ctlcluster restart -m immediate}) while a client
  * enqueues and workers run jobs: nothing acknowledged is lost, and the same worker processes carry
  * on once the database is back.
  */
-class ClusterPostgresRestartIT {
+class ClusterPostgresRestartIT extends ClusterTestBase {
   private static final int BATCH = 10;
 
-  private PgServer pg;
-  private Cluster cluster;
+  private LocalPgCluster pg;
+
+  ClusterPostgresRestartIT() {
+    super(true);
+  }
 
   @BeforeEach
-  void start(TestInfo info) {
-    pg = PgServer.local();
-    cluster = TestStores.postgresCluster(info);
+  void find_the_local_cluster() {
+    pg = LocalPgCluster.orFailUnderCi();
   }
 
   @AfterEach
-  void stop() {
-    try {
-      if (pg != null) pg.ensureUp();
-    } finally {
-      if (cluster != null) cluster.close();
-    }
-  }
-
-  @AfterAll
-  static void killLeftovers() {
-    Node.killAll();
+  void leave_postgres_running() {
+    if (pg != null) pg.ensureUp();
   }
 
   @Test
