@@ -1,6 +1,7 @@
 package dev.taskflow.jdbc;
 
 import dev.taskflow.Job;
+import dev.taskflow.JobFlow;
 import dev.taskflow.JobState;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -63,7 +64,7 @@ record JobMeta(
         null,
         null,
         null,
-        null);
+        JobFlow.NONE);
   }
 
   /** An event about this job. */
