@@ -15,7 +15,6 @@ import dev.taskflow.ParentFailure;
 import dev.taskflow.TaskFlow;
 import dev.taskflow.memory.InMemoryStorage;
 import dev.taskflow.test.ManualClock;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,14 +23,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Java examples of docs/dependencies.md, run on a manual clock. Each {@code docs::NAME[]}
- * region stands word for word in docs/dependencies.md.
+ * region stands word for word in the page ({@link SnippetsTest} checks it).
  */
 class DependenciesExampleTest {
-  @Test
-  void docs_dependencies_md_holds_each_example_region_word_for_word() throws IOException {
-    SourceRegions.assertEachIn(DependenciesExampleTest.class, "docs/dependencies.md", 2);
-  }
-
   @JobType("video.transcode")
   record Transcode(String video) implements JobArgs {}
 

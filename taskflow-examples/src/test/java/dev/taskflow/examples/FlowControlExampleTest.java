@@ -15,21 +15,15 @@ import dev.taskflow.RetryPriority;
 import dev.taskflow.TaskFlow;
 import dev.taskflow.memory.InMemoryStorage;
 import dev.taskflow.test.ManualClock;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /**
  * The Java examples of docs/flow-control.md, run on a manual clock. Each {@code docs::NAME[]}
- * region stands word for word in docs/flow-control.md.
+ * region stands word for word in the page ({@link SnippetsTest} checks it).
  */
 class FlowControlExampleTest {
-  @Test
-  void docs_flow_control_md_holds_each_example_region_word_for_word() throws IOException {
-    SourceRegions.assertEachIn(FlowControlExampleTest.class, "docs/flow-control.md", 5);
-  }
-
   @JobType("embedding.generate")
   record Embed(String text) implements JobArgs {}
 

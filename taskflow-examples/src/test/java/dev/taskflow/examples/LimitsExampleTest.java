@@ -10,7 +10,6 @@ import dev.taskflow.LimitUsage;
 import dev.taskflow.TaskFlow;
 import dev.taskflow.memory.InMemoryStorage;
 import dev.taskflow.test.ManualClock;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,14 +18,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Java examples of docs/limits.md, run on a manual clock. Each {@code docs::NAME[]} region
- * stands word for word in docs/limits.md.
+ * stands word for word in the page ({@link SnippetsTest} checks it).
  */
 class LimitsExampleTest {
-  @Test
-  void docs_limits_md_holds_each_example_region_word_for_word() throws IOException {
-    SourceRegions.assertEachIn(LimitsExampleTest.class, "docs/limits.md", 2);
-  }
-
   @JobType("email.send")
   record SendEmail(String to) implements JobArgs {}
 

@@ -12,7 +12,6 @@ import dev.taskflow.TaskFlow;
 import dev.taskflow.cron.CronExpression;
 import dev.taskflow.memory.InMemoryStorage;
 import dev.taskflow.test.ManualClock;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -23,14 +22,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Java examples of docs/recurring.md, run on a manual clock. Each {@code docs::NAME[]} region
- * stands word for word in docs/recurring.md.
+ * stands word for word in the page ({@link SnippetsTest} checks it).
  */
 class RecurringExampleTest {
-  @Test
-  void docs_recurring_md_holds_each_example_region_word_for_word() throws IOException {
-    SourceRegions.assertEachIn(RecurringExampleTest.class, "docs/recurring.md", 3);
-  }
-
   @Test
   void schedules_are_put_read_paused_resumed_triggered_and_deleted() {
     ManualClock clock = ManualClock.at(Instant.parse("2026-03-02T00:00:00Z"));

@@ -1,9 +1,5 @@
 package dev.taskflow.examples;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,25 +28,6 @@ final class SourceRegions {
     List<Region> regions = new ArrayList<>();
     while (m.find()) regions.add(new Region(m.group(1), dedent(m.group(2))));
     return regions;
-  }
-
-  /**
-   * Asserts that each {@code docs::NAME[]} region of an example test stands word for word in the
-   * doc, and that there are as many as expected (a region whose markers broke is not skipped).
-   */
-  static void assertEachIn(Class<?> example, String doc, int expected) throws IOException {
-    String source =
-        Files.readString(
-            ROOT.resolve(
-                "taskflow-examples/src/test/java/dev/taskflow/examples/"
-                    + example.getSimpleName()
-                    + ".java"));
-    String docs = Files.readString(ROOT.resolve(doc));
-    List<Region> regions = of(source, "docs", "end-docs");
-    for (Region r : regions) {
-      assertThat(docs).as("%s must contain the %s region", doc, r.name()).contains(r.code());
-    }
-    assertThat(regions).hasSize(expected);
   }
 
   static String dedent(String code) {
