@@ -12,7 +12,6 @@ import dev.taskflow.JobEvent;
 import dev.taskflow.JobRequest;
 import dev.taskflow.JobState;
 import dev.taskflow.TaskFlow;
-import dev.taskflow.fixtures.PgSchema;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +21,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,28 +34,19 @@ import tools.jackson.databind.JsonNode;
 class PostgresBatchAcrossNodesTest {
   private static final int NODES = 3;
 
-  @RegisterExtension final PgSchema pg = new PgSchema("tf_batches");
-  private final List<TaskFlow> nodes = new ArrayList<>();
+  @RegisterExtension final PgNodes cluster = new PgNodes("tf_batches");
+  private List<TaskFlow> nodes;
   private final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
   private final List<JsonNode> callbacks = new CopyOnWriteArrayList<>();
   private final Set<String> servers = ConcurrentHashMap.newKeySet();
 
   @BeforeEach
   void start_three_nodes_on_one_schema() {
-    for (int i = 0; i < NODES; i++) nodes.add(node(i));
-    nodes.forEach(TaskFlow::start);
+    nodes = cluster.start(NODES, (name, node) -> configure(node));
   }
 
-  @AfterEach
-  void stop() {
-    for (TaskFlow tf : nodes) tf.stop(Duration.ofMillis(200));
-  }
-
-  private TaskFlow node(int i) {
-    return TaskFlow.builder()
-        .storage(PostgresStorage.builder(pg.url()).poolSize(4).build())
-        .serverId("node-" + i)
-        .worker(
+  private void configure(TaskFlow.Builder node) {
+    node.worker(
             "work",
             JsonNode.class,
             (args, ctx) -> {
@@ -74,9 +63,7 @@ class PostgresBatchAcrossNodesTest {
               return null;
             })
         .queue("default", q -> q.concurrency(8))
-        .pollInterval(Duration.ofMillis(100))
-        .shutdownGrace(Duration.ofMillis(200))
-        .build();
+        .pollInterval(Duration.ofMillis(100));
   }
 
   private static JobRequest work(String n, EnqueueOptions o) {

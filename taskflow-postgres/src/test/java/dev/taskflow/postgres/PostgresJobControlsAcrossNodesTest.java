@@ -25,7 +25,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
@@ -43,35 +42,27 @@ class PostgresJobControlsAcrossNodesTest {
   private static final int SLOTS_PER_NODE = 6;
   private static final Duration WORK = Duration.ofMillis(20);
 
-  @RegisterExtension final PgSchema pg = new PgSchema("tf_controls");
-  private final List<TaskFlow> nodes = new ArrayList<>();
+  @RegisterExtension final PgNodes cluster = new PgNodes("tf_controls");
+  private final PgSchema pg = cluster.schema();
   private final InFlight inFlight = new InFlight();
-
-  @AfterEach
-  void stop() {
-    for (TaskFlow tf : nodes) tf.stop(Duration.ofMillis(200));
-  }
+  private List<TaskFlow> nodes;
 
   private void startNodes(List<FlowLimit> limits) {
-    for (int i = 0; i < NODES; i++) {
-      TaskFlow.Builder b =
-          TaskFlow.builder()
-              .storage(PostgresStorage.builder(pg.url()).poolSize(4).build())
-              .serverId("node-" + i)
-              .worker(
-                  "work",
-                  JsonNode.class,
-                  (args, ctx) -> {
-                    inFlight.run(ctx.job(), WORK);
-                    return null;
-                  })
-              .queue(QUEUE, q -> q.concurrency(SLOTS_PER_NODE))
-              .pollInterval(Duration.ofMillis(50))
-              .shutdownGrace(Duration.ofMillis(200));
-      limits.forEach(b::limit);
-      nodes.add(b.build());
-    }
-    nodes.forEach(TaskFlow::start);
+    nodes =
+        cluster.start(
+            NODES,
+            (name, node) -> {
+              node.worker(
+                      "work",
+                      JsonNode.class,
+                      (args, ctx) -> {
+                        inFlight.run(ctx.job(), WORK);
+                        return null;
+                      })
+                  .queue(QUEUE, q -> q.concurrency(SLOTS_PER_NODE))
+                  .pollInterval(Duration.ofMillis(50));
+              limits.forEach(node::limit);
+            });
   }
 
   private static JobRequest work(EnqueueOptions options) {

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
@@ -37,49 +36,36 @@ class PostgresLimitsAcrossNodesTest {
   private static final String OTHER_QUEUE = "other";
   private static final int SLOTS_PER_NODE = 8;
 
-  @RegisterExtension final PgSchema pg = new PgSchema("tf_limits");
-  private final List<TaskFlow> nodes = new ArrayList<>();
+  @RegisterExtension final PgNodes cluster = new PgNodes("tf_limits");
+  private final PgSchema pg = cluster.schema();
+  private List<TaskFlow> nodes;
   private final InFlight inFlight = new InFlight();
   private final Map<UUID, String> ranOn = new ConcurrentHashMap<>();
   private volatile long jobMillis = 5;
   private int slotsPerNode = SLOTS_PER_NODE;
 
-  @AfterEach
-  void stop() {
-    for (TaskFlow tf : nodes) tf.stop(Duration.ofMillis(200));
-  }
-
   /**
-   * A node that runs {@code work} and {@code work.capped} (the same handler) on {@link #QUEUE} and
-   * {@link #OTHER_QUEUE}, with {@link #slotsPerNode} slots each.
+   * Starts the nodes, each running {@code work} and {@code work.capped} (the same handler) on
+   * {@link #QUEUE} and {@link #OTHER_QUEUE}, with {@link #slotsPerNode} slots each.
    */
-  private TaskFlow node(int i, FlowLimit limit) {
-    String name = "node-" + i;
-    Worker<JsonNode> work =
-        (args, ctx) -> {
-          ranOn.put(ctx.jobId(), name);
-          inFlight.run(ctx.job(), Duration.ofMillis(jobMillis));
-          return null;
-        };
-    TaskFlow tf =
-        TaskFlow.builder()
-            .storage(PostgresStorage.builder(pg.url()).poolSize(4).build())
-            .serverId(name)
-            .worker("work", JsonNode.class, work)
-            .worker("work.capped", JsonNode.class, work)
-            .queue(QUEUE, q -> q.concurrency(slotsPerNode))
-            .queue(OTHER_QUEUE, q -> q.concurrency(slotsPerNode))
-            .limit(limit)
-            .pollInterval(Duration.ofMillis(50))
-            .shutdownGrace(Duration.ofMillis(200))
-            .build();
-    nodes.add(tf);
-    return tf;
-  }
-
   private void startNodes(FlowLimit limit) {
-    for (int i = 0; i < NODES; i++) node(i, limit);
-    nodes.forEach(TaskFlow::start);
+    nodes =
+        cluster.start(
+            NODES,
+            (name, node) -> {
+              Worker<JsonNode> work =
+                  (args, ctx) -> {
+                    ranOn.put(ctx.jobId(), name);
+                    inFlight.run(ctx.job(), Duration.ofMillis(jobMillis));
+                    return null;
+                  };
+              node.worker("work", JsonNode.class, work)
+                  .worker("work.capped", JsonNode.class, work)
+                  .queue(QUEUE, q -> q.concurrency(slotsPerNode))
+                  .queue(OTHER_QUEUE, q -> q.concurrency(slotsPerNode))
+                  .limit(limit)
+                  .pollInterval(Duration.ofMillis(50));
+            });
   }
 
   private List<UUID> enqueue(int n, String owner) {
