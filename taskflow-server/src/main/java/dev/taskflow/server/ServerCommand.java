@@ -208,30 +208,9 @@ final class ServerCommand implements Callable<Integer> {
   }
 
   /** A started server: TaskFlow and its HTTP API. Close it to stop both, gracefully. */
-  static final class Running implements AutoCloseable {
-    private final TaskFlow taskflow;
-    private final TaskFlowWeb web;
-    private final WebhookDelivery webhooks;
-    private final StoreSpec store;
-    private final boolean demo;
-
-    Running(
-        TaskFlow taskflow,
-        TaskFlowWeb web,
-        WebhookDelivery webhooks,
-        StoreSpec store,
-        boolean demo) {
-      this.taskflow = taskflow;
-      this.web = web;
-      this.webhooks = webhooks;
-      this.store = store;
-      this.demo = demo;
-    }
-
-    TaskFlow taskflow() {
-      return taskflow;
-    }
-
+  record Running(
+      TaskFlow taskflow, TaskFlowWeb web, WebhookDelivery webhooks, StoreSpec store, boolean demo)
+      implements AutoCloseable {
     int port() {
       return web.port();
     }

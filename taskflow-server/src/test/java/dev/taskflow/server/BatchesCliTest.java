@@ -135,8 +135,7 @@ class BatchesCliTest {
             jobs.toString(),
             "--callback-type=demo.echo",
             "--callback-args=[1]");
-    assertThat(badArgs.code()).isEqualTo(2);
-    assertThat(badArgs.err()).contains("--callback-args must be a JSON object");
+    badArgs.assertUsageError("--callback-args must be a JSON object");
 
     assertThat(server.taskflow().stateCounts().values().stream().mapToLong(Long::longValue).sum())
         .isEqualTo(before);
@@ -151,19 +150,16 @@ class BatchesCliTest {
 
     Cli.Result r = server.cli("batches", "create", file.toString());
 
-    assertThat(r.code()).isEqualTo(Main.EXIT_FAILED);
-    assertThat(r.err()).contains("(422)", "- jobs/1/priority:", "[range]");
+    r.assertFailed("(422)", "- jobs/1/priority:", "[range]");
   }
 
   @Test
   void get_of_an_unknown_batch_fails_and_a_malformed_id_is_a_usage_error() {
     Cli.Result unknown = server.cli("batches", "get", "0190f5b2-0000-7000-8000-000000000001");
-    assertThat(unknown.code()).isEqualTo(Main.EXIT_FAILED);
-    assertThat(unknown.err()).contains("no batch");
+    unknown.assertFailed("no batch");
 
     Cli.Result bad = server.cli("batches", "get", "nope");
-    assertThat(bad.code()).isEqualTo(2);
-    assertThat(bad.err()).contains("a batch id is a UUID");
+    bad.assertUsageError("a batch id is a UUID");
   }
 
   @Test
@@ -187,8 +183,7 @@ class BatchesCliTest {
 
     Cli.Result unknown =
         server.cli("enqueue", "demo.echo", "--depends-on=0190f5b2-0000-7000-8000-000000000001");
-    assertThat(unknown.code()).isEqualTo(Main.EXIT_FAILED);
-    assertThat(unknown.err()).contains("unknown_parent");
+    unknown.assertFailed("unknown_parent");
     assertThat(server.taskflow().stateCounts().get(JobState.AWAITING)).isEqualTo(1);
   }
 }

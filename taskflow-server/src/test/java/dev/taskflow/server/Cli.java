@@ -1,5 +1,7 @@
 package dev.taskflow.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 
@@ -7,7 +9,25 @@ import java.io.StringWriter;
 final class Cli {
   private Cli() {}
 
-  record Result(int code, String out, String err) {}
+  /** What a run printed and its exit code. */
+  record Result(int code, String out, String err) {
+    /** Asserts a usage error: exit code 2, and stderr that starts with "error: " and names each. */
+    void assertUsageError(String... mentions) {
+      assertThat(code).as(out + err).isEqualTo(2);
+      assertErrorNaming(mentions);
+    }
+
+    /** Asserts exit code 1 (the server refused or is unreachable), stderr naming each mention. */
+    void assertFailed(String... mentions) {
+      assertThat(code).as(out + err).isEqualTo(Main.EXIT_FAILED);
+      assertErrorNaming(mentions);
+    }
+
+    private void assertErrorNaming(String... mentions) {
+      assertThat(err).startsWith("error: ");
+      for (String m : mentions) assertThat(err).contains(m);
+    }
+  }
 
   static Result cli(String... args) {
     StringWriter out = new StringWriter();

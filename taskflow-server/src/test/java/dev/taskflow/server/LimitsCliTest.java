@@ -49,16 +49,14 @@ class LimitsCliTest {
   void a_limit_the_server_refuses_prints_the_field_and_exits_1() {
     Cli.Result r = server.cli("limits", "put", "broken", "--max-running=0");
 
-    assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err()).contains("maxRunning");
+    r.assertFailed("maxRunning");
   }
 
   @Test
   void deleting_an_unknown_limit_exits_1() {
     Cli.Result r = server.cli("limits", "delete", "nobody");
 
-    assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err()).contains("nobody");
+    r.assertFailed("nobody");
   }
 
   @ParameterizedTest
@@ -66,15 +64,13 @@ class LimitsCliTest {
   void a_malformed_rate_is_a_usage_error(String option) {
     Cli.Result r = server.cli("limits", "put", "x", option);
 
-    assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).startsWith("error: ").contains("--rate");
+    r.assertUsageError("--rate");
   }
 
   @Test
   void a_bad_limit_name_is_a_usage_error() {
     Cli.Result r = server.cli("limits", "delete", "bad name");
 
-    assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("limit name");
+    r.assertUsageError("limit name");
   }
 }

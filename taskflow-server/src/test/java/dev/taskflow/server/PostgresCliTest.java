@@ -51,8 +51,7 @@ class PostgresCliTest {
   void a_bad_postgres_url_is_a_usage_error() {
     Cli.Result r = Cli.cli("worker", "--store", "postgres://u@host/db?schema=No-Way");
 
-    assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("schema 'No-Way'");
+    r.assertUsageError("schema 'No-Way'");
   }
 
   // An SSE client on node A sees the events of a job that node B runs: A runs no queue of the job.

@@ -43,8 +43,7 @@ class QueuesCliTest {
 
     Cli.Result r = server.cli("enqueue", "demo.echo", "--queue=full");
 
-    assertThat(r.code()).isEqualTo(Main.EXIT_FAILED);
-    assertThat(r.err()).contains("full", "max depth 0");
+    r.assertFailed("full", "max depth 0");
   }
 
   @ParameterizedTest
@@ -52,7 +51,6 @@ class QueuesCliTest {
   void a_bad_max_depth_is_a_usage_error(String bad) {
     Cli.Result r = server.cli("queues", "set", "q", "--max-depth=" + bad);
 
-    assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("--max-depth must be 0..1000000000 or none");
+    r.assertUsageError("--max-depth must be 0..1000000000 or none");
   }
 }

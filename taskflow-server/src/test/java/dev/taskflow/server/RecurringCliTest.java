@@ -95,16 +95,14 @@ class RecurringCliTest {
   void get_of_an_unknown_schedule_exits_1() {
     Cli.Result r = server.cli("recurring", "get", "nobody");
 
-    assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err()).contains("(404)", "nobody");
+    r.assertFailed("(404)", "nobody");
   }
 
   @Test
   void an_invalid_cron_expression_prints_the_field_and_exits_1() {
     Cli.Result r = server.cli("recurring", "put", "bad", "--cron=0 25 * * *", "--type=demo.echo");
 
-    assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err()).contains("cron:", "hour", "25", "out_of_range");
+    r.assertFailed("cron:", "hour", "25", "out_of_range");
   }
 
   @Test
@@ -121,7 +119,6 @@ class RecurringCliTest {
   void pausing_an_unknown_schedule_exits_1() {
     Cli.Result r = server.cli("recurring", "pause", "nobody");
 
-    assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err()).contains("nobody");
+    r.assertFailed("nobody");
   }
 }
