@@ -1,5 +1,7 @@
 package dev.taskflow.postgres;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.taskflow.TaskFlow;
 import dev.taskflow.fixtures.PgSchema;
 import java.time.Duration;
@@ -57,6 +59,16 @@ final class PgNodes implements BeforeEachCallback, AfterEachCallback {
     nodes.addAll(started);
     started.forEach(TaskFlow::start);
     return started;
+  }
+
+  /** Waits until at least {@code n} jobs of the schema are completed, counted in the database. */
+  void awaitCompleted(long n, Duration atMost) {
+    await("%d jobs completed".formatted(n))
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> schema.queryLong("SELECT count(*) FROM taskflow_jobs WHERE state = 'completed'"),
+            completed -> completed >= n);
   }
 
   @Override

@@ -1,7 +1,6 @@
 package dev.taskflow.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.taskflow.EnqueueOptions;
 import dev.taskflow.FlowLimit;
@@ -69,15 +68,6 @@ class PostgresJobControlsAcrossNodesTest {
     return new JobRequest("work", "{}", options.queue(QUEUE));
   }
 
-  private void awaitCompleted(long n) {
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(100))
-        .until(
-            () ->
-                pg.queryLong("SELECT count(*) FROM taskflow_jobs WHERE state = 'completed'") == n);
-  }
-
   @Test
   void a_key_limit_of_one_is_a_mutex_per_key_across_three_nodes() throws Exception {
     startNodes(
@@ -99,7 +89,7 @@ class PostgresJobControlsAcrossNodesTest {
       }
       nodes.get(n).enqueueAll(batch);
     }
-    awaitCompleted(NODES * 5 * (keys.size() + 2));
+    cluster.awaitCompleted(NODES * 5 * (keys.size() + 2), Duration.ofSeconds(30));
     Map<String, Integer> sampled = sampler.stopAndGet();
 
     System.out.printf(
@@ -140,7 +130,7 @@ class PostgresJobControlsAcrossNodesTest {
       }
       nodes.get(n).enqueueAll(batch);
     }
-    awaitCompleted(NODES * 12 * owners.size());
+    cluster.awaitCompleted(NODES * 12 * owners.size(), Duration.ofSeconds(30));
     Map<String, Integer> sampled = sampler.stopAndGet();
 
     System.out.printf(
@@ -165,7 +155,15 @@ class PostgresJobControlsAcrossNodesTest {
   }
 
   /** Outcome counts of racing enqueue calls: accepted, refused as full, anything else thrown. */
-  private record Race(int accepted, int full, List<Throwable> other) {}
+  private record Race(int accepted, int full, List<Throwable> other) {
+    /** Prints the outcome and asserts it: nothing failed but for a full queue, and the counts. */
+    void assertCounts(String race, int expectedAccepted, int expectedFull) {
+      System.out.printf("%s from %d nodes: %d accepted, %d full%n", race, NODES, accepted, full);
+      assertThat(other).as("other failures").isEmpty();
+      assertThat(accepted).as("accepted").isEqualTo(expectedAccepted);
+      assertThat(full).as("refused as full").isEqualTo(expectedFull);
+    }
+  }
 
   /**
    * Runs {@code calls} enqueue calls per node at once, from 4 threads per node; {@code call} gets
@@ -240,12 +238,7 @@ class PostgresJobControlsAcrossNodesTest {
             100,
             (node, no) -> node.enqueue(new JobRequest("work", "{\"call\":" + no + "}", bounded)));
 
-    System.out.printf(
-        "max depth 50, 300 racing single enqueues from %d nodes: %d accepted, %d full%n",
-        NODES, singles.accepted(), singles.full());
-    assertThat(singles.other()).as("other failures").isEmpty();
-    assertThat(singles.accepted()).isEqualTo(50);
-    assertThat(singles.full()).isEqualTo(250);
+    singles.assertCounts("max depth 50, 300 racing single enqueues", 50, 250);
     assertThat(pg.queryLong("SELECT count(*) FROM taskflow_jobs WHERE queue = ?", BOUNDED))
         .isEqualTo(50);
     assertThat(
@@ -269,12 +262,7 @@ class PostgresJobControlsAcrossNodesTest {
               node.enqueueAll(batch);
             });
 
-    System.out.printf(
-        "max depth 100, 60 racing batches of 5 from %d nodes: %d accepted, %d full%n",
-        NODES, batches.accepted(), batches.full());
-    assertThat(batches.other()).as("other failures").isEmpty();
-    assertThat(batches.accepted()).isEqualTo(10);
-    assertThat(batches.full()).isEqualTo(50);
+    batches.assertCounts("max depth 100, 60 racing batches of 5", 10, 50);
     Map<String, Long> rowsPerBatch = new HashMap<>();
     try (Connection c = pg.connect();
         PreparedStatement ps =

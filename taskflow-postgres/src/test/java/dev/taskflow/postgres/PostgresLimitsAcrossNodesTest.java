@@ -90,13 +90,7 @@ class PostgresLimitsAcrossNodesTest {
     RunningSampler sampler = new RunningSampler(pg.name(), "queue");
 
     enqueue(300, null);
-    await()
-        .atMost(Duration.ofSeconds(18))
-        .pollInterval(Duration.ofMillis(50))
-        .until(
-            () ->
-                pg.queryLong("SELECT count(*) FROM taskflow_jobs WHERE state = 'completed'")
-                    == 300);
+    cluster.awaitCompleted(300, Duration.ofSeconds(18));
     int maxSampled = sampler.stopAndGet().getOrDefault(QUEUE, 0);
 
     System.out.printf(
@@ -116,12 +110,7 @@ class PostgresLimitsAcrossNodesTest {
     jobMillis = 1;
 
     enqueue(35, null);
-    await()
-        .atMost(Duration.ofSeconds(15))
-        .pollInterval(Duration.ofMillis(100))
-        .until(
-            () ->
-                pg.queryLong("SELECT count(*) FROM taskflow_jobs WHERE state = 'completed'") == 35);
+    cluster.awaitCompleted(35, Duration.ofSeconds(15));
 
     List<Long> starts = pg.queryLongs("SELECT started_at FROM taskflow_jobs ORDER BY started_at");
     int worst = mostStartsInAnyWindow(starts, period);
@@ -147,11 +136,7 @@ class PostgresLimitsAcrossNodesTest {
     int slots = NODES * SLOTS_PER_NODE;
 
     enqueue(10_000, "alice");
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(
-            () ->
-                pg.queryLong("SELECT count(*) FROM taskflow_jobs WHERE state = 'completed'") >= 50);
+    cluster.awaitCompleted(50, Duration.ofSeconds(10));
     UUID bob = enqueue(1, "bob").getFirst();
     Job started =
         await()
@@ -221,13 +206,7 @@ class PostgresLimitsAcrossNodesTest {
     }
 
     // one window roll-over: the second R of each owner start after that owner's first minute
-    await()
-        .atMost(Duration.ofSeconds(75))
-        .pollInterval(Duration.ofMillis(250))
-        .until(
-            () ->
-                pg.queryLong("SELECT count(*) FROM taskflow_jobs WHERE state = 'completed'")
-                    == 2L * rate * owners.size());
+    cluster.awaitCompleted(2L * rate * owners.size(), Duration.ofSeconds(75));
 
     for (String owner : owners) {
       List<Long> starts = startsOf(owner);
@@ -279,13 +258,7 @@ class PostgresLimitsAcrossNodesTest {
       enqueue(nodes.get(i), 40, "work.capped", i % 2 == 0 ? QUEUE : OTHER_QUEUE, null);
       enqueue(nodes.get(i), 40, "work", i % 2 == 0 ? OTHER_QUEUE : QUEUE, null);
     }
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(100))
-        .until(
-            () ->
-                pg.queryLong("SELECT count(*) FROM taskflow_jobs WHERE state = 'completed'")
-                    == 240);
+    cluster.awaitCompleted(240, Duration.ofSeconds(30));
     Map<String, Integer> sampled = sampler.stopAndGet();
 
     System.out.printf(
