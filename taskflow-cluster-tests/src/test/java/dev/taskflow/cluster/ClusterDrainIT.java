@@ -35,20 +35,18 @@ class ClusterDrainIT extends ClusterTestBase {
     List<UUID> ids;
     long enqueueMs;
     LeaseSampler sampler = new LeaseSampler(cluster.storage());
-    try {
+    try (sampler) {
       ids = cluster.enqueueNoops(JOBS);
       enqueueMs = (System.nanoTime() - t0) / 1_000_000;
       cluster.awaitCompleted(JOBS, DRAIN_TIMEOUT);
-    } finally {
-      sampler.close();
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     StoreAudit audit = StoreAudit.read(cluster.storage());
     List<String> leaseViolations = sampler.violations(audit);
     Map<String, Long> perNode = startsPerNode(audit, workers);
 
-    new ClusterReport("drain-3-workers")
-        .put("store", cluster.storeName())
+    cluster
+        .report("drain-3-workers")
         .put("jobs", ids.size())
         .put("completed", ids.size() - audit.notCompleted(ids).size())
         .put("lost", audit.missing(ids).size())
@@ -81,7 +79,7 @@ class ClusterDrainIT extends ClusterTestBase {
     List<UUID> ids;
     Instant killedAt;
     LeaseSampler sampler = new LeaseSampler(cluster.storage());
-    try {
+    try (sampler) {
       ids = cluster.enqueueNoops(JOBS);
       cluster.awaitCompleted(JOBS / 4, DRAIN_TIMEOUT);
       await("the victim holds leases")
@@ -92,8 +90,6 @@ class ClusterDrainIT extends ClusterTestBase {
       killedAt = cluster.storage().now();
       assertThat(cluster.completedCount()).as("jobs completed before the kill").isLessThan(JOBS);
       cluster.awaitCompleted(JOBS, DRAIN_TIMEOUT);
-    } finally {
-      sampler.close();
     }
     StoreAudit audit = StoreAudit.read(cluster.storage());
     List<UUID> reran = audit.ranMoreThanOnce(ids);
@@ -104,8 +100,8 @@ class ClusterDrainIT extends ClusterTestBase {
     List<String> leaseViolations = sampler.violations(audit);
     Instant lastFinish = audit.lastFinish(ids);
 
-    new ClusterReport("sigkill-1-of-3")
-        .put("store", cluster.storeName())
+    cluster
+        .report("sigkill-1-of-3")
         .put("lease", lease)
         .put("jobs", ids.size())
         .put("completed", ids.size() - audit.notCompleted(ids).size())

@@ -17,7 +17,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -89,8 +88,8 @@ class ClusterPostgresRestartIT extends ClusterTestBase {
     }
     List<UUID> ids = List.copyOf(acked);
 
-    new ClusterReport("postgres-immediate-restart")
-        .put("store", cluster.storeName())
+    cluster
+        .report("postgres-immediate-restart")
         .put("pg", pg.version())
         .put("acked", ids.size())
         .put("ackedBeforeRestart", ackedBefore)
@@ -130,39 +129,29 @@ class ClusterPostgresRestartIT extends ClusterTestBase {
    * is counted and retried as a new batch.
    */
   private static final class Producer implements AutoCloseable {
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final BackgroundLoop loop;
 
     Producer(Cluster cluster, Set<UUID> acked, AtomicLong refused) {
-      thread =
-          Thread.ofPlatform()
-              .daemon()
-              .name("restart-producer")
-              .start(
-                  () -> {
-                    while (running) {
-                      List<JobRequest> batch = new ArrayList<>();
-                      for (int i = 0; i < BATCH; i++) batch.add(JobRequest.of(Cluster.NOOP, "{}"));
-                      try {
-                        for (EnqueueResult r : cluster.client().enqueueAll(batch)) {
-                          acked.add(r.job().id());
-                        }
-                      } catch (RuntimeException e) {
-                        refused.incrementAndGet();
-                      }
-                      LockSupport.parkNanos(20_000_000);
-                    }
-                  });
+      loop =
+          new BackgroundLoop(
+              "restart-producer",
+              Duration.ofMillis(20),
+              () -> {
+                List<JobRequest> batch = new ArrayList<>();
+                for (int i = 0; i < BATCH; i++) batch.add(JobRequest.of(Cluster.NOOP, "{}"));
+                try {
+                  for (EnqueueResult r : cluster.client().enqueueAll(batch)) {
+                    acked.add(r.job().id());
+                  }
+                } catch (RuntimeException e) {
+                  refused.incrementAndGet();
+                }
+              });
     }
 
     @Override
     public void close() {
-      running = false;
-      try {
-        thread.join(30_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      loop.close();
     }
   }
 }

@@ -49,8 +49,8 @@ class LeaderFailoverIT extends ClusterTestBase {
     long takenAtMs = System.currentTimeMillis();
     long earliestTakeMs = next.expiresAtMs() - TTL.toMillis(); // when the new owner took it
 
-    new ClusterReport("leader-failover")
-        .put("store", cluster.storeName())
+    cluster
+        .report("leader-failover")
         .put("ttl", TTL)
         .put("killToTakeoverMs", takenAtMs - killedAtMs)
         .put("deadLeaseExpiryToTakeoverMs", earliestTakeMs - last.expiresAtMs())

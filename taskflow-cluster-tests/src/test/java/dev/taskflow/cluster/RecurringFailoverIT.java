@@ -98,8 +98,8 @@ class RecurringFailoverIT extends ClusterTestBase {
         jobs.stream().map(j -> j.history().getFirst().server()).collect(Collectors.toSet());
     Instant firstFire = fires.getFirst();
 
-    new ClusterReport("recurring-failover")
-        .put("store", cluster.storeName())
+    cluster
+        .report("recurring-failover")
         .put("ttl", TTL)
         .put("fires", fires.size())
         .put("from", firstFire)

@@ -75,8 +75,8 @@ class StaleWorkerIT extends ClusterTestBase {
     StoreAudit audit = StoreAudit.read(cluster.storage());
     StoreAudit.Trail trail = audit.trail(id);
 
-    new ClusterReport("sigstop-past-lease")
-        .put("store", cluster.storeName())
+    cluster
+        .report("sigstop-past-lease")
         .put("lease", LEASE)
         .put("pausedMs", pausedMs)
         .put("fence", fence)
