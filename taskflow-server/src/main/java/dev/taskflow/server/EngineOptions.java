@@ -191,18 +191,14 @@ final class EngineOptions {
    */
   TaskFlow start(TaskFlow.Builder builder, StoreSpec store, Consumer<TaskFlow> beforeStart)
       throws StartupException {
-    TaskFlow taskflow;
+    TaskFlow taskflow = null;
     try {
       taskflow = builder.storage(store.create(!noMigrate)).build();
-    } catch (StorageException e) {
-      throw new StartupException("cannot open the store " + store + ": " + e.getMessage(), e);
-    }
-    try {
       beforeStart.accept(taskflow);
       taskflow.start();
       return taskflow;
     } catch (StorageException e) {
-      taskflow.close();
+      if (taskflow != null) taskflow.close();
       throw new StartupException("cannot open the store " + store + ": " + e.getMessage(), e);
     }
   }
