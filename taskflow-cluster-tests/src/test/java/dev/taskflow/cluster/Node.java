@@ -95,8 +95,8 @@ final class Node implements AutoCloseable {
    * Waits until the engine logged its start and returns its server id (the lease owner of its
    * jobs).
    *
-   * @throws org.awaitility.core.ConditionTimeoutException when the node exits or does not start in
-   *     time
+   * @throws org.awaitility.core.TerminalFailureException when the node exits first
+   * @throws org.awaitility.core.ConditionTimeoutException when it does not start in time
    */
   String awaitStarted() {
     if (serverId == null) serverId = jvm.awaitLine(STARTED, START_TIMEOUT).group(1);
