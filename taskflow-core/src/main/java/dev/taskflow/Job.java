@@ -65,56 +65,6 @@ public record Job(
     history = history == null ? List.of() : List.copyOf(history);
   }
 
-  /** A job without flow-control settings. */
-  public Job(
-      UUID id,
-      String type,
-      String queue,
-      int priority,
-      String argsJson,
-      JobState state,
-      int attempt,
-      int maxAttempts,
-      Instant scheduledAt,
-      Instant createdAt,
-      Instant startedAt,
-      Instant finishedAt,
-      Duration timeout,
-      JobProgress progress,
-      String resultJson,
-      List<JobError> errors,
-      String owner,
-      List<String> tags,
-      String uniqueKey,
-      List<HistoryEntry> history,
-      String leaseOwner,
-      Instant leaseExpiresAt) {
-    this(
-        id,
-        type,
-        queue,
-        priority,
-        argsJson,
-        state,
-        attempt,
-        maxAttempts,
-        scheduledAt,
-        createdAt,
-        startedAt,
-        finishedAt,
-        timeout,
-        progress,
-        resultJson,
-        errors,
-        owner,
-        tags,
-        uniqueKey,
-        history,
-        leaseOwner,
-        leaseExpiresAt,
-        JobFlow.NONE);
-  }
-
   /** The key a handler uses to make its effects exactly-once: {@code id:attempt}. */
   public String idempotencyKey() {
     return id + ":" + attempt;

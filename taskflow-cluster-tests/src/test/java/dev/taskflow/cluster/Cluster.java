@@ -45,18 +45,14 @@ final class Cluster implements AutoCloseable {
     return store;
   }
 
-  /** The store's kind, for reports. */
-  String storeName() {
-    return store.name();
+  /** The report line of a test on this cluster, starting with the store's kind. */
+  ClusterReport report(String test) {
+    return new ClusterReport(test).put("store", store.name());
   }
 
   /** The client's store, for audits and samples. */
   Storage storage() {
     return storage;
-  }
-
-  Path dir() {
-    return dir;
   }
 
   /**

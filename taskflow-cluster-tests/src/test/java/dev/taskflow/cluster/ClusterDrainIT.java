@@ -14,35 +14,18 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 /**
  * Three worker JVMs drain one queue of 10,000 no-op jobs on a shared store: once undisturbed, once
  * with one of them killed (SIGKILL) in the middle.
  */
-class ClusterDrainIT {
+class ClusterDrainIT extends ClusterTestBase {
   private static final int JOBS = 10_000;
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(90);
 
-  private Cluster cluster;
-
-  @BeforeEach
-  void start(TestInfo info) {
-    cluster = TestStores.cluster(info);
-  }
-
-  @AfterEach
-  void stop() {
-    if (cluster != null) cluster.close();
-  }
-
-  @AfterAll
-  static void killLeftovers() {
-    Node.killAll();
+  ClusterDrainIT() {
+    super(false);
   }
 
   @Test
@@ -52,20 +35,18 @@ class ClusterDrainIT {
     List<UUID> ids;
     long enqueueMs;
     LeaseSampler sampler = new LeaseSampler(cluster.storage());
-    try {
+    try (sampler) {
       ids = cluster.enqueueNoops(JOBS);
       enqueueMs = (System.nanoTime() - t0) / 1_000_000;
       cluster.awaitCompleted(JOBS, DRAIN_TIMEOUT);
-    } finally {
-      sampler.close();
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     StoreAudit audit = StoreAudit.read(cluster.storage());
     List<String> leaseViolations = sampler.violations(audit);
     Map<String, Long> perNode = startsPerNode(audit, workers);
 
-    new ClusterReport("drain-3-workers")
-        .put("store", cluster.storeName())
+    cluster
+        .report("drain-3-workers")
         .put("jobs", ids.size())
         .put("completed", ids.size() - audit.notCompleted(ids).size())
         .put("lost", audit.missing(ids).size())
@@ -98,7 +79,7 @@ class ClusterDrainIT {
     List<UUID> ids;
     Instant killedAt;
     LeaseSampler sampler = new LeaseSampler(cluster.storage());
-    try {
+    try (sampler) {
       ids = cluster.enqueueNoops(JOBS);
       cluster.awaitCompleted(JOBS / 4, DRAIN_TIMEOUT);
       await("the victim holds leases")
@@ -109,8 +90,6 @@ class ClusterDrainIT {
       killedAt = cluster.storage().now();
       assertThat(cluster.completedCount()).as("jobs completed before the kill").isLessThan(JOBS);
       cluster.awaitCompleted(JOBS, DRAIN_TIMEOUT);
-    } finally {
-      sampler.close();
     }
     StoreAudit audit = StoreAudit.read(cluster.storage());
     List<UUID> reran = audit.ranMoreThanOnce(ids);
@@ -121,8 +100,8 @@ class ClusterDrainIT {
     List<String> leaseViolations = sampler.violations(audit);
     Instant lastFinish = audit.lastFinish(ids);
 
-    new ClusterReport("sigkill-1-of-3")
-        .put("store", cluster.storeName())
+    cluster
+        .report("sigkill-1-of-3")
         .put("lease", lease)
         .put("jobs", ids.size())
         .put("completed", ids.size() - audit.notCompleted(ids).size())

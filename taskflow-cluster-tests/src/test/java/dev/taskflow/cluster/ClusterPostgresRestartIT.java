@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.taskflow.EnqueueResult;
 import dev.taskflow.JobRequest;
 import dev.taskflow.JobState;
+import dev.taskflow.fixtures.LocalPgCluster;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,42 +17,32 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 /**
  * PostgreSQL crashes and restarts ({@code pg_ctlcluster restart -m immediate}) while a client
  * enqueues and workers run jobs: nothing acknowledged is lost, and the same worker processes carry
  * on once the database is back.
  */
-class ClusterPostgresRestartIT {
+class ClusterPostgresRestartIT extends ClusterTestBase {
   private static final int BATCH = 10;
 
-  private PgServer pg;
-  private Cluster cluster;
+  private LocalPgCluster pg;
+
+  ClusterPostgresRestartIT() {
+    super(true);
+  }
 
   @BeforeEach
-  void start(TestInfo info) {
-    pg = PgServer.local();
-    cluster = TestStores.postgresCluster(info);
+  void find_the_local_cluster() {
+    pg = LocalPgCluster.orFailUnderCi();
   }
 
   @AfterEach
-  void stop() {
-    try {
-      if (pg != null) pg.ensureUp();
-    } finally {
-      if (cluster != null) cluster.close();
-    }
-  }
-
-  @AfterAll
-  static void killLeftovers() {
-    Node.killAll();
+  void leave_postgres_running() {
+    if (pg != null) pg.ensureUp();
   }
 
   @Test
@@ -97,8 +88,8 @@ class ClusterPostgresRestartIT {
     }
     List<UUID> ids = List.copyOf(acked);
 
-    new ClusterReport("postgres-immediate-restart")
-        .put("store", cluster.storeName())
+    cluster
+        .report("postgres-immediate-restart")
         .put("pg", pg.version())
         .put("acked", ids.size())
         .put("ackedBeforeRestart", ackedBefore)
@@ -138,39 +129,29 @@ class ClusterPostgresRestartIT {
    * is counted and retried as a new batch.
    */
   private static final class Producer implements AutoCloseable {
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final BackgroundLoop loop;
 
     Producer(Cluster cluster, Set<UUID> acked, AtomicLong refused) {
-      thread =
-          Thread.ofPlatform()
-              .daemon()
-              .name("restart-producer")
-              .start(
-                  () -> {
-                    while (running) {
-                      List<JobRequest> batch = new ArrayList<>();
-                      for (int i = 0; i < BATCH; i++) batch.add(JobRequest.of(Cluster.NOOP, "{}"));
-                      try {
-                        for (EnqueueResult r : cluster.client().enqueueAll(batch)) {
-                          acked.add(r.job().id());
-                        }
-                      } catch (RuntimeException e) {
-                        refused.incrementAndGet();
-                      }
-                      LockSupport.parkNanos(20_000_000);
-                    }
-                  });
+      loop =
+          new BackgroundLoop(
+              "restart-producer",
+              Duration.ofMillis(20),
+              () -> {
+                List<JobRequest> batch = new ArrayList<>();
+                for (int i = 0; i < BATCH; i++) batch.add(JobRequest.of(Cluster.NOOP, "{}"));
+                try {
+                  for (EnqueueResult r : cluster.client().enqueueAll(batch)) {
+                    acked.add(r.job().id());
+                  }
+                } catch (RuntimeException e) {
+                  refused.incrementAndGet();
+                }
+              });
     }
 
     @Override
     public void close() {
-      running = false;
-      try {
-        thread.join(30_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      loop.close();
     }
   }
 }

@@ -4,48 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskflow.TaskFlowBuilder;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import dev.taskflow.cluster.PgClusterStore.Lease;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 /**
  * The maintenance leadership lives in the store: when the leader process dies, another node takes
  * it over once the dead leader's lease has run out, and never before.
  */
-class LeaderFailoverIT {
+class LeaderFailoverIT extends ClusterTestBase {
   /** The CLI has no option for it yet, so the nodes run with the engine's default. */
   private static final Duration TTL = TaskFlowBuilder.DEFAULT_LEADER_TTL;
 
   /** Every node tries to take or renew the leadership this often. */
   private static final Duration RENEW = TTL.dividedBy(3);
 
-  record Lease(String owner, long expiresAtMs) {}
-
-  private Cluster cluster;
-  private PgClusterStore pg;
-
-  @BeforeEach
-  void start(TestInfo info) {
-    cluster = TestStores.postgresCluster(info);
-    pg = (PgClusterStore) cluster.store();
-  }
-
-  @AfterEach
-  void stop() {
-    if (cluster != null) cluster.close();
-  }
-
-  @AfterAll
-  static void killLeftovers() {
-    Node.killAll();
+  LeaderFailoverIT() {
+    super(true);
   }
 
   @Test
@@ -55,11 +31,13 @@ class LeaderFailoverIT {
         await("a node leads")
             .atMost(TTL)
             .pollInterval(Duration.ofMillis(100))
-            .until(this::lease, l -> l != null && nodes.stream().anyMatch(n -> n.owns(l.owner())));
+            .until(
+                postgres()::maintenanceLeader,
+                l -> l != null && nodes.stream().anyMatch(n -> n.owns(l.owner())));
     Node leader = nodes.stream().filter(n -> n.owns(first.owner())).findFirst().orElseThrow();
     // the lease as the leader last renewed it, right before it dies
     leader.pause();
-    Lease last = lease();
+    Lease last = postgres().maintenanceLeader();
     leader.kill();
     long killedAtMs = System.currentTimeMillis();
 
@@ -67,12 +45,12 @@ class LeaderFailoverIT {
         await("another node leads")
             .atMost(TTL.plus(RENEW).plusSeconds(10))
             .pollInterval(Duration.ofMillis(100))
-            .until(this::lease, l -> l != null && !leader.owns(l.owner()));
+            .until(postgres()::maintenanceLeader, l -> l != null && !leader.owns(l.owner()));
     long takenAtMs = System.currentTimeMillis();
     long earliestTakeMs = next.expiresAtMs() - TTL.toMillis(); // when the new owner took it
 
-    new ClusterReport("leader-failover")
-        .put("store", cluster.storeName())
+    cluster
+        .report("leader-failover")
         .put("ttl", TTL)
         .put("killToTakeoverMs", takenAtMs - killedAtMs)
         .put("deadLeaseExpiryToTakeoverMs", earliestTakeMs - last.expiresAtMs())
@@ -89,16 +67,5 @@ class LeaderFailoverIT {
     assertThat(earliestTakeMs - last.expiresAtMs())
         .as("taken over within one renewal interval of the expiry")
         .isLessThanOrEqualTo(RENEW.plusSeconds(2).toMillis());
-  }
-
-  /** The maintenance leadership as the store holds it, or null. */
-  private Lease lease() throws SQLException {
-    try (Connection c = pg.connect();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT owner, expires_at FROM taskflow_leaders WHERE name = 'maintenance'");
-        ResultSet rs = ps.executeQuery()) {
-      return rs.next() ? new Lease(rs.getString(1), rs.getLong(2)) : null;
-    }
   }
 }

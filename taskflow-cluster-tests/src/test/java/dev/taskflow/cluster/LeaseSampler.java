@@ -5,6 +5,7 @@ import dev.taskflow.JobState;
 import dev.taskflow.StorageException;
 import dev.taskflow.spi.JobListParams;
 import dev.taskflow.spi.Storage;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Samples the processing jobs while a run goes on: for every attempt it sees, who held the lease
@@ -30,27 +30,19 @@ final class LeaseSampler implements AutoCloseable {
   private final Map<Attempt, Set<String>> owners = new ConcurrentHashMap<>();
   private final Map<Attempt, Instant> latestExpiry = new ConcurrentHashMap<>();
   private final AtomicLong samples = new AtomicLong();
-  private final AtomicLong failedSamples = new AtomicLong();
-  private final Thread thread;
-  private volatile boolean running = true;
+  private final BackgroundLoop loop;
 
   LeaseSampler(Storage storage) {
     this.storage = storage;
-    this.thread = Thread.ofPlatform().daemon().name("lease-sampler").start(this::loop);
+    this.loop = new BackgroundLoop("lease-sampler", Duration.ofMillis(10), this::sampleOnce);
   }
 
-  private void loop() {
-    while (running) {
-      try {
-        sample();
-        samples.incrementAndGet();
-      } catch (StorageException e) {
-        failedSamples.incrementAndGet(); // e.g. while the database restarts
-      } catch (RuntimeException e) {
-        failedSamples.incrementAndGet();
-        System.err.println("lease sampler: unexpected error, will keep sampling: " + e);
-      }
-      LockSupport.parkNanos(10_000_000);
+  private void sampleOnce() {
+    try {
+      sample();
+      samples.incrementAndGet();
+    } catch (StorageException e) {
+      // e.g. while the database restarts: the next round samples again
     }
   }
 
@@ -77,20 +69,9 @@ final class LeaseSampler implements AutoCloseable {
     return samples.get();
   }
 
-  long failedSamples() {
-    return failedSamples.get();
-  }
-
   /** How many distinct attempts were seen processing. */
   int attemptsSeen() {
     return owners.size();
-  }
-
-  /** Distinct lease owners seen. */
-  Set<String> ownersSeen() {
-    Set<String> all = ConcurrentHashMap.newKeySet();
-    owners.values().forEach(all::addAll);
-    return all;
   }
 
   /** Attempts seen processing under the lease of {@code node}. */
@@ -134,11 +115,6 @@ final class LeaseSampler implements AutoCloseable {
 
   @Override
   public void close() {
-    running = false;
-    try {
-      thread.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    loop.close();
   }
 }

@@ -1,7 +1,7 @@
 package dev.taskflow.cluster;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
+import dev.taskflow.fixtures.PgSchema;
+import dev.taskflow.fixtures.PgTestDatabase;
 import dev.taskflow.postgres.PostgresStorage;
 import dev.taskflow.spi.Storage;
 import java.net.URI;
@@ -9,61 +9,24 @@ import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-import org.junit.jupiter.api.Assumptions;
 
 /**
- * The nodes of one test on the real PostgreSQL ({@code TASKFLOW_TEST_PG_URL}, a JDBC URL; default
- * the local server's {@code test} database), in a schema of their own that is dropped afterwards.
+ * The nodes of one test on the real PostgreSQL ({@link PgTestDatabase#URL}), in a schema of their
+ * own that is dropped afterwards.
  */
 final class PgClusterStore implements ClusterStore {
-  static final String URL =
-      System.getenv()
-          .getOrDefault(
-              "TASKFLOW_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+  /** The maintenance leadership as the store holds it. */
+  record Lease(String owner, long expiresAtMs) {}
 
-  private static volatile String unavailable; // why, once known; "" when reachable
-
-  private final String schema;
+  private final PgSchema schema;
 
   PgClusterStore(String prefix) {
-    requireAvailable();
-    this.schema =
-        (prefix + "_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE))
-            .toLowerCase(Locale.ROOT);
-  }
-
-  /** Skips the calling test, or fails it under CI ({@code CI=true}), when PostgreSQL is absent. */
-  static void requireAvailable() {
-    if (unavailable == null) {
-      DriverManager.setLoginTimeout(5);
-      try (Connection c = DriverManager.getConnection(URL)) {
-        unavailable = c.isValid(5) ? "" : "the connection is not valid";
-      } catch (SQLException e) {
-        unavailable = e.getMessage();
-      }
-    }
-    if (unavailable.isEmpty()) return;
-    String why =
-        "PostgreSQL is not reachable at "
-            + redacted()
-            + " ("
-            + unavailable
-            + "); start it or set TASKFLOW_TEST_PG_URL";
-    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-      fail("under CI the cluster tests must run on PostgreSQL: " + why);
-    }
-    Assumptions.abort("cluster tests skipped: " + why);
-  }
-
-  String schema() {
-    return schema;
+    this.schema = new PgSchema(prefix).create();
   }
 
   @Override
@@ -77,7 +40,7 @@ final class PgClusterStore implements ClusterStore {
    */
   @Override
   public String cliStore() {
-    URI uri = URI.create(URL.substring("jdbc:".length()));
+    URI uri = URI.create(PgTestDatabase.URL.substring("jdbc:".length()));
     Map<String, String> params = new LinkedHashMap<>();
     if (uri.getRawQuery() != null) {
       for (String pair : uri.getRawQuery().split("&")) {
@@ -87,7 +50,7 @@ final class PgClusterStore implements ClusterStore {
     }
     String user = params.remove("user");
     String password = params.remove("password");
-    params.put("schema", schema);
+    params.put("schema", schema.name());
     StringBuilder sb = new StringBuilder("postgres://");
     if (user != null) {
       sb.append(encode(user));
@@ -103,30 +66,23 @@ final class PgClusterStore implements ClusterStore {
 
   @Override
   public Storage newStorage() {
-    return PostgresStorage.builder(URL).schema(schema).build();
+    return PostgresStorage.builder(schema.url()).build();
   }
 
-  /** A plain connection (auto-commit on) with the test's schema as its search path. */
-  Connection connect() throws SQLException {
-    Connection c = DriverManager.getConnection(URL);
-    try (Statement st = c.createStatement()) {
-      st.execute("SET search_path TO " + schema);
+  /** The maintenance leadership as the store holds it now, or null when nobody ever held it. */
+  Lease maintenanceLeader() throws SQLException {
+    try (Connection c = schema.connect();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT owner, expires_at FROM taskflow_leaders WHERE name = 'maintenance'");
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? new Lease(rs.getString(1), rs.getLong(2)) : null;
     }
-    return c;
   }
 
   @Override
   public void close() {
-    try (Connection c = DriverManager.getConnection(URL);
-        Statement st = c.createStatement()) {
-      st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot drop the test schema " + schema + ": " + e, e);
-    }
-  }
-
-  private static String redacted() {
-    return URL.replaceAll("(?i)(password=)[^&]*", "$1***");
+    schema.close();
   }
 
   private static String decode(String s) {

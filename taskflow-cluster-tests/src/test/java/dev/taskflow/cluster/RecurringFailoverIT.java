@@ -10,9 +10,7 @@ import dev.taskflow.JobState;
 import dev.taskflow.Page;
 import dev.taskflow.RecurringInfo;
 import dev.taskflow.RecurringSchedule;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import dev.taskflow.cluster.PgClusterStore.Lease;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,11 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 /**
  * A recurring schedule that fires every second, on three server JVMs sharing one PostgreSQL schema,
@@ -40,27 +34,12 @@ import org.junit.jupiter.api.TestInfo;
  * job. Why never twice: each fire is a compare-and-set of {@code next_fire_at} in the transaction
  * that inserts its job, and the job's unique key is {@code recurring:<id>:<fire time>}.
  */
-class RecurringFailoverIT {
+class RecurringFailoverIT extends ClusterTestBase {
   private static final Duration TTL = Duration.ofSeconds(3);
   private static final String ID = "tick";
 
-  private Cluster cluster;
-  private PgClusterStore pg;
-
-  @BeforeEach
-  void start(TestInfo info) {
-    cluster = TestStores.postgresCluster(info);
-    pg = (PgClusterStore) cluster.store();
-  }
-
-  @AfterEach
-  void stop() {
-    if (cluster != null) cluster.close();
-  }
-
-  @AfterAll
-  static void killLeftovers() {
-    Node.killAll();
+  RecurringFailoverIT() {
+    super(true);
   }
 
   @Test
@@ -119,8 +98,8 @@ class RecurringFailoverIT {
         jobs.stream().map(j -> j.history().getFirst().server()).collect(Collectors.toSet());
     Instant firstFire = fires.getFirst();
 
-    new ClusterReport("recurring-failover")
-        .put("store", cluster.storeName())
+    cluster
+        .report("recurring-failover")
         .put("ttl", TTL)
         .put("fires", fires.size())
         .put("from", firstFire)
@@ -172,14 +151,9 @@ class RecurringFailoverIT {
     return all;
   }
 
-  /** The maintenance leader as the store holds it, or null. */
+  /** The maintenance leader as the store holds it, or null when its lease ran out. */
   private String leaderOwner() throws SQLException {
-    try (Connection c = pg.connect();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT owner, expires_at FROM taskflow_leaders WHERE name = 'maintenance'");
-        ResultSet rs = ps.executeQuery()) {
-      return rs.next() && rs.getLong(2) > System.currentTimeMillis() ? rs.getString(1) : null;
-    }
+    Lease lease = postgres().maintenanceLeader();
+    return lease != null && lease.expiresAtMs() > System.currentTimeMillis() ? lease.owner() : null;
   }
 }

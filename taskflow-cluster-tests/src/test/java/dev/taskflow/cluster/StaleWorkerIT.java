@@ -11,38 +11,21 @@ import dev.taskflow.JobState;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 
 /**
  * A stop-the-world pause longer than the lease: the paused worker's job is rescued and run by
  * another worker, and when the paused one wakes up its result is fenced off.
  */
-class StaleWorkerIT {
+class StaleWorkerIT extends ClusterTestBase {
   private static final Duration LEASE = Duration.ofSeconds(2);
 
   /** Longer than the time the other worker needs to take the job over, so both overlap. */
   private static final long JOB_MS = 3_000;
 
-  private Cluster cluster;
-
-  @BeforeEach
-  void start(TestInfo info) {
+  StaleWorkerIT() {
     // PostgreSQL only: on SQLite a stopped process can hold the file lock and stall every node.
-    cluster = TestStores.postgresCluster(info);
-  }
-
-  @AfterEach
-  void stop() {
-    if (cluster != null) cluster.close();
-  }
-
-  @AfterAll
-  static void killLeftovers() {
-    Node.killAll();
+    super(true);
   }
 
   @Test
@@ -92,8 +75,8 @@ class StaleWorkerIT {
     StoreAudit audit = StoreAudit.read(cluster.storage());
     StoreAudit.Trail trail = audit.trail(id);
 
-    new ClusterReport("sigstop-past-lease")
-        .put("store", cluster.storeName())
+    cluster
+        .report("sigstop-past-lease")
         .put("lease", LEASE)
         .put("pausedMs", pausedMs)
         .put("fence", fence)

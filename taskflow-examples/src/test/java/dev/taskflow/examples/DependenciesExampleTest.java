@@ -15,44 +15,17 @@ import dev.taskflow.ParentFailure;
 import dev.taskflow.TaskFlow;
 import dev.taskflow.memory.InMemoryStorage;
 import dev.taskflow.test.ManualClock;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
  * The Java examples of docs/dependencies.md, run on a manual clock. Each {@code docs::NAME[]}
- * region stands word for word in docs/dependencies.md.
+ * region stands word for word in the page ({@link SnippetsTest} checks it).
  */
 class DependenciesExampleTest {
-  private static final Pattern REGION =
-      Pattern.compile("// docs::([a-z-]+)\\[]\\n(.*?)\\n\\s*// end-docs::\\1\\[]", Pattern.DOTALL);
-
-  @Test
-  void docs_dependencies_md_holds_each_example_region_word_for_word() throws IOException {
-    Path root = Path.of("..").toAbsolutePath().normalize();
-    String source =
-        Files.readString(
-            root.resolve(
-                "taskflow-examples/src/test/java/dev/taskflow/examples/DependenciesExampleTest.java"));
-    String docs = Files.readString(root.resolve("docs/dependencies.md"));
-    Matcher m = REGION.matcher(source);
-    int regions = 0;
-    while (m.find()) {
-      regions++;
-      assertThat(docs)
-          .as("docs/dependencies.md must contain the %s region", m.group(1))
-          .contains(ReadmeSnippetsTest.dedent(m.group(2)));
-    }
-    assertThat(regions).isEqualTo(2);
-  }
-
   @JobType("video.transcode")
   record Transcode(String video) implements JobArgs {}
 

@@ -12,46 +12,19 @@ import dev.taskflow.TaskFlow;
 import dev.taskflow.cron.CronExpression;
 import dev.taskflow.memory.InMemoryStorage;
 import dev.taskflow.test.ManualClock;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
  * The Java examples of docs/recurring.md, run on a manual clock. Each {@code docs::NAME[]} region
- * stands word for word in docs/recurring.md.
+ * stands word for word in the page ({@link SnippetsTest} checks it).
  */
 class RecurringExampleTest {
-  private static final Pattern REGION =
-      Pattern.compile("// docs::([a-z-]+)\\[]\\n(.*?)\\n\\s*// end-docs::\\1\\[]", Pattern.DOTALL);
-
-  @Test
-  void docs_recurring_md_holds_each_example_region_word_for_word() throws IOException {
-    Path root = Path.of("..").toAbsolutePath().normalize();
-    String source =
-        Files.readString(
-            root.resolve(
-                "taskflow-examples/src/test/java/dev/taskflow/examples/RecurringExampleTest.java"));
-    String docs = Files.readString(root.resolve("docs/recurring.md"));
-    Matcher m = REGION.matcher(source);
-    int regions = 0;
-    while (m.find()) {
-      regions++;
-      assertThat(docs)
-          .as("docs/recurring.md must contain the %s region", m.group(1))
-          .contains(ReadmeSnippetsTest.dedent(m.group(2)));
-    }
-    assertThat(regions).isEqualTo(3);
-  }
-
   @Test
   void schedules_are_put_read_paused_resumed_triggered_and_deleted() {
     ManualClock clock = ManualClock.at(Instant.parse("2026-03-02T00:00:00Z"));

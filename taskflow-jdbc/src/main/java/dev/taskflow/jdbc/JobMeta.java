@@ -1,6 +1,7 @@
 package dev.taskflow.jdbc;
 
 import dev.taskflow.Job;
+import dev.taskflow.JobFlow;
 import dev.taskflow.JobState;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -62,7 +63,8 @@ record JobMeta(
         null,
         null,
         null,
-        null);
+        null,
+        JobFlow.NONE);
   }
 
   /** An event about this job. */

@@ -12,6 +12,7 @@ import dev.taskflow.JobEvent;
 import dev.taskflow.JobRequest;
 import dev.taskflow.JobState;
 import dev.taskflow.TaskFlow;
+import dev.taskflow.TaskFlowBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +22,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -34,31 +35,19 @@ import tools.jackson.databind.JsonNode;
 class PostgresBatchAcrossNodesTest {
   private static final int NODES = 3;
 
-  private String schema;
-  private final List<TaskFlow> nodes = new ArrayList<>();
+  @RegisterExtension final PgNodes cluster = new PgNodes("tf_batches");
+  private List<TaskFlow> nodes;
   private final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
   private final List<JsonNode> callbacks = new CopyOnWriteArrayList<>();
   private final Set<String> servers = ConcurrentHashMap.newKeySet();
 
   @BeforeEach
   void start_three_nodes_on_one_schema() {
-    PgTestDatabase.requireAvailable();
-    schema = PgTestDatabase.newSchema("tf_batches");
-    for (int i = 0; i < NODES; i++) nodes.add(node(i));
-    nodes.forEach(TaskFlow::start);
+    nodes = cluster.start(NODES, (name, node) -> configure(node));
   }
 
-  @AfterEach
-  void stop() {
-    for (TaskFlow tf : nodes) tf.stop(Duration.ofMillis(200));
-    PgTestDatabase.dropSchema(schema);
-  }
-
-  private TaskFlow node(int i) {
-    return TaskFlow.builder()
-        .storage(PgTestDatabase.store(schema).poolSize(4).build())
-        .serverId("node-" + i)
-        .worker(
+  private void configure(TaskFlowBuilder node) {
+    node.worker(
             "work",
             JsonNode.class,
             (args, ctx) -> {
@@ -75,9 +64,7 @@ class PostgresBatchAcrossNodesTest {
               return null;
             })
         .queue("default", q -> q.concurrency(8))
-        .pollInterval(Duration.ofMillis(100))
-        .shutdownGrace(Duration.ofMillis(200))
-        .build();
+        .pollInterval(Duration.ofMillis(100));
   }
 
   private static JobRequest work(String n, EnqueueOptions o) {

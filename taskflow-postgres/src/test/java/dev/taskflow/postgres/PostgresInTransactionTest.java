@@ -12,6 +12,7 @@ import dev.taskflow.JobRequest;
 import dev.taskflow.JobState;
 import dev.taskflow.JobType;
 import dev.taskflow.TaskFlow;
+import dev.taskflow.fixtures.PgTestDatabase;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +34,7 @@ class PostgresInTransactionTest {
     schema = PgTestDatabase.newSchema("pgintx");
     taskflow =
         TaskFlow.builder()
-            .storage(PgTestDatabase.store(schema).poolSize(2).build())
+            .storage(PostgresStorage.builder(PgTestDatabase.url(schema)).poolSize(2).build())
             .worker(Receipt.class, (args, ctx) -> "sent " + args.order())
             .pollInterval(Duration.ofMillis(100))
             .build()

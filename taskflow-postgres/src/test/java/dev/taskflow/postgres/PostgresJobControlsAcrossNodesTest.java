@@ -1,7 +1,6 @@
 package dev.taskflow.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.taskflow.EnqueueOptions;
 import dev.taskflow.FlowLimit;
@@ -9,11 +8,10 @@ import dev.taskflow.JobRequest;
 import dev.taskflow.QueueFullException;
 import dev.taskflow.QueueInfo;
 import dev.taskflow.TaskFlow;
-import dev.taskflow.TaskFlowBuilder;
+import dev.taskflow.fixtures.PgSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,9 +24,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -44,64 +41,31 @@ class PostgresJobControlsAcrossNodesTest {
   private static final int SLOTS_PER_NODE = 6;
   private static final Duration WORK = Duration.ofMillis(20);
 
-  private String schema;
-  private final List<TaskFlow> nodes = new ArrayList<>();
+  @RegisterExtension final PgNodes cluster = new PgNodes("tf_controls");
+  private final PgSchema pg = cluster.schema();
   private final InFlight inFlight = new InFlight();
-
-  @BeforeEach
-  void new_schema() {
-    PgTestDatabase.requireAvailable();
-    schema = PgTestDatabase.newSchema("tf_controls");
-  }
-
-  @AfterEach
-  void stop() {
-    for (TaskFlow tf : nodes) tf.stop(Duration.ofMillis(200));
-    PgTestDatabase.dropSchema(schema);
-  }
+  private List<TaskFlow> nodes;
 
   private void startNodes(List<FlowLimit> limits) {
-    for (int i = 0; i < NODES; i++) {
-      TaskFlowBuilder b =
-          TaskFlow.builder()
-              .storage(PgTestDatabase.store(schema).poolSize(4).build())
-              .serverId("node-" + i)
-              .worker(
-                  "work",
-                  JsonNode.class,
-                  (args, ctx) -> {
-                    inFlight.run(ctx.job(), WORK);
-                    return null;
-                  })
-              .queue(QUEUE, q -> q.concurrency(SLOTS_PER_NODE))
-              .pollInterval(Duration.ofMillis(50))
-              .shutdownGrace(Duration.ofMillis(200));
-      limits.forEach(b::limit);
-      nodes.add(b.build());
-    }
-    nodes.forEach(TaskFlow::start);
+    nodes =
+        cluster.start(
+            NODES,
+            (name, node) -> {
+              node.worker(
+                      "work",
+                      JsonNode.class,
+                      (args, ctx) -> {
+                        inFlight.run(ctx.job(), WORK);
+                        return null;
+                      })
+                  .queue(QUEUE, q -> q.concurrency(SLOTS_PER_NODE))
+                  .pollInterval(Duration.ofMillis(50));
+              limits.forEach(node::limit);
+            });
   }
 
   private static JobRequest work(EnqueueOptions options) {
     return new JobRequest("work", "{}", options.queue(QUEUE));
-  }
-
-  private long count(String sql, Object... args) throws SQLException {
-    try (Connection c = PgTestDatabase.connect(schema);
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
-  }
-
-  private void awaitCompleted(long n) {
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> count("SELECT count(*) FROM taskflow_jobs WHERE state = 'completed'") == n);
   }
 
   @Test
@@ -113,7 +77,7 @@ class PostgresJobControlsAcrossNodesTest {
                 .scope(FlowLimit.Scope.KEY)
                 .maxRunning(1)
                 .build()));
-    RunningSampler sampler = new RunningSampler(schema, "concurrency_key");
+    RunningSampler sampler = new RunningSampler(pg.name(), "concurrency_key");
     List<String> keys = List.of("account-1", "account-2", "account-3");
 
     for (int n = 0; n < NODES; n++) { // every node enqueues jobs of every key, and free ones
@@ -125,7 +89,7 @@ class PostgresJobControlsAcrossNodesTest {
       }
       nodes.get(n).enqueueAll(batch);
     }
-    awaitCompleted(NODES * 5 * (keys.size() + 2));
+    cluster.awaitCompleted(NODES * 5 * (keys.size() + 2), Duration.ofSeconds(30));
     Map<String, Integer> sampled = sampler.stopAndGet();
 
     System.out.printf(
@@ -143,7 +107,7 @@ class PostgresJobControlsAcrossNodesTest {
     }
     assertThat(inFlight.max(InFlight.KEYED)).as("jobs of different keys at once").isGreaterThan(1);
     assertThat(inFlight.max(InFlight.ALL)).as("all jobs at once").isGreaterThan(keys.size());
-    assertThat(count("SELECT count(*) FROM taskflow_jobs WHERE attempt <> 1")).isZero();
+    assertThat(pg.queryLong("SELECT count(*) FROM taskflow_jobs WHERE attempt <> 1")).isZero();
   }
 
   @Test
@@ -156,7 +120,7 @@ class PostgresJobControlsAcrossNodesTest {
                 .scope(FlowLimit.Scope.OWNER)
                 .maxRunning(max)
                 .build()));
-    RunningSampler sampler = new RunningSampler(schema, "owner");
+    RunningSampler sampler = new RunningSampler(pg.name(), "owner");
     List<String> owners = List.of("alice", "bob", "carol");
 
     for (int n = 0; n < NODES; n++) {
@@ -166,7 +130,7 @@ class PostgresJobControlsAcrossNodesTest {
       }
       nodes.get(n).enqueueAll(batch);
     }
-    awaitCompleted(NODES * 12 * owners.size());
+    cluster.awaitCompleted(NODES * 12 * owners.size(), Duration.ofSeconds(30));
     Map<String, Integer> sampled = sampler.stopAndGet();
 
     System.out.printf(
@@ -187,11 +151,19 @@ class PostgresJobControlsAcrossNodesTest {
           .isLessThanOrEqualTo(max);
     }
     assertThat(inFlight.max(InFlight.ALL)).as("all jobs at once").isGreaterThan(max);
-    assertThat(count("SELECT count(*) FROM taskflow_jobs WHERE attempt <> 1")).isZero();
+    assertThat(pg.queryLong("SELECT count(*) FROM taskflow_jobs WHERE attempt <> 1")).isZero();
   }
 
   /** Outcome counts of racing enqueue calls: accepted, refused as full, anything else thrown. */
-  private record Race(int accepted, int full, List<Throwable> other) {}
+  private record Race(int accepted, int full, List<Throwable> other) {
+    /** Prints the outcome and asserts it: nothing failed but for a full queue, and the counts. */
+    void assertCounts(String race, int expectedAccepted, int expectedFull) {
+      System.out.printf("%s from %d nodes: %d accepted, %d full%n", race, NODES, accepted, full);
+      assertThat(other).as("other failures").isEmpty();
+      assertThat(accepted).as("accepted").isEqualTo(expectedAccepted);
+      assertThat(full).as("refused as full").isEqualTo(expectedFull);
+    }
+  }
 
   /**
    * Runs {@code calls} enqueue calls per node at once, from 4 threads per node; {@code call} gets
@@ -266,15 +238,11 @@ class PostgresJobControlsAcrossNodesTest {
             100,
             (node, no) -> node.enqueue(new JobRequest("work", "{\"call\":" + no + "}", bounded)));
 
-    System.out.printf(
-        "max depth 50, 300 racing single enqueues from %d nodes: %d accepted, %d full%n",
-        NODES, singles.accepted(), singles.full());
-    assertThat(singles.other()).as("other failures").isEmpty();
-    assertThat(singles.accepted()).isEqualTo(50);
-    assertThat(singles.full()).isEqualTo(250);
-    assertThat(count("SELECT count(*) FROM taskflow_jobs WHERE queue = ?", BOUNDED)).isEqualTo(50);
+    singles.assertCounts("max depth 50, 300 racing single enqueues", 50, 250);
+    assertThat(pg.queryLong("SELECT count(*) FROM taskflow_jobs WHERE queue = ?", BOUNDED))
+        .isEqualTo(50);
     assertThat(
-            count(
+            pg.queryLong(
                 "SELECT count(*) FROM taskflow_events WHERE queue = ? AND type = 'job.enqueued'",
                 BOUNDED))
         .as("events of the queue: one job.enqueued per accepted job")
@@ -294,14 +262,9 @@ class PostgresJobControlsAcrossNodesTest {
               node.enqueueAll(batch);
             });
 
-    System.out.printf(
-        "max depth 100, 60 racing batches of 5 from %d nodes: %d accepted, %d full%n",
-        NODES, batches.accepted(), batches.full());
-    assertThat(batches.other()).as("other failures").isEmpty();
-    assertThat(batches.accepted()).isEqualTo(10);
-    assertThat(batches.full()).isEqualTo(50);
+    batches.assertCounts("max depth 100, 60 racing batches of 5", 10, 50);
     Map<String, Long> rowsPerBatch = new HashMap<>();
-    try (Connection c = PgTestDatabase.connect(schema);
+    try (Connection c = pg.connect();
         PreparedStatement ps =
             c.prepareStatement(
                 "SELECT args->>'batch', count(*) FROM taskflow_jobs WHERE args->>'batch' IS NOT NULL"
@@ -311,7 +274,8 @@ class PostgresJobControlsAcrossNodesTest {
     }
     assertThat(rowsPerBatch).as("accepted batches").hasSize(10);
     assertThat(rowsPerBatch.values()).as("rows per accepted batch").containsOnly(5L);
-    assertThat(count("SELECT count(*) FROM taskflow_jobs WHERE queue = ?", BOUNDED)).isEqualTo(100);
+    assertThat(pg.queryLong("SELECT count(*) FROM taskflow_jobs WHERE queue = ?", BOUNDED))
+        .isEqualTo(100);
     assertThat(waitingIn(BOUNDED)).isEqualTo(100);
   }
 }

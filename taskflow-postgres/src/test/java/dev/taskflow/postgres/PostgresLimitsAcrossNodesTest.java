@@ -9,9 +9,7 @@ import dev.taskflow.Job;
 import dev.taskflow.JobRequest;
 import dev.taskflow.TaskFlow;
 import dev.taskflow.Worker;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import dev.taskflow.fixtures.PgSchema;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,9 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -39,56 +36,36 @@ class PostgresLimitsAcrossNodesTest {
   private static final String OTHER_QUEUE = "other";
   private static final int SLOTS_PER_NODE = 8;
 
-  private String schema;
-  private final List<TaskFlow> nodes = new ArrayList<>();
+  @RegisterExtension final PgNodes cluster = new PgNodes("tf_limits");
+  private final PgSchema pg = cluster.schema();
+  private List<TaskFlow> nodes;
   private final InFlight inFlight = new InFlight();
   private final Map<UUID, String> ranOn = new ConcurrentHashMap<>();
   private volatile long jobMillis = 5;
   private int slotsPerNode = SLOTS_PER_NODE;
 
-  @BeforeEach
-  void start_three_nodes_on_one_schema() {
-    PgTestDatabase.requireAvailable();
-    schema = PgTestDatabase.newSchema("tf_limits");
-  }
-
-  @AfterEach
-  void stop() {
-    for (TaskFlow tf : nodes) tf.stop(Duration.ofMillis(200));
-    PgTestDatabase.dropSchema(schema);
-  }
-
   /**
-   * A node that runs {@code work} and {@code work.capped} (the same handler) on {@link #QUEUE} and
-   * {@link #OTHER_QUEUE}, with {@link #slotsPerNode} slots each.
+   * Starts the nodes, each running {@code work} and {@code work.capped} (the same handler) on
+   * {@link #QUEUE} and {@link #OTHER_QUEUE}, with {@link #slotsPerNode} slots each.
    */
-  private TaskFlow node(int i, FlowLimit limit) {
-    String name = "node-" + i;
-    Worker<JsonNode> work =
-        (args, ctx) -> {
-          ranOn.put(ctx.jobId(), name);
-          inFlight.run(ctx.job(), Duration.ofMillis(jobMillis));
-          return null;
-        };
-    TaskFlow tf =
-        TaskFlow.builder()
-            .storage(PgTestDatabase.store(schema).poolSize(4).build())
-            .serverId(name)
-            .worker("work", JsonNode.class, work)
-            .worker("work.capped", JsonNode.class, work)
-            .queue(QUEUE, q -> q.concurrency(slotsPerNode))
-            .queue(OTHER_QUEUE, q -> q.concurrency(slotsPerNode))
-            .limit(limit)
-            .pollInterval(Duration.ofMillis(50))
-            .shutdownGrace(Duration.ofMillis(200))
-            .build();
-    nodes.add(tf);
-    return tf;
-  }
-
   private void startNodes(FlowLimit limit) {
-    for (int i = 0; i < NODES; i++) node(i, limit);
-    nodes.forEach(TaskFlow::start);
+    nodes =
+        cluster.start(
+            NODES,
+            (name, node) -> {
+              Worker<JsonNode> work =
+                  (args, ctx) -> {
+                    ranOn.put(ctx.jobId(), name);
+                    inFlight.run(ctx.job(), Duration.ofMillis(jobMillis));
+                    return null;
+                  };
+              node.worker("work", JsonNode.class, work)
+                  .worker("work.capped", JsonNode.class, work)
+                  .queue(QUEUE, q -> q.concurrency(slotsPerNode))
+                  .queue(OTHER_QUEUE, q -> q.concurrency(slotsPerNode))
+                  .limit(limit)
+                  .pollInterval(Duration.ofMillis(50));
+            });
   }
 
   private List<UUID> enqueue(int n, String owner) {
@@ -106,28 +83,14 @@ class PostgresLimitsAcrossNodesTest {
     return ids;
   }
 
-  private long count(String sql, Object... args) throws SQLException {
-    try (Connection c = PgTestDatabase.connect(schema);
-        PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
-  }
-
   @Test
   void a_global_limit_of_n_is_never_exceeded_by_three_nodes_with_many_slots() throws Exception {
     int n = 4;
     startNodes(FlowLimit.builder("four").queue(QUEUE).maxRunning(n).build());
-    RunningSampler sampler = new RunningSampler(schema, "queue");
+    RunningSampler sampler = new RunningSampler(pg.name(), "queue");
 
     enqueue(300, null);
-    await()
-        .atMost(Duration.ofSeconds(18))
-        .pollInterval(Duration.ofMillis(50))
-        .until(() -> count("SELECT count(*) FROM taskflow_jobs WHERE state = 'completed'") == 300);
+    cluster.awaitCompleted(300, Duration.ofSeconds(18));
     int maxSampled = sampler.stopAndGet().getOrDefault(QUEUE, 0);
 
     System.out.printf(
@@ -136,7 +99,7 @@ class PostgresLimitsAcrossNodesTest {
     assertThat(inFlight.max(InFlight.ALL)).as("jobs in flight at once").isLessThanOrEqualTo(n);
     assertThat(maxSampled).as("processing rows at once").isLessThanOrEqualTo(n);
     assertThat(inFlight.max(InFlight.ALL)).as("the limit is used, not just respected").isEqualTo(n);
-    assertThat(count("SELECT count(*) FROM taskflow_jobs WHERE attempt <> 1")).isZero();
+    assertThat(pg.queryLong("SELECT count(*) FROM taskflow_jobs WHERE attempt <> 1")).isZero();
   }
 
   @Test
@@ -147,18 +110,9 @@ class PostgresLimitsAcrossNodesTest {
     jobMillis = 1;
 
     enqueue(35, null);
-    await()
-        .atMost(Duration.ofSeconds(15))
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> count("SELECT count(*) FROM taskflow_jobs WHERE state = 'completed'") == 35);
+    cluster.awaitCompleted(35, Duration.ofSeconds(15));
 
-    List<Long> starts = new ArrayList<>();
-    try (Connection c = PgTestDatabase.connect(schema);
-        PreparedStatement ps =
-            c.prepareStatement("SELECT started_at FROM taskflow_jobs ORDER BY started_at");
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) starts.add(rs.getLong(1));
-    }
+    List<Long> starts = pg.queryLongs("SELECT started_at FROM taskflow_jobs ORDER BY started_at");
     int worst = mostStartsInAnyWindow(starts, period);
     long spanMillis = starts.getLast() - starts.getFirst();
     System.out.printf(
@@ -182,9 +136,7 @@ class PostgresLimitsAcrossNodesTest {
     int slots = NODES * SLOTS_PER_NODE;
 
     enqueue(10_000, "alice");
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(() -> count("SELECT count(*) FROM taskflow_jobs WHERE state = 'completed'") >= 50);
+    cluster.awaitCompleted(50, Duration.ofSeconds(10));
     UUID bob = enqueue(1, "bob").getFirst();
     Job started =
         await()
@@ -193,13 +145,14 @@ class PostgresLimitsAcrossNodesTest {
     Instant enqueuedAt = started.createdAt();
 
     long aliceStartedBetween =
-        count(
+        pg.queryLong(
             "SELECT count(*) FROM taskflow_jobs WHERE owner = 'alice' AND started_at >= ?"
                 + " AND started_at < ?",
             enqueuedAt.toEpochMilli(),
             started.startedAt().toEpochMilli());
     long aliceWaiting =
-        count("SELECT count(*) FROM taskflow_jobs WHERE owner = 'alice' AND state = 'enqueued'");
+        pg.queryLong(
+            "SELECT count(*) FROM taskflow_jobs WHERE owner = 'alice' AND state = 'enqueued'");
     System.out.printf(
         "owner fairness: bob started %d ms after enqueue; %d of alice's jobs started in between"
             + " (%d slots); alice still has %d waiting%n",
@@ -213,18 +166,10 @@ class PostgresLimitsAcrossNodesTest {
 
   /** The start times of an owner's jobs (store clock, epoch ms), earliest first. */
   private List<Long> startsOf(String owner) throws SQLException {
-    List<Long> starts = new ArrayList<>();
-    try (Connection c = PgTestDatabase.connect(schema);
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT started_at FROM taskflow_jobs WHERE owner = ? AND started_at IS NOT NULL"
-                    + " ORDER BY started_at")) {
-      ps.setString(1, owner);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) starts.add(rs.getLong(1));
-      }
-    }
-    return starts;
+    return pg.queryLongs(
+        "SELECT started_at FROM taskflow_jobs WHERE owner = ? AND started_at IS NOT NULL"
+            + " ORDER BY started_at",
+        owner);
   }
 
   /** The most starts in any window of {@code period} that begins at a start. */
@@ -261,13 +206,7 @@ class PostgresLimitsAcrossNodesTest {
     }
 
     // one window roll-over: the second R of each owner start after that owner's first minute
-    await()
-        .atMost(Duration.ofSeconds(75))
-        .pollInterval(Duration.ofMillis(250))
-        .until(
-            () ->
-                count("SELECT count(*) FROM taskflow_jobs WHERE state = 'completed'")
-                    == 2L * rate * owners.size());
+    cluster.awaitCompleted(2L * rate * owners.size(), Duration.ofSeconds(75));
 
     for (String owner : owners) {
       List<Long> starts = startsOf(owner);
@@ -285,7 +224,7 @@ class PostgresLimitsAcrossNodesTest {
           .as("%s's starts in any minute", owner)
           .isEqualTo(rate);
       assertThat(
-              count(
+              pg.queryLong(
                   "SELECT count(*) FROM taskflow_jobs WHERE owner = ? AND state = 'enqueued'"
                       + " AND attempt = 0 AND started_at IS NULL",
                   owner))
@@ -293,12 +232,13 @@ class PostgresLimitsAcrossNodesTest {
           .isEqualTo(rate);
     }
     assertThat(
-            count(
+            pg.queryLong(
                 "SELECT count(*) FROM taskflow_jobs WHERE state NOT IN ('enqueued', 'completed')"))
         .as("jobs failed, retrying or cancelled")
         .isZero();
     assertThat(
-            count("SELECT count(*) FROM taskflow_jobs WHERE state = 'completed' AND attempt <> 1"))
+            pg.queryLong(
+                "SELECT count(*) FROM taskflow_jobs WHERE state = 'completed' AND attempt <> 1"))
         .as("completed jobs that needed another attempt")
         .isZero();
     assertThat(ranOn.values().stream().distinct().count())
@@ -312,16 +252,13 @@ class PostgresLimitsAcrossNodesTest {
     int cap = 3;
     jobMillis = 20;
     startNodes(FlowLimit.builder("capped-type").type("work.capped").maxRunning(cap).build());
-    RunningSampler sampler = new RunningSampler(schema, "type");
+    RunningSampler sampler = new RunningSampler(pg.name(), "type");
 
     for (int i = 0; i < NODES; i++) {
       enqueue(nodes.get(i), 40, "work.capped", i % 2 == 0 ? QUEUE : OTHER_QUEUE, null);
       enqueue(nodes.get(i), 40, "work", i % 2 == 0 ? OTHER_QUEUE : QUEUE, null);
     }
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> count("SELECT count(*) FROM taskflow_jobs WHERE state = 'completed'") == 240);
+    cluster.awaitCompleted(240, Duration.ofSeconds(30));
     Map<String, Integer> sampled = sampler.stopAndGet();
 
     System.out.printf(
@@ -337,6 +274,6 @@ class PostgresLimitsAcrossNodesTest {
     assertThat(inFlight.max("type=work.capped")).as("capped jobs in flight").isEqualTo(cap);
     assertThat(sampled.get("work.capped")).as("capped processing rows").isLessThanOrEqualTo(cap);
     assertThat(inFlight.max("type=work")).as("other jobs in flight").isGreaterThan(cap);
-    assertThat(count("SELECT count(*) FROM taskflow_jobs WHERE attempt <> 1")).isZero();
+    assertThat(pg.queryLong("SELECT count(*) FROM taskflow_jobs WHERE attempt <> 1")).isZero();
   }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskflow.StorageException;
+import dev.taskflow.fixtures.LocalPgCluster;
+import dev.taskflow.fixtures.PgSchema;
 import dev.taskflow.spi.JobInsertManyParams;
 import dev.taskflow.spi.NewJob;
 import dev.taskflow.spi.StoreListener;
@@ -23,28 +25,31 @@ import org.junit.jupiter.api.Test;
  * listeners to catch up.
  */
 class PostgresRestartIT {
-  private String schema;
+  private final PgSchema pg = new PgSchema("restart");
+  private LocalPgCluster cluster;
   private PostgresStorage store;
 
   @BeforeEach
   void open() {
-    PgTestDatabase.requireAvailable();
-    PgCluster.version();
-    schema = PgTestDatabase.newSchema("restart");
+    pg.create();
+    cluster = LocalPgCluster.orSkip();
     store =
-        PgTestDatabase.store(schema).poolSize(3).connectionTimeout(Duration.ofSeconds(1)).build();
+        PostgresStorage.builder(pg.url())
+            .poolSize(3)
+            .connectionTimeout(Duration.ofSeconds(1))
+            .build();
     store.open();
   }
 
   @AfterEach
   void restore() {
-    PgCluster.ensureRunning(); // whatever happened, leave PostgreSQL running
+    if (cluster != null) cluster.ensureUp(); // whatever happened, leave PostgreSQL running
     await()
         .atMost(Duration.ofSeconds(30))
         .ignoreExceptions()
         .until(
             () -> {
-              PgTestDatabase.dropSchema(schema);
+              pg.close();
               return true;
             });
     if (store != null) store.close();
@@ -85,7 +90,7 @@ class PostgresRestartIT {
     store.jobInsertMany(new JobInsertManyParams(List.of(before), "it"));
 
     try {
-      PgCluster.stopImmediate();
+      cluster.stopImmediately();
       NewJob during = job();
       assertThatThrownBy(() -> store.jobInsertMany(new JobInsertManyParams(List.of(during), "it")))
           .isInstanceOf(StorageException.class)
@@ -95,7 +100,7 @@ class PostgresRestartIT {
           .isInstanceOf(StorageException.class)
           .hasMessageContaining("jobGet of job " + before.id());
     } finally {
-      PgCluster.start();
+      cluster.start();
     }
 
     int beforeRestart = wakeUps.get();

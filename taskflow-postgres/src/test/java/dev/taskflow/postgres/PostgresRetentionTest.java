@@ -6,6 +6,8 @@ import dev.taskflow.Job;
 import dev.taskflow.JobFlow;
 import dev.taskflow.JobState;
 import dev.taskflow.ParentFailure;
+import dev.taskflow.fixtures.PgSchema;
+import dev.taskflow.fixtures.PgTestDatabase;
 import dev.taskflow.spi.AwaitingResolveParams;
 import dev.taskflow.spi.JobClaimParams;
 import dev.taskflow.spi.JobFinish;
@@ -15,8 +17,6 @@ import dev.taskflow.spi.JobLease;
 import dev.taskflow.spi.JobRetentionParams;
 import dev.taskflow.spi.NewJob;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Retention on real PostgreSQL, where it runs beside inserts of other transactions: a parent that
@@ -38,21 +39,18 @@ import org.junit.jupiter.api.Test;
  * deletes go with them.
  */
 class PostgresRetentionTest {
-  private String schema;
+  @RegisterExtension final PgSchema pg = new PgSchema("pgretention");
   private PostgresStorage store;
 
   @BeforeEach
   void open_a_store_on_a_fresh_schema() {
-    PgTestDatabase.requireAvailable();
-    schema = PgTestDatabase.newSchema("pgretention");
-    store = PgTestDatabase.store(schema).poolSize(4).build();
+    store = PostgresStorage.builder(pg.url()).poolSize(4).build();
     store.open();
   }
 
   @AfterEach
-  void drop_the_schema() {
+  void close_the_store() {
     if (store != null) store.close();
-    if (schema != null) PgTestDatabase.dropSchema(schema);
   }
 
   private static NewJob newJob(String queue) {
@@ -89,19 +87,12 @@ class PostgresRetentionTest {
   }
 
   private long depsRowsNaming(UUID... ids) throws SQLException {
-    try (Connection c = PgTestDatabase.connect(schema);
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT count(*) FROM taskflow_job_deps"
-                    + " WHERE child_id = ANY (?::uuid[]) OR parent_id = ANY (?::uuid[])")) {
-      String[] text = java.util.Arrays.stream(ids).map(UUID::toString).toArray(String[]::new);
-      ps.setArray(1, c.createArrayOf("text", text));
-      ps.setArray(2, c.createArrayOf("text", text));
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
+    String[] text = java.util.Arrays.stream(ids).map(UUID::toString).toArray(String[]::new);
+    return pg.queryLong(
+        "SELECT count(*) FROM taskflow_job_deps"
+            + " WHERE child_id = ANY (?::uuid[]) OR parent_id = ANY (?::uuid[])",
+        text,
+        text);
   }
 
   @Test

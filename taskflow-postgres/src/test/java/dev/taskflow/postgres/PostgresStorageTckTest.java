@@ -1,5 +1,6 @@
 package dev.taskflow.postgres;
 
+import dev.taskflow.fixtures.PgTestDatabase;
 import dev.taskflow.spi.Storage;
 import dev.taskflow.tck.StorageTck;
 import java.time.Clock;
@@ -19,12 +20,14 @@ class PostgresStorageTckTest extends StorageTck {
     PgTestDatabase.requireAvailable();
     String schema = PgTestDatabase.newSchema("tck");
     SCHEMAS.add(schema);
-    return PgTestDatabase.store(schema).clock(clock).build();
+    return PostgresStorage.builder(PgTestDatabase.url(schema)).clock(clock).build();
   }
 
   @Override
   protected Storage reopen(Storage closed, Clock clock) {
-    return PgTestDatabase.store(((PostgresStorage) closed).schema()).clock(clock).build();
+    return PostgresStorage.builder(PgTestDatabase.url(((PostgresStorage) closed).schema()))
+        .clock(clock)
+        .build();
   }
 
   @AfterAll

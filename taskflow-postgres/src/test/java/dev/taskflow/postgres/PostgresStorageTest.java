@@ -8,6 +8,8 @@ import dev.taskflow.FlowLimit;
 import dev.taskflow.Job;
 import dev.taskflow.JobState;
 import dev.taskflow.StorageException;
+import dev.taskflow.fixtures.PgSchema;
+import dev.taskflow.fixtures.PgTestDatabase;
 import dev.taskflow.spi.EventsSinceParams;
 import dev.taskflow.spi.InsertOutcome;
 import dev.taskflow.spi.JobClaimParams;
@@ -35,28 +37,22 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What the PostgreSQL store adds to the TCK: migrations, the database clock, shared use. */
 class PostgresStorageTest {
-  private String schema;
+  @RegisterExtension final PgSchema pg = new PgSchema("pgtest");
   private final List<PostgresStorage> stores = new ArrayList<>();
 
-  @BeforeEach
-  void freshSchema() {
-    PgTestDatabase.requireAvailable();
-    schema = PgTestDatabase.newSchema("pgtest");
-  }
-
   @AfterEach
-  void dropSchema() {
+  void closeStores() {
     stores.forEach(PostgresStorage::close);
-    if (schema != null) PgTestDatabase.dropSchema(schema);
   }
 
   private PostgresStorage store(boolean autoMigrate) {
-    PostgresStorage s = PgTestDatabase.store(schema).poolSize(4).autoMigrate(autoMigrate).build();
+    PostgresStorage s =
+        PostgresStorage.builder(pg.url()).poolSize(4).autoMigrate(autoMigrate).build();
     stores.add(s);
     return s;
   }
@@ -73,12 +69,7 @@ class PostgresStorageTest {
   }
 
   private long historyRows() throws SQLException {
-    try (Connection c = PgTestDatabase.connect(schema);
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(*) FROM taskflow_schema_history")) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return pg.queryLong("SELECT count(*) FROM taskflow_schema_history");
   }
 
   @Test
@@ -101,23 +92,25 @@ class PostgresStorageTest {
       start.countDown();
       int total = 0;
       for (Future<Integer> f : applied) total += f.get(1, TimeUnit.MINUTES);
-      assertThat(total).as("migrations applied by all racers together").isEqualTo(migrationCount());
+      assertThat(total)
+          .as("migrations applied by all racers together")
+          .isEqualTo(PgTestDatabase.migrationCount());
     } finally {
       pool.shutdownNow();
     }
-    assertThat(historyRows()).isEqualTo((long) migrationCount());
+    assertThat(historyRows()).isEqualTo((long) PgTestDatabase.migrationCount());
   }
 
   @Test
   void a_store_told_not_to_migrate_refuses_a_schema_that_is_behind_and_opens_once_migrated() {
     assertThatThrownBy(() -> store(false).open())
         .isInstanceOf(StorageException.class)
-        .hasMessageContaining("schema " + schema)
+        .hasMessageContaining("schema " + pg.name())
         .hasMessageContaining("at version 0")
         .hasMessageContaining("V1__init.sql")
         .hasMessageContaining("taskflow migrate");
 
-    assertThat(store(true).migrate()).isEqualTo(migrationCount());
+    assertThat(store(true).migrate()).isEqualTo(PgTestDatabase.migrationCount());
 
     PostgresStorage strict = store(false);
     strict.open();
@@ -129,13 +122,9 @@ class PostgresStorageTest {
       throws SQLException {
     String sql = store(false).pendingMigrationsSql();
     assertThat(sql).contains("-- V1__init.sql").contains("CREATE TABLE taskflow_jobs");
-    try (Connection c = PgTestDatabase.connect("public");
-        Statement st = c.createStatement();
-        ResultSet rs =
-            st.executeQuery("SELECT count(*) FROM pg_namespace WHERE nspname = '" + schema + "'")) {
-      rs.next();
-      assertThat(rs.getLong(1)).as("the schema was not created by --print-sql").isZero();
-    }
+    assertThat(pg.queryLong("SELECT count(*) FROM pg_namespace WHERE nspname = ?", pg.name()))
+        .as("the schema was not created by --print-sql")
+        .isZero();
 
     try (Connection c = PgTestDatabase.connect("public");
         Statement st = c.createStatement()) {
@@ -240,20 +229,18 @@ class PostgresStorageTest {
     } finally {
       other.shutdownNow();
     }
-    try (Connection c = PgTestDatabase.connect(schema);
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(*) FROM taskflow_events_staged")) {
-      rs.next();
-      assertThat(rs.getLong(1)).as("no staged event is left behind").isZero();
-    }
+    assertThat(pg.queryLong("SELECT count(*) FROM taskflow_events_staged"))
+        .as("no staged event is left behind")
+        .isZero();
   }
 
   @Test
   void the_commit_trigger_takes_the_same_event_lock_as_the_store() throws SQLException {
     opened(); // migrates the schema
-    try (Connection c = PgTestDatabase.connect(schema);
+    try (Connection c = pg.connect();
         PreparedStatement ps = c.prepareStatement("SELECT taskflow_schema_key(?)")) {
-      for (String name : List.of(schema, "public", "jobs", "a", "z9_schema_with_a_long_name_x")) {
+      for (String name :
+          List.of(pg.name(), "public", "jobs", "a", "z9_schema_with_a_long_name_x")) {
         ps.setString(1, name);
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
@@ -344,12 +331,7 @@ class PostgresStorageTest {
   }
 
   private long deltaRows() throws SQLException {
-    try (Connection c = PgTestDatabase.connect(schema);
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(*) FROM taskflow_job_count_deltas")) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return pg.queryLong("SELECT count(*) FROM taskflow_job_count_deltas");
   }
 
   @Test
@@ -361,11 +343,11 @@ class PostgresStorageTest {
         .orElseThrow()
         .save(FlowLimit.builder("reused").rate(5, Duration.ofMinutes(1)).build());
     ExecutorService pool = Executors.newSingleThreadExecutor();
-    try (Connection claim = PgTestDatabase.connect(schema)) {
+    try (Connection claim = pg.connect()) {
       // What a limited claim does: lock the limit, then record a start, then commit.
       claim.setAutoCommit(false);
       try (PreparedStatement lock = claim.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-        lock.setLong(1, PostgresDialect.limitKey(schema, "reused"));
+        lock.setLong(1, PostgresDialect.limitKey(pg.name(), "reused"));
         lock.executeQuery().close();
       }
       Future<Boolean> delete = pool.submit(() -> store.limits().orElseThrow().delete("reused"));
@@ -421,28 +403,16 @@ class PostgresStorageTest {
 
   /** Sessions waiting for the lock of the limit {@code name} (a one-key advisory lock). */
   private long waitingForLimit(String name) throws SQLException {
-    long key = PostgresDialect.limitKey(schema, name);
-    try (Connection c = PgTestDatabase.connect(schema);
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
-                    + " AND classid::bigint = ? AND objid::bigint = ? AND objsubid = 1")) {
-      ps.setLong(1, key >>> 32);
-      ps.setLong(2, key & 0xffffffffL);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return rs.getLong(1);
-      }
-    }
+    long key = PostgresDialect.limitKey(pg.name(), name);
+    return pg.queryLong(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+            + " AND classid::bigint = ? AND objid::bigint = ? AND objsubid = 1",
+        key >>> 32,
+        key & 0xffffffffL);
   }
 
   private long rateLogRows() throws SQLException {
-    try (Connection c = PgTestDatabase.connect(schema);
-        Statement st = c.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(*) FROM taskflow_rate_log")) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return pg.queryLong("SELECT count(*) FROM taskflow_rate_log");
   }
 
   @Test
@@ -453,20 +423,5 @@ class PostgresStorageTest {
     assertThatThrownBy(() -> s.jobGet(UUID.randomUUID()))
         .isInstanceOf(StorageException.class)
         .hasMessageContaining("closed");
-  }
-
-  /** How many migrations the store ships (the lines of its index that name a file). */
-  static int migrationCount() {
-    try (var in =
-        PostgresStorage.class.getResourceAsStream("/dev/taskflow/postgres/migrations/index.txt")) {
-      return (int)
-          new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-              .lines()
-              .map(String::strip)
-              .filter(l -> l.endsWith(".sql") && !l.startsWith("#"))
-              .count();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.taskflow.postgres;
 
+import dev.taskflow.fixtures.PgTestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

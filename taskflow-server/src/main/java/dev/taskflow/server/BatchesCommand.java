@@ -1,23 +1,18 @@
 package dev.taskflow.server;
 
-import dev.taskflow.server.ApiClient.ApiException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -38,14 +33,7 @@ import tools.jackson.databind.node.ObjectNode;
       "  echo '[{\"type\": \"demo.echo\"}, {\"type\": \"demo.echo\"}]' | taskflow batches create -",
       "  taskflow batches get 0190f5b2-0000-7000-8000-000000000001"
     })
-final class BatchesCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    throw new ParameterException(spec.commandLine(), "name a subcommand: create or get");
-  }
-
+final class BatchesCommand extends ParentCommand {
   @Command(
       name = "create",
       mixinStandardHelpOptions = true,
@@ -57,10 +45,7 @@ final class BatchesCommand implements Callable<Integer> {
             + " dependsOn may name another member by its index) or the whole request body"
             + " {\"jobs\": [...], \"callback\": {...}, \"description\": ..., \"metadata\": {...}}."
       })
-  static final class CreateBatch implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @picocli.CommandLine.Mixin LimitsCommand.Server server = new LimitsCommand.Server();
-
+  static final class CreateBatch extends ClientCommand {
     @Parameters(
         paramLabel = "FILE",
         description = "The JSON file to read, or - for standard input.")
@@ -81,8 +66,7 @@ final class BatchesCommand implements Callable<Integer> {
         description = "The callback job's args, a JSON object (needs --callback-type).")
     String callbackArgs;
 
-    @Option(names = "--json", description = "Print the answer as JSON.")
-    boolean json;
+    @Mixin OutputOptions output;
 
     @Override
     public Integer call() {
@@ -95,27 +79,20 @@ final class BatchesCommand implements Callable<Integer> {
       if (callbackType != null) {
         ObjectNode cb = ApiClient.JSON.createObjectNode();
         cb.put("type", callbackType);
-        if (callbackArgs != null) cb.set("args", jsonObject("--callback-args", callbackArgs));
+        if (callbackArgs != null) {
+          cb.set("args", JsonText.object(spec, "--callback-args", callbackArgs));
+        }
         set(body, "callback", "--callback-type", cb);
       }
-      PrintWriter out = spec.commandLine().getOut();
-      try {
-        JsonNode r = EnqueueCommand.client(spec, server.url).post("batches", body);
-        if (json) {
-          out.println(
-              ApiClient.JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
-          return 0;
-        }
-        out.println("batch    " + r.path("id").asString());
-        out.println("jobs     " + r.path("ids").size());
-        for (JsonNode id : r.path("ids")) out.println("  " + id.asString());
-        if (r.path("callbackJobId").isString()) {
-          out.println("callback " + r.path("callbackJobId").asString());
-        }
-        return 0;
-      } catch (ApiException e) {
-        spec.commandLine().getErr().println("error: " + e.getMessage());
-        return Main.EXIT_FAILED;
+      return server.send(client -> output.print(client.post("batches", body), CreateBatch::print));
+    }
+
+    private static void print(PrintWriter out, JsonNode r) {
+      out.println("batch    " + r.path("id").asString());
+      out.println("jobs     " + r.path("ids").size());
+      for (JsonNode id : r.path("ids")) out.println("  " + id.asString());
+      if (r.path("callbackJobId").isString()) {
+        out.println("callback " + r.path("callbackJobId").asString());
       }
     }
 
@@ -163,76 +140,44 @@ final class BatchesCommand implements Callable<Integer> {
       if (value instanceof JsonNode n) body.set(field, n);
       else body.put(field, value.toString());
     }
-
-    private JsonNode jsonObject(String option, String text) {
-      JsonNode n;
-      try {
-        n = ApiClient.JSON.readTree(text);
-      } catch (JacksonException e) {
-        throw new ParameterException(
-            spec.commandLine(), option + " is not valid JSON: " + ApiClient.abbreviate(text));
-      }
-      if (n == null || !n.isObject()) {
-        throw new ParameterException(
-            spec.commandLine(),
-            option
-                + " must be a JSON object such as '{\"a\": 1}', was: "
-                + ApiClient.abbreviate(text));
-      }
-      return n;
-    }
   }
 
   @Command(
       name = "get",
       mixinStandardHelpOptions = true,
       description = "Prints a batch's state and its members' counts per state.")
-  static final class GetBatch implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @picocli.CommandLine.Mixin LimitsCommand.Server server = new LimitsCommand.Server();
-
+  static final class GetBatch extends ShowCommand {
     @Parameters(paramLabel = "ID", description = "The batch id.")
     String id;
 
-    @Option(names = "--json", description = "Print the batch as JSON.")
-    boolean json;
-
     @Override
-    public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
+    String path() {
       if (!id.matches("[0-9a-fA-F-]{36}")) {
         throw new ParameterException(spec.commandLine(), "a batch id is a UUID, was '" + id + "'");
       }
-      try {
-        JsonNode b = EnqueueCommand.client(spec, server.url).get("batches/" + id, Map.of());
-        if (json) {
-          out.println(
-              ApiClient.JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(b));
-          return 0;
-        }
-        out.println("batch    " + b.path("id").asString());
-        out.println("state    " + b.path("state").asString());
-        if (b.path("description").isString()) {
-          out.println("about    " + b.path("description").asString());
-        }
-        out.println("total    " + b.path("total").asInt());
-        StringBuilder counts = new StringBuilder();
-        for (var e : b.path("counts").properties()) {
-          if (e.getValue().asLong() == 0) continue;
-          if (!counts.isEmpty()) counts.append(", ");
-          counts.append(e.getKey()).append(' ').append(e.getValue().asLong());
-        }
-        out.println("counts   " + (counts.isEmpty() ? "-" : counts));
-        if (b.path("callbackJobId").isString()) {
-          out.println("callback " + b.path("callbackJobId").asString());
-        }
-        if (b.path("finishedAt").isString()) {
-          out.println("finished " + b.path("finishedAt").asString());
-        }
-        return 0;
-      } catch (ApiException e) {
-        spec.commandLine().getErr().println("error: " + e.getMessage());
-        return Main.EXIT_FAILED;
+      return "batches/" + id;
+    }
+
+    @Override
+    void print(PrintWriter out, JsonNode b) {
+      out.println("batch    " + b.path("id").asString());
+      out.println("state    " + b.path("state").asString());
+      if (b.path("description").isString()) {
+        out.println("about    " + b.path("description").asString());
+      }
+      out.println("total    " + b.path("total").asInt());
+      StringBuilder counts = new StringBuilder();
+      for (var e : b.path("counts").properties()) {
+        if (e.getValue().asLong() == 0) continue;
+        if (!counts.isEmpty()) counts.append(", ");
+        counts.append(e.getKey()).append(' ').append(e.getValue().asLong());
+      }
+      out.println("counts   " + (counts.isEmpty() ? "-" : counts));
+      if (b.path("callbackJobId").isString()) {
+        out.println("callback " + b.path("callbackJobId").asString());
+      }
+      if (b.path("finishedAt").isString()) {
+        out.println("finished " + b.path("finishedAt").asString());
       }
     }
   }

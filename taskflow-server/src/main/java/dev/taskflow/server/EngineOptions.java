@@ -2,6 +2,7 @@ package dev.taskflow.server;
 
 import dev.taskflow.Recurring;
 import dev.taskflow.RetryPriority;
+import dev.taskflow.StorageException;
 import dev.taskflow.TaskFlow;
 import dev.taskflow.TaskFlowBuilder;
 import dev.taskflow.server.demo.DemoJobs;
@@ -12,10 +13,26 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** The engine options `server` and `worker` share, and the builder they describe. */
+/**
+ * The engine options {@code server} and {@code worker} share, the builder they describe, and how
+ * both run: started on the store, then until SIGTERM or Ctrl+C.
+ */
 final class EngineOptions {
+  /** How both commands stop, for their help. */
+  static final String STOPS_GRACEFULLY =
+      "Stops gracefully on SIGTERM or Ctrl+C: running jobs get --shutdown-grace to finish, the"
+          + " rest go back to the queue.";
+
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
   @Option(
       names = "--demo",
       description =
@@ -41,7 +58,6 @@ final class EngineOptions {
   @Option(
       names = "--lease",
       paramLabel = "DURATION",
-      converter = Converters.DurationConverter.class,
       description =
           "Lease of a running job: a job whose process died is rescued after it (default: PT30S).")
   Duration lease = TaskFlowBuilder.DEFAULT_LEASE;
@@ -49,14 +65,12 @@ final class EngineOptions {
   @Option(
       names = "--shutdown-grace",
       paramLabel = "DURATION",
-      converter = Converters.DurationConverter.class,
       description = "How long running jobs may finish at shutdown (default: PT30S).")
   Duration shutdownGrace = TaskFlowBuilder.DEFAULT_SHUTDOWN_GRACE;
 
   @Option(
       names = "--leader-ttl",
       paramLabel = "DURATION",
-      converter = Converters.DurationConverter.class,
       description =
           "How long the maintenance leadership (retention, recurring fires) lasts unless renewed;"
               + " when the leader dies another node takes over within it (default: PT30S).")
@@ -65,7 +79,6 @@ final class EngineOptions {
   @Option(
       names = "--recurring-min-interval",
       paramLabel = "DURATION",
-      converter = Converters.DurationConverter.class,
       description =
           "The shortest interval between two fires a recurring schedule may have; puts of more"
               + " frequent ones are refused (default: PT1S).")
@@ -74,7 +87,6 @@ final class EngineOptions {
   @Option(
       names = "--recurring-misfire-grace",
       paramLabel = "DURATION",
-      converter = Converters.DurationConverter.class,
       description =
           "How late a recurring fire may be enqueued and still count as on time; later ones follow"
               + " the schedule's misfire policy (default: PT1M).")
@@ -83,7 +95,6 @@ final class EngineOptions {
   @Option(
       names = "--retry-priority",
       paramLabel = "POLICY",
-      converter = Converters.RetryPriorityConverter.class,
       description =
           "The priority of automatic retries: keep (default), fixed:N (-100..100) or lower-by:N"
               + " (1..200 lower per retry, down to -100), so retries can wait behind fresh work.")
@@ -92,7 +103,6 @@ final class EngineOptions {
   @Option(
       names = "--resource",
       paramLabel = "NAME=MIN..MAX[,KEY=VALUE...]",
-      converter = ResourceSpec.Converter.class,
       description =
           "An adaptive (AIMD) concurrency limit of a shared downstream, per node; repeat for more."
               + " Keys: initial=N, window=N, tolerance=X, backoff=X, error-rate=X; e.g."
@@ -110,17 +120,23 @@ final class EngineOptions {
   /**
    * A builder with these settings (no store yet).
    *
-   * @throws IllegalArgumentException naming a setting that is out of range
+   * @throws ParameterException naming a setting that is out of range (exit code 2)
    */
   TaskFlowBuilder builder() {
-    TaskFlowBuilder b =
-        TaskFlow.builder()
-            .leaseDuration(lease)
-            .shutdownGrace(shutdownGrace)
-            .leaderTtl(leaderTtl)
-            .recurringMinInterval(recurringMinInterval)
-            .recurringMisfireGrace(recurringMisfireGrace)
-            .retryPriority(retryPriority);
+    try {
+      return configure(TaskFlow.builder());
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(command.commandLine(), e.getMessage());
+    }
+  }
+
+  private TaskFlowBuilder configure(TaskFlowBuilder b) {
+    b.leaseDuration(lease)
+        .shutdownGrace(shutdownGrace)
+        .leaderTtl(leaderTtl)
+        .recurringMinInterval(recurringMinInterval)
+        .recurringMisfireGrace(recurringMisfireGrace)
+        .retryPriority(retryPriority);
     queues.forEach((name, concurrency) -> b.queue(name, q -> q.concurrency(concurrency)));
     Set<String> declared = new HashSet<>();
     for (ResourceSpec r : resources) {
@@ -165,5 +181,42 @@ final class EngineOptions {
         });
     if (demo) DemoJobs.register(b);
     return b;
+  }
+
+  /**
+   * Builds TaskFlow on the store (migrating it unless {@code --no-migrate}) and starts it.
+   *
+   * @throws StartupException when the store cannot be opened
+   */
+  TaskFlow start(TaskFlowBuilder builder, StoreSpec store) throws StartupException {
+    TaskFlow taskflow = null;
+    try {
+      taskflow = builder.storage(store.create(!noMigrate)).build();
+      taskflow.start();
+      return taskflow;
+    } catch (StorageException e) {
+      if (taskflow != null) taskflow.close();
+      throw new StartupException("cannot open the store " + store + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Says {@code running} once SIGTERM and Ctrl+C stop gracefully, then blocks until one comes: its
+   * shutdown hook runs {@code stop}.
+   */
+  static void runUntilSignalled(Logger log, Runnable running, Runnable stop)
+      throws InterruptedException {
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("stopping (signal received)");
+                  stop.run();
+                  stopped.countDown();
+                },
+                "taskflow-shutdown"));
+    running.run();
+    stopped.await();
   }
 }

@@ -1,19 +1,14 @@
 package dev.taskflow.server;
 
-import dev.taskflow.server.ApiClient.ApiException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code taskflow enqueue TYPE ARGS_JSON [options]}: POST /api/v1/jobs on a running server. */
@@ -34,9 +29,7 @@ import tools.jackson.databind.node.ObjectNode;
       "  taskflow enqueue demo.echo --unique-key report-2026-01 --unique-for 24h",
       "  taskflow enqueue demo.embed '{\"text\": \"hi\"}' --start-within 10m --concurrency-key acme"
     })
-final class EnqueueCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
+final class EnqueueCommand extends ClientCommand {
   @Parameters(index = "0", paramLabel = "TYPE", description = "The job type, e.g. demo.echo.")
   String type;
 
@@ -48,38 +41,19 @@ final class EnqueueCommand implements Callable<Integer> {
       description = "The job's args, a JSON object (default: ${DEFAULT-VALUE}).")
   String argsJson;
 
-  @Option(names = "--queue", paramLabel = "NAME", description = "Queue (default: default).")
-  String queue;
-
-  @Option(
-      names = "--priority",
-      paramLabel = "N",
-      description = "-100..100, higher runs first (default 0).")
-  Integer priority;
+  @Mixin JobOptions job;
 
   @Option(
       names = "--delay",
       paramLabel = "DURATION",
-      converter = Converters.DurationConverter.class,
       description = "Run after this long: PT30S, 30s, 5m...")
   Duration delay;
 
   @Option(
       names = "--run-at",
       paramLabel = "TIME",
-      converter = Converters.OffsetDateTimeConverter.class,
       description = "Run at this time, with an offset: 2026-01-01T10:00:00Z.")
   OffsetDateTime runAt;
-
-  @Option(names = "--max-attempts", paramLabel = "N", description = "1..100 attempts.")
-  Integer maxAttempts;
-
-  @Option(
-      names = "--timeout",
-      paramLabel = "DURATION",
-      converter = Converters.DurationConverter.class,
-      description = "Per-attempt timeout: PT10M, 10m...")
-  Duration timeout;
 
   @Option(
       names = "--unique-key",
@@ -90,7 +64,6 @@ final class EnqueueCommand implements Callable<Integer> {
   @Option(
       names = "--unique-for",
       paramLabel = "DURATION",
-      converter = Converters.DurationConverter.class,
       description =
           "Hold --unique-key for this long from the enqueue (up to P365D), even after the job"
               + " finished: a duplicate within it returns this job.")
@@ -99,7 +72,6 @@ final class EnqueueCommand implements Callable<Integer> {
   @Option(
       names = "--start-by",
       paramLabel = "TIME",
-      converter = Converters.OffsetDateTimeConverter.class,
       description =
           "Start deadline, with an offset: a job not started by then is cancelled as expired.")
   OffsetDateTime startBy;
@@ -107,7 +79,6 @@ final class EnqueueCommand implements Callable<Integer> {
   @Option(
       names = "--start-within",
       paramLabel = "DURATION",
-      converter = Converters.DurationConverter.class,
       description = "Start deadline as a duration from the enqueue (up to P365D), e.g. 10m.")
   Duration startWithin;
 
@@ -117,12 +88,6 @@ final class EnqueueCommand implements Callable<Integer> {
       description =
           "The bucket a limit with --scope key counts this job in (see `taskflow limits put`).")
   String concurrencyKey;
-
-  @Option(names = "--owner", paramLabel = "OWNER", description = "The user or tenant it is for.")
-  String owner;
-
-  @Option(names = "--tag", paramLabel = "TAG", description = "A label; repeat for more.")
-  List<String> tags;
 
   @Option(
       names = "--depends-on",
@@ -136,28 +101,18 @@ final class EnqueueCommand implements Callable<Integer> {
       description = "cancel (default), run or wait: what to do when a parent does not complete.")
   String onParentFailure;
 
-  @Option(
-      names = "--url",
-      paramLabel = "URL",
-      defaultValue = "${env:TASKFLOW_URL:-http://127.0.0.1:8080}",
-      description = "The server (default: $TASKFLOW_URL or ${DEFAULT-VALUE}).")
-  String url;
-
   @Override
   public Integer call() {
     ObjectNode body = ApiClient.JSON.createObjectNode();
     body.put("type", type);
-    body.set("args", parseArgs());
-    if (queue != null) body.put("queue", queue);
-    if (priority != null) body.put("priority", priority);
+    body.set("args", JsonText.object(spec, "ARGS_JSON", argsJson));
+    job.putInto(body);
     if (delay != null && runAt != null) {
       throw new ParameterException(
           spec.commandLine(), "--delay and --run-at exclude each other; give one of them");
     }
     if (delay != null) body.put("delay", delay.toString());
     if (runAt != null) body.put("runAt", runAt.toString());
-    if (maxAttempts != null) body.put("maxAttempts", maxAttempts);
-    if (timeout != null) body.put("timeout", timeout.toString());
     if (uniqueKey != null) body.put("uniqueKey", uniqueKey);
     if (uniqueFor != null) {
       if (uniqueKey == null) {
@@ -181,33 +136,24 @@ final class EnqueueCommand implements Callable<Integer> {
       }
       body.put("concurrencyKey", concurrencyKey);
     }
-    if (owner != null) body.put("owner", owner);
-    if (tags != null) tags.forEach(body.putArray("tags")::add);
     if (dependsOn != null) dependsOn.forEach(body.putArray("dependsOn")::add);
     if (onParentFailure != null) body.put("onParentFailure", onParentFailure);
 
-    ApiClient client = client(spec, url);
-    try {
-      JsonNode job = client.post("jobs", body);
-      spec.commandLine()
-          .getOut()
-          .println(
-              ApiClient.JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(job));
-      if (job.path("duplicate").asBoolean(false)) {
-        spec.commandLine()
-            .getErr()
-            .println(
-                "note: job "
-                    + job.path("id").asString()
-                    + " already holds unique key '"
-                    + uniqueKey
-                    + "'; nothing new was enqueued");
-      }
-      return 0;
-    } catch (ApiException e) {
-      spec.commandLine().getErr().println("error: " + e.getMessage());
-      return Main.EXIT_FAILED;
-    }
+    return server.send(
+        client -> {
+          JsonNode stored = client.post("jobs", body);
+          OutputOptions.printJson(spec.commandLine().getOut(), stored);
+          if (stored.path("duplicate").asBoolean(false)) {
+            spec.commandLine()
+                .getErr()
+                .println(
+                    "note: job "
+                        + stored.path("id").asString()
+                        + " already holds unique key '"
+                        + uniqueKey
+                        + "'; nothing new was enqueued");
+          }
+        });
   }
 
   private Duration positive(String option, Duration d) {
@@ -215,37 +161,5 @@ final class EnqueueCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), option + " must be more than 0, was " + d);
     }
     return d;
-  }
-
-  private JsonNode parseArgs() {
-    JsonNode args;
-    try {
-      args = ApiClient.JSON.readTree(argsJson);
-    } catch (JacksonException e) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "ARGS_JSON is not valid JSON ("
-              + e.getOriginalMessage()
-              + "): "
-              + ApiClient.abbreviate(argsJson)
-              + System.lineSeparator()
-              + "Quote it for the shell, e.g. '{\"ms\": 500}'");
-    }
-    if (args == null || !args.isObject()) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "ARGS_JSON must be a JSON object such as '{\"ms\": 500}', was: "
-              + ApiClient.abbreviate(argsJson));
-    }
-    return args;
-  }
-
-  /** A client for {@code --url}; a bad URL is a usage error. */
-  static ApiClient client(CommandSpec spec, String url) {
-    try {
-      return new ApiClient(url);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
   }
 }

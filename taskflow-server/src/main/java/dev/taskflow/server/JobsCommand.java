@@ -1,7 +1,6 @@
 package dev.taskflow.server;
 
 import dev.taskflow.JobState;
-import dev.taskflow.server.ApiClient.ApiException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,14 +8,12 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Parameters;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.SerializationFeature;
 
 /** {@code taskflow jobs [--state S]...}: GET /api/v1/jobs as a table, newest first. */
 @Command(
@@ -36,9 +33,7 @@ import tools.jackson.databind.SerializationFeature;
       "  taskflow jobs --state failed --state cancelled --type demo.fail",
       "  taskflow jobs --json --limit 500"
     })
-final class JobsCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
+final class JobsCommand extends ShowCommand {
   @Option(
       names = "--state",
       paramLabel = "STATE",
@@ -48,13 +43,9 @@ final class JobsCommand implements Callable<Integer> {
       completionCandidates = States.class)
   List<String> states;
 
-  @Option(names = "--type", paramLabel = "TYPE", description = "Only this job type.")
-  String type;
+  @Mixin JobMatch jobs;
 
-  @Option(names = "--queue", paramLabel = "NAME", description = "Only this queue.")
-  String queue;
-
-  @Option(names = "--owner", paramLabel = "OWNER", description = "Only this owner.")
+  @Option(names = "--owner", paramLabel = "OWNER", description = "Only jobs of this owner.")
   String owner;
 
   @Option(names = "--tag", paramLabel = "TAG", description = "Only jobs with this tag.")
@@ -73,18 +64,8 @@ final class JobsCommand implements Callable<Integer> {
       description = "Continue after a previous page (printed under the table).")
   String cursor;
 
-  @Option(names = "--json", description = "Print the page as JSON instead of a table.")
-  boolean json;
-
-  @Option(
-      names = "--url",
-      paramLabel = "URL",
-      defaultValue = "${env:TASKFLOW_URL:-http://127.0.0.1:8080}",
-      description = "The server (default: $TASKFLOW_URL or ${DEFAULT-VALUE}).")
-  String url;
-
   @Override
-  public Integer call() {
+  String path() {
     if (states != null) {
       for (String s : states) {
         try {
@@ -97,53 +78,38 @@ final class JobsCommand implements Callable<Integer> {
     if (limit < 1 || limit > 500) {
       throw new ParameterException(spec.commandLine(), "--limit must be 1..500, was " + limit);
     }
+    return "jobs";
+  }
+
+  @Override
+  Map<String, String> query() {
     Map<String, String> query = new LinkedHashMap<>();
     query.put("state", states == null ? null : String.join(",", states));
-    query.put("type", type);
-    query.put("queue", queue);
+    query.put("type", jobs.type);
+    query.put("queue", jobs.queue);
     query.put("owner", owner);
     query.put("tag", tag);
     query.put("limit", Integer.toString(limit));
     query.put("cursor", cursor);
-    PrintWriter out = spec.commandLine().getOut();
-    try {
-      JsonNode page = EnqueueCommand.client(spec, url).get("jobs", query);
-      if (json) {
-        out.println(
-            ApiClient.JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(page));
-      } else {
-        printTable(out, page);
-      }
-      return 0;
-    } catch (ApiException e) {
-      spec.commandLine().getErr().println("error: " + e.getMessage());
-      return Main.EXIT_FAILED;
-    }
+    return query;
   }
 
-  private static void printTable(PrintWriter out, JsonNode page) {
-    List<String[]> rows = new ArrayList<>();
-    rows.add(new String[] {"ID", "TYPE", "QUEUE", "STATE", "ATTEMPT", "PROGRESS", "CREATED"});
+  @Override
+  void print(PrintWriter out, JsonNode page) {
+    Table table = new Table("ID", "TYPE", "QUEUE", "STATE", "ATTEMPT", "PROGRESS", "CREATED");
     for (JsonNode j : page.path("items")) {
       JsonNode p = j.path("progress");
-      rows.add(
-          new String[] {
-            j.path("id").asString(""),
-            j.path("type").asString(""),
-            j.path("queue").asString(""),
-            j.path("state").asString(""),
-            j.path("attempt").asInt() + "/" + j.path("maxAttempts").asInt(),
-            p.isObject() ? p.path("percent").asInt() + "%" : "-",
-            j.path("createdAt").asString("")
-          });
+      table.row(
+          j.path("id").asString(""),
+          j.path("type").asString(""),
+          j.path("queue").asString(""),
+          j.path("state").asString(""),
+          j.path("attempt").asInt() + "/" + j.path("maxAttempts").asInt(),
+          p.isObject() ? p.path("percent").asInt() + "%" : "-",
+          j.path("createdAt").asString(""));
     }
-    if (rows.size() == 1) {
-      out.println("No jobs match.");
-      return;
-    }
-    Tables.print(out, rows);
     JsonNode next = page.path("nextCursor");
-    if (next.isString()) {
+    if (table.print(out, "No jobs match.") && next.isString()) {
       out.println("More: taskflow jobs --cursor " + next.asString() + " (with the same filters)");
     }
   }
@@ -154,34 +120,21 @@ final class JobsCommand implements Callable<Integer> {
       description =
           "Prints one job: its state, place in the queue while enqueued, progress, flow controls,"
               + " last error and history.")
-  static final class GetJob implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @picocli.CommandLine.Mixin LimitsCommand.Server server = new LimitsCommand.Server();
-
-    @picocli.CommandLine.Parameters(paramLabel = "ID", description = "The job id.")
+  static final class GetJob extends ShowCommand {
+    @Parameters(paramLabel = "ID", description = "The job id.")
     String id;
 
-    @Option(names = "--json", description = "Print the job as JSON, as GET /api/v1/jobs/ID does.")
-    boolean json;
-
     @Override
-    public Integer call() {
+    String path() {
       if (!id.matches(
           "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
         throw new ParameterException(spec.commandLine(), "a job id is a UUID, was '" + id + "'");
       }
-      PrintWriter out = spec.commandLine().getOut();
-      try {
-        JsonNode j = EnqueueCommand.client(spec, server.url).get("jobs/" + id, Map.of());
-        if (json) RecurringCommand.print(out, j);
-        else print(out, j);
-        return 0;
-      } catch (ApiException e) {
-        return LimitsCommand.fail(spec, e);
-      }
+      return "jobs/" + id;
     }
 
-    private static void print(PrintWriter out, JsonNode j) {
+    @Override
+    void print(PrintWriter out, JsonNode j) {
       line(out, "job", j.path("id").asString());
       line(out, "type", j.path("type").asString());
       line(out, "queue", j.path("queue").asString());
@@ -212,15 +165,11 @@ final class JobsCommand implements Callable<Integer> {
               "onParentFailure")) {
         if (j.path(f).isString()) line(out, f, j.path(f).asString());
       }
-      if (!j.path("tags").isEmpty()) {
-        List<String> tags = new ArrayList<>();
-        j.path("tags").forEach(t -> tags.add(t.asString()));
-        line(out, "tags", String.join(", ", tags));
-      }
-      if (!j.path("dependsOn").isEmpty()) {
-        List<String> parents = new ArrayList<>();
-        j.path("dependsOn").forEach(t -> parents.add(t.asString()));
-        line(out, "dependsOn", String.join(", ", parents));
+      for (String f : List.of("tags", "dependsOn")) {
+        if (j.path(f).isEmpty()) continue;
+        List<String> items = new ArrayList<>();
+        j.path(f).forEach(t -> items.add(t.asString()));
+        line(out, f, String.join(", ", items));
       }
       JsonNode errors = j.path("errors");
       if (!errors.isEmpty()) {

@@ -53,7 +53,7 @@ public final class Main implements Runnable {
 
   /** The configured command line; tests call {@code execute} on it with their own writers. */
   public static CommandLine commandLine() {
-    return new CommandLine(new Main())
+    return Converters.registerAll(new CommandLine(new Main()))
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setParameterExceptionHandler(Main::usageError);
   }
@@ -66,9 +66,7 @@ public final class Main implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(
-        spec.commandLine(),
-        "Missing a command: server, worker, migrate, enqueue, jobs, queues, recurring, limits,"
-            + " resources, batches, bench or help");
+        spec.commandLine(), "Missing a command: " + ParentCommand.subcommands(spec));
   }
 
   /** A bad argument: one line saying what is wrong and where to get help, not the whole help. */

@@ -33,7 +33,6 @@ final class MigrateCommand implements Callable<Integer> {
       names = "--store",
       required = true,
       paramLabel = StoreSpec.LABEL,
-      converter = StoreSpec.Converter.class,
       description = "The store to migrate.")
   StoreSpec store;
 

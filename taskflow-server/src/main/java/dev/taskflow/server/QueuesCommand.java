@@ -1,20 +1,12 @@
 package dev.taskflow.server;
 
 import dev.taskflow.Queues;
-import dev.taskflow.server.ApiClient.ApiException;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -33,53 +25,26 @@ import tools.jackson.databind.node.ObjectNode;
       "  taskflow queues set embeddings --max-depth 10000",
       "  taskflow queues set embeddings --max-depth none"
     })
-final class QueuesCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    throw new ParameterException(spec.commandLine(), "name a subcommand: list or set");
-  }
-
+final class QueuesCommand extends ParentCommand {
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the queues.")
-  static final class ListQueues implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @picocli.CommandLine.Mixin LimitsCommand.Server server = new LimitsCommand.Server();
-
-    @Option(names = "--json", description = "Print the list as JSON instead of a table.")
-    boolean json;
+  static final class ListQueues extends ShowCommand {
+    @Override
+    String path() {
+      return "queues";
+    }
 
     @Override
-    public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      try {
-        JsonNode page = EnqueueCommand.client(spec, server.url).get("queues", Map.of());
-        if (json) {
-          out.println(
-              ApiClient.JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(page));
-          return 0;
-        }
-        List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"NAME", "WAITING", "MAX DEPTH", "RUNNING", "PAUSED"});
-        for (JsonNode q : page.path("queues")) {
-          rows.add(
-              new String[] {
-                q.path("name").asString(""),
-                Long.toString(q.path("depth").asLong()),
-                q.path("maxDepth").isNumber() ? Integer.toString(q.path("maxDepth").asInt()) : "-",
-                Long.toString(q.path("counts").path("processing").asLong()),
-                q.path("paused").asBoolean() ? "yes" : "no"
-              });
-        }
-        if (rows.size() == 1) {
-          out.println("No queues.");
-          return 0;
-        }
-        Tables.print(out, rows);
-        return 0;
-      } catch (ApiException e) {
-        return LimitsCommand.fail(spec, e);
+    void print(PrintWriter out, JsonNode page) {
+      Table table = new Table("NAME", "WAITING", "MAX DEPTH", "RUNNING", "PAUSED");
+      for (JsonNode q : page.path("queues")) {
+        table.row(
+            q.path("name").asString(""),
+            Long.toString(q.path("depth").asLong()),
+            q.path("maxDepth").isNumber() ? Integer.toString(q.path("maxDepth").asInt()) : "-",
+            Long.toString(q.path("counts").path("processing").asLong()),
+            q.path("paused").asBoolean() ? "yes" : "no");
       }
+      table.print(out, "No queues.");
     }
   }
 
@@ -87,10 +52,7 @@ final class QueuesCommand implements Callable<Integer> {
       name = "set",
       mixinStandardHelpOptions = true,
       description = "Changes a queue's shared settings.")
-  static final class SetQueue implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @picocli.CommandLine.Mixin LimitsCommand.Server server = new LimitsCommand.Server();
-
+  static final class SetQueue extends ClientCommand {
     @Parameters(index = "0", paramLabel = "QUEUE", description = "The queue.")
     String name;
 
@@ -122,22 +84,20 @@ final class QueuesCommand implements Callable<Integer> {
         }
         body.put("maxDepth", n);
       }
-      try {
-        JsonNode q = EnqueueCommand.client(spec, server.url).patch("queues/" + name, body);
-        spec.commandLine()
-            .getOut()
-            .println(
-                "Queue "
-                    + name
-                    + ": max depth "
-                    + (q.path("maxDepth").isNumber() ? q.path("maxDepth").asInt() : "none")
-                    + ", "
-                    + q.path("depth").asLong()
-                    + " waiting.");
-        return 0;
-      } catch (ApiException e) {
-        return LimitsCommand.fail(spec, e);
-      }
+      return server.send(
+          client -> {
+            JsonNode q = client.patch("queues/" + name, body);
+            spec.commandLine()
+                .getOut()
+                .println(
+                    "Queue "
+                        + name
+                        + ": max depth "
+                        + (q.path("maxDepth").isNumber() ? q.path("maxDepth").asInt() : "none")
+                        + ", "
+                        + q.path("depth").asLong()
+                        + " waiting.");
+          });
     }
   }
 }

@@ -10,17 +10,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -52,45 +48,16 @@ import tools.jackson.databind.node.ObjectNode;
       "  taskflow recurring pause nightly-report",
       "  taskflow recurring delete nightly-report"
     })
-final class RecurringCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
-  @Override
-  public Integer call() {
-    throw new ParameterException(
-        spec.commandLine(), "name a subcommand: list, get, put, delete, pause, resume or trigger");
-  }
-
-  /** The server option every subcommand takes. */
-  static class Server {
-    @Option(
-        names = "--url",
-        paramLabel = "URL",
-        defaultValue = "${env:TASKFLOW_URL:-http://127.0.0.1:8080}",
-        description = "The server (default: $TASKFLOW_URL or ${DEFAULT-VALUE}).")
-    String url;
-  }
+final class RecurringCommand extends ParentCommand {
 
   static String path(String id) {
     return "recurring/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  static int fail(CommandSpec spec, ApiException e) {
-    spec.commandLine().getErr().println("error: " + e.getMessage());
-    return Main.EXIT_FAILED;
-  }
-
-  static void print(PrintWriter out, JsonNode node) {
-    out.println(ApiClient.JSON.writer(SerializationFeature.INDENT_OUTPUT).writeValueAsString(node));
-  }
-
   /** One line per schedule: id, when, job type, next and last fire, runs, state. */
   static void printTable(PrintWriter out, List<JsonNode> schedules) {
-    List<String[]> rows = new ArrayList<>();
-    rows.add(
-        new String[] {
-          "ID", "SCHEDULE", "ZONE", "JOB TYPE", "NEXT FIRE", "LAST FIRE", "RUNS", "STATE"
-        });
+    Table table =
+        new Table("ID", "SCHEDULE", "ZONE", "JOB TYPE", "NEXT FIRE", "LAST FIRE", "RUNS", "STATE");
     for (JsonNode s : schedules) {
       String when =
           s.path("cron").isString()
@@ -100,61 +67,45 @@ final class RecurringCommand implements Callable<Integer> {
           s.path("paused").asBoolean()
               ? "paused"
               : s.path("finished").asBoolean() ? "finished" : "active";
-      rows.add(
-          new String[] {
-            s.path("id").asString(""),
-            when,
-            s.path("zone").asString(""),
-            s.path("job").path("type").asString(""),
-            s.path("nextFireAt").asString("-"),
-            s.path("lastFireAt").asString("-"),
-            Long.toString(s.path("runs").asLong()),
-            state
-          });
+      table.row(
+          s.path("id").asString(""),
+          when,
+          s.path("zone").asString(""),
+          s.path("job").path("type").asString(""),
+          s.path("nextFireAt").asString("-"),
+          s.path("lastFireAt").asString("-"),
+          Long.toString(s.path("runs").asLong()),
+          state);
     }
-    if (rows.size() == 1) {
-      out.println("No recurring schedules.");
-      return;
-    }
-    Tables.print(out, rows);
+    table.print(out, "No recurring schedules.");
   }
 
   @Command(
       name = "list",
       mixinStandardHelpOptions = true,
       description = "Lists the schedules with their next and last fire.")
-  static final class ListSchedules implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin Server server = new Server();
-
-    @Option(names = "--json", description = "Print the schedules as JSON instead of a table.")
-    boolean json;
+  static final class ListSchedules extends ClientCommand {
+    @Mixin OutputOptions output;
 
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      try {
-        ApiClient client = EnqueueCommand.client(spec, server.url);
-        List<JsonNode> all = new ArrayList<>();
-        String cursor = null;
-        do {
-          Map<String, String> q = new LinkedHashMap<>();
-          q.put("limit", "200");
-          q.put("cursor", cursor);
-          JsonNode page = client.get("recurring", q);
-          page.path("items").forEach(all::add);
-          cursor = page.path("nextCursor").isString() ? page.path("nextCursor").asString() : null;
-        } while (cursor != null);
-        if (json) {
-          print(
-              out, ApiClient.JSON.createObjectNode().set("items", ApiClient.JSON.valueToTree(all)));
-        } else {
-          printTable(out, all);
-        }
-        return 0;
-      } catch (ApiException e) {
-        return fail(spec, e);
-      }
+      return server.send(
+          client -> {
+            List<JsonNode> all = new ArrayList<>();
+            String cursor = null;
+            do {
+              Map<String, String> q = new LinkedHashMap<>();
+              q.put("limit", "200");
+              q.put("cursor", cursor);
+              JsonNode page = client.get("recurring", q);
+              page.path("items").forEach(all::add);
+              cursor =
+                  page.path("nextCursor").isString() ? page.path("nextCursor").asString() : null;
+            } while (cursor != null);
+            output.print(
+                ApiClient.JSON.createObjectNode().set("items", ApiClient.JSON.valueToTree(all)),
+                (out, items) -> printTable(out, all));
+          });
     }
   }
 
@@ -163,43 +114,31 @@ final class RecurringCommand implements Callable<Integer> {
       mixinStandardHelpOptions = true,
       description =
           "Prints one schedule: its row as in list, then its policies, end, run cap and next fires.")
-  static final class GetSchedule implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin Server server = new Server();
-
+  static final class GetSchedule extends ShowCommand {
     @Parameters(index = "0", paramLabel = "ID", description = "The schedule's id.")
     String id;
 
-    @Option(names = "--json", description = "Print the schedule as JSON.")
-    boolean json;
+    @Override
+    String path() {
+      return RecurringCommand.path(id);
+    }
 
     @Override
-    public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      try {
-        JsonNode s = EnqueueCommand.client(spec, server.url).get(path(id), Map.of());
-        if (json) {
-          print(out, s);
-          return 0;
-        }
-        printTable(out, List.of(s));
-        out.println();
-        detail(out, "misfire", s.path("misfire").asString(""));
-        detail(out, "misfire limit", Long.toString(s.path("misfireLimit").asLong()));
-        detail(out, "overlap", s.path("overlap").asString(""));
-        detail(out, "end at", s.path("endAt").asString("-"));
-        detail(
-            out,
-            "max runs",
-            s.path("maxRuns").isNumber() ? Long.toString(s.path("maxRuns").asLong()) : "-");
-        detail(out, "last job", s.path("lastJobId").asString("-"));
-        List<String> next = new ArrayList<>();
-        s.path("nextFires").forEach(t -> next.add(t.asString()));
-        detail(out, "next fires", next.isEmpty() ? "-" : String.join(", ", next));
-        return 0;
-      } catch (ApiException e) {
-        return fail(spec, e);
-      }
+    void print(PrintWriter out, JsonNode s) {
+      printTable(out, List.of(s));
+      out.println();
+      detail(out, "misfire", s.path("misfire").asString(""));
+      detail(out, "misfire limit", Long.toString(s.path("misfireLimit").asLong()));
+      detail(out, "overlap", s.path("overlap").asString(""));
+      detail(out, "end at", s.path("endAt").asString("-"));
+      detail(
+          out,
+          "max runs",
+          s.path("maxRuns").isNumber() ? Long.toString(s.path("maxRuns").asLong()) : "-");
+      detail(out, "last job", s.path("lastJobId").asString("-"));
+      List<String> next = new ArrayList<>();
+      s.path("nextFires").forEach(t -> next.add(t.asString()));
+      detail(out, "next fires", next.isEmpty() ? "-" : String.join(", ", next));
     }
 
     private static void detail(PrintWriter out, String label, String value) {
@@ -220,7 +159,6 @@ final class RecurringCommand implements Callable<Integer> {
     @Option(
         names = "--every",
         paramLabel = "DURATION",
-        converter = Converters.DurationConverter.class,
         description =
             "A fixed interval, e.g. PT15M; fires at whole multiples of it since the epoch.")
     Duration every;
@@ -233,10 +171,7 @@ final class RecurringCommand implements Callable<Integer> {
       description =
           "Creates or replaces a schedule (upsert by id). Putting an unchanged schedule again"
               + " changes nothing.")
-  static final class PutSchedule implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin Server server = new Server();
-
+  static final class PutSchedule extends ClientCommand {
     @Parameters(index = "0", paramLabel = "ID", description = "The schedule's id.")
     String id;
 
@@ -262,27 +197,7 @@ final class RecurringCommand implements Callable<Integer> {
         description = "The job's args, a JSON object (default {}).")
     String args;
 
-    @Option(names = "--queue", paramLabel = "NAME", description = "The job's queue.")
-    String queue;
-
-    @Option(names = "--priority", paramLabel = "N", description = "The job's priority, -100..100.")
-    Integer priority;
-
-    @Option(names = "--max-attempts", paramLabel = "N", description = "The job's attempts, 1..100.")
-    Integer maxAttempts;
-
-    @Option(
-        names = "--timeout",
-        paramLabel = "DURATION",
-        converter = Converters.DurationConverter.class,
-        description = "The job's timeout per attempt.")
-    Duration timeout;
-
-    @Option(names = "--owner", paramLabel = "OWNER", description = "The job's owner.")
-    String owner;
-
-    @Option(names = "--tag", paramLabel = "TAG", description = "A tag of the job; repeat for more.")
-    List<String> tags;
+    @Mixin JobOptions job;
 
     @Option(
         names = "--misfire",
@@ -314,8 +229,7 @@ final class RecurringCommand implements Callable<Integer> {
     @Option(names = "--max-runs", paramLabel = "N", description = "Stop after N fires.")
     Long maxRuns;
 
-    @Option(names = "--json", description = "Print the stored schedule as JSON.")
-    boolean json;
+    @Mixin OutputOptions output;
 
     @Override
     public Integer call() {
@@ -332,71 +246,61 @@ final class RecurringCommand implements Callable<Integer> {
       if (when.cron != null) body.put("cron", when.cron);
       if (when.every != null) body.put("every", when.every.toString());
       if (zone != null) body.put("zone", zone);
-      ObjectNode job = body.putObject("job");
-      job.put("type", type);
-      if (args != null) {
-        try {
-          job.set("args", ApiClient.JSON.readTree(args));
-        } catch (RuntimeException e) {
-          throw new ParameterException(spec.commandLine(), "--args is not valid JSON: " + args);
-        }
-      }
-      if (queue != null) job.put("queue", queue);
-      if (priority != null) job.put("priority", priority);
-      if (maxAttempts != null) job.put("maxAttempts", maxAttempts);
-      if (timeout != null) job.put("timeout", timeout.toString());
-      if (owner != null) job.put("owner", owner);
-      if (tags != null) tags.forEach(job.putArray("tags")::add);
+      ObjectNode jobNode = body.putObject("job");
+      jobNode.put("type", type);
+      if (args != null) jobNode.set("args", JsonText.parse(spec, "--args", args));
+      job.putInto(jobNode);
       if (misfire != null) body.put("misfire", misfire);
       if (misfireLimit != null) body.put("misfireLimit", misfireLimit);
       if (overlap != null) body.put("overlap", overlap);
       if (paused) body.put("paused", true);
       if (endAt != null) body.put("endAt", endAt);
       if (maxRuns != null) body.put("maxRuns", maxRuns);
-      PrintWriter out = spec.commandLine().getOut();
-      try {
-        JsonNode s = EnqueueCommand.client(spec, server.url).put(path(id), body);
-        if (json) print(out, s);
-        else printTable(out, List.of(s));
-        return 0;
-      } catch (ApiException e) {
-        return fail(spec, e);
-      }
+      return server.send(
+          client ->
+              output.print(client.put(path(id), body), (out, s) -> printTable(out, List.of(s))));
     }
   }
 
   /** A subcommand that names one schedule. */
-  abstract static class OnOne implements Callable<Integer> {
-    @Spec CommandSpec spec;
-    @Mixin Server server = new Server();
-
+  abstract static class OnOne extends ClientCommand {
     @Parameters(index = "0", paramLabel = "ID", description = "The schedule's id.")
     String id;
 
-    @Option(names = "--json", description = "Print the answer as JSON.")
-    boolean json;
+    @Mixin OutputOptions output;
 
+    /** The request; null when the server answers without a body. */
     abstract JsonNode run(ApiClient client) throws ApiException;
 
     @Override
     public Integer call() {
-      PrintWriter out = spec.commandLine().getOut();
-      try {
-        JsonNode answer = run(EnqueueCommand.client(spec, server.url));
-        if (answer == null) out.println("deleted " + id);
-        else if (json) print(out, answer);
-        else if (answer.has("nextFires")) printTable(out, List.of(answer));
-        else
-          out.println(
-              "enqueued job "
-                  + answer.path("id").asString()
-                  + " ("
-                  + answer.path("type").asString()
-                  + ")");
-        return 0;
-      } catch (ApiException e) {
-        return fail(spec, e);
+      return server.send(
+          client -> {
+            JsonNode answer = run(client);
+            if (answer == null) output.out().println("deleted " + id);
+            else output.print(answer, OnOne::printAnswer);
+          });
+    }
+
+    private static void printAnswer(PrintWriter out, JsonNode answer) {
+      if (answer.has("nextFires")) {
+        printTable(out, List.of(answer));
+      } else {
+        out.println(
+            "enqueued job "
+                + answer.path("id").asString()
+                + " ("
+                + answer.path("type").asString()
+                + ")");
       }
+    }
+  }
+
+  /** A subcommand that posts itself to one schedule: {@code POST /recurring/ID/<name>}. */
+  abstract static class Action extends OnOne {
+    @Override
+    JsonNode run(ApiClient client) throws ApiException {
+      return client.post(path(id) + "/" + spec.name(), ApiClient.JSON.createObjectNode());
     }
   }
 
@@ -416,32 +320,17 @@ final class RecurringCommand implements Callable<Integer> {
       name = "pause",
       mixinStandardHelpOptions = true,
       description = "Stops a schedule from firing.")
-  static final class Pause extends OnOne {
-    @Override
-    JsonNode run(ApiClient client) throws ApiException {
-      return client.post(path(id) + "/pause", ApiClient.JSON.createObjectNode());
-    }
-  }
+  static final class Pause extends Action {}
 
   @Command(
       name = "resume",
       mixinStandardHelpOptions = true,
       description = "Lets a paused schedule fire again, from its next fire time after now.")
-  static final class Resume extends OnOne {
-    @Override
-    JsonNode run(ApiClient client) throws ApiException {
-      return client.post(path(id) + "/resume", ApiClient.JSON.createObjectNode());
-    }
-  }
+  static final class Resume extends Action {}
 
   @Command(
       name = "trigger",
       mixinStandardHelpOptions = true,
       description = "Enqueues the schedule's job once, now (not counted as a fire).")
-  static final class Trigger extends OnOne {
-    @Override
-    JsonNode run(ApiClient client) throws ApiException {
-      return client.post(path(id) + "/trigger", ApiClient.JSON.createObjectNode());
-    }
-  }
+  static final class Trigger extends Action {}
 }

@@ -4,9 +4,9 @@ import dev.taskflow.ResourceConfig;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
@@ -36,49 +36,46 @@ record ResourceSpec(String name, int min, int max, Map<String, String> settings)
   }
 
   private int integer(String key, String value) {
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "--resource " + name + ": " + key + " must be a whole number, was '" + value + "'");
-    }
+    return number(key, value, Integer::parseInt, "a whole number");
   }
 
   private double decimal(String key, String value) {
+    return number(key, value, Double::parseDouble, "a number such as 0.5");
+  }
+
+  private <T> T number(String key, String value, Function<String, T> parse, String what) {
     try {
-      return Double.parseDouble(value);
+      return parse.apply(value);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "--resource " + name + ": " + key + " must be a number such as 0.5, was '" + value + "'");
+          "--resource " + name + ": " + key + " must be " + what + ", was '" + value + "'");
     }
   }
 
-  static final class Converter implements ITypeConverter<ResourceSpec> {
-    @Override
-    public ResourceSpec convert(String value) {
-      Matcher m = SHAPE.matcher(value.strip());
-      if (!m.matches()) {
-        throw new TypeConversionException("'" + value + "' is not a resource: " + USAGE);
-      }
-      Map<String, String> settings = new LinkedHashMap<>();
-      if (m.group(4) != null) {
-        for (String part : m.group(4).substring(1).split(",", -1)) {
-          int eq = part.indexOf('=');
-          String key = eq < 0 ? part : part.substring(0, eq).strip().toLowerCase(Locale.ROOT);
-          if (eq < 0
-              || !(key.equals("initial")
-                  || key.equals("window")
-                  || key.equals("tolerance")
-                  || key.equals("backoff")
-                  || key.equals("error-rate"))) {
-            throw new TypeConversionException(
-                "'" + value + "' has an unknown setting '" + part + "': " + USAGE);
-          }
-          settings.put(key, part.substring(eq + 1).strip());
-        }
-      }
-      return new ResourceSpec(
-          m.group(1).strip(), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), settings);
+  /** Parses the option's value; the {@code --resource} converter. */
+  static ResourceSpec parse(String value) {
+    Matcher m = SHAPE.matcher(value.strip());
+    if (!m.matches()) {
+      throw new TypeConversionException("'" + value + "' is not a resource: " + USAGE);
     }
+    Map<String, String> settings = new LinkedHashMap<>();
+    if (m.group(4) != null) {
+      for (String part : m.group(4).substring(1).split(",", -1)) {
+        int eq = part.indexOf('=');
+        String key = eq < 0 ? part : part.substring(0, eq).strip().toLowerCase(Locale.ROOT);
+        if (eq < 0
+            || !(key.equals("initial")
+                || key.equals("window")
+                || key.equals("tolerance")
+                || key.equals("backoff")
+                || key.equals("error-rate"))) {
+          throw new TypeConversionException(
+              "'" + value + "' has an unknown setting '" + part + "': " + USAGE);
+        }
+        settings.put(key, part.substring(eq + 1).strip());
+      }
+    }
+    return new ResourceSpec(
+        m.group(1).strip(), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), settings);
   }
 }

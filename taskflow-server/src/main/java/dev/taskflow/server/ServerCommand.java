@@ -1,6 +1,5 @@
 package dev.taskflow.server;
 
-import dev.taskflow.StorageException;
 import dev.taskflow.TaskFlow;
 import dev.taskflow.TaskFlowBuilder;
 import dev.taskflow.server.demo.DemoJobs;
@@ -12,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -29,8 +27,7 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     description = {
       "Runs a TaskFlow server: the engine on a store, and the HTTP API v1.",
-      "Stops gracefully on SIGTERM or Ctrl+C: running jobs get --shutdown-grace to finish, the"
-          + " rest go back to the queue."
+      EngineOptions.STOPS_GRACEFULLY
     },
     footer = {
       "",
@@ -51,7 +48,6 @@ final class ServerCommand implements Callable<Integer> {
       names = "--store",
       paramLabel = StoreSpec.LABEL,
       defaultValue = "sqlite:taskflow.db",
-      converter = StoreSpec.Converter.class,
       description =
           "Where jobs live (default: ${DEFAULT-VALUE}, in the current directory). Many servers"
               + " and workers may share one PostgreSQL schema.")
@@ -118,7 +114,6 @@ final class ServerCommand implements Callable<Integer> {
   @Option(
       names = "--webhook-timeout",
       paramLabel = "DURATION",
-      converter = Converters.DurationConverter.class,
       description =
           "How long a webhook receiver may take to answer, from connecting to the last byte (1 ms..5 min;"
               + " default PT15S); a slower answer fails the attempt, which is retried.")
@@ -129,7 +124,6 @@ final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    PrintWriter out = spec.commandLine().getOut();
     Running running;
     try {
       running = start();
@@ -137,19 +131,14 @@ final class ServerCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("error: " + e.getMessage());
       return Main.EXIT_FAILED;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  log.info("stopping (signal received)");
-                  running.close();
-                  stopped.countDown();
-                },
-                "taskflow-shutdown"));
-    out.println(running.banner());
-    out.flush();
-    stopped.await();
+    PrintWriter out = spec.commandLine().getOut();
+    EngineOptions.runUntilSignalled(
+        log,
+        () -> {
+          out.println(running.banner());
+          out.flush();
+        },
+        running::close);
     return 0;
   }
 
@@ -188,13 +177,7 @@ final class ServerCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
 
-    TaskFlow taskflow;
-    try {
-      taskflow = builder.storage(store.create(!engine.noMigrate)).build();
-    } catch (StorageException e) {
-      throw new StartupException("cannot open the store " + store + ": " + e.getMessage(), e);
-    }
-    taskflow.start();
+    TaskFlow taskflow = engine.start(builder, store);
     TaskFlowWeb web = TaskFlowWeb.create(taskflow, webConfig);
     try {
       web.start();
@@ -226,30 +209,9 @@ final class ServerCommand implements Callable<Integer> {
   }
 
   /** A started server: TaskFlow and its HTTP API. Close it to stop both, gracefully. */
-  static final class Running implements AutoCloseable {
-    private final TaskFlow taskflow;
-    private final TaskFlowWeb web;
-    private final WebhookDelivery webhooks;
-    private final StoreSpec store;
-    private final boolean demo;
-
-    Running(
-        TaskFlow taskflow,
-        TaskFlowWeb web,
-        WebhookDelivery webhooks,
-        StoreSpec store,
-        boolean demo) {
-      this.taskflow = taskflow;
-      this.web = web;
-      this.webhooks = webhooks;
-      this.store = store;
-      this.demo = demo;
-    }
-
-    TaskFlow taskflow() {
-      return taskflow;
-    }
-
+  record Running(
+      TaskFlow taskflow, TaskFlowWeb web, WebhookDelivery webhooks, StoreSpec store, boolean demo)
+      implements AutoCloseable {
     int port() {
       return web.port();
     }
@@ -301,13 +263,6 @@ final class ServerCommand implements Callable<Integer> {
       } finally {
         taskflow.close();
       }
-    }
-  }
-
-  /** The server could not start; the message says why and what to do. */
-  static final class StartupException extends Exception {
-    StartupException(String message, Throwable cause) {
-      super(message, cause);
     }
   }
 }

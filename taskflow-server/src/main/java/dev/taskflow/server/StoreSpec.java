@@ -6,7 +6,6 @@ import dev.taskflow.postgres.PostgresUrl;
 import dev.taskflow.spi.Storage;
 import dev.taskflow.sqlite.SqliteStorage;
 import java.nio.file.Path;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
@@ -51,26 +50,24 @@ record StoreSpec(Path sqliteFile, String postgresUrl) {
         : "sqlite:" + sqliteFile.toAbsolutePath().normalize();
   }
 
-  static final class Converter implements ITypeConverter<StoreSpec> {
-    @Override
-    public StoreSpec convert(String value) {
-      if (value.equals("memory")) return memory();
-      if (value.startsWith("sqlite:") && value.length() > "sqlite:".length()) {
-        return new StoreSpec(Path.of(value.substring("sqlite:".length())), null);
-      }
-      if (PostgresUrl.isPostgres(value)) {
-        try {
-          PostgresUrl.parse(value);
-        } catch (IllegalArgumentException e) {
-          throw new TypeConversionException(e.getMessage());
-        }
-        return new StoreSpec(null, value);
-      }
-      throw new TypeConversionException(
-          "'"
-              + PostgresUrl.redact(value)
-              + "' is not a store: use sqlite:PATH (e.g. sqlite:taskflow.db), memory, or"
-              + " postgres://USER@HOST:5432/DB?schema=S");
+  /** Parses the option's value; the {@code --store} converter. */
+  static StoreSpec parse(String value) {
+    if (value.equals("memory")) return memory();
+    if (value.startsWith("sqlite:") && value.length() > "sqlite:".length()) {
+      return new StoreSpec(Path.of(value.substring("sqlite:".length())), null);
     }
+    if (PostgresUrl.isPostgres(value)) {
+      try {
+        PostgresUrl.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+      return new StoreSpec(null, value);
+    }
+    throw new TypeConversionException(
+        "'"
+            + PostgresUrl.redact(value)
+            + "' is not a store: use sqlite:PATH (e.g. sqlite:taskflow.db), memory, or"
+            + " postgres://USER@HOST:5432/DB?schema=S");
   }
 }

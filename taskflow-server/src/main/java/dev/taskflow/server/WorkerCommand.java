@@ -1,11 +1,8 @@
 package dev.taskflow.server;
 
-import dev.taskflow.StorageException;
 import dev.taskflow.TaskFlow;
-import dev.taskflow.TaskFlowBuilder;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -26,8 +23,7 @@ import picocli.CommandLine.Spec;
     description = {
       "Runs the TaskFlow engine without the HTTP API: it claims and runs jobs of the given queues"
           + " from a store that other servers and workers share (PostgreSQL).",
-      "Stops gracefully on SIGTERM or Ctrl+C: running jobs get --shutdown-grace to finish, the"
-          + " rest go back to the queue."
+      EngineOptions.STOPS_GRACEFULLY
     },
     footer = {
       "",
@@ -46,7 +42,6 @@ final class WorkerCommand implements Callable<Integer> {
       names = "--store",
       required = true,
       paramLabel = StoreSpec.LABEL,
-      converter = StoreSpec.Converter.class,
       description = "The shared store the worker takes jobs from.")
   StoreSpec store;
 
@@ -58,44 +53,29 @@ final class WorkerCommand implements Callable<Integer> {
           "a worker needs a store other processes can reach (postgres://.. or sqlite:PATH), not"
               + " memory");
     }
-    TaskFlowBuilder builder;
-    try {
-      builder = engine.builder();
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
     TaskFlow taskflow;
     try {
-      taskflow = builder.storage(store.create(!engine.noMigrate)).build();
-      taskflow.start();
-    } catch (StorageException e) {
-      spec.commandLine()
-          .getErr()
-          .println("error: cannot open the store " + store + ": " + e.getMessage());
+      taskflow = engine.start(engine.builder(), store);
+    } catch (StartupException e) {
+      spec.commandLine().getErr().println("error: " + e.getMessage());
       return Main.EXIT_FAILED;
     }
     if (!engine.demo) {
       log.warn("no job types are registered, so this worker claims nothing; add --demo");
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  log.info("stopping (signal received)");
-                  taskflow.close();
-                  stopped.countDown();
-                },
-                "taskflow-shutdown"));
     PrintWriter out = spec.commandLine().getOut();
-    out.println(
-        "TaskFlow worker is running (store: "
-            + store
-            + ", queues: "
-            + (engine.queues.isEmpty() ? "default=10" : engine.queues)
-            + "). Stop with Ctrl+C or SIGTERM.");
-    out.flush();
-    stopped.await();
+    EngineOptions.runUntilSignalled(
+        log,
+        () -> {
+          out.println(
+              "TaskFlow worker is running (store: "
+                  + store
+                  + ", queues: "
+                  + (engine.queues.isEmpty() ? "default=10" : engine.queues)
+                  + "). Stop with Ctrl+C or SIGTERM.");
+          out.flush();
+        },
+        taskflow::close);
     return 0;
   }
 }

@@ -1,6 +1,5 @@
 package dev.taskflow.server;
 
-import static dev.taskflow.server.CliTest.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,9 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
@@ -28,19 +26,7 @@ import tools.jackson.databind.JsonNode;
  * server.
  */
 class BatchesCliTest {
-  private static ServerCommand.Running server;
-  private static String url;
-
-  @BeforeAll
-  static void start_server() throws Exception {
-    server = CliTest.startServer("--demo", "--store", "memory", "--port", "0");
-    url = "--url=" + server.url();
-  }
-
-  @AfterAll
-  static void stop_server() {
-    server.close();
-  }
+  @RegisterExtension static final CliServer server = new CliServer();
 
   @Test
   void get_prints_a_batchs_state_and_counts() {
@@ -52,7 +38,7 @@ class BatchesCliTest {
                 BatchOptions.defaults().description("two echoes"),
                 List.of(JobRequest.of("demo.echo", "{}"), JobRequest.of("demo.echo", "{}")));
 
-    CliTest.Result r = cli("batches", "get", b.batchId().toString(), url);
+    Cli.Result r = server.cli("batches", "get", b.batchId().toString());
 
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("batch    " + b.batchId(), "about    two echoes", "total    2");
@@ -67,15 +53,14 @@ class BatchesCliTest {
         "[{\"type\": \"demo.echo\", \"args\": {\"n\": 1}},"
             + " {\"type\": \"demo.echo\", \"dependsOn\": [0]}]");
 
-    CliTest.Result r =
-        cli(
+    Cli.Result r =
+        server.cli(
             "batches",
             "create",
             file.toString(),
             "--description=nightly import",
             "--callback-type=demo.echo",
-            "--callback-args={\"done\": true}",
-            url);
+            "--callback-args={\"done\": true}");
 
     assertThat(r.code()).as(r.err()).isZero();
     List<String> lines = r.out().lines().toList();
@@ -91,20 +76,20 @@ class BatchesCliTest {
         .until(() -> server.taskflow().get(b.callbackJobId()).isPresent());
     assertThat(server.taskflow().get(b.callbackJobId()).orElseThrow().argsJson())
         .startsWith("{\"done\":true");
-    assertThat(cli("batches", "get", batchId.toString(), url).out()).contains("total    2");
+    assertThat(server.cli("batches", "get", batchId.toString()).out()).contains("total    2");
   }
 
   @Test
   void create_from_standard_input_takes_the_whole_request_body() {
     InputStream stdin = System.in;
-    CliTest.Result r;
+    Cli.Result r;
     try {
       System.setIn(
           new ByteArrayInputStream(
               ("{\"jobs\": [{\"type\": \"demo.echo\"}], \"description\": \"from stdin\","
                       + " \"metadata\": {\"source\": \"cli\"}}")
                   .getBytes(StandardCharsets.UTF_8)));
-      r = cli("batches", "create", "-", "--json", url);
+      r = server.cli("batches", "create", "-", "--json");
     } finally {
       System.setIn(stdin);
     }
@@ -135,26 +120,24 @@ class BatchesCliTest {
             .mapToLong(Long::longValue)
             .sum();
 
-    assertThat(cli("batches", "create", dir.resolve("missing.json").toString(), url).err())
+    assertThat(server.cli("batches", "create", dir.resolve("missing.json").toString()).err())
         .contains("FILE cannot be read", "missing.json");
-    assertThat(cli("batches", "create", notJson.toString(), url).err())
+    assertThat(server.cli("batches", "create", notJson.toString()).err())
         .contains("is not valid JSON");
-    assertThat(cli("batches", "create", notJobs.toString(), url).err())
+    assertThat(server.cli("batches", "create", notJobs.toString()).err())
         .contains("must hold a JSON array of jobs");
-    assertThat(cli("batches", "create", withDescription.toString(), "--description=b", url).err())
+    assertThat(server.cli("batches", "create", withDescription.toString(), "--description=b").err())
         .contains("--description and the file's \"description\" exclude each other");
-    assertThat(cli("batches", "create", jobs.toString(), "--callback-args={}", url).err())
+    assertThat(server.cli("batches", "create", jobs.toString(), "--callback-args={}").err())
         .contains("--callback-args needs --callback-type");
-    CliTest.Result badArgs =
-        cli(
+    Cli.Result badArgs =
+        server.cli(
             "batches",
             "create",
             jobs.toString(),
             "--callback-type=demo.echo",
-            "--callback-args=[1]",
-            url);
-    assertThat(badArgs.code()).isEqualTo(2);
-    assertThat(badArgs.err()).contains("--callback-args must be a JSON object");
+            "--callback-args=[1]");
+    badArgs.assertUsageError("--callback-args must be a JSON object");
 
     assertThat(
             server.taskflow().cluster().stateCounts().values().stream()
@@ -170,21 +153,18 @@ class BatchesCliTest {
     Files.writeString(
         file, "[{\"type\": \"demo.echo\"}, {\"type\": \"demo.echo\", \"priority\": 500}]");
 
-    CliTest.Result r = cli("batches", "create", file.toString(), url);
+    Cli.Result r = server.cli("batches", "create", file.toString());
 
-    assertThat(r.code()).isEqualTo(Main.EXIT_FAILED);
-    assertThat(r.err()).contains("(422)", "- jobs/1/priority:", "[range]");
+    r.assertFailed("(422)", "- jobs/1/priority:", "[range]");
   }
 
   @Test
   void get_of_an_unknown_batch_fails_and_a_malformed_id_is_a_usage_error() {
-    CliTest.Result unknown = cli("batches", "get", "0190f5b2-0000-7000-8000-000000000001", url);
-    assertThat(unknown.code()).isEqualTo(Main.EXIT_FAILED);
-    assertThat(unknown.err()).contains("no batch");
+    Cli.Result unknown = server.cli("batches", "get", "0190f5b2-0000-7000-8000-000000000001");
+    unknown.assertFailed("no batch");
 
-    CliTest.Result bad = cli("batches", "get", "nope", url);
-    assertThat(bad.code()).isEqualTo(2);
-    assertThat(bad.err()).contains("a batch id is a UUID");
+    Cli.Result bad = server.cli("batches", "get", "nope");
+    bad.assertUsageError("a batch id is a UUID");
   }
 
   @Test
@@ -200,15 +180,15 @@ class BatchesCliTest {
                         .delay(java.time.Duration.ofHours(1)))) // stays scheduled
             .job();
 
-    CliTest.Result r =
-        cli("enqueue", "demo.echo", "--depends-on=" + parent.id(), "--on-parent-failure=run", url);
+    Cli.Result r =
+        server.cli(
+            "enqueue", "demo.echo", "--depends-on=" + parent.id(), "--on-parent-failure=run");
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).contains("\"state\" : \"awaiting\"", "\"onParentFailure\" : \"run\"");
 
-    CliTest.Result unknown =
-        cli("enqueue", "demo.echo", "--depends-on=0190f5b2-0000-7000-8000-000000000001", url);
-    assertThat(unknown.code()).isEqualTo(Main.EXIT_FAILED);
-    assertThat(unknown.err()).contains("unknown_parent");
+    Cli.Result unknown =
+        server.cli("enqueue", "demo.echo", "--depends-on=0190f5b2-0000-7000-8000-000000000001");
+    unknown.assertFailed("unknown_parent");
     assertThat(server.taskflow().cluster().stateCounts().get(JobState.AWAITING)).isEqualTo(1);
   }
 }

@@ -1,49 +1,43 @@
 package dev.taskflow.server;
 
+import static dev.taskflow.server.Cli.cli;
+import static dev.taskflow.server.Cli.startServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskflow.Job;
 import dev.taskflow.JobState;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.taskflow.fixtures.ChildJvm;
+import dev.taskflow.server.Cli.Result;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 /** The CLI against a real server (in-memory store, random port), as a user would run it. */
 class CliTest {
-  private static ServerCommand.Running server;
-  private static String url;
-
-  @BeforeAll
-  static void start_server() throws Exception {
-    server = startServer("--demo", "--store", "memory", "--port", "0", "--queue", "default=4");
-    url = "--url=" + server.url();
-  }
-
-  @AfterAll
-  static void stop_server() {
-    server.close();
-  }
+  @RegisterExtension static final CliServer server = new CliServer("--queue", "default=4");
 
   @Test
   void enqueue_prints_the_stored_job_as_json_and_the_job_runs() {
-    Result r = cli("enqueue", "demo.echo", "{\"hello\": \"world\"}", url);
+    Result r = server.cli("enqueue", "demo.echo", "{\"hello\": \"world\"}");
 
-    assertThat(r.code).isZero();
-    JsonNode printed = ApiClient.JSON.readTree(r.out);
+    assertThat(r.code()).isZero();
+    JsonNode printed = ApiClient.JSON.readTree(r.out());
     assertThat(printed.get("type").asString()).isEqualTo("demo.echo");
     UUID id = UUID.fromString(printed.get("id").asString());
     await()
@@ -56,7 +50,7 @@ class CliTest {
   @Test
   void enqueue_passes_every_option_to_the_server() {
     Result r =
-        cli(
+        server.cli(
             "enqueue",
             "demo.sleep",
             "{\"ms\": 1}",
@@ -68,10 +62,8 @@ class CliTest {
             "--unique-key=report-2026-01",
             "--owner=user-42",
             "--tag=a",
-            "--tag=b",
-            url);
+            "--tag=b");
 
-    assertThat(r.code).as(r.err).isZero();
     Job job = stored(r);
     assertThat(job.queue()).isEqualTo("reports");
     assertThat(job.priority()).isEqualTo(7);
@@ -87,21 +79,19 @@ class CliTest {
   @Test
   void enqueue_passes_the_flow_control_options_and_get_shows_them() {
     Result r =
-        cli(
+        server.cli(
             "enqueue",
             "demo.sleep",
             "--delay=1h",
             "--unique-key=held-for-a-day",
             "--unique-for=24h",
             "--start-within=PT2H",
-            "--concurrency-key=tenant-7",
-            url);
+            "--concurrency-key=tenant-7");
 
-    assertThat(r.code).as(r.err).isZero();
     Job job = stored(r);
-    Result get = cli("jobs", "get", job.id().toString(), "--json", url);
-    assertThat(get.code).as(get.err).isZero();
-    JsonNode shown = ApiClient.JSON.readTree(get.out);
+    Result get = server.cli("jobs", "get", job.id().toString(), "--json");
+    assertThat(get.code()).as(get.err()).isZero();
+    JsonNode shown = ApiClient.JSON.readTree(get.out());
     Instant created = Instant.parse(shown.get("createdAt").asString());
     assertThat(Instant.parse(shown.get("uniqueUntil").asString()))
         .isEqualTo(created.plus(Duration.ofHours(24)));
@@ -116,9 +106,8 @@ class CliTest {
     OffsetDateTime by =
         OffsetDateTime.now(ZoneOffset.ofHours(-5)).plusDays(2).truncatedTo(ChronoUnit.SECONDS);
 
-    Result r = cli("enqueue", "demo.echo", "--delay=1h", "--start-by=" + by, url);
+    Result r = server.cli("enqueue", "demo.echo", "--delay=1h", "--start-by=" + by);
 
-    assertThat(r.code).as(r.err).isZero();
     assertThat(stored(r).flow().startBy()).isEqualTo(by.toInstant());
   }
 
@@ -137,36 +126,33 @@ class CliTest {
       })
   void enqueue_with_a_bad_flow_control_option_is_a_usage_error_naming_it(String options) {
     String[] given = options.split(" (?=--)");
-    String[] args = new String[given.length + 3];
+    String[] args = new String[given.length + 2];
     args[0] = "enqueue";
     args[1] = "demo.echo";
     System.arraycopy(given, 0, args, 2, given.length);
-    args[args.length - 1] = url;
 
-    Result r = cli(args);
+    Result r = server.cli(args);
 
-    assertThat(r.code).as(r.out + r.err).isEqualTo(2);
-    assertThat(r.err).startsWith("error: ").contains(given[0].substring(0, given[0].indexOf('=')));
+    r.assertUsageError(given[0].substring(0, given[0].indexOf('=')));
   }
 
   @Test
   void enqueue_with_a_deadline_too_far_ahead_prints_the_servers_field_and_exits_1() {
-    Result r = cli("enqueue", "demo.echo", "--start-within=P400D", url);
+    Result r = server.cli("enqueue", "demo.echo", "--start-within=P400D");
 
-    assertThat(r.code).isEqualTo(1);
-    assertThat(r.err).contains("- startWithin:", "[range]");
+    r.assertFailed("- startWithin:", "[range]");
   }
 
   @Test
   void jobs_get_prints_one_job_with_its_queue_position_and_history() {
     // the server runs only the default queue, so jobs on 'parked' stay enqueued
-    cli("enqueue", "demo.echo", "--queue=parked", url);
-    Job second = stored(cli("enqueue", "demo.echo", "--queue=parked", "--priority=-3", url));
+    server.cli("enqueue", "demo.echo", "--queue=parked");
+    Job second = stored(server.cli("enqueue", "demo.echo", "--queue=parked", "--priority=-3"));
 
-    Result r = cli("jobs", "get", second.id().toString(), url);
+    Result r = server.cli("jobs", "get", second.id().toString());
 
-    assertThat(r.code).as(r.err).isZero();
-    assertThat(r.out)
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out())
         .contains(
             "job             " + second.id(),
             "state           enqueued",
@@ -178,13 +164,11 @@ class CliTest {
 
   @Test
   void jobs_get_of_an_unknown_job_exits_1_and_a_malformed_id_is_a_usage_error() {
-    Result unknown = cli("jobs", "get", UUID.randomUUID().toString(), url);
-    assertThat(unknown.code).isEqualTo(1);
-    assertThat(unknown.err).contains("(404)");
+    Result unknown = server.cli("jobs", "get", UUID.randomUUID().toString());
+    unknown.assertFailed("(404)");
 
-    Result bad = cli("jobs", "get", "nope", url);
-    assertThat(bad.code).isEqualTo(2);
-    assertThat(bad.err).contains("a job id is a UUID, was 'nope'");
+    Result bad = server.cli("jobs", "get", "nope");
+    bad.assertUsageError("a job id is a UUID, was 'nope'");
   }
 
   @Test
@@ -218,8 +202,7 @@ class CliTest {
   void server_with_a_bad_retry_priority_is_a_usage_error_naming_the_value(String value) {
     Result r = cli("server", "--store=memory", "--retry-priority=" + value);
 
-    assertThat(r.code).isEqualTo(2);
-    assertThat(r.err).contains("--retry-priority", "'" + value + "'", "keep, fixed:N");
+    r.assertUsageError("--retry-priority", "'" + value + "'", "keep, fixed:N");
   }
 
   @Test
@@ -236,14 +219,8 @@ class CliTest {
             "model-server=2..20,initial=5,window=4,backoff=0.5",
             "--resource-type",
             "demo.embed=model-server")) {
-      var http = java.net.http.HttpClient.newHttpClient();
-      var res =
-          http.send(
-              java.net.http.HttpRequest.newBuilder(
-                      java.net.URI.create(s.url() + "/api/v1/resources"))
-                  .build(),
-              java.net.http.HttpResponse.BodyHandlers.ofString());
-      JsonNode r = ApiClient.JSON.readTree(res.body()).get("resources").get(0);
+      JsonNode answer = new ApiClient(s.url()).get("resources", Map.of());
+      JsonNode r = answer.get("resources").get(0);
       assertThat(r.get("name").asString()).isEqualTo("model-server");
       assertThat(r.get("types").get(0).asString()).isEqualTo("demo.embed");
       assertThat(r.get("limit").asInt()).isEqualTo(5);
@@ -252,22 +229,22 @@ class CliTest {
 
       Result table = cli("resources", "--url=" + s.url());
 
-      assertThat(table.code).as(table.err).isZero();
-      List<String> lines = table.out.lines().toList();
+      assertThat(table.code()).as(table.err()).isZero();
+      List<String> lines = table.out().lines().toList();
       assertThat(lines.getFirst()).startsWith("NAME").contains("LIMIT", "MIN..MAX", "IN FLIGHT");
       assertThat(lines.get(1).split("\\s+"))
           .startsWith("model-server", "demo.embed", "5", "2..20", "0", "-", "-", "0%", "0/0");
-      assertThat(ApiClient.JSON.readTree(cli("resources", "--json", "--url=" + s.url()).out))
-          .isEqualTo(ApiClient.JSON.readTree(res.body()));
+      assertThat(ApiClient.JSON.readTree(cli("resources", "--json", "--url=" + s.url()).out()))
+          .isEqualTo(answer);
     }
   }
 
   @Test
   void resources_of_a_server_without_any_says_so() {
-    Result r = cli("resources", url);
+    Result r = server.cli("resources");
 
-    assertThat(r.code).as(r.err).isZero();
-    assertThat(r.out).contains("No resources");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("No resources");
   }
 
   @ParameterizedTest
@@ -285,8 +262,7 @@ class CliTest {
   void server_with_a_bad_resource_is_a_usage_error_naming_the_option(String option) {
     Result r = cli("server", "--store=memory", "--demo", option);
 
-    assertThat(r.code).as(r.out + r.err).isEqualTo(2);
-    assertThat(r.err).startsWith("error: ").contains(option.substring(0, option.indexOf('=')));
+    r.assertUsageError(option.substring(0, option.indexOf('=')));
   }
 
   @Test
@@ -315,38 +291,24 @@ class CliTest {
   void server_with_a_bad_allowed_host_is_a_usage_error_naming_it(String option) {
     Result r = cli("server", "--store=memory", option);
 
-    assertThat(r.code).as(r.out + r.err).isEqualTo(2);
-    assertThat(r.err).startsWith("error: ").contains("allowed host");
+    r.assertUsageError("allowed host");
   }
 
   @Test
-  void server_takes_its_allowed_hosts_from_the_environment_too() throws Exception {
-    String cp =
-        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    String javaBin = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb =
-        new ProcessBuilder(
-                javaBin, "-cp", cp, Main.class.getName(), "server", "--store=memory", "--port=0")
-            .redirectErrorStream(true);
-    pb.environment().put("TASKFLOW_ALLOWED_HOSTS", "jobs.example.com,ops.example.com");
-    Process p = pb.start();
-    try {
-      var out =
-          new java.io.BufferedReader(
-              new java.io.InputStreamReader(
-                  p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
-      int port = -1;
-      for (String line = out.readLine(); line != null && port < 0; line = out.readLine()) {
-        var m = java.util.regex.Pattern.compile("running at http://[^:]+:(\\d+)").matcher(line);
-        if (m.find()) port = Integer.parseInt(m.group(1));
-      }
-      assertThat(port).as("the server printed where it listens").isPositive();
+  void server_takes_its_allowed_hosts_from_the_environment_too(@TempDir Path dir) throws Exception {
+    try (ChildJvm child =
+        ChildJvm.main(Main.class.getName())
+            .args("server", "--store=memory", "--port=0")
+            .env("TASKFLOW_ALLOWED_HOSTS", "jobs.example.com,ops.example.com")
+            .start(dir.resolve("server.log"))) {
+      Matcher running =
+          child.awaitLine(
+              Pattern.compile("running at http://[^:]+:(\\d+)"), Duration.ofSeconds(60));
+      int port = Integer.parseInt(running.group(1));
 
       assertThat(statusFor(port, "ops.example.com")).isEqualTo(200);
       assertThat(statusFor(port, "jobs.example.com:8443")).isEqualTo(200);
       assertThat(statusFor(port, "rebind.example")).isEqualTo(421);
-    } finally {
-      p.destroyForcibly().waitFor();
     }
   }
 
@@ -372,8 +334,7 @@ class CliTest {
   void server_with_a_resource_for_a_type_nobody_runs_is_a_usage_error() {
     Result r = cli("server", "--store=memory", "--resource=m=1..5", "--resource-type=x.y=m");
 
-    assertThat(r.code).isEqualTo(2);
-    assertThat(r.err).contains("--resource-type x.y=m", "no worker runs type 'x.y'", "--demo");
+    r.assertUsageError("--resource-type x.y=m", "no worker runs type 'x.y'", "--demo");
   }
 
   @Test
@@ -381,54 +342,49 @@ class CliTest {
     OffsetDateTime at =
         OffsetDateTime.now(ZoneOffset.ofHours(2)).plusDays(30).truncatedTo(ChronoUnit.SECONDS);
 
-    Result r = cli("enqueue", "demo.echo", "--run-at=" + at, url);
+    Result r = server.cli("enqueue", "demo.echo", "--run-at=" + at);
 
-    assertThat(r.code).as(r.err).isZero();
     assertThat(stored(r).scheduledAt()).isEqualTo(at.toInstant());
   }
 
   @Test
   void enqueue_of_a_held_unique_key_prints_the_live_job_and_says_so() {
-    Result first = cli("enqueue", "demo.sleep", "--delay=1h", "--unique-key=only-once", url);
-    Result second = cli("enqueue", "demo.sleep", "--delay=1h", "--unique-key=only-once", url);
+    Result first = server.cli("enqueue", "demo.sleep", "--delay=1h", "--unique-key=only-once");
+    Result second = server.cli("enqueue", "demo.sleep", "--delay=1h", "--unique-key=only-once");
 
-    assertThat(second.code).isZero();
+    assertThat(second.code()).isZero();
     assertThat(stored(second).id()).isEqualTo(stored(first).id());
-    assertThat(second.err).contains("already holds unique key 'only-once'");
+    assertThat(second.err()).contains("already holds unique key 'only-once'");
   }
 
   @Test
   void enqueue_that_the_server_refuses_prints_the_reason_and_the_field_and_exits_1() {
-    Result r = cli("enqueue", "demo.echo", "--priority=500", url);
+    Result r = server.cli("enqueue", "demo.echo", "--priority=500");
 
-    assertThat(r.code).isEqualTo(1);
-    assertThat(r.err).contains("(422)", "- priority:", "must be -100..100, was 500", "[range]");
-    assertThat(r.out).isEmpty();
+    r.assertFailed("(422)", "- priority:", "must be -100..100, was 500", "[range]");
+    assertThat(r.out()).isEmpty();
   }
 
   @Test
   void enqueue_of_an_unknown_type_exits_1_naming_the_type() {
-    Result r = cli("enqueue", "no.such.type", url);
+    Result r = server.cli("enqueue", "no.such.type");
 
-    assertThat(r.code).isEqualTo(1);
-    assertThat(r.err).contains("- type:", "no.such.type");
+    r.assertFailed("- type:", "no.such.type");
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"[1, 2]", "{\"unclosed\": ", "42", "null"})
   void enqueue_with_args_that_are_not_a_json_object_is_a_usage_error(String args) {
-    Result r = cli("enqueue", "demo.echo", args, url);
+    Result r = server.cli("enqueue", "demo.echo", args);
 
-    assertThat(r.code).isEqualTo(2);
-    assertThat(r.err).contains("ARGS_JSON", "Try 'taskflow enqueue --help'");
+    r.assertUsageError("ARGS_JSON", "Try 'taskflow enqueue --help'");
   }
 
   @Test
   void enqueue_with_both_delay_and_run_at_is_a_usage_error() {
-    Result r = cli("enqueue", "demo.echo", "--delay=PT5S", "--run-at=2099-01-01T00:00:00Z", url);
+    Result r = server.cli("enqueue", "demo.echo", "--delay=PT5S", "--run-at=2099-01-01T00:00:00Z");
 
-    assertThat(r.code).isEqualTo(2);
-    assertThat(r.err).contains("--delay and --run-at exclude each other");
+    r.assertUsageError("--delay and --run-at exclude each other");
   }
 
   @ParameterizedTest
@@ -442,10 +398,9 @@ class CliTest {
         "--no-such-option"
       })
   void enqueue_with_a_malformed_option_is_a_usage_error(String option) {
-    Result r = cli("enqueue", "demo.echo", option, url);
+    Result r = server.cli("enqueue", "demo.echo", option);
 
-    assertThat(r.code).isEqualTo(2);
-    assertThat(r.err).startsWith("error: ");
+    r.assertUsageError();
   }
 
   @Test
@@ -457,19 +412,18 @@ class CliTest {
 
     Result r = cli("enqueue", "demo.echo", "--url=http://127.0.0.1:" + closedPort);
 
-    assertThat(r.code).isEqualTo(1);
-    assertThat(r.err).contains("cannot reach TaskFlow at http://127.0.0.1:" + closedPort);
+    r.assertFailed("cannot reach TaskFlow at http://127.0.0.1:" + closedPort);
   }
 
   @Test
   void jobs_prints_a_table_of_jobs_filtered_by_state_and_type() {
-    Result enqueued = cli("enqueue", "demo.embed", "{\"text\": \"table\"}", "--delay=1h", url);
+    Result enqueued = server.cli("enqueue", "demo.embed", "{\"text\": \"table\"}", "--delay=1h");
     String id = stored(enqueued).id().toString();
 
-    Result r = cli("jobs", "--state=scheduled", "--type=demo.embed", url);
+    Result r = server.cli("jobs", "--state=scheduled", "--type=demo.embed");
 
-    assertThat(r.code).as(r.err).isZero();
-    List<String> lines = r.out.lines().toList();
+    assertThat(r.code()).as(r.err()).isZero();
+    List<String> lines = r.out().lines().toList();
     assertThat(lines.getFirst().split("\\s+"))
         .containsExactly("ID", "TYPE", "QUEUE", "STATE", "ATTEMPT", "PROGRESS", "CREATED");
     assertThat(lines)
@@ -480,40 +434,39 @@ class CliTest {
 
   @Test
   void jobs_pages_with_a_cursor() {
-    for (int i = 0; i < 3; i++) cli("enqueue", "demo.echo", "--delay=1h", "--tag=paged", url);
+    for (int i = 0; i < 3; i++) server.cli("enqueue", "demo.echo", "--delay=1h", "--tag=paged");
 
-    Result first = cli("jobs", "--tag=paged", "--limit=2", url);
+    Result first = server.cli("jobs", "--tag=paged", "--limit=2");
     String cursor =
         first
-            .out
+            .out()
             .lines()
             .filter(l -> l.startsWith("More:"))
             .findFirst()
             .orElseThrow()
             .split(" ")[4];
-    Result second = cli("jobs", "--tag=paged", "--limit=2", "--cursor=" + cursor, url);
+    Result second = server.cli("jobs", "--tag=paged", "--limit=2", "--cursor=" + cursor);
 
-    assertThat(first.out.lines().count()).isEqualTo(4); // header, 2 rows, "More:"
-    assertThat(second.out.lines().count())
-        .as(second.out + second.err)
+    assertThat(first.out().lines().count()).isEqualTo(4); // header, 2 rows, "More:"
+    assertThat(second.out().lines().count())
+        .as(second.out() + second.err())
         .isEqualTo(2); // header, 1 row
   }
 
   @Test
   void jobs_as_json_prints_the_page() {
-    Result r = cli("jobs", "--json", "--limit=1", url);
+    Result r = server.cli("jobs", "--json", "--limit=1");
 
-    assertThat(r.code).isZero();
-    assertThat(ApiClient.JSON.readTree(r.out).has("items")).isTrue();
+    assertThat(r.code()).isZero();
+    assertThat(ApiClient.JSON.readTree(r.out()).has("items")).isTrue();
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"--state=bogus", "--limit=0", "--limit=501", "--limit=many"})
   void jobs_with_a_bad_filter_is_a_usage_error(String option) {
-    Result r = cli("jobs", option, url);
+    Result r = server.cli("jobs", option);
 
-    assertThat(r.code).isEqualTo(2);
-    assertThat(r.err).startsWith("error: ");
+    r.assertUsageError();
   }
 
   @ParameterizedTest
@@ -521,16 +474,15 @@ class CliTest {
   void every_command_has_help(String command) {
     Result r = cli(command, "--help");
 
-    assertThat(r.code).isZero();
-    assertThat(r.out).startsWith("Usage: taskflow " + command);
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).startsWith("Usage: taskflow " + command);
   }
 
   @Test
   void no_command_or_an_unknown_one_is_a_usage_error() {
-    assertThat(cli().code).isEqualTo(2);
+    assertThat(cli().code()).isEqualTo(2);
     Result r = cli("serve");
-    assertThat(r.code).isEqualTo(2);
-    assertThat(r.err).contains("Did you mean", "server");
+    r.assertUsageError("Did you mean", "server");
   }
 
   @ParameterizedTest
@@ -549,16 +501,14 @@ class CliTest {
   void server_with_a_bad_option_is_a_usage_error(String option) {
     Result r = cli("server", "--store=memory", option);
 
-    assertThat(r.code).isEqualTo(2);
-    assertThat(r.err).startsWith("error: ");
+    r.assertUsageError();
   }
 
   @Test
   void server_on_a_port_in_use_says_so_and_exits_1() {
     Result r = cli("server", "--store=memory", "--port=" + server.port());
 
-    assertThat(r.code).isEqualTo(1);
-    assertThat(r.err).contains("cannot listen on 127.0.0.1:" + server.port(), "--port");
+    r.assertFailed("cannot listen on 127.0.0.1:" + server.port(), "--port");
   }
 
   @Test
@@ -572,28 +522,10 @@ class CliTest {
 
   // ------------------------------------------------------------------ helpers
 
-  record Result(int code, String out, String err) {}
-
-  static Result cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Result(code, out.toString(), err.toString());
-  }
-
+  /** The job an enqueue that succeeded printed, as the server stores it. */
   private static Job stored(Result r) {
-    UUID id = UUID.fromString(ApiClient.JSON.readTree(r.out).get("id").asString());
+    assertThat(r.code()).as(r.err()).isZero();
+    UUID id = UUID.fromString(ApiClient.JSON.readTree(r.out()).get("id").asString());
     return server.taskflow().get(id).orElseThrow();
-  }
-
-  /** Parses {@code server} options as the CLI does, and starts it without blocking. */
-  static ServerCommand.Running startServer(String... options) throws Exception {
-    var cl = Main.commandLine();
-    String[] args = new String[options.length + 1];
-    args[0] = "server";
-    System.arraycopy(options, 0, args, 1, options.length);
-    cl.parseArgs(args);
-    ServerCommand cmd = cl.getSubcommands().get("server").getCommand();
-    return cmd.start();
   }
 }

@@ -1,22 +1,19 @@
 package dev.taskflow.server;
 
-import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.taskflow.JobState;
 import dev.taskflow.StorageException;
+import dev.taskflow.fixtures.ChildJvm;
+import dev.taskflow.fixtures.LocalPgCluster;
+import dev.taskflow.fixtures.PgSchema;
 import dev.taskflow.postgres.PostgresStorage;
 import dev.taskflow.spi.JobInsertManyParams;
 import dev.taskflow.spi.NewJob;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -27,13 +24,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -43,49 +39,26 @@ import org.junit.jupiter.api.io.TempDir;
  * leases (its history never goes from processing to processing). Prints one report line per test.
  */
 class PostgresManyNodesIT {
-  static final String PG = PostgresCliTest.PG;
+  private static final Pattern RUNNING = Pattern.compile("^TaskFlow worker is running");
 
+  @RegisterExtension final PgSchema pg = new PgSchema("nodes");
   @TempDir Path dir;
-  private String schema;
-  private String storeUrl;
   private PostgresStorage store;
-  private final List<Process> children = new ArrayList<>();
+  private LocalPgCluster cluster; // the restart test's
+  private final List<ChildJvm> children = new ArrayList<>();
 
   @BeforeEach
-  void fresh_schema() {
-    try (Connection c = DriverManager.getConnection(PG)) {
-      c.isValid(5);
-    } catch (SQLException e) {
-      String why = "PostgreSQL is not reachable at " + PG + " (" + e.getMessage() + ")";
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) throw new AssertionError(why, e);
-      Assumptions.abort(why + "; start it or set TASKFLOW_TEST_PG_URL");
-    }
-    schema =
-        ("nodes_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE))
-            .toLowerCase(Locale.ROOT);
-    storeUrl = PG + (PG.contains("?") ? "&" : "?") + "schema=" + schema;
-    store = PostgresStorage.builder(storeUrl).poolSize(4).build();
+  void open_the_store() {
+    store = PostgresStorage.builder(pg.url()).poolSize(4).build();
     store.open();
   }
 
   @AfterEach
   void stop_everything() throws Exception {
-    for (Process p : children) {
-      p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
-      new ProcessBuilder("kill", "-CONT", Long.toString(p.pid())).start().waitFor();
-      p.destroyForcibly();
-    }
-    restartPostgresIfDown();
+    children.forEach(ChildJvm::close);
+    if (cluster != null) cluster.ensureUp();
     if (store != null) store.close();
-    try (Connection c = DriverManager.getConnection(PG);
-        Statement st = c.createStatement()) {
-      st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-    }
-    try (var logs = Files.newDirectoryStream(dir, "*.log")) {
-      for (Path log : logs) {
-        Files.copy(log, reportDir().resolve("many-nodes-" + log.getFileName()), REPLACE_EXISTING);
-      }
-    }
+    ShadedJar.keepLogs(dir, "many-nodes-");
   }
 
   // ------------------------------------------------------------------ the proofs
@@ -107,14 +80,13 @@ class PostgresManyNodesIT {
 
   @Test
   void a_worker_killed_mid_run_loses_no_job_and_the_others_finish_its_work() throws Exception {
-    Process victim = startWorker("victim", "PT2S");
+    ChildJvm victim = startWorker("victim", "PT2S");
     startWorker("w1", "PT2S");
     startWorker("w2", "PT2S");
     List<UUID> ids = enqueue(3_000, "demo.sleep", "{\"ms\": 20, \"steps\": 1}");
     await().atMost(Duration.ofMinutes(1)).until(() -> completed() >= 300);
 
-    victim.destroyForcibly(); // SIGKILL: no release, its leases must expire
-    assertThat(victim.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    victim.kill(); // SIGKILL: no release, its leases must expire
 
     awaitCompleted(ids.size(), Duration.ofMinutes(2));
     Check c = check(ids);
@@ -127,16 +99,16 @@ class PostgresManyNodesIT {
   @Test
   void a_worker_stopped_past_its_lease_cannot_complete_the_job_another_worker_took()
       throws Exception {
-    Process stale = startWorker("stale", "PT2S");
+    ChildJvm stale = startWorker("stale", "PT2S");
     List<UUID> ids = enqueue(1, "demo.sleep", "{\"ms\": 4000, \"steps\": 1}");
     UUID id = ids.get(0);
     await().atMost(Duration.ofSeconds(30)).until(() -> state(id) == JobState.PROCESSING);
 
-    signal(stale, "STOP");
+    stale.pause();
     startWorker("fresh", "PT2S");
     // The stale lease expires, the fresh worker rescues and runs the job to completion.
     await().atMost(Duration.ofSeconds(60)).until(() -> state(id) == JobState.COMPLETED);
-    signal(stale, "CONT");
+    stale.resume();
 
     // The stale worker wakes with its attempt done and tries to record it: the fence refuses.
     await()
@@ -155,13 +127,13 @@ class PostgresManyNodesIT {
   @Test
   void postgres_restarting_under_load_loses_no_acknowledged_job_and_workers_resume()
       throws Exception {
-    Assumptions.assumeTrue(Files.isDirectory(Path.of("/etc/postgresql")), "no local cluster");
-    List<Process> workers = new ArrayList<>();
+    cluster = LocalPgCluster.orSkip();
+    List<ChildJvm> workers = new ArrayList<>();
     for (int i = 0; i < 3; i++) workers.add(startWorker("w" + i, "PT5S"));
     List<UUID> acknowledged = new ArrayList<>(enqueue(2_000, "demo.echo", "{}"));
     await().atMost(Duration.ofMinutes(1)).until(() -> completed() >= 200);
 
-    pgctl("restart", "-m", "immediate");
+    cluster.restartImmediately();
     int refused = 0;
     for (int i = 0; i < 20; i++) { // keep enqueuing: only what the store acknowledged counts
       try {
@@ -193,7 +165,7 @@ class PostgresManyNodesIT {
   }
 
   private Check check(List<UUID> ids) throws SQLException {
-    try (Connection c = connect();
+    try (Connection c = pg.connect();
         Statement st = c.createStatement()) {
       int jobs = count(st, "SELECT count(*) FROM taskflow_jobs");
       int once =
@@ -254,23 +226,10 @@ class PostgresManyNodesIT {
     return store.jobGet(id).orElseThrow().state();
   }
 
-  private int completionEvents(UUID id) throws SQLException {
-    try (Connection c = connect();
-        Statement st = c.createStatement()) {
-      return count(
-          st,
-          "SELECT count(*) FROM taskflow_events WHERE type = 'job.completed' AND job_id = '"
-              + id
-              + "'");
-    }
-  }
-
-  private Connection connect() throws SQLException {
-    Connection c = DriverManager.getConnection(PG);
-    try (Statement st = c.createStatement()) {
-      st.execute("SET search_path TO " + schema);
-    }
-    return c;
+  private long completionEvents(UUID id) throws SQLException {
+    return pg.queryLong(
+        "SELECT count(*) FROM taskflow_events WHERE type = 'job.completed' AND job_id = ?::uuid",
+        id.toString());
   }
 
   private List<UUID> enqueue(int n, String type, String args) {
@@ -305,49 +264,19 @@ class PostgresManyNodesIT {
   }
 
   /** Starts {@code taskflow worker} in a new JVM; returns once it says it is running. */
-  private Process startWorker(String name, String lease) throws Exception {
-    Path jar = Path.of(System.getProperty("taskflow.jar", "target/taskflow.jar"));
-    assertThat(jar).as("the shaded jar, built by `package` before failsafe runs").exists();
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Path log = dir.resolve(name + "-worker.log");
-    Process p =
-        new ProcessBuilder(
-                java,
-                "-Xmx256m",
-                "-jar",
-                jar.toString(),
+  private ChildJvm startWorker(String name, String lease) {
+    ChildJvm p =
+        ShadedJar.run(
                 "worker",
                 "--demo",
-                "--store=" + storeUrl,
+                "--store=" + pg.url(),
                 "--queue=default=16",
                 "--lease=" + lease,
                 "--shutdown-grace=PT1S")
-            .redirectError(log.toFile())
-            .start();
+            .jvmArgs("-Xmx256m")
+            .start(dir.resolve(name + "-worker.log"));
     children.add(p);
-    CompletableFuture<Void> ready = new CompletableFuture<>();
-    Thread.ofPlatform()
-        .daemon()
-        .name("many-nodes-" + name + "-stdout")
-        .start(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                  if (line.startsWith("TaskFlow worker is running")) ready.complete(null);
-                }
-              } catch (IOException e) {
-                ready.completeExceptionally(e);
-              }
-              ready.completeExceptionally(new IllegalStateException(name + " exited"));
-            });
-    try {
-      ready.get(60, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError(
-          "worker " + name + " did not start; its log:\n" + Files.readString(log), e);
-    }
+    p.awaitLine(RUNNING, Duration.ofSeconds(60));
     await().atMost(Duration.ofSeconds(30)).until(() -> newServerId(name));
     return p;
   }
@@ -363,43 +292,8 @@ class PostgresManyNodesIT {
     return false;
   }
 
-  private static void signal(Process p, String sig) throws Exception {
-    int code = new ProcessBuilder("kill", "-" + sig, Long.toString(p.pid())).start().waitFor();
-    assertThat(code).as("kill -" + sig).isZero();
-  }
-
-  private static String clusterVersion() throws IOException {
-    try (var s = Files.list(Path.of("/etc/postgresql"))) {
-      return s.map(p -> p.getFileName().toString()).sorted().reduce((a, b) -> b).orElseThrow();
-    }
-  }
-
-  private static void pgctl(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("pg_ctlcluster", "--skip-systemctl-redirect"));
-    cmd.add(clusterVersion());
-    cmd.add("main");
-    cmd.addAll(List.of(args));
-    int code = new ProcessBuilder(cmd).inheritIO().start().waitFor();
-    assertThat(code).as(String.join(" ", cmd)).isZero();
-  }
-
-  private static void restartPostgresIfDown() throws Exception {
-    if (!Files.isDirectory(Path.of("/etc/postgresql"))) return;
-    int ready = new ProcessBuilder("pg_isready", "-q", "-h", "127.0.0.1").start().waitFor();
-    if (ready != 0) pgctl("start");
-  }
-
-  private static Path reportDir() throws IOException {
-    return Files.createDirectories(Path.of(System.getProperty("taskflow.reportDir", "target")));
-  }
-
   private static void report(String format, Object... args) throws IOException {
-    String line = "many-nodes " + String.format(Locale.ROOT, format, args);
-    System.out.println(line);
-    Files.writeString(
-        reportDir().resolve("many-nodes-report.txt"),
-        line + System.lineSeparator(),
-        java.nio.file.StandardOpenOption.CREATE,
-        java.nio.file.StandardOpenOption.APPEND);
+    ShadedJar.report(
+        "many-nodes-report.txt", "many-nodes " + String.format(Locale.ROOT, format, args));
   }
 }

@@ -1,37 +1,23 @@
 package dev.taskflow.server;
 
-import static dev.taskflow.server.CliTest.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.taskflow.RecurringInfo;
 import dev.taskflow.RecurringSchedule;
 import java.time.Instant;
 import java.time.ZoneId;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /** {@code taskflow recurring ...} against a real server (in-memory store). */
 class RecurringCliTest {
-  private static ServerCommand.Running server;
-  private static String url;
-
-  @BeforeAll
-  static void start_server() throws Exception {
-    server = CliTest.startServer("--demo", "--store", "memory", "--port", "0");
-    url = "--url=" + server.url();
-  }
-
-  @AfterAll
-  static void stop_server() {
-    server.close();
-  }
+  @RegisterExtension static final CliServer server = new CliServer();
 
   @Test
   void put_list_pause_resume_trigger_and_delete_a_schedule() {
-    CliTest.Result put =
-        cli(
+    Cli.Result put =
+        server.cli(
             "recurring",
             "put",
             "nightly",
@@ -41,8 +27,7 @@ class RecurringCliTest {
             "--args={\"scope\":\"all\"}",
             "--tag=reports",
             "--overlap=skip",
-            "--misfire=skip",
-            url);
+            "--misfire=skip");
     assertThat(put.code()).as(put.err()).isZero();
     assertThat(put.out()).contains("nightly", "0 3 * * *", "Europe/Berlin", "active");
     RecurringInfo stored = server.taskflow().recurring().get("nightly").orElseThrow();
@@ -51,26 +36,26 @@ class RecurringCliTest {
     assertThat(stored.schedule().misfire()).isEqualTo(RecurringSchedule.Misfire.SKIP);
     assertThat(stored.schedule().job().options().tags()).containsExactly("reports");
 
-    assertThat(cli("recurring", "list", url).out()).contains("ID", "nightly", "demo.echo");
-    assertThat(cli("recurring", "pause", "nightly", url).out()).contains("paused");
+    assertThat(server.cli("recurring", "list").out()).contains("ID", "nightly", "demo.echo");
+    assertThat(server.cli("recurring", "pause", "nightly").out()).contains("paused");
     assertThat(server.taskflow().recurring().get("nightly").orElseThrow().schedule().paused())
         .isTrue();
-    assertThat(cli("recurring", "resume", "nightly", url).out()).contains("active");
+    assertThat(server.cli("recurring", "resume", "nightly").out()).contains("active");
 
-    CliTest.Result trigger = cli("recurring", "trigger", "nightly", url);
+    Cli.Result trigger = server.cli("recurring", "trigger", "nightly");
     assertThat(trigger.code()).as(trigger.err()).isZero();
     assertThat(trigger.out()).contains("enqueued job", "demo.echo");
 
-    CliTest.Result delete = cli("recurring", "delete", "nightly", url);
+    Cli.Result delete = server.cli("recurring", "delete", "nightly");
     assertThat(delete.code()).as(delete.err()).isZero();
     assertThat(server.taskflow().recurring().get("nightly")).isEmpty();
-    assertThat(cli("recurring", "list", url).out()).contains("No recurring schedules.");
+    assertThat(server.cli("recurring", "list").out()).contains("No recurring schedules.");
   }
 
   @Test
   void put_with_an_end_a_run_cap_and_a_misfire_limit_stores_them_and_get_shows_them() {
-    CliTest.Result put =
-        cli(
+    Cli.Result put =
+        server.cli(
             "recurring",
             "put",
             "capped",
@@ -79,8 +64,7 @@ class RecurringCliTest {
             "--misfire=run_all",
             "--misfire-limit=7",
             "--end-at=2099-06-30T00:00:00Z",
-            "--max-runs=12",
-            url);
+            "--max-runs=12");
     assertThat(put.code()).as(put.err()).isZero();
     RecurringSchedule stored = server.taskflow().recurring().get("capped").orElseThrow().schedule();
     assertThat(stored.misfire()).isEqualTo(RecurringSchedule.Misfire.RUN_ALL);
@@ -88,7 +72,7 @@ class RecurringCliTest {
     assertThat(stored.endAt()).isEqualTo(Instant.parse("2099-06-30T00:00:00Z"));
     assertThat(stored.maxRuns()).isEqualTo(12L);
 
-    CliTest.Result get = cli("recurring", "get", "capped", url);
+    Cli.Result get = server.cli("recurring", "get", "capped");
 
     assertThat(get.code()).as(get.err()).isZero();
     assertThat(get.out())
@@ -100,7 +84,8 @@ class RecurringCliTest {
             "end at         2099-06-30T00:00:00Z",
             "max runs       12",
             "next fires     ");
-    JsonNode json = ApiClient.JSON.readTree(cli("recurring", "get", "capped", "--json", url).out());
+    JsonNode json =
+        ApiClient.JSON.readTree(server.cli("recurring", "get", "capped", "--json").out());
     assertThat(json.get("maxRuns").asLong()).isEqualTo(12);
     assertThat(json.get("misfireLimit").asInt()).isEqualTo(7);
     assertThat(json.get("endAt").asString()).isEqualTo("2099-06-30T00:00:00Z");
@@ -108,25 +93,23 @@ class RecurringCliTest {
 
   @Test
   void get_of_an_unknown_schedule_exits_1() {
-    CliTest.Result r = cli("recurring", "get", "nobody", url);
+    Cli.Result r = server.cli("recurring", "get", "nobody");
 
-    assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err()).contains("(404)", "nobody");
+    r.assertFailed("(404)", "nobody");
   }
 
   @Test
   void an_invalid_cron_expression_prints_the_field_and_exits_1() {
-    CliTest.Result r = cli("recurring", "put", "bad", "--cron=0 25 * * *", "--type=demo.echo", url);
+    Cli.Result r = server.cli("recurring", "put", "bad", "--cron=0 25 * * *", "--type=demo.echo");
 
-    assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err()).contains("cron:", "hour", "25", "out_of_range");
+    r.assertFailed("cron:", "hour", "25", "out_of_range");
   }
 
   @Test
   void put_needs_exactly_one_of_cron_and_every() {
-    CliTest.Result both =
-        cli("recurring", "put", "x", "--cron=* * * * *", "--every=PT1M", "--type=demo.echo", url);
-    CliTest.Result none = cli("recurring", "put", "x", "--type=demo.echo", url);
+    Cli.Result both =
+        server.cli("recurring", "put", "x", "--cron=* * * * *", "--every=PT1M", "--type=demo.echo");
+    Cli.Result none = server.cli("recurring", "put", "x", "--type=demo.echo");
 
     assertThat(both.code()).isEqualTo(2);
     assertThat(none.code()).isEqualTo(2);
@@ -134,9 +117,8 @@ class RecurringCliTest {
 
   @Test
   void pausing_an_unknown_schedule_exits_1() {
-    CliTest.Result r = cli("recurring", "pause", "nobody", url);
+    Cli.Result r = server.cli("recurring", "pause", "nobody");
 
-    assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err()).contains("nobody");
+    r.assertFailed("nobody");
   }
 }

@@ -1,25 +1,21 @@
 package dev.taskflow.server;
 
-import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.BufferedReader;
+import dev.taskflow.fixtures.ChildJvm;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,25 +28,18 @@ import tools.jackson.databind.JsonNode;
  */
 class ServerKillIT {
   private static final int JOBS = 200;
+  private static final Pattern RUNNING_AT = Pattern.compile("^TaskFlow is running at (\\S+)");
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @TempDir Path dir;
-  private final List<Process> children = new ArrayList<>();
+  private final List<ChildJvm> children = new ArrayList<>();
 
   @AfterEach
   void kill_children_and_keep_their_logs() throws IOException {
-    children.forEach(Process::destroyForcibly);
+    children.forEach(ChildJvm::close);
     // The servers' logs outlive the temp dir, for a look after a failure.
-    try (var logs = Files.newDirectoryStream(dir, "*-server.log")) {
-      for (Path log : logs) {
-        Files.copy(log, reportDir().resolve("crash-test-" + log.getFileName()), REPLACE_EXISTING);
-      }
-    }
-  }
-
-  private static Path reportDir() throws IOException {
-    return Files.createDirectories(Path.of(System.getProperty("taskflow.reportDir", "target")));
+    ShadedJar.keepLogs(dir, "crash-test-");
   }
 
   @Test
@@ -83,8 +72,7 @@ class ServerKillIT {
                   && states.get("completed").asLong() >= 10;
             });
 
-    first.process.destroyForcibly(); // SIGKILL: no shutdown hook, no release of leases
-    assertThat(first.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    first.process.kill(); // SIGKILL: no shutdown hook, no release of leases
     Child second = startServer(db, "second");
 
     await()
@@ -114,9 +102,8 @@ class ServerKillIT {
             + lost
             + " ranMoreThanOnce="
             + ranMoreThanOnce;
-    System.out.println(report);
-    Files.writeString(
-        reportDir().resolve("crash-test-report.txt"), report + System.lineSeparator());
+    Files.deleteIfExists(ShadedJar.reportDir().resolve("crash-test-report.txt"));
+    ShadedJar.report("crash-test-report.txt", report);
 
     assertThat(acknowledged).hasSize(JOBS).doesNotHaveDuplicates();
     assertThat(lost).as(report).isZero();
@@ -126,58 +113,24 @@ class ServerKillIT {
 
   // ------------------------------------------------------------------ child processes
 
-  private record Child(Process process, String url) {}
+  private record Child(ChildJvm process, String url) {}
 
   /**
    * Starts {@code taskflow server} from the shaded jar in a new JVM on a free port, with a 2 s
    * lease so that the jobs of a killed server are rescued quickly; returns once it serves HTTP.
    */
-  private Child startServer(Path db, String name) throws Exception {
-    Path jar = Path.of(System.getProperty("taskflow.jar", "target/taskflow.jar"));
-    assertThat(jar).as("the shaded jar, built by `package` before failsafe runs").exists();
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Path log = dir.resolve(name + "-server.log");
-    Process p =
-        new ProcessBuilder(
-                java,
-                "-jar",
-                jar.toString(),
+  private Child startServer(Path db, String name) {
+    ChildJvm p =
+        ShadedJar.run(
                 "server",
                 "--demo",
                 "--store=sqlite:" + db,
                 "--port=0",
                 "--lease=PT2S",
                 "--shutdown-grace=PT1S")
-            .redirectError(log.toFile())
-            .start();
+            .start(dir.resolve(name + "-server.log"));
     children.add(p);
-    CompletableFuture<String> url = new CompletableFuture<>();
-    Thread.ofPlatform()
-        .daemon()
-        .name("crash-it-" + name + "-stdout")
-        .start(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                  if (line.startsWith("TaskFlow is running at ")) {
-                    url.complete(line.substring("TaskFlow is running at ".length()).split(" ")[0]);
-                  }
-                }
-              } catch (IOException e) {
-                url.completeExceptionally(e);
-              }
-              url.completeExceptionally(
-                  new IllegalStateException(
-                      "server " + name + " exited before it printed its URL"));
-            });
-    try {
-      return new Child(p, url.get(60, TimeUnit.SECONDS));
-    } catch (Exception e) {
-      throw new AssertionError(
-          "server " + name + " did not start; its log:\n" + Files.readString(log), e);
-    }
+    return new Child(p, p.awaitLine(RUNNING_AT, Duration.ofSeconds(60)).group(1));
   }
 
   // ------------------------------------------------------------------ HTTP

@@ -5,20 +5,21 @@ import static org.awaitility.Awaitility.await;
 
 import dev.taskflow.Job;
 import dev.taskflow.JobState;
+import dev.taskflow.fixtures.ChildJvm;
 import dev.taskflow.spi.JobListParams;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,41 +33,20 @@ class SqliteCrashIT {
   @Test
   void every_write_that_returned_survives_a_kill_of_the_process() throws Exception {
     Path file = dir.resolve("crash.db");
-    Process child =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED",
-                "-cp",
-                System.getProperty("java.class.path"),
-                CrashChild.class.getName(),
-                file.toString())
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    Set<UUID> acked = ConcurrentHashMap.newKeySet();
-    Set<UUID> done = ConcurrentHashMap.newKeySet();
-    Thread reader =
-        Thread.ofPlatform()
-            .daemon()
-            .start(
-                () -> {
-                  try (BufferedReader r =
-                      new BufferedReader(
-                          new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line; (line = r.readLine()) != null; ) {
-                      if (line.startsWith("ACK ")) acked.add(UUID.fromString(line.substring(4)));
-                      if (line.startsWith("DONE ")) done.add(UUID.fromString(line.substring(5)));
-                    }
-                  } catch (Exception e) {
-                    // the child died: its output ends here
-                  }
-                });
-    try {
-      await().atMost(Duration.ofMinutes(2)).until(() -> acked.size() >= 300 || !child.isAlive());
+    Set<UUID> acked;
+    Set<UUID> done;
+    try (ChildJvm child =
+        ChildJvm.main(CrashChild.class.getName())
+            .jvmArgs("--enable-native-access=ALL-UNNAMED")
+            .args(file.toString())
+            .start(dir.resolve("child.log"))) {
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .until(() -> printed(child, "ACK").size() >= 300 || !child.isAlive());
       assertThat(child.isAlive()).as("the child is still writing").isTrue();
-    } finally {
-      child.destroyForcibly(); // SIGKILL: no shutdown hooks, no close()
-      child.waitFor();
-      reader.join(Duration.ofSeconds(10));
+      child.kill(); // SIGKILL: no shutdown hooks, no close()
+      acked = printed(child, "ACK");
+      done = printed(child, "DONE");
     }
 
     try (SqliteStorage store = SqliteStorage.open(file)) {
@@ -90,5 +70,14 @@ class SqliteCrashIT {
       all.forEach(j -> scanned.merge(j.state(), 1L, Long::sum));
       assertThat(store.jobCountByState()).as("counters after recovery").isEqualTo(scanned);
     }
+  }
+
+  /** The ids the child printed after {@code what} ({@code ACK id}, {@code DONE id}). */
+  private static Set<UUID> printed(ChildJvm child, String what) {
+    Set<UUID> ids = new HashSet<>();
+    Matcher m =
+        Pattern.compile("^" + what + " ([0-9a-f-]{36})$", Pattern.MULTILINE).matcher(child.log());
+    while (m.find()) ids.add(UUID.fromString(m.group(1)));
+    return ids;
   }
 }
