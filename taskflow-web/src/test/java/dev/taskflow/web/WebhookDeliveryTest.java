@@ -11,6 +11,7 @@ import dev.taskflow.JobRequest;
 import dev.taskflow.JobState;
 import dev.taskflow.RetryPolicy;
 import dev.taskflow.TaskFlow;
+import dev.taskflow.TaskFlowBuilder;
 import dev.taskflow.Webhook;
 import dev.taskflow.memory.InMemoryStorage;
 import dev.taskflow.test.ManualClock;
@@ -56,7 +57,7 @@ class WebhookDeliveryTest {
   private void start(boolean deliverToPrivate, UnaryOperator<WebhookDelivery.Options> options)
       throws Exception {
     receiver = new WebhookReceiver();
-    TaskFlow.Builder b =
+    TaskFlowBuilder b =
         TaskFlow.builder()
             .storage(new InMemoryStorage(clock))
             .clock(clock)
