@@ -93,7 +93,7 @@ final class ServerCommand implements Callable<Integer> {
   @Option(
       names = "--max-args-bytes",
       paramLabel = "N",
-      defaultValue = "" + WebConfig.DEFAULT_MAX_ARGS_BYTES,
+      defaultValue = "" + TaskFlowBuilder.DEFAULT_MAX_ARGS_BYTES,
       description = "Largest args of one job, as JSON (default: ${DEFAULT-VALUE}).")
   int maxArgsBytes;
 
@@ -170,7 +170,6 @@ final class ServerCommand implements Callable<Integer> {
               .allowedHosts(allowedHosts == null ? List.of() : allowedHosts)
               .port(port)
               .maxBodyBytes(maxBodyBytes)
-              .maxArgsBytes(maxArgsBytes)
               .dashboard(!noDashboard)
               .dashboardReadOnly(readOnly)
               .allowPrivateWebhookTargets(allowPrivateWebhookTargets)

@@ -49,9 +49,13 @@ final class JobRequestParser {
   private static final Set<String> FIELD_SET = Set.copyOf(FIELDS);
 
   private final JsonMapper mapper;
-  private final int maxArgsBytes;
+  private final java.util.function.IntSupplier maxArgsBytes;
 
-  JobRequestParser(JsonMapper mapper, int maxArgsBytes) {
+  /**
+   * @param maxArgsBytes the engine's limit ({@code Cluster.maxArgsBytes}), read per request: one
+   *     setting for the API and the engine
+   */
+  JobRequestParser(JsonMapper mapper, java.util.function.IntSupplier maxArgsBytes) {
     this.mapper = mapper;
     this.maxArgsBytes = maxArgsBytes;
   }
@@ -114,10 +118,10 @@ final class JobRequestParser {
     }
     String json = mapper.writeValueAsString(args);
     int bytes = json.getBytes(StandardCharsets.UTF_8).length;
-    if (bytes > maxArgsBytes) {
+    int limit = maxArgsBytes.getAsInt();
+    if (bytes > limit) {
       errors.add(
-          FieldError.at(
-              at, "max_size", "args are " + bytes + " bytes; the limit is " + maxArgsBytes));
+          FieldError.at(at, "max_size", "args are " + bytes + " bytes; the limit is " + limit));
       return null;
     }
     return json;

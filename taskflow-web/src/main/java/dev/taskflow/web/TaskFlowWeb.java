@@ -107,7 +107,7 @@ public final class TaskFlowWeb implements AutoCloseable {
    */
   public void mount(JavalinConfig javalinConfig) {
     RequestBodies bodies = new RequestBodies(config);
-    JobRequestParser parser = new JobRequestParser(bodies.mapper(), config.maxArgsBytes());
+    JobRequestParser parser = new JobRequestParser(bodies.mapper(), client.cluster()::maxArgsBytes);
     ThroughputTracker tracker = throughput();
     ProblemMapper problems = new ProblemMapper(json);
     BrowserGuard guard = new BrowserGuard(config, problems);

@@ -15,7 +15,6 @@ import java.util.Set;
  * @param host the interface to bind; loopback by default so nothing is exposed by accident
  * @param port the TCP port; 0 picks a free one (read it back with {@link TaskFlowWeb#port()})
  * @param maxBodyBytes the largest request body accepted (413 above it)
- * @param maxArgsBytes the largest {@code args} object of one job, serialised (422 above it)
  * @param maxJsonDepth the deepest nesting of objects and arrays in a request body (422 above it)
  * @param pingInterval how often an idle SSE stream gets a {@code : ping} comment
  * @param sseBufferEvents events buffered per SSE connection before a slow client is cut off (it
@@ -44,7 +43,6 @@ public record WebConfig(
     String host,
     int port,
     int maxBodyBytes,
-    int maxArgsBytes,
     int maxJsonDepth,
     Duration pingInterval,
     int sseBufferEvents,
@@ -62,7 +60,6 @@ public record WebConfig(
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
   public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-  public static final int DEFAULT_MAX_ARGS_BYTES = 256 * 1024;
   public static final int DEFAULT_MAX_JSON_DEPTH = 64;
   public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(15);
   public static final int DEFAULT_SSE_BUFFER_EVENTS = 1024;
@@ -80,10 +77,6 @@ public record WebConfig(
     }
     if (maxBodyBytes < 1024) {
       throw new IllegalArgumentException("maxBodyBytes must be >= 1024, was " + maxBodyBytes);
-    }
-    if (maxArgsBytes < 2 || maxArgsBytes > maxBodyBytes) {
-      throw new IllegalArgumentException(
-          "maxArgsBytes must be 2..maxBodyBytes (" + maxBodyBytes + "), was " + maxArgsBytes);
     }
     if (maxJsonDepth < 4 || maxJsonDepth > 1000) {
       throw new IllegalArgumentException("maxJsonDepth must be 4..1000, was " + maxJsonDepth);
@@ -144,7 +137,11 @@ public record WebConfig(
     return Set.copyOf(out);
   }
 
-  /** The defaults: 127.0.0.1:8080, 1 MiB bodies, 256 KiB args, depth 64, ping every 15 s. */
+  /**
+   * The defaults: 127.0.0.1:8080, 1 MiB bodies, depth 64, ping every 15 s. (The largest {@code
+   * args} is the engine's setting, {@code TaskFlowBuilder.maxArgsBytes}, which the API reads from
+   * {@code Cluster.maxArgsBytes()}.)
+   */
   public static WebConfig defaults() {
     return builder().build();
   }
@@ -159,7 +156,6 @@ public record WebConfig(
         .host(host)
         .port(port)
         .maxBodyBytes(maxBodyBytes)
-        .maxArgsBytes(maxArgsBytes)
         .maxJsonDepth(maxJsonDepth)
         .pingInterval(pingInterval)
         .sseBufferEvents(sseBufferEvents)
@@ -180,7 +176,6 @@ public record WebConfig(
     private String host = DEFAULT_HOST;
     private int port = DEFAULT_PORT;
     private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
-    private int maxArgsBytes = DEFAULT_MAX_ARGS_BYTES;
     private int maxJsonDepth = DEFAULT_MAX_JSON_DEPTH;
     private Duration pingInterval = DEFAULT_PING_INTERVAL;
     private int sseBufferEvents = DEFAULT_SSE_BUFFER_EVENTS;
@@ -209,11 +204,6 @@ public record WebConfig(
 
     public Builder maxBodyBytes(int maxBodyBytes) {
       this.maxBodyBytes = maxBodyBytes;
-      return this;
-    }
-
-    public Builder maxArgsBytes(int maxArgsBytes) {
-      this.maxArgsBytes = maxArgsBytes;
       return this;
     }
 
@@ -304,7 +294,6 @@ public record WebConfig(
           host,
           port,
           maxBodyBytes,
-          maxArgsBytes,
           maxJsonDepth,
           pingInterval,
           sseBufferEvents,
