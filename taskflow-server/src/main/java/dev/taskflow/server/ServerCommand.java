@@ -6,7 +6,10 @@ import dev.taskflow.TaskFlowBuilder;
 import dev.taskflow.server.demo.DemoJobs;
 import dev.taskflow.web.TaskFlowWeb;
 import dev.taskflow.web.WebConfig;
+import dev.taskflow.web.WebPlugin;
 import dev.taskflow.web.WebhookDelivery;
+import dev.taskflow.web.WebhookPolicy;
+import dev.taskflow.web.dashboard.DashboardPlugin;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -163,6 +166,7 @@ final class ServerCommand implements Callable<Integer> {
     WebConfig webConfig;
     TaskFlowBuilder builder;
     WebhookDelivery webhooks;
+    List<WebPlugin> webPlugins = new ArrayList<>();
     try {
       webConfig =
           WebConfig.builder()
@@ -170,19 +174,20 @@ final class ServerCommand implements Callable<Integer> {
               .allowedHosts(allowedHosts == null ? List.of() : allowedHosts)
               .port(port)
               .maxBodyBytes(maxBodyBytes)
-              .dashboard(!noDashboard)
-              .dashboardReadOnly(readOnly)
-              .allowPrivateWebhookTargets(allowPrivateWebhookTargets)
-              .allowHttpWebhooks(allowHttpWebhooks)
               .build();
       builder = engine.builder().maxArgsBytes(maxArgsBytes);
+      // One policy for registering webhooks over the API and for delivering to them.
       webhooks =
           new WebhookDelivery(
               WebhookDelivery.Options.defaults()
-                  .withAllowPrivateTargets(allowPrivateWebhookTargets)
-                  .withAllowHttp(allowHttpWebhooks)
+                  .withPolicy(
+                      WebhookPolicy.defaults()
+                          .withAllowPrivateTargets(allowPrivateWebhookTargets)
+                          .withAllowHttp(allowHttpWebhooks))
                   .withTimeout(webhookTimeout));
       builder.plugin(webhooks);
+      webPlugins.add(webhooks);
+      if (!noDashboard) webPlugins.add(DashboardPlugin.defaults().withReadOnly(readOnly));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -194,7 +199,7 @@ final class ServerCommand implements Callable<Integer> {
       throw new StartupException("cannot open the store " + store + ": " + e.getMessage(), e);
     }
     taskflow.start();
-    TaskFlowWeb web = TaskFlowWeb.create(taskflow, webConfig);
+    TaskFlowWeb web = TaskFlowWeb.create(taskflow, webConfig, webPlugins.toArray(WebPlugin[]::new));
     try {
       web.start();
     } catch (RuntimeException e) {

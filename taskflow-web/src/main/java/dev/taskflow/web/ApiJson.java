@@ -33,7 +33,7 @@ import tools.jackson.databind.node.ObjectNode;
  * ISO-8601 with an offset ({@code 2026-01-01T10:00:00Z}), durations ISO-8601 ({@code PT30S}), and
  * {@code args}, {@code result} and event {@code data} are embedded as JSON, never as strings.
  */
-final class ApiJson {
+public final class ApiJson {
   private static final Logger log = LoggerFactory.getLogger(ApiJson.class);
 
   /** Writes responses and reads JSON the store already holds (written by TaskFlow itself). */
@@ -48,17 +48,17 @@ final class ApiJson {
   private final JsonNodeFactory nodes = mapper.getNodeFactory();
 
   /** Sends {@code body} as {@code application/json}. */
-  void send(Context ctx, int status, JsonNode body) {
+  public void send(Context ctx, int status, JsonNode body) {
     ctx.status(status);
     ctx.contentType("application/json");
     ctx.result(write(body).getBytes(StandardCharsets.UTF_8));
   }
 
-  String write(JsonNode node) {
+  public String write(JsonNode node) {
     return mapper.writeValueAsString(node);
   }
 
-  ObjectNode object() {
+  public ObjectNode object() {
     return nodes.objectNode();
   }
 
@@ -69,7 +69,7 @@ final class ApiJson {
    * startBy, history}, plus {@code queuePosition} (jobs ahead of it while enqueued, else null) when
    * {@code queuePosition} is given.
    */
-  ObjectNode job(Job j, OptionalLong queuePosition) {
+  public ObjectNode job(Job j, OptionalLong queuePosition) {
     ObjectNode n = job(j);
     if (queuePosition != null) {
       if (queuePosition.isPresent()) n.put("queuePosition", queuePosition.getAsLong());
@@ -78,7 +78,7 @@ final class ApiJson {
     return n;
   }
 
-  ObjectNode job(Job j) {
+  public ObjectNode job(Job j) {
     ObjectNode n = nodes.objectNode();
     n.put("id", j.id().toString());
     n.put("type", j.type());
@@ -124,7 +124,7 @@ final class ApiJson {
    * {@code {"items": [job...], "nextCursor": "..." | null}}, each job as a {@linkplain #listItem
    * list item}.
    */
-  ObjectNode page(Page<Job> page) {
+  public ObjectNode page(Page<Job> page) {
     ObjectNode n = nodes.objectNode();
     ArrayNode items = n.putArray("items");
     for (Job j : page.items()) items.add(listItem(j));
@@ -133,14 +133,14 @@ final class ApiJson {
   }
 
   /** Stored JSON ({@code args}, {@code result}) over this many characters is left out of lists. */
-  static final int LIST_MAX_VALUE_CHARS = 4096;
+  public static final int LIST_MAX_VALUE_CHARS = 4096;
 
   private static int characters(String s) {
     return s.codePointCount(0, s.length());
   }
 
   /** Errors a list item keeps (the newest), without stack traces. */
-  static final int LIST_MAX_ERRORS = 3;
+  public static final int LIST_MAX_ERRORS = 3;
 
   /**
    * A job as a list shows it, so that a page's size is bounded whatever its jobs hold: {@code args}
@@ -148,7 +148,7 @@ final class ApiJson {
    * newest {@value #LIST_MAX_ERRORS} errors are kept and without stack traces, and {@code
    * truncated} names what was left out (absent when nothing was). {@code GET /jobs/{id}} has all.
    */
-  ObjectNode listItem(Job j) {
+  public ObjectNode listItem(Job j) {
     ObjectNode n = job(j);
     List<String> cut = new ArrayList<>();
     if (j.argsJson() != null && characters(j.argsJson()) > LIST_MAX_VALUE_CHARS) {
@@ -185,7 +185,7 @@ final class ApiJson {
   }
 
   /** The event envelope: {@code id, type, time, jobId, jobType, queue, owner, data}. */
-  ObjectNode event(JobEvent e) {
+  public ObjectNode event(JobEvent e) {
     ObjectNode n = nodes.objectNode();
     n.put("id", e.id());
     n.put("type", e.type());
@@ -204,7 +204,7 @@ final class ApiJson {
    * A queue: {@code name, counts (every state), oldestEnqueuedAge (ISO duration or null),
    * oldestEnqueuedAgeSeconds, paused}.
    */
-  ObjectNode queue(QueueInfo q) {
+  public ObjectNode queue(QueueInfo q) {
     ObjectNode n = nodes.objectNode();
     n.put("name", q.name());
     n.set("counts", stateCounts(q.counts()));
@@ -221,7 +221,7 @@ final class ApiJson {
   /**
    * A server: {@code id, host, startedAt, lastHeartbeatAt, queues {name: concurrency}, running}.
    */
-  ObjectNode server(ServerInfo s) {
+  public ObjectNode server(ServerInfo s) {
     ObjectNode n = nodes.objectNode();
     n.put("id", s.id());
     n.put("host", s.host());
@@ -236,7 +236,7 @@ final class ApiJson {
   }
 
   /** Every state, in lifecycle order, with 0 for states the map lacks. */
-  ObjectNode stateCounts(Map<JobState, Long> counts) {
+  public ObjectNode stateCounts(Map<JobState, Long> counts) {
     ObjectNode n = nodes.objectNode();
     for (JobState s : JobState.values()) n.put(s.wireName(), counts.getOrDefault(s, 0L));
     return n;
@@ -246,7 +246,7 @@ final class ApiJson {
    * {@code {"states": {...}, "throughput": [{"time", "completed", "failed"}...],
    * "throughputIntervalSeconds": 1}}, the throughput oldest second first.
    */
-  ObjectNode stats(Map<JobState, Long> counts, List<ThroughputTracker.Point> throughput) {
+  public ObjectNode stats(Map<JobState, Long> counts, List<ThroughputTracker.Point> throughput) {
     ObjectNode n = nodes.objectNode();
     n.set("states", stateCounts(counts));
     ArrayNode points = n.putArray("throughput");
@@ -264,7 +264,7 @@ final class ApiJson {
    * RFC 9457: {@code type, title, status, detail, instance, errors [{pointer|parameter, code,
    * message}]}.
    */
-  ObjectNode problem(Problem p, String instance) {
+  public ObjectNode problem(Problem p, String instance) {
     ObjectNode n = nodes.objectNode();
     n.put("type", p.type());
     n.put("title", p.title());
@@ -322,11 +322,11 @@ final class ApiJson {
     }
   }
 
-  static String instant(Instant t) {
+  public static String instant(Instant t) {
     return t == null ? null : t.toString();
   }
 
-  static String duration(Duration d) {
+  public static String duration(Duration d) {
     return d == null ? null : d.toString();
   }
 }

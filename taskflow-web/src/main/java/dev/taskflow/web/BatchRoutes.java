@@ -94,7 +94,7 @@ final class BatchRoutes {
     ArrayNode ids = out.putArray("ids");
     for (EnqueueResult e : r.jobs()) ids.add(e.job().id().toString());
     out.put("callbackJobId", r.callbackJobId() == null ? null : r.callbackJobId().toString());
-    ctx.header("Location", ApiRoutes.API + "/batches/" + r.batchId());
+    ctx.header("Location", TaskFlowWeb.API + "/batches/" + r.batchId());
     json.send(ctx, 201, out);
   }
 

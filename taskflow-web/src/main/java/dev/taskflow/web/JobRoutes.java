@@ -61,7 +61,7 @@ final class JobRoutes {
     ObjectNode out = json.job(job);
     out.put("duplicate", result.duplicate());
     if (!result.duplicate()) {
-      ctx.header("Location", ApiRoutes.API + "/jobs/" + job.id());
+      ctx.header("Location", TaskFlowWeb.API + "/jobs/" + job.id());
     }
     send(ctx, result.duplicate() ? 200 : 201, out);
   }

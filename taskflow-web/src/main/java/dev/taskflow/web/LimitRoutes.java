@@ -110,7 +110,7 @@ final class LimitRoutes {
     }
     boolean existed = limits.get(name).isPresent();
     limits.put(l);
-    ctx.header("Location", ApiRoutes.API + "/limits/" + name);
+    ctx.header("Location", TaskFlowWeb.API + "/limits/" + name);
     json.send(ctx, existed ? 200 : 201, limit(l, limits.usage(name).orElse(null)));
   }
 

@@ -96,7 +96,7 @@ final class RecurringRoutes {
       }
       throw e;
     }
-    if (r.created()) ctx.header("Location", ApiRoutes.API + "/recurring/" + id);
+    if (r.created()) ctx.header("Location", TaskFlowWeb.API + "/recurring/" + id);
     json.send(ctx, r.created() ? 201 : 200, schedule(json, r.schedule()));
   }
 
@@ -117,7 +117,7 @@ final class RecurringRoutes {
   /** Enqueues the schedule's job once, now: 201 with the job (not counted as a fire). */
   void trigger(Context ctx) {
     EnqueueResult r = recurring().trigger(ctx.pathParam("id"));
-    ctx.header("Location", ApiRoutes.API + "/jobs/" + r.job().id());
+    ctx.header("Location", TaskFlowWeb.API + "/jobs/" + r.job().id());
     json.send(ctx, 201, json.job(r.job()));
   }
 

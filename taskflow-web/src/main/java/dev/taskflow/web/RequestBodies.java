@@ -32,12 +32,12 @@ import tools.jackson.databind.json.JsonMapper;
  * are kept exactly as sent (floats are read as {@link BigDecimal}). Every refusal names the place
  * in the body.
  */
-final class RequestBodies {
+public final class RequestBodies {
   /** The longest number accepted, in characters. */
-  static final int MAX_NUMBER_LENGTH = 1000;
+  public static final int MAX_NUMBER_LENGTH = 1000;
 
   /** The longest property name accepted, in characters. */
-  static final int MAX_NAME_LENGTH = 1024;
+  public static final int MAX_NAME_LENGTH = 1024;
 
   private static final int MAX_NUL_ERRORS = 20;
 
@@ -45,7 +45,7 @@ final class RequestBodies {
   private final int maxJsonDepth;
   private final JsonMapper mapper;
 
-  RequestBodies(WebConfig config) {
+  public RequestBodies(WebConfig config) {
     this.maxBodyBytes = config.maxBodyBytes();
     this.maxJsonDepth = config.maxJsonDepth();
     StreamReadConstraints limits =
@@ -74,17 +74,17 @@ final class RequestBodies {
   }
 
   /** The mapper bodies are read with; it also serialises {@code args} for the core. */
-  JsonMapper mapper() {
+  public JsonMapper mapper() {
     return mapper;
   }
 
   /** The body of a POST as a JSON tree. */
-  JsonNode read(Context ctx) {
+  public JsonNode read(Context ctx) {
     requireJson(ctx.header("Content-Type"));
     return parse(readBytes(ctx));
   }
 
-  static void requireJson(String contentType) {
+  public static void requireJson(String contentType) {
     if (contentType == null) throw Problem.unsupportedMediaType(null);
     String[] parts = contentType.split(";");
     if (!parts[0].trim().toLowerCase(Locale.ROOT).equals("application/json")) {
@@ -140,7 +140,7 @@ final class RequestBodies {
     }
   }
 
-  JsonNode parse(byte[] bytes) {
+  public JsonNode parse(byte[] bytes) {
     requireStrictUtf8(bytes);
     JsonNode tree;
     try (JsonParser p = mapper.createParser(bytes)) {

@@ -6,7 +6,9 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * Settings of the HTTP API. Immutable; build one with {@link #builder()}.
+ * Settings of the HTTP API: where it listens and what it accepts. Immutable; build one with {@link
+ * #builder()}. Plugins carry their own settings (the dashboard's read-only mode, the webhook
+ * policy).
  *
  * {@snippet :
  * WebConfig config = WebConfig.builder().host("0.0.0.0").port(8080).build();
@@ -20,14 +22,6 @@ import java.util.Set;
  * @param sseBufferEvents events buffered per SSE connection before a slow client is cut off (it
  *     resumes with {@code Last-Event-ID})
  * @param throughputWindow how far back {@code GET /stats} reports completed and failed per second
- * @param dashboard whether to serve the live dashboard at {@code /} (see {@code docs/dashboard.md})
- * @param dashboardReadOnly a dashboard that shows everything and changes nothing: no action
- *     buttons, and every dashboard {@code POST} is refused with 403
- * @param allowHttpWebhooks accept plain {@code http://} webhook URLs (off by default)
- * @param allowPrivateWebhookTargets accept webhook URLs whose host is loopback, private, link-local
- *     or otherwise not public (off by default; see {@code docs/webhooks.md})
- * @param webhookResolver resolves webhook hosts for the SSRF guard at registration ({@link
- *     WebhookResolver#SYSTEM} by default; deliveries use {@code WebhookDelivery.Options}'s own)
  * @param maxEventStreams event streams the server keeps open at once: SSE streams, WebSocket
  *     subscriptions and dashboard live streams together (503 or an error frame beyond it)
  * @param maxConcurrentReplays resume replays that read the event log at the same time (others wait
@@ -47,11 +41,6 @@ public record WebConfig(
     Duration pingInterval,
     int sseBufferEvents,
     Duration throughputWindow,
-    boolean dashboard,
-    boolean dashboardReadOnly,
-    boolean allowHttpWebhooks,
-    boolean allowPrivateWebhookTargets,
-    WebhookResolver webhookResolver,
     int maxEventStreams,
     int maxConcurrentReplays,
     int replayScanLimit,
@@ -92,9 +81,6 @@ public record WebConfig(
         || throughputWindow.toHours() > 24) {
       throw new IllegalArgumentException(
           "throughputWindow must be 1 s..24 h, was " + throughputWindow);
-    }
-    if (webhookResolver == null) {
-      throw new IllegalArgumentException("webhookResolver must not be null");
     }
     if (maxEventStreams < 1) {
       throw new IllegalArgumentException("maxEventStreams must be >= 1, was " + maxEventStreams);
@@ -160,11 +146,6 @@ public record WebConfig(
         .pingInterval(pingInterval)
         .sseBufferEvents(sseBufferEvents)
         .throughputWindow(throughputWindow)
-        .dashboard(dashboard)
-        .dashboardReadOnly(dashboardReadOnly)
-        .allowHttpWebhooks(allowHttpWebhooks)
-        .allowPrivateWebhookTargets(allowPrivateWebhookTargets)
-        .webhookResolver(webhookResolver)
         .maxEventStreams(maxEventStreams)
         .maxConcurrentReplays(maxConcurrentReplays)
         .replayScanLimit(replayScanLimit)
@@ -180,11 +161,6 @@ public record WebConfig(
     private Duration pingInterval = DEFAULT_PING_INTERVAL;
     private int sseBufferEvents = DEFAULT_SSE_BUFFER_EVENTS;
     private Duration throughputWindow = DEFAULT_THROUGHPUT_WINDOW;
-    private boolean dashboard = true;
-    private boolean dashboardReadOnly;
-    private boolean allowHttpWebhooks;
-    private boolean allowPrivateWebhookTargets;
-    private WebhookResolver webhookResolver = WebhookResolver.SYSTEM;
     private Set<String> allowedHosts = Set.of();
     private int maxEventStreams = DEFAULT_MAX_EVENT_STREAMS;
     private int maxConcurrentReplays = DEFAULT_MAX_CONCURRENT_REPLAYS;
@@ -227,38 +203,6 @@ public record WebConfig(
       return this;
     }
 
-    /** Serve the dashboard at {@code /} (default true). */
-    public Builder dashboard(boolean dashboard) {
-      this.dashboard = dashboard;
-      return this;
-    }
-
-    /** Show the dashboard without any action (default false). */
-    public Builder dashboardReadOnly(boolean dashboardReadOnly) {
-      this.dashboardReadOnly = dashboardReadOnly;
-      return this;
-    }
-
-    /** Accept plain {@code http://} webhook URLs (default false). */
-    public Builder allowHttpWebhooks(boolean allow) {
-      this.allowHttpWebhooks = allow;
-      return this;
-    }
-
-    /** Accept webhook URLs on loopback, private and other non-public addresses (default false). */
-    public Builder allowPrivateWebhookTargets(boolean allow) {
-      this.allowPrivateWebhookTargets = allow;
-      return this;
-    }
-
-    /**
-     * How webhook hosts are resolved for the SSRF guard (default {@link WebhookResolver#SYSTEM}).
-     */
-    public Builder webhookResolver(WebhookResolver resolver) {
-      this.webhookResolver = resolver;
-      return this;
-    }
-
     /** Event streams open at once, all kinds together (default 1000). */
     public Builder maxEventStreams(int n) {
       this.maxEventStreams = n;
@@ -298,11 +242,6 @@ public record WebConfig(
           pingInterval,
           sseBufferEvents,
           throughputWindow,
-          dashboard,
-          dashboardReadOnly,
-          allowHttpWebhooks,
-          allowPrivateWebhookTargets,
-          webhookResolver,
           maxEventStreams,
           maxConcurrentReplays,
           replayScanLimit,

@@ -31,12 +31,16 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Delivers job events to registered webhooks, each delivery a durable TaskFlow job of type {@value
- * #JOB_TYPE}: one server of the cluster (the holder of the {@code webhooks} leadership) reads the
- * event log from a durable cursor and enqueues one per matching event and webhook, in the same
- * transaction that advances the cursor, so events that happened while no server ran are delivered
- * when one starts and each is enqueued once across the cluster. The worker POSTs the event envelope
- * signed per Standard Webhooks ({@code webhook-id} fixed at enqueue, so the same on every retry).
+ * Webhooks as a plugin of both sides: of TaskFlow ({@link TaskFlowPlugin}: it delivers job events
+ * to registered webhooks) and of its web server ({@link WebPlugin}: it serves {@code
+ * /api/v1/webhooks}). One {@link WebhookPolicy} judges every URL, at registration and at delivery.
+ *
+ * <p>Each delivery is a durable TaskFlow job of type {@value #JOB_TYPE}: one server of the cluster
+ * (the holder of the {@code webhooks} leadership) reads the event log from a durable cursor and
+ * enqueues one per matching event and webhook, in the same transaction that advances the cursor, so
+ * events that happened while no server ran are delivered when one starts and each is enqueued once
+ * across the cluster. The worker POSTs the event envelope signed per Standard Webhooks ({@code
+ * webhook-id} fixed at enqueue, so the same on every retry).
  *
  * <ul>
  *   <li>2xx: delivered. A redirect is a failure and is never followed.
@@ -46,23 +50,20 @@ import tools.jackson.databind.node.ObjectNode;
  *       Options#timeout()}): retried with exponential backoff, each wait at least half its ceiling
  *       ({@link #DEFAULT_RETRY}, {@link #DEFAULT_MAX_ATTEMPTS} tries in all, spanning at least 35
  *       h).
- *   <li>The URL passes the SSRF guard again before every attempt, and the connection goes to the
- *       addresses that were checked.
+ *   <li>The URL passes the SSRF guard ({@link Options#policy()}) again before every attempt, and
+ *       the connection goes to the addresses that were checked.
  * </ul>
  *
  * Every attempt appends a {@value #ATTEMPT_EVENT} event to the delivery job (status, duration,
  * start of the response body), which {@code GET /api/v1/webhooks/{id}/deliveries} lists.
  *
  * {@snippet :
- * TaskFlow taskflow = TaskFlow.builder()
- *     .storage(storage)
- *     .plugin(new WebhookDelivery(WebhookDelivery.Options.defaults()))
- *     .build()
- *     .start();
- * TaskFlowWeb.create(taskflow, WebConfig.defaults()).start();
+ * WebhookDelivery webhooks = new WebhookDelivery(WebhookPolicy.defaults());
+ * TaskFlow taskflow = TaskFlow.builder().storage(storage).plugin(webhooks).build().start();
+ * TaskFlowWeb.create(taskflow, WebConfig.defaults(), webhooks).start();
  * }
  */
-public final class WebhookDelivery implements TaskFlowPlugin, AutoCloseable {
+public final class WebhookDelivery implements TaskFlowPlugin, WebPlugin, AutoCloseable {
   public static final String JOB_TYPE = "taskflow.webhook.deliver";
   public static final String TEST_EVENT = "webhook.test";
   public static final String ATTEMPT_EVENT = "webhook.attempt";
@@ -94,9 +95,8 @@ public final class WebhookDelivery implements TaskFlowPlugin, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebhookDelivery.class);
 
   /**
-   * @param allowHttp deliver to plain {@code http://} URLs (off by default)
-   * @param allowPrivateTargets deliver to loopback, private and other non-public addresses (off by
-   *     default; for tests and closed networks)
+   * @param policy which URLs are accepted, at registration and before every attempt ({@link
+   *     WebhookPolicy#defaults()}: https only, public targets only)
    * @param queue the queue delivery jobs run on
    * @param maxAttempts tries per delivery
    * @param retry the backoff between tries
@@ -107,13 +107,10 @@ public final class WebhookDelivery implements TaskFlowPlugin, AutoCloseable {
    *     (events this server hears wake it at once)
    * @param leaderTtl the lease of the {@code webhooks} leadership: a leader that dies without
    *     giving it up is replaced within this time (renewed every third of it)
-   * @param resolver resolves webhook hosts for the SSRF guard before every attempt ({@link
-   *     WebhookResolver#SYSTEM} by default)
    * @param clock the clock of {@code webhook-timestamp}
    */
   public record Options(
-      boolean allowHttp,
-      boolean allowPrivateTargets,
+      WebhookPolicy policy,
       String queue,
       int maxAttempts,
       RetryPolicy retry,
@@ -121,12 +118,11 @@ public final class WebhookDelivery implements TaskFlowPlugin, AutoCloseable {
       Duration maxRetryAfter,
       Duration pollInterval,
       Duration leaderTtl,
-      WebhookResolver resolver,
       Clock clock) {
     public Options {
+      Objects.requireNonNull(policy, "policy");
       Objects.requireNonNull(queue, "queue");
       Objects.requireNonNull(retry, "retry");
-      Objects.requireNonNull(resolver, "resolver");
       Objects.requireNonNull(clock, "clock");
       if (maxAttempts < 1 || maxAttempts > 100) {
         throw new IllegalArgumentException(
@@ -155,8 +151,7 @@ public final class WebhookDelivery implements TaskFlowPlugin, AutoCloseable {
     /** https only, public targets only, queue {@code default}, the {@code DEFAULT_*} values. */
     public static Options defaults() {
       return new Options(
-          false,
-          false,
+          WebhookPolicy.defaults(),
           EnqueueOptions.DEFAULT_QUEUE,
           DEFAULT_MAX_ATTEMPTS,
           DEFAULT_RETRY,
@@ -164,16 +159,12 @@ public final class WebhookDelivery implements TaskFlowPlugin, AutoCloseable {
           DEFAULT_MAX_RETRY_AFTER,
           DEFAULT_POLL_INTERVAL,
           DEFAULT_LEADER_TTL,
-          WebhookResolver.SYSTEM,
           Clock.systemUTC());
     }
 
-    public Options withAllowHttp(boolean allow) {
-      return with(d -> d.allowHttp = allow);
-    }
-
-    public Options withAllowPrivateTargets(boolean allow) {
-      return with(d -> d.allowPrivateTargets = allow);
+    /** The URL policy of registration and delivery. */
+    public Options withPolicy(WebhookPolicy p) {
+      return with(d -> d.policy = p);
     }
 
     /** The per-request timeout, connect to last byte: 1 ms..5 min. */
@@ -190,11 +181,6 @@ public final class WebhookDelivery implements TaskFlowPlugin, AutoCloseable {
       return with(d -> d.leaderTtl = ttl);
     }
 
-    /** How the SSRF guard resolves webhook hosts before each attempt. */
-    public Options withResolver(WebhookResolver r) {
-      return with(d -> d.resolver = r);
-    }
-
     public Options withClock(Clock c) {
       return with(d -> d.clock = c);
     }
@@ -204,8 +190,7 @@ public final class WebhookDelivery implements TaskFlowPlugin, AutoCloseable {
       Draft d = new Draft(this);
       change.accept(d);
       return new Options(
-          d.allowHttp,
-          d.allowPrivateTargets,
+          d.policy,
           queue,
           maxAttempts,
           retry,
@@ -213,27 +198,22 @@ public final class WebhookDelivery implements TaskFlowPlugin, AutoCloseable {
           maxRetryAfter,
           d.pollInterval,
           d.leaderTtl,
-          d.resolver,
           d.clock);
     }
 
     /** The settings a {@code with…} method may change, copied from the options it starts from. */
     private static final class Draft {
-      boolean allowHttp;
-      boolean allowPrivateTargets;
+      WebhookPolicy policy;
       Duration timeout;
       Duration pollInterval;
       Duration leaderTtl;
-      WebhookResolver resolver;
       Clock clock;
 
       Draft(Options o) {
-        allowHttp = o.allowHttp;
-        allowPrivateTargets = o.allowPrivateTargets;
+        policy = o.policy;
         timeout = o.timeout;
         pollInterval = o.pollInterval;
         leaderTtl = o.leaderTtl;
-        resolver = o.resolver;
         clock = o.clock;
       }
     }
@@ -262,11 +242,18 @@ public final class WebhookDelivery implements TaskFlowPlugin, AutoCloseable {
   private final java.util.concurrent.atomic.AtomicBoolean closed =
       new java.util.concurrent.atomic.AtomicBoolean();
 
-  /** Webhook delivery with these options; install it with {@code TaskFlowBuilder.plugin}. */
+  /**
+   * Webhooks with these options: install them with {@code TaskFlowBuilder.plugin} (delivery) and
+   * give them to {@code TaskFlowWeb.create} (the API).
+   */
   public WebhookDelivery(Options options) {
-    this.options = options;
-    this.guard =
-        new WebhookUrlGuard(options.allowHttp(), options.allowPrivateTargets(), options.resolver());
+    this.options = Objects.requireNonNull(options, "options");
+    this.guard = new WebhookUrlGuard(options.policy());
+  }
+
+  /** Webhooks under this URL policy, with the other {@link Options#defaults()}. */
+  public WebhookDelivery(WebhookPolicy policy) {
+    this(Options.defaults().withPolicy(policy));
   }
 
   @Override
@@ -307,6 +294,15 @@ public final class WebhookDelivery implements TaskFlowPlugin, AutoCloseable {
       throw new IllegalStateException("install WebhookDelivery with TaskFlowBuilder.plugin first");
     }
     return ctx;
+  }
+
+  /**
+   * Serves {@code /api/v1/webhooks…} on the web server, judging URLs with this plugin's policy; the
+   * routes answer 404 while this plugin is not installed in the TaskFlow they reach.
+   */
+  @Override
+  public void mount(WebPluginContext web) {
+    new WebhookRoutes(web.client(), web.json(), web.bodies(), guard).register(web);
   }
 
   @Override

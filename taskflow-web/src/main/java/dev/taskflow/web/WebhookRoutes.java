@@ -1,5 +1,10 @@
 package dev.taskflow.web;
 
+import static io.javalin.http.HandlerType.DELETE;
+import static io.javalin.http.HandlerType.GET;
+import static io.javalin.http.HandlerType.PATCH;
+import static io.javalin.http.HandlerType.POST;
+
 import dev.taskflow.FlowLimit;
 import dev.taskflow.InvalidJobException;
 import dev.taskflow.Job;
@@ -75,15 +80,26 @@ final class WebhookRoutes {
   private final RequestBodies bodies;
   private final WebhookUrlGuard guard;
 
-  WebhookRoutes(TaskFlowClient client, ApiJson json, RequestBodies bodies, WebConfig config) {
+  /**
+   * @param guard the delivery's own guard: one policy for registration and delivery
+   */
+  WebhookRoutes(TaskFlowClient client, ApiJson json, RequestBodies bodies, WebhookUrlGuard guard) {
     this.client = client;
     this.json = json;
     this.bodies = bodies;
-    this.guard =
-        new WebhookUrlGuard(
-            config.allowHttpWebhooks(),
-            config.allowPrivateWebhookTargets(),
-            config.webhookResolver());
+    this.guard = guard;
+  }
+
+  void register(WebPluginContext r) {
+    // method  path                                handler
+    r.api(POST, "/webhooks", this::create);
+    r.api(GET, "/webhooks", this::list);
+    r.api(GET, "/webhooks/{id}", this::get);
+    r.api(PATCH, "/webhooks/{id}", this::patch);
+    r.api(DELETE, "/webhooks/{id}", this::delete);
+    r.api(POST, "/webhooks/{id}/rotate-secret", this::rotateSecret);
+    r.api(POST, "/webhooks/{id}/test", this::test);
+    r.api(GET, "/webhooks/{id}/deliveries", this::deliveries);
   }
 
   void create(Context ctx) {
@@ -101,7 +117,7 @@ final class WebhookRoutes {
     if (Boolean.FALSE.equals(active)) w = hooks.update(copy(w, w.url(), false));
     ObjectNode out = webhook(w);
     out.put("secret", w.secrets().getFirst());
-    ctx.header("Location", ApiRoutes.API + "/webhooks/" + w.id());
+    ctx.header("Location", TaskFlowWeb.API + "/webhooks/" + w.id());
     json.send(ctx, 201, out);
   }
 

@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The SSRF guard of webhook URLs, applied when a webhook is registered or changed and again before
- * every delivery (DNS may have changed). It parses the URL, resolves every address of its host and
- * refuses the URL when any address is not a public unicast one; a delivery then connects only to
- * the addresses checked here (see {@link WebhookSender}), so a DNS answer that changes in between
- * cannot redirect it.
+ * The SSRF guard of webhook URLs under one {@link WebhookPolicy}, applied when a webhook is
+ * registered or changed and again before every delivery (DNS may have changed). It parses the URL,
+ * resolves every address of its host and refuses the URL when any address is not a public unicast
+ * one; a delivery then connects only to the addresses checked here (see {@link WebhookSender}), so
+ * a DNS answer that changes in between cannot redirect it.
  *
  * <p>Each rule has its own code, reported as the {@code errors[].code} of a 422.
  */
@@ -42,14 +42,11 @@ final class WebhookUrlGuard {
     }
   }
 
-  WebhookUrlGuard(boolean allowHttp, boolean allowPrivate) {
-    this(allowHttp, allowPrivate, WebhookResolver.SYSTEM);
-  }
-
-  WebhookUrlGuard(boolean allowHttp, boolean allowPrivate, WebhookResolver resolver) {
-    this.allowHttp = allowHttp;
-    this.allowPrivate = allowPrivate;
-    this.resolver = java.util.Objects.requireNonNull(resolver, "resolver");
+  /** The guard of one {@link WebhookPolicy}: registration and delivery share one instance. */
+  WebhookUrlGuard(WebhookPolicy policy) {
+    this.allowHttp = policy.allowHttp();
+    this.allowPrivate = policy.allowPrivateTargets();
+    this.resolver = policy.resolver();
   }
 
   /** Checks the URL's form only (no DNS): scheme, userinfo, host, length. */
@@ -73,7 +70,7 @@ final class WebhookUrlGuard {
       throw new Refused(
           "https_required",
           "url must use https; plain http is allowed only when the server enables it"
-              + " (allowHttpWebhooks)");
+              + " (WebhookPolicy.allowHttp, --allow-http-webhooks)");
     }
     String authority = uri.getRawAuthority(); // null for https:///x
     if (uri.getRawUserInfo() != null || (authority != null && authority.contains("@"))) {
@@ -165,7 +162,8 @@ final class WebhookUrlGuard {
                   + ", a "
                   + rule.replace("_address", "").replace('_', ' ')
                   + " address; webhooks go to public addresses only unless the server allows"
-                  + " private targets (allowPrivateWebhookTargets)");
+                  + " private targets (WebhookPolicy.allowPrivateTargets,"
+                  + " --allow-private-webhook-targets)");
         }
       }
     }

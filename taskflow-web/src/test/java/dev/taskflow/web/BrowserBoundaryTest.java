@@ -26,7 +26,10 @@ class BrowserBoundaryTest {
 
   @BeforeEach
   void start() {
-    server = TestServer.start(c -> c.allowedHosts(List.of("jobs.example.com")));
+    server =
+        TestServer.start(
+            c -> c.allowedHosts(List.of("jobs.example.com")),
+            dev.taskflow.web.dashboard.DashboardPlugin.defaults());
     port = server.web.port();
   }
 

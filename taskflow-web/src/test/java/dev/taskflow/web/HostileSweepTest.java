@@ -14,7 +14,8 @@ import tools.jackson.databind.JsonNode;
  * and the {@code Content-Encoding} part of row 14 are {@link BrowserBoundaryTest}'s.
  */
 class HostileSweepTest {
-  private final TestServer server = TestServer.start();
+  private final TestServer server =
+      TestServer.start(c -> {}, dev.taskflow.web.dashboard.DashboardPlugin.defaults());
 
   @AfterEach
   void stop() {

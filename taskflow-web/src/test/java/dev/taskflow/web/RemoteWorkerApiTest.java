@@ -44,7 +44,11 @@ class RemoteWorkerApiTest {
   private final TaskFlow taskflow =
       TaskFlow.builder().storage(storage).clock(clock).acceptTypes("py.wordcount").build().start();
   private final TaskFlowWeb web =
-      TaskFlowWeb.create(taskflow, WebConfig.builder().port(0).build()).start();
+      TaskFlowWeb.create(
+              taskflow,
+              WebConfig.builder().port(0).build(),
+              dev.taskflow.web.dashboard.DashboardPlugin.defaults())
+          .start();
   private final HttpClient http = HttpClient.newHttpClient();
 
   @AfterEach

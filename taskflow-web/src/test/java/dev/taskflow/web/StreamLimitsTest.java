@@ -82,7 +82,10 @@ class StreamLimitsTest {
 
   @Test
   void row3_dashboard_live_streams_count_against_the_same_bound() throws Exception {
-    server = TestServer.start(c -> c.maxEventStreams(1).pingInterval(Duration.ofMillis(50)));
+    server =
+        TestServer.start(
+            c -> c.maxEventStreams(1).pingInterval(Duration.ofMillis(50)),
+            dev.taskflow.web.dashboard.DashboardPlugin.defaults());
     HttpResponse<InputStream> api = server.stream("/api/v1/events", Map.of());
     open.add(api.body());
     await().atMost(WAIT).until(() -> server.web.openStreams() == 1);

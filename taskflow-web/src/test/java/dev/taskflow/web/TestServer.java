@@ -33,7 +33,7 @@ final class TestServer implements AutoCloseable {
   private volatile CountDownLatch gate = new CountDownLatch(1);
   private boolean taskflowClosed;
 
-  private TestServer(Consumer<WebConfig.Builder> webConfig) {
+  private TestServer(Consumer<WebConfig.Builder> webConfig, WebPlugin... plugins) {
     this.taskflow =
         TaskFlow.builder()
             .storage(new InMemoryStorage(Clock.systemUTC()))
@@ -70,7 +70,7 @@ final class TestServer implements AutoCloseable {
             .start();
     WebConfig.Builder cfg = WebConfig.builder().port(0);
     webConfig.accept(cfg);
-    this.web = TaskFlowWeb.create(taskflow, cfg.build()).start();
+    this.web = TaskFlowWeb.create(taskflow, cfg.build(), plugins).start();
     this.base = URI.create("http://127.0.0.1:" + web.port());
   }
 
@@ -80,6 +80,11 @@ final class TestServer implements AutoCloseable {
 
   static TestServer start(Consumer<WebConfig.Builder> webConfig) {
     return new TestServer(webConfig);
+  }
+
+  /** With the routes of {@code plugins} besides the API's. */
+  static TestServer start(Consumer<WebConfig.Builder> webConfig, WebPlugin... plugins) {
+    return new TestServer(webConfig, plugins);
   }
 
   /** Lets every running {@code test.block} job finish; later ones block again. */

@@ -24,8 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The webhook API with the private-target and http options OFF (the defaults), and a fake DNS (the
- * resolver seam of {@link WebConfig}) so host names that resolve to internal addresses are judged
- * without real DNS.
+ * resolver seam of {@link WebhookPolicy}) so host names that resolve to internal addresses are
+ * judged without real DNS.
  */
 class WebhookApiTest {
   /** Names the fake DNS knows; IP literals resolve to themselves, anything else does not. */
@@ -54,17 +54,13 @@ class WebhookApiTest {
   @BeforeEach
   void start() {
     TaskFlowBuilder b = TaskFlow.builder().storage(new InMemoryStorage());
-    delivery = installed(b, WebhookDelivery.Options.defaults());
+    delivery =
+        installed(
+            b,
+            WebhookDelivery.Options.defaults()
+                .withPolicy(WebhookPolicy.defaults().withResolver(WebhookApiTest::fakeDns)));
     taskflow = b.build();
-    web =
-        TaskFlowWeb.create(
-                taskflow,
-                WebConfig.builder()
-                    .port(0)
-                    .dashboard(false)
-                    .webhookResolver(WebhookApiTest::fakeDns)
-                    .build())
-            .start();
+    web = TaskFlowWeb.create(taskflow, WebConfig.builder().port(0).build(), delivery).start();
   }
 
   @AfterEach
@@ -213,13 +209,14 @@ class WebhookApiTest {
   void a_host_name_that_resolves_to_loopback_is_refused_and_every_address_is_judged() {
     WebhookUrlGuard guard =
         new WebhookUrlGuard(
-            false,
-            false,
-            host -> {
-              if (!host.equals("rebind.example.com")) throw new UnknownHostException(host);
-              return List.of(
-                  InetAddress.getByName("93.184.216.34"), InetAddress.getByName("127.0.0.1"));
-            });
+            WebhookPolicy.defaults()
+                .withResolver(
+                    host -> {
+                      if (!host.equals("rebind.example.com")) throw new UnknownHostException(host);
+                      return List.of(
+                          InetAddress.getByName("93.184.216.34"),
+                          InetAddress.getByName("127.0.0.1"));
+                    }));
 
     assertThatThrownBy(() -> guard.check("https://rebind.example.com/hook"))
         .isInstanceOfSatisfying(

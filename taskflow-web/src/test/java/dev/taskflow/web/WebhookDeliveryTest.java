@@ -77,21 +77,14 @@ class WebhookDeliveryTest {
             b,
             options.apply(
                 WebhookDelivery.Options.defaults()
-                    .withAllowHttp(deliverToPrivate)
-                    .withAllowPrivateTargets(deliverToPrivate)
+                    .withPolicy(
+                        WebhookPolicy.defaults()
+                            .withAllowHttp(deliverToPrivate)
+                            .withAllowPrivateTargets(deliverToPrivate))
                     .withPollInterval(Duration.ofMillis(100))
                     .withClock(clock)));
     taskflow = b.build();
-    web =
-        TaskFlowWeb.create(
-                taskflow,
-                WebConfig.builder()
-                    .port(0)
-                    .dashboard(false)
-                    .allowHttpWebhooks(true)
-                    .allowPrivateWebhookTargets(true)
-                    .build())
-            .start();
+    web = TaskFlowWeb.create(taskflow, WebConfig.builder().port(0).build(), delivery).start();
   }
 
   @AfterEach
@@ -303,9 +296,14 @@ class WebhookDeliveryTest {
   @Test
   void a_webhook_registered_while_private_targets_were_allowed_is_refused_at_delivery()
       throws Exception {
-    start(false); // the API accepts loopback http URLs, the deliverer does not
-    JsonNode hook = register("/hook");
-    Job delivery = sendTest(hook.get("id").asString());
+    start(false); // public https targets only, for the API and for delivery
+    // Stored as an earlier server with a looser policy (or a direct store write) would have left
+    // it.
+    Webhook hook =
+        taskflow
+            .webhooks()
+            .create(receiver.url("/hook"), List.of("job.*"), null, null, null, Map.of());
+    Job delivery = sendTest(hook.id().toString());
 
     taskflow.runDueJobs();
 
@@ -537,7 +535,7 @@ class WebhookDeliveryTest {
           lookups.add(answer);
           return List.of(InetAddress.getByName(answer));
         };
-    start(true, o -> o.withResolver(flipping));
+    start(true, o -> o.withPolicy(o.policy().withResolver(flipping)));
     Webhook hook =
         taskflow
             .webhooks()
@@ -576,7 +574,11 @@ class WebhookDeliveryTest {
   void a_name_that_rebinds_to_loopback_after_registration_is_refused_before_any_connection()
       throws Exception {
     // Deliveries with the private-target option off; the name now answers 127.0.0.1.
-    start(false, o -> o.withResolver(host -> List.of(InetAddress.getByName("127.0.0.1"))));
+    start(
+        false,
+        o ->
+            o.withPolicy(
+                o.policy().withResolver(host -> List.of(InetAddress.getByName("127.0.0.1")))));
     Webhook hook =
         taskflow
             .webhooks()

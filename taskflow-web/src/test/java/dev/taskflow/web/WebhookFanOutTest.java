@@ -78,8 +78,8 @@ class WebhookFanOutTest {
             ? installed(
                 b,
                 WebhookDelivery.Options.defaults()
-                    .withAllowHttp(true)
-                    .withAllowPrivateTargets(true)
+                    .withPolicy(
+                        WebhookPolicy.defaults().withAllowHttp(true).withAllowPrivateTargets(true))
                     .withPollInterval(Duration.ofMillis(200))
                     .withLeaderTtl(LEADER_TTL))
             : null;

@@ -102,7 +102,9 @@ class WebhookSignatureTest {
     delivery =
         installed(
             b,
-            WebhookDelivery.Options.defaults().withAllowHttp(true).withAllowPrivateTargets(true));
+            WebhookDelivery.Options.defaults()
+                .withPolicy(
+                    WebhookPolicy.defaults().withAllowHttp(true).withAllowPrivateTargets(true)));
     taskflow = b.build();
     Webhook hook =
         taskflow

@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The live dashboard: server-rendered pages (JTE), kept current over SSE with htmx, talking to
- * TaskFlow only through {@link TaskFlowClient}. {@code TaskFlowWeb} mounts it at {@code /} unless
- * {@code WebConfig.dashboard(false)}; see {@code docs/dashboard.md} for the security model.
+ * TaskFlow only through {@link TaskFlowClient}. {@link DashboardPlugin} mounts it on {@code
+ * TaskFlowWeb}; {@link #register} on an application's own Javalin. See {@code docs/dashboard.md}
+ * for the security model.
  *
  * <p>Every response says how long its server side took in a {@code Server-Timing: render;dur=ms}
  * header, so benchmarks can time each page without a browser.
@@ -89,13 +90,7 @@ public final class Dashboard implements AutoCloseable {
       boolean readOnly,
       StreamLimits limits) {
     this.limits = limits;
-    if (basePath == null
-        || (!basePath.isEmpty() && (!basePath.startsWith("/") || basePath.endsWith("/")))) {
-      throw new IllegalArgumentException(
-          "dashboard base path must be \"\" or start with / and not end with one, was '"
-              + basePath
-              + "'");
-    }
+    checkBasePath(basePath);
     this.client = client;
     this.base = basePath;
     this.security = new DashboardSecurity(readOnly, basePath);
@@ -484,6 +479,17 @@ public final class Dashboard implements AutoCloseable {
     client.queues().list().forEach(q -> names.add(q.name()));
     client.cluster().servers().forEach(s -> names.addAll(s.queues().keySet()));
     return List.copyOf(names);
+  }
+
+  /** Refuses a base path other than {@code ""} or {@code /x} (no trailing slash). */
+  static void checkBasePath(String basePath) {
+    if (basePath == null
+        || (!basePath.isEmpty() && (!basePath.startsWith("/") || basePath.endsWith("/")))) {
+      throw new IllegalArgumentException(
+          "dashboard base path must be \"\" or start with / and not end with one, was '"
+              + basePath
+              + "'");
+    }
   }
 
   /** SSE streams open now. */

@@ -405,7 +405,7 @@ class DashboardBrowserIT {
 
   @Test
   void a_read_only_dashboard_hides_every_action_and_refuses_posts() {
-    open(DashboardServer.start(c -> c.dashboardReadOnly(true)));
+    open(DashboardServer.start(DashboardPlugin.defaults().withReadOnly(true)));
     String id = server.enqueue("{\"type\":\"demo.fail\",\"maxAttempts\":1,\"args\":{}}");
     awaitFinished(id);
 

@@ -65,7 +65,7 @@ class DashboardRecurringTest {
 
   @Test
   void a_read_only_dashboard_shows_schedules_without_buttons() {
-    server = DashboardServer.start(c -> c.dashboardReadOnly(true));
+    server = DashboardServer.start(DashboardPlugin.defaults().withReadOnly(true));
     putNightly();
 
     String body = server.get("/recurring").body();

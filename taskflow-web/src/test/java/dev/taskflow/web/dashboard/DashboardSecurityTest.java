@@ -131,7 +131,7 @@ class DashboardSecurityTest {
 
   @Test
   void a_read_only_dashboard_shows_no_action_and_refuses_every_post() {
-    server = DashboardServer.start(c -> c.dashboardReadOnly(true));
+    server = DashboardServer.start(DashboardPlugin.defaults().withReadOnly(true));
     String id = failedJob();
 
     HttpResponse<String> jobPage = server.get("/jobs/" + id);
@@ -183,7 +183,7 @@ class DashboardSecurityTest {
 
   @Test
   void the_dashboard_can_be_switched_off_leaving_the_api() {
-    server = DashboardServer.start(c -> c.dashboard(false));
+    server = DashboardServer.withoutDashboard();
 
     assertThat(server.get("/").statusCode()).isEqualTo(404);
     assertThat(server.get("/jobs").statusCode()).isEqualTo(404);

@@ -5,6 +5,7 @@ import dev.taskflow.TaskFlow;
 import dev.taskflow.memory.InMemoryStorage;
 import dev.taskflow.web.TaskFlowWeb;
 import dev.taskflow.web.WebConfig;
+import dev.taskflow.web.WebPlugin;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,7 +40,7 @@ final class DashboardServer implements AutoCloseable {
           .build();
   private volatile CountDownLatch gate = new CountDownLatch(1);
 
-  private DashboardServer(Consumer<WebConfig.Builder> webConfig) {
+  private DashboardServer(Consumer<WebConfig.Builder> webConfig, WebPlugin... plugins) {
     this.taskflow =
         TaskFlow.builder()
             .storage(new InMemoryStorage(Clock.systemUTC()))
@@ -76,16 +77,26 @@ final class DashboardServer implements AutoCloseable {
             .start();
     WebConfig.Builder cfg = WebConfig.builder().port(0);
     webConfig.accept(cfg);
-    this.web = TaskFlowWeb.create(taskflow, cfg.build()).start();
+    this.web = TaskFlowWeb.create(taskflow, cfg.build(), plugins).start();
     this.base = URI.create("http://127.0.0.1:" + web.port());
   }
 
+  /** The API and the dashboard at the root, with actions. */
   static DashboardServer start() {
-    return new DashboardServer(c -> {});
+    return start(DashboardPlugin.defaults());
   }
 
-  static DashboardServer start(Consumer<WebConfig.Builder> webConfig) {
-    return new DashboardServer(webConfig);
+  static DashboardServer start(DashboardPlugin dashboard) {
+    return new DashboardServer(c -> {}, dashboard);
+  }
+
+  static DashboardServer start(Consumer<WebConfig.Builder> webConfig, DashboardPlugin dashboard) {
+    return new DashboardServer(webConfig, dashboard);
+  }
+
+  /** The API alone: the server without the dashboard plugin. */
+  static DashboardServer withoutDashboard() {
+    return new DashboardServer(c -> {});
   }
 
   String url(String path) {
