@@ -12,6 +12,7 @@ import dev.taskflow.TaskFlowClient;
 import dev.taskflow.TaskFlowPlugin;
 import dev.taskflow.Webhook;
 import dev.taskflow.Worker;
+import dev.taskflow.webhooks.verify.WebhookVerifier;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

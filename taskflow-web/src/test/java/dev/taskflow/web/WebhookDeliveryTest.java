@@ -15,6 +15,7 @@ import dev.taskflow.TaskFlowBuilder;
 import dev.taskflow.Webhook;
 import dev.taskflow.memory.InMemoryStorage;
 import dev.taskflow.test.ManualClock;
+import dev.taskflow.webhooks.verify.WebhookVerifier;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;

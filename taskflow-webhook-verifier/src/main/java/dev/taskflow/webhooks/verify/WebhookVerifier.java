@@ -1,4 +1,4 @@
-package dev.taskflow.web;
+package dev.taskflow.webhooks.verify;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
@@ -19,8 +19,9 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Verifies (and, for TaskFlow itself, makes) Standard Webhooks v1 signatures: {@code
  * webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">}, keyed by the secret's bytes
- * ({@code whsec_<base64>}). For receivers written in Java; see {@code docs/webhooks.md} for other
- * languages.
+ * ({@code whsec_<base64>}). For receivers written in Java, in the artifact {@code
+ * dev.taskflow:taskflow-webhook-verifier}, which needs nothing but the JDK; see {@code
+ * docs/webhooks.md} for other languages. TaskFlow's own deliveries sign with {@link #sign}.
  *
  * <p>{@link #verify} accepts a message only when one of its signatures matches (compared in
  * constant time), its timestamp is within the tolerance (5 minutes by default) of this machine's
