@@ -1,4 +1,4 @@
-package dev.taskflow.web;
+package dev.taskflow.webhooks;
 
 import dev.taskflow.EventCursor;
 import dev.taskflow.InvalidJobException;
@@ -6,6 +6,7 @@ import dev.taskflow.JobEvent;
 import dev.taskflow.JobRequest;
 import dev.taskflow.PluginContext;
 import dev.taskflow.Webhook;
+import dev.taskflow.web.ApiJson;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

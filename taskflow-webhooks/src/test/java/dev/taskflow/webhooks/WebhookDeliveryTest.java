@@ -1,4 +1,4 @@
-package dev.taskflow.web;
+package dev.taskflow.webhooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,6 +15,8 @@ import dev.taskflow.TaskFlowBuilder;
 import dev.taskflow.Webhook;
 import dev.taskflow.memory.InMemoryStorage;
 import dev.taskflow.test.ManualClock;
+import dev.taskflow.web.TaskFlowWeb;
+import dev.taskflow.web.WebConfig;
 import dev.taskflow.webhooks.verify.WebhookVerifier;
 import java.net.InetAddress;
 import java.net.URI;
@@ -312,6 +314,26 @@ class WebhookDeliveryTest {
     Job now = job(delivery);
     assertThat(now.state()).isEqualTo(JobState.FAILED);
     assertThat(now.errors().getLast().message()).contains("refused at delivery");
+  }
+
+  @Test
+  void the_api_and_the_deliverer_judge_a_url_by_the_one_policy_of_the_plugin() throws Exception {
+    start(false); // public https targets only
+    String url = receiver.url("/hook"); // http://127.0.0.1:<port>/hook
+
+    HttpResponse<String> refused =
+        call("POST", "/api/v1/webhooks", "{\"url\":\"" + url + "\",\"events\":[\"job.*\"]}");
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+    String rule = JSON.readTree(refused.body()).get("errors").get(0).get("code").asString();
+    assertThat(rule).isEqualTo("https_required");
+
+    Webhook stored = taskflow.webhooks().create(url, List.of("job.*"), null, null, null, Map.of());
+    Job delivery = sendTest(stored.id().toString());
+    taskflow.runDueJobs();
+
+    assertThat(receiver.received).isEmpty();
+    assertThat(job(delivery).errors().getLast().message())
+        .contains("refused at delivery (" + rule + ")");
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.taskflow.web;
+package dev.taskflow.webhooks;
 
 import dev.taskflow.EnqueueOptions;
 import dev.taskflow.JobContext;
@@ -12,6 +12,10 @@ import dev.taskflow.TaskFlowClient;
 import dev.taskflow.TaskFlowPlugin;
 import dev.taskflow.Webhook;
 import dev.taskflow.Worker;
+import dev.taskflow.web.ApiJson;
+import dev.taskflow.web.ProblemMapper;
+import dev.taskflow.web.WebPlugin;
+import dev.taskflow.web.WebPluginContext;
 import dev.taskflow.webhooks.verify.WebhookVerifier;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

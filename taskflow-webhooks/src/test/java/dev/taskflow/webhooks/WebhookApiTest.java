@@ -1,4 +1,4 @@
-package dev.taskflow.web;
+package dev.taskflow.webhooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.taskflow.TaskFlow;
 import dev.taskflow.TaskFlowBuilder;
 import dev.taskflow.memory.InMemoryStorage;
+import dev.taskflow.web.TaskFlowWeb;
+import dev.taskflow.web.WebConfig;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -377,6 +379,28 @@ class WebhookApiTest {
 
     assertThat(call("DELETE", "/api/v1/webhooks/" + id, null).statusCode()).isEqualTo(204);
     assertThat(call("GET", "/api/v1/webhooks/" + id, null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void routes_mounted_without_the_delivery_installed_in_the_taskflow_answer_404_naming_it()
+      throws Exception {
+    try (TaskFlow bare = TaskFlow.builder().storage(new InMemoryStorage()).build();
+        WebhookDelivery notInstalled = new WebhookDelivery(WebhookPolicy.defaults());
+        TaskFlowWeb other =
+            TaskFlowWeb.create(bare, WebConfig.builder().port(0).build(), notInstalled).start()) {
+      HttpResponse<String> r =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + other.port() + "/api/v1/webhooks"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+
+      assertThat(r.statusCode()).isEqualTo(404);
+      JsonNode problem = JSON.readTree(r.body());
+      assertThat(problem.get("errors").get(0).get("parameter").asString()).isEqualTo("path");
+      assertThat(problem.get("detail").asString())
+          .contains("webhooks are not available on this server", "WebhookDelivery plugin");
+    }
   }
 
   private static WebhookDelivery installed(TaskFlowBuilder b, WebhookDelivery.Options options) {

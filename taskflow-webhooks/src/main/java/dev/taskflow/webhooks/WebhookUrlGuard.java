@@ -1,4 +1,4 @@
-package dev.taskflow.web;
+package dev.taskflow.webhooks;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;

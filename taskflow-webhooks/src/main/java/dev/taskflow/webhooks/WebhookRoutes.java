@@ -1,4 +1,4 @@
-package dev.taskflow.web;
+package dev.taskflow.webhooks;
 
 import static io.javalin.http.HandlerType.DELETE;
 import static io.javalin.http.HandlerType.GET;
@@ -15,6 +15,14 @@ import dev.taskflow.TaskFlowClient;
 import dev.taskflow.Webhook;
 import dev.taskflow.WebhookNotFoundException;
 import dev.taskflow.Webhooks;
+import dev.taskflow.web.ApiJson;
+import dev.taskflow.web.FieldError;
+import dev.taskflow.web.Params;
+import dev.taskflow.web.Problem;
+import dev.taskflow.web.ProblemMapper;
+import dev.taskflow.web.RequestBodies;
+import dev.taskflow.web.TaskFlowWeb;
+import dev.taskflow.web.WebPluginContext;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.ArrayList;

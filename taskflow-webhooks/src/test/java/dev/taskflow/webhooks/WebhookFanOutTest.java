@@ -1,4 +1,4 @@
-package dev.taskflow.web;
+package dev.taskflow.webhooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

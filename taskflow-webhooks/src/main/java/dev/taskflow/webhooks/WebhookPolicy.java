@@ -1,4 +1,4 @@
-package dev.taskflow.web;
+package dev.taskflow.webhooks;
 
 import java.util.Objects;
 
