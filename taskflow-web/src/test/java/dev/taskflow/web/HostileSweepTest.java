@@ -14,8 +14,7 @@ import tools.jackson.databind.JsonNode;
  * and the {@code Content-Encoding} part of row 14 are {@link BrowserBoundaryTest}'s.
  */
 class HostileSweepTest {
-  private final TestServer server =
-      TestServer.start(c -> {}, dev.taskflow.web.dashboard.DashboardPlugin.defaults());
+  private final TestServer server = TestServer.start();
 
   @AfterEach
   void stop() {
@@ -64,13 +63,6 @@ class HostileSweepTest {
     assertThat(nan.status()).isEqualTo(400);
     assertThat(nan.body()).doesNotContain("JsonReadFeature", "Feature '", "StreamReadConstraints");
     assertThat(server.taskflow.list(dev.taskflow.JobQuery.all()).items()).isEmpty();
-  }
-
-  @Test
-  void a_live_stream_of_a_job_that_is_not_there_is_404_not_an_open_stream() {
-    TestServer.Response r = server.get("/live/job?id=" + UUID.randomUUID());
-    assertThat(r.status()).isEqualTo(404);
-    assertThat(server.web.openStreams()).isZero();
   }
 
   @Test

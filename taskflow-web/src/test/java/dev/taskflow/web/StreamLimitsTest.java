@@ -81,27 +81,6 @@ class StreamLimitsTest {
   }
 
   @Test
-  void row3_dashboard_live_streams_count_against_the_same_bound() throws Exception {
-    server =
-        TestServer.start(
-            c -> c.maxEventStreams(1).pingInterval(Duration.ofMillis(50)),
-            dev.taskflow.web.dashboard.DashboardPlugin.defaults());
-    HttpResponse<InputStream> api = server.stream("/api/v1/events", Map.of());
-    open.add(api.body());
-    await().atMost(WAIT).until(() -> server.web.openStreams() == 1);
-
-    TestServer.Response live = server.get("/live/jobs?q=zzzqqqnomatch");
-
-    assertThat(live.status()).isEqualTo(503);
-    assertThat(live.header("Retry-After")).isEqualTo("5");
-    api.body().close();
-    await().atMost(WAIT).until(() -> server.web.openStreams() == 0);
-    HttpResponse<InputStream> again = server.stream("/live/jobs?q=zzzqqqnomatch", Map.of());
-    open.add(again.body());
-    assertThat(again.statusCode()).isEqualTo(200);
-  }
-
-  @Test
   void row2_a_replay_reads_a_bounded_part_of_the_log_per_request_and_says_where_to_go_on()
       throws Exception {
     server = TestServer.start(c -> c.replayScanLimit(1)); // one page (1,000 events) per request
