@@ -1,6 +1,8 @@
 package dev.taskflow.web;
 
 import dev.taskflow.TaskFlowClient;
+import dev.taskflow.web.api.ApiRoutes;
+import dev.taskflow.web.stream.EventStreams;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import java.util.List;
@@ -40,7 +42,7 @@ public final class TaskFlowWeb implements AutoCloseable {
   private final ApiJson json = new ApiJson();
   private final Metrics metrics = new Metrics();
   private final StreamLimits limits;
-  private final EventRoutes events;
+  private final EventStreams events = new EventStreams();
   private final List<Runnable> onStop = new CopyOnWriteArrayList<>();
   private final List<IntSupplier> streams = new CopyOnWriteArrayList<>();
   private final ReentrantLock lock = new ReentrantLock();
@@ -52,7 +54,6 @@ public final class TaskFlowWeb implements AutoCloseable {
     this.config = Objects.requireNonNull(config, "config");
     this.plugins = List.copyOf(plugins);
     this.limits = new StreamLimits(config);
-    this.events = new EventRoutes(client, json, config, limits);
   }
 
   /** The API with the default settings and no plugins. */
@@ -110,7 +111,6 @@ public final class TaskFlowWeb implements AutoCloseable {
    */
   public void mount(JavalinConfig javalinConfig) {
     RequestBodies bodies = new RequestBodies(config);
-    JobRequestParser parser = new JobRequestParser(bodies.mapper(), client.cluster()::maxArgsBytes);
     ProblemMapper problems = new ProblemMapper(json);
     ApiRouter router = new ApiRouter(json, problems, metrics);
     BrowserGuard guard = new BrowserGuard(config, problems);
@@ -136,27 +136,8 @@ public final class TaskFlowWeb implements AutoCloseable {
                 streams.add(count);
               }
             });
-    WsRoutes ws =
-        new WsRoutes(
-            client,
-            json,
-            bodies,
-            config.sseBufferEvents(),
-            config.pingInterval().toMillis(),
-            limits);
-    context.onStop(ws::closeAll);
-    context.openStreams(ws::openConnections);
-    new ApiRoutes(
-            new JobRoutes(client, json, bodies, parser),
-            events,
-            new OpsRoutes(client, json, throughput(), metrics, events::openStreams),
-            new WorkerRoutes(client.remoteWorkers(), json, bodies),
-            ws,
-            new LimitRoutes(client, json, bodies),
-            new RecurringRoutes(client, json, bodies, parser),
-            new ControlRoutes(client, json, bodies),
-            new BatchRoutes(client, json, bodies, parser))
-        .register(context);
+    new ApiRoutes(events::sseStreams).mount(context);
+    events.mount(context);
     for (WebPlugin plugin : plugins) plugin.mount(context);
     router.fallbacks(javalinConfig.routes);
   }
@@ -191,14 +172,13 @@ public final class TaskFlowWeb implements AutoCloseable {
 
   /** SSE streams, WebSocket connections and plugins' streams (the dashboard's) open now. */
   public int openStreams() {
-    return events.openStreams() + streams.stream().mapToInt(IntSupplier::getAsInt).sum();
+    return streams.stream().mapToInt(IntSupplier::getAsInt).sum();
   }
 
   /** Ends open streams, stops the server (if {@link #start()}ed) and the throughput counter. */
   public void stop() {
     lock.lock();
     try {
-      events.closeAll();
       onStop.forEach(Runnable::run);
       if (javalin != null) {
         javalin.stop();

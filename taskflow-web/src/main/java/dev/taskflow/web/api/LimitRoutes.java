@@ -1,10 +1,17 @@
-package dev.taskflow.web;
+package dev.taskflow.web.api;
 
 import dev.taskflow.FlowLimit;
 import dev.taskflow.InvalidLimitException;
 import dev.taskflow.LimitUsage;
 import dev.taskflow.Limits;
 import dev.taskflow.TaskFlowClient;
+import dev.taskflow.web.ApiJson;
+import dev.taskflow.web.FieldError;
+import dev.taskflow.web.Params;
+import dev.taskflow.web.Problem;
+import dev.taskflow.web.ProblemMapper;
+import dev.taskflow.web.RequestBodies;
+import dev.taskflow.web.TaskFlowWeb;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.taskflow.web;
+package dev.taskflow.web.api;
 
 import dev.taskflow.EnqueueOptions;
 import dev.taskflow.EnqueueResult;
@@ -10,6 +10,13 @@ import dev.taskflow.RecurringNotFoundException;
 import dev.taskflow.RecurringPutResult;
 import dev.taskflow.RecurringSchedule;
 import dev.taskflow.TaskFlowClient;
+import dev.taskflow.web.ApiJson;
+import dev.taskflow.web.FieldError;
+import dev.taskflow.web.Params;
+import dev.taskflow.web.Problem;
+import dev.taskflow.web.ProblemMapper;
+import dev.taskflow.web.RequestBodies;
+import dev.taskflow.web.TaskFlowWeb;
 import io.javalin.http.Context;
 import java.time.DateTimeException;
 import java.time.Duration;

@@ -1,6 +1,8 @@
-package dev.taskflow.web;
+package dev.taskflow.web.stream;
 
 import dev.taskflow.JobEvent;
+import dev.taskflow.web.ApiJson;
+import dev.taskflow.web.WebConfig;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.taskflow.web;
+package dev.taskflow.web.stream;
 
 import dev.taskflow.EventFilter;
 import dev.taskflow.Job;
@@ -6,6 +6,12 @@ import dev.taskflow.JobEvent;
 import dev.taskflow.JobNotFoundException;
 import dev.taskflow.Subscription;
 import dev.taskflow.TaskFlowClient;
+import dev.taskflow.web.ApiJson;
+import dev.taskflow.web.FieldError;
+import dev.taskflow.web.Params;
+import dev.taskflow.web.Problem;
+import dev.taskflow.web.StreamLimits;
+import dev.taskflow.web.WebConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.List;

@@ -1,9 +1,12 @@
-package dev.taskflow.web;
+package dev.taskflow.web.api;
 
 import dev.taskflow.EnqueueOptions;
 import dev.taskflow.JobRequest;
 import dev.taskflow.ParentFailure;
 import dev.taskflow.TaskFlowPlugin;
+import dev.taskflow.web.FieldError;
+import dev.taskflow.web.Params;
+import dev.taskflow.web.ProblemMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

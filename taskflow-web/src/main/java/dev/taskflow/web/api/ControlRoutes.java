@@ -1,10 +1,16 @@
-package dev.taskflow.web;
+package dev.taskflow.web.api;
 
 import dev.taskflow.InvalidJobException;
 import dev.taskflow.QueueInfo;
 import dev.taskflow.Queues;
 import dev.taskflow.ResourceInfo;
 import dev.taskflow.TaskFlowClient;
+import dev.taskflow.web.ApiJson;
+import dev.taskflow.web.FieldError;
+import dev.taskflow.web.Params;
+import dev.taskflow.web.Problem;
+import dev.taskflow.web.ProblemMapper;
+import dev.taskflow.web.RequestBodies;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;

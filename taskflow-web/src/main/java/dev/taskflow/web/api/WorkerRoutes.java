@@ -1,4 +1,4 @@
-package dev.taskflow.web;
+package dev.taskflow.web.api;
 
 import dev.taskflow.Job;
 import dev.taskflow.JobEvent;
@@ -6,6 +6,12 @@ import dev.taskflow.JobProgress;
 import dev.taskflow.RemoteWorkers;
 import dev.taskflow.RemoteWorkers.LeaseRequest;
 import dev.taskflow.RemoteWorkers.LeasedJob;
+import dev.taskflow.web.ApiJson;
+import dev.taskflow.web.FieldError;
+import dev.taskflow.web.Params;
+import dev.taskflow.web.Problem;
+import dev.taskflow.web.ProblemMapper;
+import dev.taskflow.web.RequestBodies;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;

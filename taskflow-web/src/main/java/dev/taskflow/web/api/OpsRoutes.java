@@ -1,4 +1,4 @@
-package dev.taskflow.web;
+package dev.taskflow.web.api;
 
 import dev.taskflow.InvalidJobException;
 import dev.taskflow.JobState;
@@ -6,6 +6,12 @@ import dev.taskflow.QueueInfo;
 import dev.taskflow.ServerInfo;
 import dev.taskflow.StorageException;
 import dev.taskflow.TaskFlowClient;
+import dev.taskflow.web.ApiJson;
+import dev.taskflow.web.FieldError;
+import dev.taskflow.web.Metrics;
+import dev.taskflow.web.Problem;
+import dev.taskflow.web.ProblemMapper;
+import dev.taskflow.web.ThroughputTracker;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.util.Comparator;

@@ -1,5 +1,7 @@
-package dev.taskflow.web;
+package dev.taskflow.web.api;
 
+import dev.taskflow.web.FieldError;
+import dev.taskflow.web.ProblemMapper;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.List;

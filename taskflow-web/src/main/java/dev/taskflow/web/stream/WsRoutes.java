@@ -1,9 +1,16 @@
-package dev.taskflow.web;
+package dev.taskflow.web.stream;
 
 import dev.taskflow.EventFilter;
 import dev.taskflow.JobEvent;
 import dev.taskflow.Subscription;
 import dev.taskflow.TaskFlowClient;
+import dev.taskflow.web.ApiJson;
+import dev.taskflow.web.FieldError;
+import dev.taskflow.web.Params;
+import dev.taskflow.web.Problem;
+import dev.taskflow.web.ProblemMapper;
+import dev.taskflow.web.RequestBodies;
+import dev.taskflow.web.StreamLimits;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
 import java.util.LinkedHashSet;

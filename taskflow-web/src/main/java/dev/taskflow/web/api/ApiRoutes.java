@@ -1,4 +1,4 @@
-package dev.taskflow.web;
+package dev.taskflow.web.api;
 
 import static io.javalin.http.HandlerType.DELETE;
 import static io.javalin.http.HandlerType.GET;
@@ -6,46 +6,50 @@ import static io.javalin.http.HandlerType.PATCH;
 import static io.javalin.http.HandlerType.POST;
 import static io.javalin.http.HandlerType.PUT;
 
-import io.javalin.websocket.WsHandlerType;
+import dev.taskflow.TaskFlowClient;
+import dev.taskflow.web.ApiJson;
+import dev.taskflow.web.RequestBodies;
+import dev.taskflow.web.WebPlugin;
+import dev.taskflow.web.WebPluginContext;
+import java.util.Objects;
+import java.util.function.IntSupplier;
 
 /**
- * The route table of HTTP API v1, added through the same {@link WebPluginContext#api} as a plugin's
- * routes: every handler runs inside {@link ApiRouter}, which answers failures as problems and
- * counts requests for {@code /metrics}.
+ * The route table of the JSON API v1 (jobs, batches, remote workers, limits, recurring schedules,
+ * queues, servers, stats, {@code /health}, {@code /metrics}), mounted by {@code TaskFlowWeb}
+ * through the same {@link WebPluginContext#api} as a plugin's routes: every handler answers its
+ * failures as problems and is counted for {@code /metrics}. The event streams are {@code
+ * dev.taskflow.web.stream}'s.
  */
-final class ApiRoutes {
-  private final JobRoutes jobs;
-  private final EventRoutes events;
-  private final OpsRoutes ops;
-  private final WorkerRoutes workers;
-  private final WsRoutes ws;
-  private final LimitRoutes limits;
-  private final RecurringRoutes recurring;
-  private final ControlRoutes controls;
-  private final BatchRoutes batches;
+public final class ApiRoutes implements WebPlugin {
+  private final IntSupplier sseStreams;
 
-  ApiRoutes(
-      JobRoutes jobs,
-      EventRoutes events,
-      OpsRoutes ops,
-      WorkerRoutes workers,
-      WsRoutes ws,
-      LimitRoutes limits,
-      RecurringRoutes recurring,
-      ControlRoutes controls,
-      BatchRoutes batches) {
-    this.jobs = jobs;
-    this.workers = workers;
-    this.ws = ws;
-    this.limits = limits;
-    this.recurring = recurring;
-    this.controls = controls;
-    this.batches = batches;
-    this.events = events;
-    this.ops = ops;
+  /**
+   * @param sseStreams the SSE streams open now, for {@code /metrics}
+   */
+  public ApiRoutes(IntSupplier sseStreams) {
+    this.sseStreams = Objects.requireNonNull(sseStreams, "sseStreams");
   }
 
-  void register(WebPluginContext r) {
+  @Override
+  public String name() {
+    return "api";
+  }
+
+  @Override
+  public void mount(WebPluginContext r) {
+    TaskFlowClient client = r.client();
+    ApiJson json = r.json();
+    RequestBodies bodies = r.bodies();
+    JobRequestParser parser = new JobRequestParser(bodies.mapper(), client.cluster()::maxArgsBytes);
+    JobRoutes jobs = new JobRoutes(client, json, bodies, parser);
+    OpsRoutes ops = new OpsRoutes(client, json, r.throughput(), r.metrics(), sseStreams);
+    WorkerRoutes workers = new WorkerRoutes(client.remoteWorkers(), json, bodies);
+    LimitRoutes limits = new LimitRoutes(client, json, bodies);
+    RecurringRoutes recurring = new RecurringRoutes(client, json, bodies, parser);
+    ControlRoutes controls = new ControlRoutes(client, json, bodies);
+    BatchRoutes batches = new BatchRoutes(client, json, bodies, parser);
+
     // method  path                          handler
     r.api(POST, "/jobs", jobs::enqueue);
     r.api(POST, "/jobs/batch", jobs::enqueueBatch);
@@ -54,14 +58,11 @@ final class ApiRoutes {
     r.api(POST, "/jobs/{id}/cancel", jobs::cancel);
     r.api(POST, "/jobs/{id}/retry", jobs::retry);
     r.api(DELETE, "/jobs/{id}", jobs::delete);
-    r.api(GET, "/jobs/{id}/events", events::job);
-    r.api(GET, "/events", events::all);
     r.api(POST, "/workers/lease", workers::lease);
     r.api(POST, "/jobs/{id}/heartbeat", workers::heartbeat);
     r.api(POST, "/jobs/{id}/complete", workers::complete);
     r.api(POST, "/jobs/{id}/fail", workers::fail);
     r.api(POST, "/jobs/{id}/events", workers::event);
-    r.routes().addWsHandler(WsHandlerType.WEBSOCKET, TaskFlowWeb.API + "/ws", ws::configure);
     r.api(POST, "/batches", batches::create);
     r.api(GET, "/batches/{id}", batches::get);
     r.api(GET, "/limits", limits::list);

@@ -1,4 +1,4 @@
-package dev.taskflow.web;
+package dev.taskflow.web.api;
 
 import dev.taskflow.EnqueueResult;
 import dev.taskflow.InvalidJobException;
@@ -9,6 +9,13 @@ import dev.taskflow.JobRequest;
 import dev.taskflow.JobState;
 import dev.taskflow.Page;
 import dev.taskflow.TaskFlowClient;
+import dev.taskflow.web.ApiJson;
+import dev.taskflow.web.FieldError;
+import dev.taskflow.web.Params;
+import dev.taskflow.web.Problem;
+import dev.taskflow.web.ProblemMapper;
+import dev.taskflow.web.RequestBodies;
+import dev.taskflow.web.TaskFlowWeb;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.EnumSet;
