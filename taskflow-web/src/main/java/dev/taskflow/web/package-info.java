@@ -11,8 +11,8 @@
  *       routes, {@link dev.taskflow.web.Problem}, {@link dev.taskflow.web.FieldError} and {@link
  *       dev.taskflow.web.ProblemMapper} for RFC 9457 answers, {@link dev.taskflow.web.Params} and
  *       {@link dev.taskflow.web.RequestBodies} to read requests, {@link dev.taskflow.web.ApiJson}
- *       to answer, {@link dev.taskflow.web.BrowserGuard}, {@link dev.taskflow.web.StreamLimits}
- *       and {@link dev.taskflow.web.RateLimitedLog}.
+ *       to answer, {@link dev.taskflow.web.BrowserGuard}, {@link dev.taskflow.web.StreamLimits} and
+ *       {@link dev.taskflow.web.RateLimitedLog}.
  *   <li>{@code dev.taskflow.web.api}: the JSON routes (jobs, batches, remote workers, limits,
  *       recurring schedules, queues, stats, health, metrics).
  *   <li>{@code dev.taskflow.web.stream}: SSE and the WebSocket.
@@ -37,8 +37,10 @@
  *       UUIDs.
  *   <li>Fields given as JSON {@code null} count as absent. Unknown body fields and unknown query
  *       parameters are refused (422), never ignored.
- *   <li>{@code GET /events}: {@code type} filters by event type (repeatable or comma-separated,
- *       {@code job.*} for a prefix); {@code jobType}, {@code queue} and {@code owner} by the job.
+ *   <li>One event filter syntax for SSE ({@code GET /events}) and the WebSocket: {@code type}
+ *       filters by event type (repeatable or comma-separated, {@code job.*} for a prefix; {@code
+ *       types} is an alias); {@code jobId}, {@code jobType}, {@code queue} and {@code owner} by the
+ *       job.
  *   <li>{@code GET /jobs/{id}/events} answers 204 when the job has finished and nothing is left
  *       after {@code Last-Event-ID}, which stops an EventSource from reconnecting.
  *   <li>A slow SSE client whose buffer ({@link dev.taskflow.web.WebConfig#sseBufferEvents()})

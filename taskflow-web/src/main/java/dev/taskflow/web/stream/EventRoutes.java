@@ -7,9 +7,7 @@ import dev.taskflow.JobNotFoundException;
 import dev.taskflow.Subscription;
 import dev.taskflow.TaskFlowClient;
 import dev.taskflow.web.ApiJson;
-import dev.taskflow.web.FieldError;
 import dev.taskflow.web.Params;
-import dev.taskflow.web.Problem;
 import dev.taskflow.web.StreamLimits;
 import dev.taskflow.web.WebConfig;
 import io.javalin.http.Context;
@@ -25,8 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Last-Event-ID}) run before the stream starts, so they still answer with a problem.
  */
 final class EventRoutes {
-  private static final Set<String> EVENT_PARAMS =
-      Set.of("type", "jobType", "queue", "owner", "lastEventId");
+  private static final Set<String> EVENT_PARAMS = eventParams();
   private static final int REPLAY_PAGE = 500;
 
   private final TaskFlowClient client;
@@ -87,24 +84,13 @@ final class EventRoutes {
   }
 
   /**
-   * {@code GET /events?type=&jobType=&queue=&owner=}: every matching event, live, resuming after
-   * {@code Last-Event-ID} (or {@code lastEventId}). {@code type} is an event type, repeatable or
-   * comma-separated, with a trailing {@code *} for a prefix ({@code job.*}).
+   * {@code GET /events?type=&jobId=&jobType=&queue=&owner=}: every matching event, live, resuming
+   * after {@code Last-Event-ID} (or {@code lastEventId}). The filter is {@link EventFilters}' one
+   * syntax, shared with the WebSocket.
    */
   void all(Context ctx) {
     Params.allowOnly(ctx, EVENT_PARAMS);
-    EventFilter filter;
-    try {
-      filter =
-          new EventFilter(
-              null,
-              Params.many(ctx, "type"),
-              Params.single(ctx, "jobType"),
-              Params.single(ctx, "queue"),
-              Params.single(ctx, "owner"));
-    } catch (IllegalArgumentException e) { // more types than a filter holds
-      throw Problem.invalid(FieldError.param("type", "max_items", e.getMessage()));
-    }
+    EventFilter filter = EventFilters.fromQuery(ctx);
     String after = Params.lastEventId(ctx, client);
     if (!limits.tryOpen()) throw limits.tooManyStreams();
     try (SseStream stream = open(ctx)) {
@@ -155,6 +141,12 @@ final class EventRoutes {
         return null;
       }
     }
+  }
+
+  private static Set<String> eventParams() {
+    Set<String> s = new java.util.HashSet<>(EventFilters.FIELDS);
+    s.add("lastEventId");
+    return Set.copyOf(s);
   }
 
   /** Streams open now. */

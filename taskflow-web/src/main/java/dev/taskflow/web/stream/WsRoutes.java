@@ -13,10 +13,10 @@ import dev.taskflow.web.RequestBodies;
 import dev.taskflow.web.StreamLimits;
 import io.javalin.websocket.WsConfig;
 import io.javalin.websocket.WsContext;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -28,8 +28,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@code /api/v1/ws}: the event stream over WebSocket, with several subscriptions per connection.
  *
- * <p>Client messages (JSON text): {@code {"op":"subscribe","id":"s1","filter":{jobId, types,
- * jobType, queue, owner},"after":"1234"}}, {@code {"op":"unsubscribe","id":"s1"}}, {@code
+ * <p>Client messages (JSON text): {@code {"op":"subscribe","id":"s1","filter":{type, jobId,
+ * jobType, queue, owner},"after":"1234"}} (the filter is {@link EventFilters}' syntax, as SSE's;
+ * {@code types} is an alias of {@code type}), {@code {"op":"unsubscribe","id":"s1"}}, {@code
  * {"op":"ping"}}. Server messages: {@code subscribed}, {@code unsubscribed}, {@code pong}, {@code
  * {"op":"event","subscription":"s1","event":{envelope}}} and {@code {"op":"error","code","message",
  * "pointer"}} (the connection stays open after an error).
@@ -43,8 +44,6 @@ final class WsRoutes {
   private static final Logger log = LoggerFactory.getLogger(WsRoutes.class);
   static final int CLOSE_TOO_SLOW = 1013;
   static final int MAX_SUBSCRIPTIONS = 100;
-  private static final Set<String> FILTER_FIELDS =
-      Set.of("jobId", "types", "jobType", "queue", "owner");
 
   private final TaskFlowClient client;
   private final ApiJson json;
@@ -189,7 +188,7 @@ final class WsRoutes {
         error("required", "/id", "a subscription needs an id of 1..64 characters");
         return;
       }
-      if (!printable(id)) {
+      if (!EventFilters.printable(id)) {
         error(
             "invalid",
             "/id",
@@ -220,6 +219,10 @@ final class WsRoutes {
           String beyond = Params.beyondLog(JobEvent.parseSeq(after), client);
           if (beyond != null) throw new BadField("/after", "beyond_log", beyond);
         }
+      } catch (Problem p) { // a filter rule, worded as for SSE
+        FieldError e = p.errors().getFirst();
+        error(e.code(), e.pointer(), e.message());
+        return;
       } catch (IllegalArgumentException e) {
         BadField b = e instanceof BadField f ? f : new BadField("/after", e.getMessage());
         error(b.code, b.pointer, b.getMessage());
@@ -330,71 +333,37 @@ final class WsRoutes {
       enqueue(reply("unsubscribed", id));
     }
 
-    /** No C0/C1 control characters, DEL or unpaired surrogates (they cannot be echoed intact). */
-    private static boolean printable(String s) {
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) return false;
-        if (Character.isHighSurrogate(c)) {
-          if (i + 1 >= s.length() || !Character.isLowSurrogate(s.charAt(i + 1))) return false;
-          i++;
-        } else if (Character.isLowSurrogate(c)) {
-          return false;
-        }
-      }
-      return true;
-    }
-
+    /**
+     * The subscription's filter: the JSON shapes are checked here (a string, or for {@code type} an
+     * array of strings), every rule by {@link EventFilters}, as for SSE.
+     */
     private EventFilter filter(JsonNode f) {
       if (f.isMissingNode() || f.isNull()) return EventFilter.ALL;
       if (!f.isObject()) throw new BadField("/filter", "filter must be an object");
-      for (String name : f.propertyNames()) {
-        if (!FILTER_FIELDS.contains(name))
-          throw new BadField(
-              "/filter/" + name, "unknown filter field '" + ProblemMapper.shorten(name) + "'");
-      }
-      UUID jobId = null;
-      if (f.hasNonNull("jobId")) {
-        JsonNode j = f.get("jobId");
-        jobId = j.isString() ? Params.uuid(j.asString()) : null;
-        if (jobId == null) throw new BadField("/filter/jobId", "jobId must be a UUID string");
-      }
-      Set<String> types = new LinkedHashSet<>();
-      JsonNode t = f.path("types");
-      if (!t.isMissingNode() && !t.isNull()) {
-        if (!t.isArray()) throw new BadField("/filter/types", "types must be an array of strings");
-
-        for (int i = 0; i < t.size(); i++) {
-          if (!t.get(i).isString()) throw new BadField("/filter/types/" + i, "must be a string");
-          if (!printable(t.get(i).asString())) {
-            throw new BadField(
-                "/filter/types/" + i,
-                "control_character",
-                "an event type holds no control character");
+      List<EventFilters.Given> fields = new ArrayList<>();
+      for (Map.Entry<String, JsonNode> e : f.properties()) {
+        String name = e.getKey();
+        String at = FieldError.child("/filter", name);
+        JsonNode v = e.getValue();
+        List<EventFilters.Value> values = new ArrayList<>();
+        boolean list = name.equals(EventFilters.TYPE) || name.equals(EventFilters.TYPE_ALIAS);
+        if (v.isNull()) {
+          continue;
+        } else if (v.isString()) {
+          values.add(new EventFilters.Value(v.asString(), at));
+        } else if (list && v.isArray()) {
+          for (int i = 0; i < v.size(); i++) {
+            String ai = FieldError.child(at, i);
+            if (!v.get(i).isString()) throw new BadField(ai, "must be a string");
+            values.add(new EventFilters.Value(v.get(i).asString(), ai));
           }
-          types.add(t.get(i).asString());
+        } else if (EventFilters.FIELDS.contains(name)) {
+          throw new BadField(
+              at, name + " must be a string" + (list ? " or an array of strings" : ""));
         }
+        fields.add(new EventFilters.Given(name, at, values));
       }
-      if (types.size() > EventFilter.MAX_TYPES) { // distinct types, as SSE counts them
-        throw new BadField(
-            "/filter/types",
-            "max_items",
-            "a filter takes at most " + EventFilter.MAX_TYPES + " types, got " + types.size());
-      }
-      return new EventFilter(jobId, types, text(f, "jobType"), text(f, "queue"), text(f, "owner"));
-    }
-
-    private String text(JsonNode f, String name) {
-      JsonNode v = f.get(name);
-      if (v == null || v.isNull()) return null;
-      if (!v.isString()) throw new BadField("/filter/" + name, name + " must be a string");
-      if (!printable(v.asString())) {
-        throw new BadField(
-            "/filter/" + name,
-            "control_character",
-            name + " holds a control character or an unpaired surrogate; no event can match it");
-      }
-      return v.asString();
+      return EventFilters.parse(fields, EventFilters.Where.POINTER);
     }
 
     /** Holds a new subscription's events until its "subscribed" answer is queued. */
