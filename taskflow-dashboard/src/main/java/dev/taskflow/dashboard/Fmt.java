@@ -1,6 +1,7 @@
 package dev.taskflow.dashboard;
 
 import dev.taskflow.JobState;
+import dev.taskflow.web.ApiJson;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -15,7 +16,8 @@ import tools.jackson.databind.json.JsonMapper;
  * nothing here needs to (and nothing here may return markup).
  */
 public final class Fmt {
-  private static final JsonMapper JSON = JsonMapper.builder().build();
+  /** The web layer's one mapper: numbers show exactly as stored ({@code 1.50} stays so). */
+  private static final JsonMapper JSON = ApiJson.mapper();
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
           .withZone(ZoneOffset.UTC);

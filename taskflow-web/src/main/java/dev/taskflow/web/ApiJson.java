@@ -29,23 +29,43 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The JSON shape of everything the API sends, in one place. States are lowercase, instants are
- * ISO-8601 with an offset ({@code 2026-01-01T10:00:00Z}), durations ISO-8601 ({@code PT30S}), and
- * {@code args}, {@code result} and event {@code data} are embedded as JSON, never as strings.
+ * The JSON shape of everything the API sends, in one place, written with the web layer's one {@link
+ * #mapper()}. States are lowercase, instants are ISO-8601 with an offset ({@code
+ * 2026-01-01T10:00:00Z}), durations ISO-8601 ({@code PT30S}), and {@code args}, {@code result} and
+ * event {@code data} are embedded as JSON, never as strings.
  */
 public final class ApiJson {
   private static final Logger log = LoggerFactory.getLogger(ApiJson.class);
 
-  /** Writes responses and reads JSON the store already holds (written by TaskFlow itself). */
-  private final JsonMapper mapper =
+  /**
+   * The web layer's one configured mapper, and its plugins' (webhooks, the dashboard): it writes
+   * responses, reads JSON the store holds (written by TaskFlow itself) and builds the trees of
+   * request bodies ({@link RequestBodies} parses them with its own limits first). Numbers keep
+   * their exact value both ways: {@code 1.50} stays {@code 1.50}.
+   */
+  private static final JsonMapper MAPPER =
       JsonMapper.builder()
-          // stored args and results keep their numbers exactly (see RequestBodies)
           .enable(tools.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .enable(tools.jackson.databind.cfg.JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .disable(tools.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
           .build();
 
+  private final JsonMapper mapper = MAPPER;
   private final JsonNodeFactory nodes = mapper.getNodeFactory();
+
+  /** The one mapper (see {@link #MAPPER}); never default typing, never reconfigured. */
+  public static JsonMapper mapper() {
+    return MAPPER;
+  }
+
+  /**
+   * JSON the store holds (args, results, metadata, event data), as a tree.
+   *
+   * @throws tools.jackson.core.JacksonException when it is not JSON
+   */
+  public JsonNode read(String storedJson) {
+    return mapper.readTree(storedJson);
+  }
 
   /** Sends {@code body} as {@code application/json}. */
   public void send(Context ctx, int status, JsonNode body) {

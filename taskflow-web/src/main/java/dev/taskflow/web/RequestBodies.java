@@ -15,13 +15,12 @@ import java.util.Locale;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.json.JsonFactory;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -43,7 +42,8 @@ public final class RequestBodies {
 
   private final int maxBodyBytes;
   private final int maxJsonDepth;
-  private final JsonMapper mapper;
+  private final JsonFactory parsers;
+  private final JsonMapper mapper = ApiJson.mapper();
 
   public RequestBodies(WebConfig config) {
     this.maxBodyBytes = config.maxBodyBytes();
@@ -56,26 +56,22 @@ public final class RequestBodies {
             .maxNameLength(MAX_NAME_LENGTH)
             .maxDocumentLength(config.maxBodyBytes())
             .build();
-    JsonFactory factory =
+    // The parser holds the request's limits; the tree is the one mapper's (ApiJson.mapper()),
+    // which keeps every number as sent: 1.00000000000000000000001 must not become 1.0.
+    this.parsers =
         JsonFactory.builder()
             .streamReadConstraints(limits)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
-    this.mapper =
-        JsonMapper.builder(factory)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            // keep every number as sent: 1.00000000000000000000001 must not become 1.0
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-            // parse() checks for trailing content itself, with a plainer message
-            .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
   }
 
-  /** The mapper bodies are read with; it also serialises {@code args} for the core. */
+  /** The mapper the trees are built with ({@link ApiJson#mapper()}); it serialises {@code args}. */
   public JsonMapper mapper() {
     return mapper;
+  }
+
+  private JsonParser parser(byte[] bytes, int length) {
+    return parsers.createParser(ObjectReadContext.empty(), bytes, 0, length);
   }
 
   /** The body of a POST as a JSON tree. */
@@ -143,7 +139,7 @@ public final class RequestBodies {
   public JsonNode parse(byte[] bytes) {
     requireStrictUtf8(bytes);
     JsonNode tree;
-    try (JsonParser p = mapper.createParser(bytes)) {
+    try (JsonParser p = parser(bytes, bytes.length)) {
       try {
         tree = mapper.readTree(p);
         if (tree != null && !tree.isMissingNode() && p.nextToken() != null) {
@@ -226,7 +222,7 @@ public final class RequestBodies {
 
   /** The pointer of the value the parser is in when it reaches byte {@code end}. */
   private String pointerBefore(byte[] bytes, int end) {
-    try (JsonParser p = mapper.createParser(bytes, 0, end)) {
+    try (JsonParser p = parser(bytes, end)) {
       try {
         while (p.nextToken() != null) {
           // read up to the bad byte

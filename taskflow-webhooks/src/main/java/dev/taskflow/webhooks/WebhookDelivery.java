@@ -241,7 +241,6 @@ public final class WebhookDelivery implements TaskFlowPlugin, WebPlugin, AutoClo
   private final Options options;
   private final WebhookUrlGuard guard;
   private final WebhookSender sender = new WebhookSender();
-  private final ApiJson json = new ApiJson();
   private final AtomicReference<PluginContext> context = new AtomicReference<>();
   private volatile WebhookFanOut fanOut;
   private final java.util.concurrent.atomic.AtomicBoolean closed =
@@ -330,7 +329,7 @@ public final class WebhookDelivery implements TaskFlowPlugin, WebPlugin, AutoClo
    * the worker's ({@link Options#maxAttempts()}).
    */
   static JobRequest request(Webhook w, ObjectNode envelope, String queue) {
-    ObjectNode args = new ApiJson().object();
+    ObjectNode args = ApiJson.mapper().createObjectNode();
     args.put("webhookId", w.id().toString());
     args.put("messageId", "msg_" + UUID.randomUUID().toString().replace("-", ""));
     args.set("event", envelope);

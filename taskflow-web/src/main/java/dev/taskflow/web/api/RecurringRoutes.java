@@ -53,9 +53,6 @@ final class RecurringRoutes {
           "maxRuns");
   private static final Set<String> FIELD_SET = Set.copyOf(FIELDS);
 
-  private static final tools.jackson.databind.json.JsonMapper ARGS =
-      tools.jackson.databind.json.JsonMapper.builder().build();
-
   private final TaskFlowClient client;
   private final ApiJson json;
   private final RequestBodies bodies;
@@ -285,7 +282,7 @@ final class RecurringRoutes {
     n.put("zone", s.zone().getId());
     ObjectNode job = n.putObject("job");
     job.put("type", s.job().type());
-    job.set("args", ARGS.readTree(s.job().argsJson()));
+    job.set("args", json.read(s.job().argsJson()));
     EnqueueOptions o = s.job().options();
     job.put("queue", o.queue() == null ? EnqueueOptions.DEFAULT_QUEUE : o.queue());
     if (o.priority() != null) job.put("priority", o.priority());
