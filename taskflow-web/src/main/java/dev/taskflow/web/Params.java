@@ -24,20 +24,33 @@ public final class Params {
   private Params() {}
 
   /**
-   * The {@code {id}} path parameter.
+   * The {@code {id}} path parameter of a job.
    *
    * @throws Problem 404 when it is not a UUID, so a malformed id answers like an unknown one
    */
   public static UUID jobId(Context ctx) {
+    return pathId(ctx, "job");
+  }
+
+  /**
+   * The {@code {id}} path parameter of a {@code what} (job, batch, webhook), read by {@link #uuid}:
+   * every route answers a malformed id the same way, a 404 naming it as given.
+   *
+   * @throws Problem 404 on parameter {@code id} when it is not a UUID in full form
+   */
+  public static UUID pathId(Context ctx, String what) {
     String raw = ctx.pathParam("id");
-    if (uuid(raw) == null) {
-      throw Problem.notFound(
-          "id",
-          "no job with id '"
-              + ProblemMapper.shorten(raw)
-              + "': job ids are UUIDs such as 0190a4c2-7b1e-7c3d-8e9f-0a1b2c3d4e5f");
-    }
-    return UUID.fromString(raw);
+    UUID id = uuid(raw);
+    if (id != null) return id;
+    throw Problem.notFound(
+        "id",
+        "no "
+            + what
+            + " with id '"
+            + ProblemMapper.shorten(raw)
+            + "': "
+            + what
+            + " ids are UUIDs such as 0190a4c2-7b1e-7c3d-8e9f-0a1b2c3d4e5f");
   }
 
   /**

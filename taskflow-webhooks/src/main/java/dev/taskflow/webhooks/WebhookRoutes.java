@@ -294,10 +294,7 @@ final class WebhookRoutes {
   }
 
   private static UUID id(Context ctx) {
-    String raw = ctx.pathParam("id");
-    UUID id = Params.uuid(raw);
-    if (id != null) return id;
-    throw Problem.notFound("id", "no webhook with id '" + ProblemMapper.shorten(raw) + "'");
+    return Params.pathId(ctx, "webhook");
   }
 
   private static UUID uuidParam(Context ctx, String name) {
@@ -555,15 +552,14 @@ final class WebhookRoutes {
     return EVENT_NAME.matcher(p).matches() || EVENT_PREFIX.matcher(p).matches();
   }
 
-  /** Reads a delivery job's args. */
+  /**
+   * Reads a delivery job's args (written by {@link WebhookDelivery#request}) with the one mapper.
+   */
   static final class JsonArgs {
-    private static final tools.jackson.databind.json.JsonMapper MAPPER =
-        tools.jackson.databind.json.JsonMapper.builder().build();
-
     private JsonArgs() {}
 
     static JsonNode parse(Job j) {
-      return MAPPER.readTree(j.argsJson());
+      return ApiJson.mapper().readTree(j.argsJson());
     }
 
     static String messageId(Job j) {

@@ -381,6 +381,38 @@ class WebhookApiTest {
     assertThat(call("GET", "/api/v1/webhooks/" + id, null).statusCode()).isEqualTo(404);
   }
 
+  /**
+   * {@code 1-1-1-1-1} is a UUID to {@link java.util.UUID#fromString} (0000001-0001-…): one strict
+   * parser answers it on every kind of path alike, as no id, echoed as given.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({
+    "GET, /api/v1/jobs/1-1-1-1-1, job",
+    "POST, /api/v1/jobs/1-1-1-1-1/cancel, job",
+    "GET, /api/v1/batches/1-1-1-1-1, batch",
+    "GET, /api/v1/webhooks/1-1-1-1-1, webhook",
+    "DELETE, /api/v1/webhooks/1-1-1-1-1, webhook",
+    "GET, /api/v1/webhooks/1-1-1-1-1/deliveries, webhook",
+  })
+  void a_short_form_uuid_is_no_id_on_a_job_a_batch_and_a_webhook_path_alike(
+      String method, String path, String what) throws Exception {
+    HttpResponse<String> r = call(method, path, null);
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    JsonNode problem = JSON.readTree(r.body());
+    JsonNode error = problem.get("errors").get(0);
+    assertThat(error.get("parameter").asString()).isEqualTo("id");
+    assertThat(error.get("code").asString()).isEqualTo("not_found");
+    assertThat(problem.get("detail").asString())
+        .isEqualTo(
+            "no "
+                + what
+                + " with id '1-1-1-1-1': "
+                + what
+                + " ids are UUIDs such as 0190a4c2-7b1e-7c3d-8e9f-0a1b2c3d4e5f");
+  }
+
   @Test
   void routes_mounted_without_the_delivery_installed_in_the_taskflow_answer_404_naming_it()
       throws Exception {

@@ -30,8 +30,6 @@ import tools.jackson.databind.node.ObjectNode;
  * member by its index in {@code jobs} (a number) as well as any stored job by id.
  */
 final class BatchRoutes {
-  private static final tools.jackson.databind.json.JsonMapper MAPPER =
-      tools.jackson.databind.json.JsonMapper.builder().build();
   private static final Set<String> FIELDS = Set.of("jobs", "callback", "description", "metadata");
 
   private final TaskFlowClient client;
@@ -106,10 +104,8 @@ final class BatchRoutes {
   }
 
   void get(Context ctx) {
-    String raw = ctx.pathParam("id");
-    UUID id = Params.uuid(raw);
-    if (id == null) throw notFound(raw);
-    BatchInfo b = batches().get(id).orElseThrow(() -> notFound(raw));
+    UUID id = Params.pathId(ctx, "batch");
+    BatchInfo b = batches().get(id).orElseThrow(() -> notFound(ctx.pathParam("id")));
     json.send(ctx, 200, batch(json, b));
   }
 
@@ -118,7 +114,7 @@ final class BatchRoutes {
     n.put("id", b.id().toString());
     n.put("state", b.state());
     n.put("description", b.description());
-    n.set("metadata", b.metadataJson() == null ? null : MAPPER.readTree(b.metadataJson()));
+    n.set("metadata", b.metadataJson() == null ? null : json.read(b.metadataJson()));
     n.put("total", b.total());
     ObjectNode counts = n.putObject("counts");
     b.counts().entrySet().stream()
