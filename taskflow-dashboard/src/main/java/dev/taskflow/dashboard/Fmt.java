@@ -18,6 +18,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class Fmt {
   /** The web layer's one mapper: numbers show exactly as stored ({@code 1.50} stays so). */
   private static final JsonMapper JSON = ApiJson.mapper();
+
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'", Locale.ROOT)
           .withZone(ZoneOffset.UTC);
