@@ -74,10 +74,12 @@ public final class ApiJson {
     ctx.result(write(body).getBytes(StandardCharsets.UTF_8));
   }
 
+  /** The compact JSON text of {@code node}. */
   public String write(JsonNode node) {
     return mapper.writeValueAsString(node);
   }
 
+  /** A new, empty object to fill and {@link #send}. */
   public ObjectNode object() {
     return nodes.objectNode();
   }
@@ -98,6 +100,7 @@ public final class ApiJson {
     return n;
   }
 
+  /** A job without {@code queuePosition}; see {@link #job(Job, OptionalLong)}. */
   public ObjectNode job(Job j) {
     ObjectNode n = nodes.objectNode();
     n.put("id", j.id().toString());
@@ -342,10 +345,12 @@ public final class ApiJson {
     }
   }
 
+  /** ISO-8601 in UTC ({@code 2026-01-01T10:00:00Z}), or null. */
   public static String instant(Instant t) {
     return t == null ? null : t.toString();
   }
 
+  /** ISO-8601 ({@code PT30S}), or null. */
   public static String duration(Duration d) {
     return d == null ? null : d.toString();
   }

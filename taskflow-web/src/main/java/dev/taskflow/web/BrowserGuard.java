@@ -50,6 +50,7 @@ public final class BrowserGuard {
   private final ProblemMapper problems;
   private final RateLimitedLog refusals = new RateLimitedLog(log, 60_000);
 
+  /** The guard of a server with {@code config}'s host, allowed hosts and body limit. */
   public BrowserGuard(WebConfig config, ProblemMapper problems) {
     this.boundHost = normalize(config.host());
     this.boundToAll = isWildcard(boundHost);

@@ -35,12 +35,15 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 public final class ProblemMapper {
+  /** The media type of every problem. */
   public static final String CONTENT_TYPE = "application/problem+json";
+
   private static final Logger log = LoggerFactory.getLogger(ProblemMapper.class);
   private static final int MAX_ECHO = 200;
 
   private final ApiJson json;
 
+  /** Problems written as {@code json} writes them. */
   public ProblemMapper(ApiJson json) {
     this.json = json;
   }
@@ -67,6 +70,7 @@ public final class ProblemMapper {
     return json.write(json.problem(p, ctx.path())).getBytes(StandardCharsets.UTF_8);
   }
 
+  /** The problem {@code failure} answers as (see the table above); logs a 500. */
   public Problem toProblem(Context ctx, Exception failure) {
     return switch (failure) {
       case Problem p -> p;

@@ -45,6 +45,7 @@ public final class RequestBodies {
   private final JsonFactory parsers;
   private final JsonMapper mapper = ApiJson.mapper();
 
+  /** A reader with {@code config}'s body size and nesting limits. */
   public RequestBodies(WebConfig config) {
     this.maxBodyBytes = config.maxBodyBytes();
     this.maxJsonDepth = config.maxJsonDepth();
@@ -80,6 +81,11 @@ public final class RequestBodies {
     return parse(readBytes(ctx));
   }
 
+  /**
+   * Refuses (415) any media type but {@code application/json}, and any charset but UTF-8.
+   *
+   * @throws Problem 415
+   */
   public static void requireJson(String contentType) {
     if (contentType == null) throw Problem.unsupportedMediaType(null);
     String[] parts = contentType.split(";");
@@ -136,6 +142,11 @@ public final class RequestBodies {
     }
   }
 
+  /**
+   * Bytes of JSON (a body, or a WebSocket message) as a tree, checked as the class says.
+   *
+   * @throws Problem 400 or 422 naming the place
+   */
   public JsonNode parse(byte[] bytes) {
     requireStrictUtf8(bytes);
     JsonNode tree;

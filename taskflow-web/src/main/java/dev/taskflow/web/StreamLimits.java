@@ -21,6 +21,7 @@ public final class StreamLimits {
   private final AtomicInteger open = new AtomicInteger();
   private final Semaphore replays;
 
+  /** The bounds of {@code config}: streams, concurrent replays, replay scan. */
   public StreamLimits(WebConfig config) {
     this.maxStreams = config.maxEventStreams();
     this.scanLimit = config.replayScanLimit();

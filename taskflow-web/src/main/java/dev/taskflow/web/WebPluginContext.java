@@ -54,6 +54,7 @@ public final class WebPluginContext {
     return client;
   }
 
+  /** The server's settings. */
   public WebConfig config() {
     return config;
   }

@@ -6,18 +6,13 @@ import static org.awaitility.Awaitility.await;
 import dev.taskflow.EventFilter;
 import dev.taskflow.JobEvent;
 import dev.taskflow.JobState;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,7 +81,7 @@ class EventFilterSyntaxTest {
       SseReader sse =
           new SseReader(server.stream("/api/v1/events?" + s.query() + "&lastEventId=0", Map.of()));
       open.add(sse);
-      Messages ws = socket();
+      WsMessages ws = socket();
       ws.send(
           "{\"op\":\"subscribe\",\"id\":\"s\",\"after\":\"0\",\"filter\":" + s.wsFilter() + "}");
       await().atMost(WAIT).until(() -> sse.frames.size() >= expected.size());
@@ -132,7 +127,7 @@ class EventFilterSyntaxTest {
                 "invalid"));
     for (Bad b : rows) {
       TestServer.Response sse = refusal("/api/v1/events?" + b.query());
-      Messages ws = socket();
+      WsMessages ws = socket();
       ws.send("{\"op\":\"subscribe\",\"id\":\"s\",\"filter\":" + b.wsFilter() + "}");
       await().atMost(WAIT).until(() -> !ws.of("error").isEmpty() || !ws.of("subscribed").isEmpty());
 
@@ -164,41 +159,9 @@ class EventFilterSyntaxTest {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
-  private Messages socket() {
-    Messages m = new Messages();
-    m.ws =
-        HttpClient.newHttpClient()
-            .newWebSocketBuilder()
-            .buildAsync(URI.create("ws://127.0.0.1:" + server.web.port() + "/api/v1/ws"), m)
-            .join();
-    open.add(() -> m.ws.abort());
+  private WsMessages socket() {
+    WsMessages m = new WsMessages(server);
+    open.add(m);
     return m;
-  }
-
-  private static final class Messages implements WebSocket.Listener {
-    final List<JsonNode> all = Collections.synchronizedList(new ArrayList<>());
-    private final StringBuilder partial = new StringBuilder();
-    WebSocket ws;
-
-    void send(String text) {
-      ws.sendText(text, true).join();
-    }
-
-    List<JsonNode> of(String op) {
-      synchronized (all) {
-        return all.stream().filter(m -> m.path("op").asString("").equals(op)).toList();
-      }
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-      partial.append(data);
-      if (last) {
-        all.add(TestServer.JSON.readTree(partial.toString()));
-        partial.setLength(0);
-      }
-      ws.request(1);
-      return null;
-    }
   }
 }
