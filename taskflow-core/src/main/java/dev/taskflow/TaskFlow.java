@@ -58,6 +58,7 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
   private final JobValidator validator;
   private final Clock clock;
   private final Duration shutdownGrace;
+  private final int maxArgsBytes;
   private final RemoteWorkers remote;
   private final Webhooks webhooks;
   private final JobValidator fireValidator;
@@ -78,6 +79,7 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
     this.storage = b.storage;
     this.clock = b.clock;
     this.shutdownGrace = b.shutdownGrace;
+    this.maxArgsBytes = b.maxArgsBytes;
     Set<String> extraTypes = Set.copyOf(b.extraTypes);
     this.validator =
         new JobValidator(
@@ -496,6 +498,11 @@ public final class TaskFlow implements TaskFlowClient, AutoCloseable {
     @Override
     public Set<String> jobTypes() {
       return engine.jobTypes();
+    }
+
+    @Override
+    public int maxArgsBytes() {
+      return maxArgsBytes;
     }
 
     @Override

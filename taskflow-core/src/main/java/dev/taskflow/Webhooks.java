@@ -9,7 +9,7 @@ import java.util.UUID;
 
 /**
  * The webhook registrations kept in the store. It keeps and finds them; checking URLs (SSRF),
- * patterns and headers, and delivering, is the HTTP layer's job ({@code taskflow-web}).
+ * patterns and headers, and delivering, is the webhook plugin's job ({@code taskflow-webhooks}).
  *
  * {@snippet :
  * Webhook hook = taskflow.webhooks().create(

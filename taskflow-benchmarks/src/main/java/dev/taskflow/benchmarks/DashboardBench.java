@@ -3,6 +3,7 @@ package dev.taskflow.benchmarks;
 import dev.taskflow.EnqueueOptions;
 import dev.taskflow.JobRequest;
 import dev.taskflow.TaskFlow;
+import dev.taskflow.dashboard.DashboardPlugin;
 import dev.taskflow.spi.Storage;
 import dev.taskflow.web.TaskFlowWeb;
 import dev.taskflow.web.WebConfig;
@@ -52,7 +53,9 @@ final class DashboardBench {
       }
       String someJob = tf.enqueueAll(live).get(0).job().id().toString();
       double load = machine.load();
-      TaskFlowWeb web = TaskFlowWeb.create(tf, WebConfig.builder().port(0).build()).start();
+      TaskFlowWeb web =
+          TaskFlowWeb.create(tf, WebConfig.builder().port(0).build(), DashboardPlugin.defaults())
+              .start();
       try {
         HttpClient http = HttpClient.newHttpClient();
         String base = "http://127.0.0.1:" + web.port();

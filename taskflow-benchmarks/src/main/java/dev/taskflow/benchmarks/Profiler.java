@@ -143,6 +143,8 @@ final class Profiler {
       if (c.startsWith("dev.taskflow.postgres.")) return "store (PostgreSQL)";
       if (c.startsWith("dev.taskflow.memory.")) return "store (memory)";
       if (c.startsWith("dev.taskflow.web.")) return "web";
+      if (c.startsWith("dev.taskflow.dashboard.")) return "dashboard";
+      if (c.startsWith("dev.taskflow.webhooks.")) return "webhooks";
       if (c.startsWith("dev.taskflow.benchmarks.")) return "benchmark harness";
       return "core (API, JSON, validation)";
     }

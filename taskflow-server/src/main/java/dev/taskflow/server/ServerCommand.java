@@ -2,10 +2,13 @@ package dev.taskflow.server;
 
 import dev.taskflow.TaskFlow;
 import dev.taskflow.TaskFlowBuilder;
+import dev.taskflow.dashboard.DashboardPlugin;
 import dev.taskflow.server.demo.DemoJobs;
 import dev.taskflow.web.TaskFlowWeb;
 import dev.taskflow.web.WebConfig;
-import dev.taskflow.web.WebhookDelivery;
+import dev.taskflow.web.WebPlugin;
+import dev.taskflow.webhooks.WebhookDelivery;
+import dev.taskflow.webhooks.WebhookPolicy;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,7 +92,7 @@ final class ServerCommand implements Callable<Integer> {
   @Option(
       names = "--max-args-bytes",
       paramLabel = "N",
-      defaultValue = "" + WebConfig.DEFAULT_MAX_ARGS_BYTES,
+      defaultValue = "" + TaskFlowBuilder.DEFAULT_MAX_ARGS_BYTES,
       description = "Largest args of one job, as JSON (default: ${DEFAULT-VALUE}).")
   int maxArgsBytes;
 
@@ -152,6 +155,7 @@ final class ServerCommand implements Callable<Integer> {
     WebConfig webConfig;
     TaskFlowBuilder builder;
     WebhookDelivery webhooks;
+    List<WebPlugin> webPlugins = new ArrayList<>();
     try {
       webConfig =
           WebConfig.builder()
@@ -159,26 +163,26 @@ final class ServerCommand implements Callable<Integer> {
               .allowedHosts(allowedHosts == null ? List.of() : allowedHosts)
               .port(port)
               .maxBodyBytes(maxBodyBytes)
-              .maxArgsBytes(maxArgsBytes)
-              .dashboard(!noDashboard)
-              .dashboardReadOnly(readOnly)
-              .allowPrivateWebhookTargets(allowPrivateWebhookTargets)
-              .allowHttpWebhooks(allowHttpWebhooks)
               .build();
       builder = engine.builder().maxArgsBytes(maxArgsBytes);
+      // One policy for registering webhooks over the API and for delivering to them.
       webhooks =
           new WebhookDelivery(
               WebhookDelivery.Options.defaults()
-                  .withAllowPrivateTargets(allowPrivateWebhookTargets)
-                  .withAllowHttp(allowHttpWebhooks)
+                  .withPolicy(
+                      WebhookPolicy.defaults()
+                          .withAllowPrivateTargets(allowPrivateWebhookTargets)
+                          .withAllowHttp(allowHttpWebhooks))
                   .withTimeout(webhookTimeout));
       builder.plugin(webhooks);
+      webPlugins.add(webhooks);
+      if (!noDashboard) webPlugins.add(DashboardPlugin.defaults().withReadOnly(readOnly));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
 
     TaskFlow taskflow = engine.start(builder, store);
-    TaskFlowWeb web = TaskFlowWeb.create(taskflow, webConfig);
+    TaskFlowWeb web = TaskFlowWeb.create(taskflow, webConfig, webPlugins.toArray(WebPlugin[]::new));
     try {
       web.start();
     } catch (RuntimeException e) {

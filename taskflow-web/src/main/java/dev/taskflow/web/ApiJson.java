@@ -29,36 +29,58 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The JSON shape of everything the API sends, in one place. States are lowercase, instants are
- * ISO-8601 with an offset ({@code 2026-01-01T10:00:00Z}), durations ISO-8601 ({@code PT30S}), and
- * {@code args}, {@code result} and event {@code data} are embedded as JSON, never as strings.
+ * The JSON shape of everything the API sends, in one place, written with the web layer's one {@link
+ * #mapper()}. States are lowercase, instants are ISO-8601 with an offset ({@code
+ * 2026-01-01T10:00:00Z}), durations ISO-8601 ({@code PT30S}), and {@code args}, {@code result} and
+ * event {@code data} are embedded as JSON, never as strings.
  */
-final class ApiJson {
+public final class ApiJson {
   private static final Logger log = LoggerFactory.getLogger(ApiJson.class);
 
-  /** Writes responses and reads JSON the store already holds (written by TaskFlow itself). */
-  private final JsonMapper mapper =
+  /**
+   * The web layer's one configured mapper, and its plugins' (webhooks, the dashboard): it writes
+   * responses, reads JSON the store holds (written by TaskFlow itself) and builds the trees of
+   * request bodies ({@link RequestBodies} parses them with its own limits first). Numbers keep
+   * their exact value both ways: {@code 1.50} stays {@code 1.50}.
+   */
+  private static final JsonMapper MAPPER =
       JsonMapper.builder()
-          // stored args and results keep their numbers exactly (see RequestBodies)
           .enable(tools.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .enable(tools.jackson.databind.cfg.JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .disable(tools.jackson.databind.cfg.JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
           .build();
 
+  private final JsonMapper mapper = MAPPER;
   private final JsonNodeFactory nodes = mapper.getNodeFactory();
 
+  /** The one mapper (see {@link #MAPPER}); never default typing, never reconfigured. */
+  public static JsonMapper mapper() {
+    return MAPPER;
+  }
+
+  /**
+   * JSON the store holds (args, results, metadata, event data), as a tree.
+   *
+   * @throws tools.jackson.core.JacksonException when it is not JSON
+   */
+  public JsonNode read(String storedJson) {
+    return mapper.readTree(storedJson);
+  }
+
   /** Sends {@code body} as {@code application/json}. */
-  void send(Context ctx, int status, JsonNode body) {
+  public void send(Context ctx, int status, JsonNode body) {
     ctx.status(status);
     ctx.contentType("application/json");
     ctx.result(write(body).getBytes(StandardCharsets.UTF_8));
   }
 
-  String write(JsonNode node) {
+  /** The compact JSON text of {@code node}. */
+  public String write(JsonNode node) {
     return mapper.writeValueAsString(node);
   }
 
-  ObjectNode object() {
+  /** A new, empty object to fill and {@link #send}. */
+  public ObjectNode object() {
     return nodes.objectNode();
   }
 
@@ -69,7 +91,7 @@ final class ApiJson {
    * startBy, history}, plus {@code queuePosition} (jobs ahead of it while enqueued, else null) when
    * {@code queuePosition} is given.
    */
-  ObjectNode job(Job j, OptionalLong queuePosition) {
+  public ObjectNode job(Job j, OptionalLong queuePosition) {
     ObjectNode n = job(j);
     if (queuePosition != null) {
       if (queuePosition.isPresent()) n.put("queuePosition", queuePosition.getAsLong());
@@ -78,7 +100,8 @@ final class ApiJson {
     return n;
   }
 
-  ObjectNode job(Job j) {
+  /** A job without {@code queuePosition}; see {@link #job(Job, OptionalLong)}. */
+  public ObjectNode job(Job j) {
     ObjectNode n = nodes.objectNode();
     n.put("id", j.id().toString());
     n.put("type", j.type());
@@ -124,7 +147,7 @@ final class ApiJson {
    * {@code {"items": [job...], "nextCursor": "..." | null}}, each job as a {@linkplain #listItem
    * list item}.
    */
-  ObjectNode page(Page<Job> page) {
+  public ObjectNode page(Page<Job> page) {
     ObjectNode n = nodes.objectNode();
     ArrayNode items = n.putArray("items");
     for (Job j : page.items()) items.add(listItem(j));
@@ -133,14 +156,14 @@ final class ApiJson {
   }
 
   /** Stored JSON ({@code args}, {@code result}) over this many characters is left out of lists. */
-  static final int LIST_MAX_VALUE_CHARS = 4096;
+  public static final int LIST_MAX_VALUE_CHARS = 4096;
 
   private static int characters(String s) {
     return s.codePointCount(0, s.length());
   }
 
   /** Errors a list item keeps (the newest), without stack traces. */
-  static final int LIST_MAX_ERRORS = 3;
+  public static final int LIST_MAX_ERRORS = 3;
 
   /**
    * A job as a list shows it, so that a page's size is bounded whatever its jobs hold: {@code args}
@@ -148,7 +171,7 @@ final class ApiJson {
    * newest {@value #LIST_MAX_ERRORS} errors are kept and without stack traces, and {@code
    * truncated} names what was left out (absent when nothing was). {@code GET /jobs/{id}} has all.
    */
-  ObjectNode listItem(Job j) {
+  public ObjectNode listItem(Job j) {
     ObjectNode n = job(j);
     List<String> cut = new ArrayList<>();
     if (j.argsJson() != null && characters(j.argsJson()) > LIST_MAX_VALUE_CHARS) {
@@ -185,7 +208,7 @@ final class ApiJson {
   }
 
   /** The event envelope: {@code id, type, time, jobId, jobType, queue, owner, data}. */
-  ObjectNode event(JobEvent e) {
+  public ObjectNode event(JobEvent e) {
     ObjectNode n = nodes.objectNode();
     n.put("id", e.id());
     n.put("type", e.type());
@@ -204,7 +227,7 @@ final class ApiJson {
    * A queue: {@code name, counts (every state), oldestEnqueuedAge (ISO duration or null),
    * oldestEnqueuedAgeSeconds, paused}.
    */
-  ObjectNode queue(QueueInfo q) {
+  public ObjectNode queue(QueueInfo q) {
     ObjectNode n = nodes.objectNode();
     n.put("name", q.name());
     n.set("counts", stateCounts(q.counts()));
@@ -221,7 +244,7 @@ final class ApiJson {
   /**
    * A server: {@code id, host, startedAt, lastHeartbeatAt, queues {name: concurrency}, running}.
    */
-  ObjectNode server(ServerInfo s) {
+  public ObjectNode server(ServerInfo s) {
     ObjectNode n = nodes.objectNode();
     n.put("id", s.id());
     n.put("host", s.host());
@@ -236,7 +259,7 @@ final class ApiJson {
   }
 
   /** Every state, in lifecycle order, with 0 for states the map lacks. */
-  ObjectNode stateCounts(Map<JobState, Long> counts) {
+  public ObjectNode stateCounts(Map<JobState, Long> counts) {
     ObjectNode n = nodes.objectNode();
     for (JobState s : JobState.values()) n.put(s.wireName(), counts.getOrDefault(s, 0L));
     return n;
@@ -246,7 +269,7 @@ final class ApiJson {
    * {@code {"states": {...}, "throughput": [{"time", "completed", "failed"}...],
    * "throughputIntervalSeconds": 1}}, the throughput oldest second first.
    */
-  ObjectNode stats(Map<JobState, Long> counts, List<ThroughputTracker.Point> throughput) {
+  public ObjectNode stats(Map<JobState, Long> counts, List<ThroughputTracker.Point> throughput) {
     ObjectNode n = nodes.objectNode();
     n.set("states", stateCounts(counts));
     ArrayNode points = n.putArray("throughput");
@@ -264,7 +287,7 @@ final class ApiJson {
    * RFC 9457: {@code type, title, status, detail, instance, errors [{pointer|parameter, code,
    * message}]}.
    */
-  ObjectNode problem(Problem p, String instance) {
+  public ObjectNode problem(Problem p, String instance) {
     ObjectNode n = nodes.objectNode();
     n.put("type", p.type());
     n.put("title", p.title());
@@ -323,11 +346,13 @@ final class ApiJson {
     }
   }
 
-  static String instant(Instant t) {
+  /** ISO-8601 in UTC ({@code 2026-01-01T10:00:00Z}), or null. */
+  public static String instant(Instant t) {
     return t == null ? null : t.toString();
   }
 
-  static String duration(Duration d) {
+  /** ISO-8601 ({@code PT30S}), or null. */
+  public static String duration(Duration d) {
     return d == null ? null : d.toString();
   }
 }

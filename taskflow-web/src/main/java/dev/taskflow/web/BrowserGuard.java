@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * <p>Requests without a {@code Host} header (HTTP/1.0) and without {@code Origin} (every
  * non-browser client) pass the first two checks: no browser sends such a request.
  */
-final class BrowserGuard {
+public final class BrowserGuard {
   private static final Logger log = LoggerFactory.getLogger(BrowserGuard.class);
   private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
   private static final Set<String> API_METHODS =
@@ -50,7 +50,8 @@ final class BrowserGuard {
   private final ProblemMapper problems;
   private final RateLimitedLog refusals = new RateLimitedLog(log, 60_000);
 
-  BrowserGuard(WebConfig config, ProblemMapper problems) {
+  /** The guard of a server with {@code config}'s host, allowed hosts and body limit. */
+  public BrowserGuard(WebConfig config, ProblemMapper problems) {
     this.boundHost = normalize(config.host());
     this.boundToAll = isWildcard(boundHost);
     this.allowedHosts = config.allowedHosts();
@@ -59,7 +60,7 @@ final class BrowserGuard {
   }
 
   /** The {@code before} handler of every HTTP request. */
-  void beforeHttp(Context ctx) {
+  public void beforeHttp(Context ctx) {
     Problem refused = check(ctx, true);
     if (refused != null) refuse(ctx, refused);
   }
@@ -69,7 +70,7 @@ final class BrowserGuard {
    * written to the servlet response itself, which Javalin's upgrade path would otherwise leave
    * empty.
    */
-  void beforeUpgrade(Context ctx) {
+  public void beforeUpgrade(Context ctx) {
     Problem refused = check(ctx, false);
     if (refused == null) return;
     refusals.info("refused WebSocket {} from {}: {}", ctx.path(), ctx.ip(), refused.detail());
@@ -147,7 +148,7 @@ final class BrowserGuard {
       }
     }
     if (!http || !ctx.path().startsWith("/api/")) return null;
-    if (!API_METHODS.contains(method)) return ApiRoutes.methodNotAllowed(method);
+    if (!API_METHODS.contains(method)) return ApiRouter.methodNotAllowed(method);
     if (stateChanging && hasBody(ctx)) {
       long declared = req.getContentLengthLong();
       if (declared > maxBodyBytes) return Problem.tooLarge(maxBodyBytes, declared + " bytes");

@@ -39,7 +39,7 @@ public record FieldError(String pointer, String parameter, String code, String m
    * the field and ends with {@code hint} (what the object has), e.g. {@code "a limit has name,
    * max"}.
    */
-  static void unknownFields(
+  public static void unknownFields(
       JsonNode object,
       String at,
       Collection<String> allowed,
@@ -57,7 +57,7 @@ public record FieldError(String pointer, String parameter, String code, String m
   }
 
   /** {@code "name, other, …"}: the allowed fields, sorted, for a hint. */
-  static String listed(Collection<String> fields) {
+  public static String listed(Collection<String> fields) {
     return String.join(", ", fields.stream().sorted().toList());
   }
 

@@ -11,23 +11,29 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * {@code GET /metrics} in the Prometheus text format (version 0.0.4), written by hand so the web
  * module needs no metrics library: job counts per state, queue depth per queue and state, paused
- * queues, the age of the oldest ready job, open SSE streams, and HTTP requests served.
+ * queues, the age of the oldest ready job, open SSE streams, and HTTP requests served (those of
+ * plugins' API routes too, by {@link WebPluginContext#api}).
  */
-final class Metrics {
-  static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+public final class Metrics {
+  public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
   private record RequestKey(String method, String route, int status) {}
 
   private final Map<RequestKey, LongAdder> requests = new ConcurrentHashMap<>();
 
   /** Counts one request by its route template (never the raw path, which would explode labels). */
-  void countRequest(String method, String route, int status) {
+  public void countRequest(String method, String route, int status) {
     requests
         .computeIfAbsent(new RequestKey(method, route, status), k -> new LongAdder())
         .increment();
   }
 
-  String render(Map<JobState, Long> states, List<QueueInfo> queues, int openStreams) {
+  /**
+   * The {@code /metrics} text: these counts, the requests counted so far.
+   *
+   * @param openStreams SSE streams open now ({@code taskflow_sse_streams})
+   */
+  public String render(Map<JobState, Long> states, List<QueueInfo> queues, int openStreams) {
     StringBuilder sb = new StringBuilder(4096);
     header(sb, "taskflow_jobs", "gauge", "Jobs per state, from the store's counters.");
     for (JobState s : JobState.values()) {

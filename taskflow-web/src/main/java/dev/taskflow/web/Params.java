@@ -24,20 +24,33 @@ public final class Params {
   private Params() {}
 
   /**
-   * The {@code {id}} path parameter.
+   * The {@code {id}} path parameter of a job.
    *
    * @throws Problem 404 when it is not a UUID, so a malformed id answers like an unknown one
    */
-  static UUID jobId(Context ctx) {
+  public static UUID jobId(Context ctx) {
+    return pathId(ctx, "job");
+  }
+
+  /**
+   * The {@code {id}} path parameter of a {@code what} (job, batch, webhook), read by {@link #uuid}:
+   * every route answers a malformed id the same way, a 404 naming it as given.
+   *
+   * @throws Problem 404 on parameter {@code id} when it is not a UUID in full form
+   */
+  public static UUID pathId(Context ctx, String what) {
     String raw = ctx.pathParam("id");
-    if (uuid(raw) == null) {
-      throw Problem.notFound(
-          "id",
-          "no job with id '"
-              + ProblemMapper.shorten(raw)
-              + "': job ids are UUIDs such as 0190a4c2-7b1e-7c3d-8e9f-0a1b2c3d4e5f");
-    }
-    return UUID.fromString(raw);
+    UUID id = uuid(raw);
+    if (id != null) return id;
+    throw Problem.notFound(
+        "id",
+        "no "
+            + what
+            + " with id '"
+            + ProblemMapper.shorten(raw)
+            + "': "
+            + what
+            + " ids are UUIDs such as 0190a4c2-7b1e-7c3d-8e9f-0a1b2c3d4e5f");
   }
 
   /**
@@ -52,7 +65,7 @@ public final class Params {
   }
 
   /** Refuses query parameters outside {@code allowed}. */
-  static void allowOnly(Context ctx, Set<String> allowed) {
+  public static void allowOnly(Context ctx, Set<String> allowed) {
     List<FieldError> errors = new ArrayList<>();
     for (Map.Entry<String, List<String>> e : ctx.queryParamMap().entrySet()) {
       if (!allowed.contains(e.getKey())) {
@@ -74,7 +87,7 @@ public final class Params {
   }
 
   /** A parameter given at most once; null when absent or empty. */
-  static String single(Context ctx, String name) {
+  public static String single(Context ctx, String name) {
     List<String> values = ctx.queryParams(name);
     if (values.size() > 1) {
       throw Problem.invalid(
@@ -85,7 +98,7 @@ public final class Params {
   }
 
   /** A parameter that may repeat or hold a comma-separated list; empty when absent. */
-  static Set<String> many(Context ctx, String name) {
+  public static Set<String> many(Context ctx, String name) {
     Set<String> out = new LinkedHashSet<>();
     for (String v : ctx.queryParams(name)) {
       for (String part : v.split(",")) {
@@ -96,7 +109,7 @@ public final class Params {
   }
 
   /** An integer parameter within {@code min..max}, or {@code dflt} when absent. */
-  static int intInRange(Context ctx, String name, int min, int max, int dflt) {
+  public static int intInRange(Context ctx, String name, int min, int max, int dflt) {
     String raw = single(ctx, name);
     if (raw == null) return dflt;
     try {
@@ -130,7 +143,7 @@ public final class Params {
    * Where an SSE stream resumes: the {@code Last-Event-ID} header (sent by a reconnecting
    * EventSource) or else the {@code lastEventId} query parameter; null for neither.
    */
-  static String lastEventId(Context ctx, TaskFlowClient client) {
+  public static String lastEventId(Context ctx, TaskFlowClient client) {
     String header = ctx.header("Last-Event-ID");
     String name = header != null && !header.isBlank() ? "Last-Event-ID" : "lastEventId";
     String id = header != null && !header.isBlank() ? header.trim() : single(ctx, "lastEventId");
@@ -157,7 +170,7 @@ public final class Params {
    * Why a resume position names no event of this log (it is past the newest one), or null when it
    * is fine. Resuming there would deliver nothing, silently, until the log caught up.
    */
-  static String beyondLog(long seq, TaskFlowClient client) {
+  public static String beyondLog(long seq, TaskFlowClient client) {
     long latest = client.cluster().latestEventSeq();
     if (seq <= latest) return null;
     return "event id "

@@ -36,19 +36,22 @@ import org.slf4j.LoggerFactory;
  *       the server
  * </ul>
  */
-final class ProblemMapper {
-  static final String CONTENT_TYPE = "application/problem+json";
+public final class ProblemMapper {
+  /** The media type of every problem. */
+  public static final String CONTENT_TYPE = "application/problem+json";
+
   private static final Logger log = LoggerFactory.getLogger(ProblemMapper.class);
   private static final int MAX_ECHO = 200;
 
   private final ApiJson json;
 
-  ProblemMapper(ApiJson json) {
+  /** Problems written as {@code json} writes them. */
+  public ProblemMapper(ApiJson json) {
     this.json = json;
   }
 
   /** Writes the problem for {@code failure}, or only logs it when the response is under way. */
-  void respond(Context ctx, Exception failure) {
+  public void respond(Context ctx, Exception failure) {
     Problem p = toProblem(ctx, failure);
     if (ctx.res().isCommitted()) {
       log.debug(
@@ -65,11 +68,12 @@ final class ProblemMapper {
   }
 
   /** The problem+json body of {@code p}, for a request to {@code ctx}'s path. */
-  byte[] body(Context ctx, Problem p) {
+  public byte[] body(Context ctx, Problem p) {
     return json.write(json.problem(p, ctx.path())).getBytes(StandardCharsets.UTF_8);
   }
 
-  Problem toProblem(Context ctx, Exception failure) {
+  /** The problem {@code failure} answers as (see the table above); logs a 500. */
+  public Problem toProblem(Context ctx, Exception failure) {
     return switch (failure) {
       case Problem p -> p;
       case InvalidJobException e ->
@@ -107,18 +111,18 @@ final class ProblemMapper {
   }
 
   /** A core validation error about a query or path parameter rather than a body field. */
-  static Problem asParameter(InvalidJobException e, String parameter) {
+  public static Problem asParameter(InvalidJobException e, String parameter) {
     return Problem.invalid(FieldError.param(parameter, e.rule(), shorten(e.getMessage())));
   }
 
   /** Core field names ({@code jobs/3/priority}) as JSON pointers ({@code /jobs/3/priority}). */
-  static String pointer(String field) {
+  public static String pointer(String field) {
     if (field == null || field.isEmpty()) return "";
     return field.startsWith("/") ? field : "/" + field;
   }
 
   /** Keeps echoed input short; the JSON encoder escapes whatever is left. */
-  static String shorten(String s) {
+  public static String shorten(String s) {
     if (s == null) return null;
     return s.length() <= MAX_ECHO ? s : s.substring(0, MAX_ECHO) + "…";
   }

@@ -15,13 +15,12 @@ import java.util.Locale;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.json.JsonFactory;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -32,20 +31,22 @@ import tools.jackson.databind.json.JsonMapper;
  * are kept exactly as sent (floats are read as {@link BigDecimal}). Every refusal names the place
  * in the body.
  */
-final class RequestBodies {
+public final class RequestBodies {
   /** The longest number accepted, in characters. */
-  static final int MAX_NUMBER_LENGTH = 1000;
+  public static final int MAX_NUMBER_LENGTH = 1000;
 
   /** The longest property name accepted, in characters. */
-  static final int MAX_NAME_LENGTH = 1024;
+  public static final int MAX_NAME_LENGTH = 1024;
 
   private static final int MAX_NUL_ERRORS = 20;
 
   private final int maxBodyBytes;
   private final int maxJsonDepth;
-  private final JsonMapper mapper;
+  private final JsonFactory parsers;
+  private final JsonMapper mapper = ApiJson.mapper();
 
-  RequestBodies(WebConfig config) {
+  /** A reader with {@code config}'s body size and nesting limits. */
+  public RequestBodies(WebConfig config) {
     this.maxBodyBytes = config.maxBodyBytes();
     this.maxJsonDepth = config.maxJsonDepth();
     StreamReadConstraints limits =
@@ -56,35 +57,36 @@ final class RequestBodies {
             .maxNameLength(MAX_NAME_LENGTH)
             .maxDocumentLength(config.maxBodyBytes())
             .build();
-    JsonFactory factory =
+    // The parser holds the request's limits; the tree is the one mapper's (ApiJson.mapper()),
+    // which keeps every number as sent: 1.00000000000000000000001 must not become 1.0.
+    this.parsers =
         JsonFactory.builder()
             .streamReadConstraints(limits)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
-    this.mapper =
-        JsonMapper.builder(factory)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            // keep every number as sent: 1.00000000000000000000001 must not become 1.0
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .enable(JsonNodeFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
-            // parse() checks for trailing content itself, with a plainer message
-            .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
   }
 
-  /** The mapper bodies are read with; it also serialises {@code args} for the core. */
-  JsonMapper mapper() {
+  /** The mapper the trees are built with ({@link ApiJson#mapper()}); it serialises {@code args}. */
+  public JsonMapper mapper() {
     return mapper;
   }
 
+  private JsonParser parser(byte[] bytes, int length) {
+    return parsers.createParser(ObjectReadContext.empty(), bytes, 0, length);
+  }
+
   /** The body of a POST as a JSON tree. */
-  JsonNode read(Context ctx) {
+  public JsonNode read(Context ctx) {
     requireJson(ctx.header("Content-Type"));
     return parse(readBytes(ctx));
   }
 
-  static void requireJson(String contentType) {
+  /**
+   * Refuses (415) any media type but {@code application/json}, and any charset but UTF-8.
+   *
+   * @throws Problem 415
+   */
+  public static void requireJson(String contentType) {
     if (contentType == null) throw Problem.unsupportedMediaType(null);
     String[] parts = contentType.split(";");
     if (!parts[0].trim().toLowerCase(Locale.ROOT).equals("application/json")) {
@@ -140,10 +142,15 @@ final class RequestBodies {
     }
   }
 
-  JsonNode parse(byte[] bytes) {
+  /**
+   * Bytes of JSON (a body, or a WebSocket message) as a tree, checked as the class says.
+   *
+   * @throws Problem 400 or 422 naming the place
+   */
+  public JsonNode parse(byte[] bytes) {
     requireStrictUtf8(bytes);
     JsonNode tree;
-    try (JsonParser p = mapper.createParser(bytes)) {
+    try (JsonParser p = parser(bytes, bytes.length)) {
       try {
         tree = mapper.readTree(p);
         if (tree != null && !tree.isMissingNode() && p.nextToken() != null) {
@@ -226,7 +233,7 @@ final class RequestBodies {
 
   /** The pointer of the value the parser is in when it reaches byte {@code end}. */
   private String pointerBefore(byte[] bytes, int end) {
-    try (JsonParser p = mapper.createParser(bytes, 0, end)) {
+    try (JsonParser p = parser(bytes, end)) {
       try {
         while (p.nextToken() != null) {
           // read up to the bad byte

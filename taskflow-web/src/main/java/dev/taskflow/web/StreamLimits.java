@@ -14,13 +14,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class StreamLimits {
   /** Events read from the log per replay page. */
-  static final int PAGE = 1000;
+  public static final int PAGE = 1000;
 
   private final int maxStreams;
   private final int scanLimit;
   private final AtomicInteger open = new AtomicInteger();
   private final Semaphore replays;
 
+  /** The bounds of {@code config}: streams, concurrent replays, replay scan. */
   public StreamLimits(WebConfig config) {
     this.maxStreams = config.maxEventStreams();
     this.scanLimit = config.replayScanLimit();
@@ -42,20 +43,22 @@ public final class StreamLimits {
   }
 
   /** Streams open now, all kinds. */
-  int open() {
+  public int open() {
     return open.get();
   }
 
-  int max() {
+  /** The most streams open at once ({@link WebConfig#maxEventStreams()}). */
+  public int max() {
     return maxStreams;
   }
 
-  int scanLimit() {
+  /** Events one resume request reads ({@link WebConfig#replayScanLimit()}). */
+  public int scanLimit() {
     return scanLimit;
   }
 
   /** Waits up to 10 s for a replay permit; false when none came (the server is busy replaying). */
-  boolean acquireReplay() {
+  public boolean acquireReplay() {
     try {
       return replays.tryAcquire(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -64,12 +67,13 @@ public final class StreamLimits {
     }
   }
 
-  void releaseReplay() {
+  /** Gives back a permit taken by {@link #acquireReplay()}. */
+  public void releaseReplay() {
     replays.release();
   }
 
   /** 503: every stream slot is taken. */
-  Problem tooManyStreams() {
+  public Problem tooManyStreams() {
     String detail =
         "this server has "
             + maxStreams

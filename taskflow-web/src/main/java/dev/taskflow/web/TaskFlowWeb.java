@@ -1,20 +1,23 @@
 package dev.taskflow.web;
 
 import dev.taskflow.TaskFlowClient;
-import dev.taskflow.web.dashboard.Dashboard;
+import dev.taskflow.web.api.ApiRoutes;
+import dev.taskflow.web.stream.EventStreams;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The TaskFlow HTTP API v1 (DESIGN §5) on Javalin, with virtual-thread handlers. It talks to
- * TaskFlow only through {@link TaskFlowClient}, so it serves an embedded engine and a remote one
- * alike.
+ * The TaskFlow HTTP API v1 (DESIGN §5) on Javalin, with virtual-thread handlers: the JSON API, SSE
+ * and the WebSocket, plus the routes of the {@linkplain WebPlugin plugins} given to it (webhooks,
+ * the dashboard). It talks to TaskFlow only through {@link TaskFlowClient}, so it serves an
+ * embedded engine and a remote one alike.
  *
  * {@snippet :
  * try (TaskFlowWeb web = TaskFlowWeb.create(taskFlow, WebConfig.builder().port(8080).build())) {
@@ -23,41 +26,47 @@ import org.slf4j.LoggerFactory;
  * }
  * }
  *
- * <p>The live dashboard is served at {@code /} too, unless {@link WebConfig#dashboard()} is off
- * (see {@code docs/dashboard.md}).
- *
  * <p>To serve the API from an application's own Javalin instead, call {@link #mount(JavalinConfig)}
  * inside its {@code Javalin.create(config -> ...)}, and {@link #close()} this object when the
  * application stops.
  */
 public final class TaskFlowWeb implements AutoCloseable {
+  /** The base path of HTTP API v1. */
+  public static final String API = "/api/v1";
+
   private static final Logger log = LoggerFactory.getLogger(TaskFlowWeb.class);
 
   private final TaskFlowClient client;
   private final WebConfig config;
+  private final List<WebPlugin> plugins;
   private final ApiJson json = new ApiJson();
   private final Metrics metrics = new Metrics();
   private final StreamLimits limits;
-  private final EventRoutes events;
-  private final List<WsRoutes> sockets = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final EventStreams events = new EventStreams();
+  private final List<Runnable> onStop = new CopyOnWriteArrayList<>();
+  private final List<IntSupplier> streams = new CopyOnWriteArrayList<>();
   private final ReentrantLock lock = new ReentrantLock();
-  private final List<Dashboard> dashboards = new CopyOnWriteArrayList<>();
   private ThroughputTracker throughput;
   private Javalin javalin;
 
-  private TaskFlowWeb(TaskFlowClient client, WebConfig config) {
+  private TaskFlowWeb(TaskFlowClient client, WebConfig config, List<WebPlugin> plugins) {
     this.client = Objects.requireNonNull(client, "client");
     this.config = Objects.requireNonNull(config, "config");
+    this.plugins = List.copyOf(plugins);
     this.limits = new StreamLimits(config);
-    this.events = new EventRoutes(client, json, config, limits);
   }
 
+  /** The API with the default settings and no plugins. */
   public static TaskFlowWeb create(TaskFlowClient client) {
-    return new TaskFlowWeb(client, WebConfig.defaults());
+    return new TaskFlowWeb(client, WebConfig.defaults(), List.of());
   }
 
-  public static TaskFlowWeb create(TaskFlowClient client, WebConfig config) {
-    return new TaskFlowWeb(client, config);
+  /**
+   * The API with these settings, and the routes of {@code plugins} (in this order, after the API's
+   * own), such as {@code WebhookDelivery} and {@code DashboardPlugin}.
+   */
+  public static TaskFlowWeb create(TaskFlowClient client, WebConfig config, WebPlugin... plugins) {
+    return new TaskFlowWeb(client, config, List.of(plugins));
   }
 
   /**
@@ -85,15 +94,10 @@ public final class TaskFlowWeb implements AutoCloseable {
           "taskflow-web: HTTP API v1 listening on http://{}:{}{}{}",
           config.host(),
           app.port(),
-          ApiRoutes.API,
-          !config.dashboard()
+          API,
+          plugins.isEmpty()
               ? ""
-              : ", dashboard on http://"
-                  + config.host()
-                  + ":"
-                  + app.port()
-                  + "/"
-                  + (config.dashboardReadOnly() ? " (read-only)" : ""));
+              : ", with " + String.join(", ", plugins.stream().map(WebPlugin::name).toList()));
       return this;
     } finally {
       lock.unlock();
@@ -101,46 +105,41 @@ public final class TaskFlowWeb implements AutoCloseable {
   }
 
   /**
-   * Adds the API's routes to a Javalin being configured (Javalin 7 takes routes only at
-   * configuration time). Enable {@code config.concurrency.useVirtualThreads}: SSE streams hold
-   * their request thread.
+   * Adds the API's routes and the plugins' to a Javalin being configured (Javalin 7 takes routes
+   * only at configuration time). Enable {@code config.concurrency.useVirtualThreads}: SSE streams
+   * hold their request thread.
    */
   public void mount(JavalinConfig javalinConfig) {
     RequestBodies bodies = new RequestBodies(config);
-    JobRequestParser parser = new JobRequestParser(bodies.mapper(), config.maxArgsBytes());
-    ThroughputTracker tracker = throughput();
     ProblemMapper problems = new ProblemMapper(json);
+    ApiRouter router = new ApiRouter(json, problems, metrics);
     BrowserGuard guard = new BrowserGuard(config, problems);
     javalinConfig.routes.before(guard::beforeHttp);
     javalinConfig.routes.wsBeforeUpgrade(guard::beforeUpgrade);
-    WsRoutes ws =
-        new WsRoutes(
+    WebPluginContext context =
+        new WebPluginContext(
             client,
-            json,
+            config,
+            javalinConfig.routes,
+            router,
             bodies,
-            config.sseBufferEvents(),
-            config.pingInterval().toMillis(),
-            limits);
-    sockets.add(ws);
-    new ApiRoutes(
-            new JobRoutes(client, json, bodies, parser),
-            events,
-            new OpsRoutes(client, json, tracker, metrics, events::openStreams),
-            new WorkerRoutes(client.remoteWorkers(), json, bodies),
-            ws,
-            new WebhookRoutes(client, json, bodies, config),
-            new LimitRoutes(client, json, bodies),
-            new RecurringRoutes(client, json, bodies, parser),
-            new ControlRoutes(client, json, bodies),
-            new BatchRoutes(client, json, bodies, parser),
-            problems,
-            metrics)
-        .register(javalinConfig.routes);
-    if (config.dashboard()) {
-      Dashboard dashboard = new Dashboard(client, tracker, "", config.dashboardReadOnly(), limits);
-      dashboard.register(javalinConfig.routes);
-      dashboards.add(dashboard);
-    }
+            limits,
+            throughput(),
+            new WebPluginContext.Lifecycle() {
+              @Override
+              public void onStop(Runnable action) {
+                onStop.add(action);
+              }
+
+              @Override
+              public void openStreams(IntSupplier count) {
+                streams.add(count);
+              }
+            });
+    new ApiRoutes(events::sseStreams).mount(context);
+    events.mount(context);
+    for (WebPlugin plugin : plugins) plugin.mount(context);
+    router.fallbacks(javalinConfig.routes);
   }
 
   /** The port listened on (the chosen one when configured with 0). */
@@ -171,20 +170,16 @@ public final class TaskFlowWeb implements AutoCloseable {
     }
   }
 
-  /** SSE streams and WebSocket connections open now (API and dashboard). */
+  /** SSE streams, WebSocket connections and plugins' streams (the dashboard's) open now. */
   public int openStreams() {
-    return events.openStreams()
-        + dashboards.stream().mapToInt(Dashboard::openStreams).sum()
-        + sockets.stream().mapToInt(WsRoutes::openConnections).sum();
+    return streams.stream().mapToInt(IntSupplier::getAsInt).sum();
   }
 
-  /** Ends open SSE streams, stops the server (if {@link #start()}ed) and the throughput counter. */
+  /** Ends open streams, stops the server (if {@link #start()}ed) and the throughput counter. */
   public void stop() {
     lock.lock();
     try {
-      events.closeAll();
-      sockets.forEach(WsRoutes::closeAll);
-      dashboards.forEach(Dashboard::close);
+      onStop.forEach(Runnable::run);
       if (javalin != null) {
         javalin.stop();
         javalin = null;

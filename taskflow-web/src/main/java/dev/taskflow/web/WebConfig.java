@@ -6,7 +6,9 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * Settings of the HTTP API. Immutable; build one with {@link #builder()}.
+ * Settings of the HTTP API: where it listens and what it accepts. Immutable; build one with {@link
+ * #builder()}. Plugins carry their own settings (the dashboard's read-only mode, the webhook
+ * policy).
  *
  * {@snippet :
  * WebConfig config = WebConfig.builder().host("0.0.0.0").port(8080).build();
@@ -15,20 +17,11 @@ import java.util.Set;
  * @param host the interface to bind; loopback by default so nothing is exposed by accident
  * @param port the TCP port; 0 picks a free one (read it back with {@link TaskFlowWeb#port()})
  * @param maxBodyBytes the largest request body accepted (413 above it)
- * @param maxArgsBytes the largest {@code args} object of one job, serialised (422 above it)
  * @param maxJsonDepth the deepest nesting of objects and arrays in a request body (422 above it)
  * @param pingInterval how often an idle SSE stream gets a {@code : ping} comment
  * @param sseBufferEvents events buffered per SSE connection before a slow client is cut off (it
  *     resumes with {@code Last-Event-ID})
  * @param throughputWindow how far back {@code GET /stats} reports completed and failed per second
- * @param dashboard whether to serve the live dashboard at {@code /} (see {@code docs/dashboard.md})
- * @param dashboardReadOnly a dashboard that shows everything and changes nothing: no action
- *     buttons, and every dashboard {@code POST} is refused with 403
- * @param allowHttpWebhooks accept plain {@code http://} webhook URLs (off by default)
- * @param allowPrivateWebhookTargets accept webhook URLs whose host is loopback, private, link-local
- *     or otherwise not public (off by default; see {@code docs/webhooks.md})
- * @param webhookResolver resolves webhook hosts for the SSRF guard at registration ({@link
- *     WebhookResolver#SYSTEM} by default; deliveries use {@code WebhookDelivery.Options}'s own)
  * @param maxEventStreams event streams the server keeps open at once: SSE streams, WebSocket
  *     subscriptions and dashboard live streams together (503 or an error frame beyond it)
  * @param maxConcurrentReplays resume replays that read the event log at the same time (others wait
@@ -44,16 +37,10 @@ public record WebConfig(
     String host,
     int port,
     int maxBodyBytes,
-    int maxArgsBytes,
     int maxJsonDepth,
     Duration pingInterval,
     int sseBufferEvents,
     Duration throughputWindow,
-    boolean dashboard,
-    boolean dashboardReadOnly,
-    boolean allowHttpWebhooks,
-    boolean allowPrivateWebhookTargets,
-    WebhookResolver webhookResolver,
     int maxEventStreams,
     int maxConcurrentReplays,
     int replayScanLimit,
@@ -62,7 +49,6 @@ public record WebConfig(
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 8080;
   public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-  public static final int DEFAULT_MAX_ARGS_BYTES = 256 * 1024;
   public static final int DEFAULT_MAX_JSON_DEPTH = 64;
   public static final Duration DEFAULT_PING_INTERVAL = Duration.ofSeconds(15);
   public static final int DEFAULT_SSE_BUFFER_EVENTS = 1024;
@@ -81,10 +67,6 @@ public record WebConfig(
     if (maxBodyBytes < 1024) {
       throw new IllegalArgumentException("maxBodyBytes must be >= 1024, was " + maxBodyBytes);
     }
-    if (maxArgsBytes < 2 || maxArgsBytes > maxBodyBytes) {
-      throw new IllegalArgumentException(
-          "maxArgsBytes must be 2..maxBodyBytes (" + maxBodyBytes + "), was " + maxArgsBytes);
-    }
     if (maxJsonDepth < 4 || maxJsonDepth > 1000) {
       throw new IllegalArgumentException("maxJsonDepth must be 4..1000, was " + maxJsonDepth);
     }
@@ -99,9 +81,6 @@ public record WebConfig(
         || throughputWindow.toHours() > 24) {
       throw new IllegalArgumentException(
           "throughputWindow must be 1 s..24 h, was " + throughputWindow);
-    }
-    if (webhookResolver == null) {
-      throw new IllegalArgumentException("webhookResolver must not be null");
     }
     if (maxEventStreams < 1) {
       throw new IllegalArgumentException("maxEventStreams must be >= 1, was " + maxEventStreams);
@@ -144,7 +123,11 @@ public record WebConfig(
     return Set.copyOf(out);
   }
 
-  /** The defaults: 127.0.0.1:8080, 1 MiB bodies, 256 KiB args, depth 64, ping every 15 s. */
+  /**
+   * The defaults: 127.0.0.1:8080, 1 MiB bodies, depth 64, ping every 15 s. (The largest {@code
+   * args} is the engine's setting, {@code TaskFlowBuilder.maxArgsBytes}, which the API reads from
+   * {@code Cluster.maxArgsBytes()}.)
+   */
   public static WebConfig defaults() {
     return builder().build();
   }
@@ -159,16 +142,10 @@ public record WebConfig(
         .host(host)
         .port(port)
         .maxBodyBytes(maxBodyBytes)
-        .maxArgsBytes(maxArgsBytes)
         .maxJsonDepth(maxJsonDepth)
         .pingInterval(pingInterval)
         .sseBufferEvents(sseBufferEvents)
         .throughputWindow(throughputWindow)
-        .dashboard(dashboard)
-        .dashboardReadOnly(dashboardReadOnly)
-        .allowHttpWebhooks(allowHttpWebhooks)
-        .allowPrivateWebhookTargets(allowPrivateWebhookTargets)
-        .webhookResolver(webhookResolver)
         .maxEventStreams(maxEventStreams)
         .maxConcurrentReplays(maxConcurrentReplays)
         .replayScanLimit(replayScanLimit)
@@ -180,16 +157,10 @@ public record WebConfig(
     private String host = DEFAULT_HOST;
     private int port = DEFAULT_PORT;
     private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
-    private int maxArgsBytes = DEFAULT_MAX_ARGS_BYTES;
     private int maxJsonDepth = DEFAULT_MAX_JSON_DEPTH;
     private Duration pingInterval = DEFAULT_PING_INTERVAL;
     private int sseBufferEvents = DEFAULT_SSE_BUFFER_EVENTS;
     private Duration throughputWindow = DEFAULT_THROUGHPUT_WINDOW;
-    private boolean dashboard = true;
-    private boolean dashboardReadOnly;
-    private boolean allowHttpWebhooks;
-    private boolean allowPrivateWebhookTargets;
-    private WebhookResolver webhookResolver = WebhookResolver.SYSTEM;
     private Set<String> allowedHosts = Set.of();
     private int maxEventStreams = DEFAULT_MAX_EVENT_STREAMS;
     private int maxConcurrentReplays = DEFAULT_MAX_CONCURRENT_REPLAYS;
@@ -212,11 +183,6 @@ public record WebConfig(
       return this;
     }
 
-    public Builder maxArgsBytes(int maxArgsBytes) {
-      this.maxArgsBytes = maxArgsBytes;
-      return this;
-    }
-
     public Builder maxJsonDepth(int maxJsonDepth) {
       this.maxJsonDepth = maxJsonDepth;
       return this;
@@ -234,38 +200,6 @@ public record WebConfig(
 
     public Builder throughputWindow(Duration throughputWindow) {
       this.throughputWindow = throughputWindow;
-      return this;
-    }
-
-    /** Serve the dashboard at {@code /} (default true). */
-    public Builder dashboard(boolean dashboard) {
-      this.dashboard = dashboard;
-      return this;
-    }
-
-    /** Show the dashboard without any action (default false). */
-    public Builder dashboardReadOnly(boolean dashboardReadOnly) {
-      this.dashboardReadOnly = dashboardReadOnly;
-      return this;
-    }
-
-    /** Accept plain {@code http://} webhook URLs (default false). */
-    public Builder allowHttpWebhooks(boolean allow) {
-      this.allowHttpWebhooks = allow;
-      return this;
-    }
-
-    /** Accept webhook URLs on loopback, private and other non-public addresses (default false). */
-    public Builder allowPrivateWebhookTargets(boolean allow) {
-      this.allowPrivateWebhookTargets = allow;
-      return this;
-    }
-
-    /**
-     * How webhook hosts are resolved for the SSRF guard (default {@link WebhookResolver#SYSTEM}).
-     */
-    public Builder webhookResolver(WebhookResolver resolver) {
-      this.webhookResolver = resolver;
       return this;
     }
 
@@ -304,16 +238,10 @@ public record WebConfig(
           host,
           port,
           maxBodyBytes,
-          maxArgsBytes,
           maxJsonDepth,
           pingInterval,
           sseBufferEvents,
           throughputWindow,
-          dashboard,
-          dashboardReadOnly,
-          allowHttpWebhooks,
-          allowPrivateWebhookTargets,
-          webhookResolver,
           maxEventStreams,
           maxConcurrentReplays,
           replayScanLimit,

@@ -70,12 +70,4 @@ class BatchRoutesTest {
     JsonNode cbArgs = server.get("/api/v1/jobs/" + callback).json().path("args");
     assertThat(cbArgs.path("batch").path("state").asString()).isEqualTo("completed");
   }
-
-  @Test
-  void batch_and_awaiting_events_are_known_webhook_event_types() {
-    assertThat(WebhookRoutes.knownPattern("batch.completed")).isTrue();
-    assertThat(WebhookRoutes.knownPattern("batch.failed")).isTrue();
-    assertThat(WebhookRoutes.knownPattern("batch.*")).isTrue();
-    assertThat(WebhookRoutes.knownPattern("job.awaiting")).isTrue();
-  }
 }

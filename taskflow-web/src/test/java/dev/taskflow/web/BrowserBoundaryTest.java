@@ -21,12 +21,29 @@ import org.junit.jupiter.api.Test;
 class BrowserBoundaryTest {
   private static final String WS_KEY = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==";
 
+  /**
+   * Pages of a plugin, outside the API, as the dashboard has them: a page at {@code /} and a form
+   * that pauses a queue. The guard must stand in front of them as in front of the API (the real
+   * dashboard's rows are {@code DashboardBrowserBoundaryTest}'s, in taskflow-dashboard).
+   */
+  private static final WebPlugin PAGES =
+      web -> {
+        web.routes().get("/", ctx -> ctx.html("<h1>page</h1>"));
+        web.routes()
+            .post(
+                "/queues/{name}/pause",
+                ctx -> {
+                  web.client().queues().pause(ctx.pathParam("name"));
+                  ctx.redirect("/", io.javalin.http.HttpStatus.SEE_OTHER);
+                });
+      };
+
   private TestServer server;
   private int port;
 
   @BeforeEach
   void start() {
-    server = TestServer.start(c -> c.allowedHosts(List.of("jobs.example.com")));
+    server = TestServer.start(c -> c.allowedHosts(List.of("jobs.example.com")), PAGES);
     port = server.web.port();
   }
 
@@ -35,7 +52,7 @@ class BrowserBoundaryTest {
     server.close();
   }
 
-  /** The requests every Host value is tried against: the API, SSE, WebSocket, dashboard, ops. */
+  /** The requests every Host value is tried against: the API, SSE, WebSocket, pages, ops. */
   private List<RawHttp.Response> everyKindOfRequest(String hostLine) {
     String id = server.enqueue("{\"type\":\"test.fail\",\"maxAttempts\":1}");
     List<RawHttp.Response> out = new ArrayList<>();

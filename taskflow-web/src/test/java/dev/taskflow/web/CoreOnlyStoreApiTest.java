@@ -52,15 +52,6 @@ class CoreOnlyStoreApiTest {
   }
 
   @Test
-  void webhook_routes_answer_501_naming_the_feature() {
-    assertUnsupported(server.get("/api/v1/webhooks"), "webhooks");
-    assertUnsupported(
-        server.post(
-            "/api/v1/webhooks", "{\"url\":\"https://example.com/hook\",\"events\":[\"job.*\"]}"),
-        "webhooks");
-  }
-
-  @Test
   void limit_recurring_and_batch_routes_answer_501_naming_the_feature() {
     assertUnsupported(server.get("/api/v1/limits"), "limits");
     assertUnsupported(server.get("/api/v1/recurring"), "recurring");

@@ -66,13 +66,6 @@ class HostileSweepTest {
   }
 
   @Test
-  void a_live_stream_of_a_job_that_is_not_there_is_404_not_an_open_stream() {
-    TestServer.Response r = server.get("/live/job?id=" + UUID.randomUUID());
-    assertThat(r.status()).isEqualTo(404);
-    assertThat(server.web.openStreams()).isZero();
-  }
-
-  @Test
   void a_page_size_is_ascii_digits() {
     TestServer.Response fullWidth = server.get("/api/v1/jobs?limit=%EF%BC%95");
     assertThat(fullWidth.status()).isEqualTo(422);

@@ -23,7 +23,6 @@ class LifecycleTest {
 
     assertThat(c.host()).isEqualTo("127.0.0.1");
     assertThat(c.maxBodyBytes()).isEqualTo(1024 * 1024);
-    assertThat(c.maxArgsBytes()).isEqualTo(256 * 1024);
     assertThat(c.maxJsonDepth()).isEqualTo(64);
     assertThat(c.pingInterval()).isEqualTo(Duration.ofSeconds(15));
   }
@@ -34,8 +33,43 @@ class LifecycleTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("port")
         .hasMessageContaining("70000");
-    assertThatThrownBy(() -> WebConfig.builder().maxArgsBytes(2 * 1024 * 1024).build())
-        .hasMessageContaining("maxArgsBytes");
+    assertThatThrownBy(() -> WebConfig.builder().maxBodyBytes(100).build())
+        .hasMessageContaining("maxBodyBytes");
+  }
+
+  @Test
+  void the_api_refuses_args_beyond_the_engines_own_limit_with_the_engines_number()
+      throws Exception {
+    try (TaskFlow taskflow =
+            TaskFlow.builder()
+                .storage(new InMemoryStorage())
+                .worker("demo.echo", JsonNode.class, (args, ctx) -> args)
+                .maxArgsBytes(1024)
+                .build();
+        TaskFlowWeb web = TaskFlowWeb.create(taskflow, WebConfig.builder().port(0).build())) {
+      web.start();
+      HttpClient http = HttpClient.newHttpClient();
+      String big = "{\"type\":\"demo.echo\",\"args\":{\"s\":\"" + "x".repeat(1100) + "\"}}";
+      String small = "{\"type\":\"demo.echo\",\"args\":{\"s\":\"" + "x".repeat(900) + "\"}}";
+
+      HttpResponse<String> refused = post(http, web, big);
+      HttpResponse<String> accepted = post(http, web, small);
+
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+      assertThat(refused.body())
+          .contains("\"pointer\":\"/args\"", "\"code\":\"max_size\"", "the limit is 1024");
+      assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(201);
+    }
+  }
+
+  private static HttpResponse<String> post(HttpClient http, TaskFlowWeb web, String body)
+      throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web.port() + "/api/v1/jobs"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test

@@ -16,14 +16,15 @@ import java.util.Map;
  * HTTP/1.1 over a plain socket, for requests {@link java.net.http.HttpClient} will not send: any
  * {@code Host} (or none), any {@code Origin}, a WebSocket handshake whose answer is read as bytes.
  * Reads the status line and the headers, then the body when it has a {@code Content-Length};
- * streams (SSE, an upgraded WebSocket) are cut off after their headers.
+ * streams (SSE, an upgraded WebSocket) are cut off after their headers. Public, in this module's
+ * test jar, for the plugins' own boundary tests.
  */
-final class RawHttp {
+public final class RawHttp {
   private RawHttp() {}
 
   /** The status, the headers (names lower case) and the body of one response. */
-  record Response(int status, Map<String, String> headers, String body) {
-    String header(String name) {
+  public record Response(int status, Map<String, String> headers, String body) {
+    public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
 
@@ -37,7 +38,8 @@ final class RawHttp {
    * Sends {@code method path} with the given header lines (each {@code "Name: value"}, sent as
    * written; add your own {@code Host}) and body, with {@code Connection: close}.
    */
-  static Response send(int port, String method, String path, String body, String... headerLines) {
+  public static Response send(
+      int port, String method, String path, String body, String... headerLines) {
     StringBuilder head = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
     for (String h : headerLines) head.append(h).append("\r\n");
     byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
@@ -61,7 +63,7 @@ final class RawHttp {
   }
 
   /** Writes {@code raw} (request line, headers and body, exactly as given) and reads the answer. */
-  static Response exchange(int port, String raw) {
+  public static Response exchange(int port, String raw) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
       s.setSoTimeout(10_000);

@@ -391,8 +391,7 @@ class RemoteWorkerApiTest {
         List.of(
             "/api/v1/jobs/" + job.id(),
             "/api/v1/jobs?limit=10",
-            "/api/v1/servers",
-            "/jobs/" + job.id())) {
+            "/api/v1/servers")) { // the dashboard's job page: DashboardSecurityTest
       String body =
           http.send(
                   HttpRequest.newBuilder(uri(path)).GET().build(),

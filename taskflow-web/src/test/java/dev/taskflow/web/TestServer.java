@@ -29,14 +29,13 @@ final class TestServer implements AutoCloseable {
   static final JsonMapper JSON = JsonMapper.builder().build();
 
   final TaskFlow taskflow;
-  private final WebhookDelivery delivery; // null unless started with on(storage)
   final TaskFlowWeb web;
   final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   final URI base;
   private volatile CountDownLatch gate = new CountDownLatch(1);
   private boolean taskflowClosed;
 
-  private TestServer(Storage storage, boolean webhooks, Consumer<WebConfig.Builder> webConfig) {
+  private TestServer(Storage storage, Consumer<WebConfig.Builder> webConfig, WebPlugin... plugins) {
     TaskFlowBuilder builder =
         TaskFlow.builder()
             .storage(storage)
@@ -69,13 +68,11 @@ final class TestServer implements AutoCloseable {
             .pollInterval(Duration.ofMillis(50))
             .eventPollInterval(Duration.ofMillis(20))
             .shutdownGrace(Duration.ofMillis(200));
-    this.delivery = webhooks ? new WebhookDelivery(WebhookDelivery.Options.defaults()) : null;
-    if (delivery != null) builder.plugin(delivery);
     this.taskflow = builder.build();
     taskflow.start();
     WebConfig.Builder cfg = WebConfig.builder().port(0);
     webConfig.accept(cfg);
-    this.web = TaskFlowWeb.create(taskflow, cfg.build()).start();
+    this.web = TaskFlowWeb.create(taskflow, cfg.build(), plugins).start();
     this.base = URI.create("http://127.0.0.1:" + web.port());
   }
 
@@ -84,15 +81,17 @@ final class TestServer implements AutoCloseable {
   }
 
   static TestServer start(Consumer<WebConfig.Builder> webConfig) {
-    return new TestServer(new InMemoryStorage(Clock.systemUTC()), false, webConfig);
+    return new TestServer(new InMemoryStorage(Clock.systemUTC()), webConfig);
   }
 
-  /**
-   * The same server on another store (e.g. one that keeps only the core of the SPI), with webhook
-   * delivery installed.
-   */
+  /** The same server on another store (e.g. one that keeps only the core of the SPI). */
   static TestServer on(Storage storage) {
-    return new TestServer(storage, true, c -> {});
+    return new TestServer(storage, c -> {});
+  }
+
+  /** With the routes of {@code plugins} besides the API's. */
+  static TestServer start(Consumer<WebConfig.Builder> webConfig, WebPlugin... plugins) {
+    return new TestServer(new InMemoryStorage(Clock.systemUTC()), webConfig, plugins);
   }
 
   /** Lets every running {@code test.block} job finish; later ones block again. */
@@ -187,7 +186,6 @@ final class TestServer implements AutoCloseable {
   public void close() {
     releaseBlocked();
     web.close();
-    if (delivery != null) delivery.close();
     stopTaskFlow();
   }
 
