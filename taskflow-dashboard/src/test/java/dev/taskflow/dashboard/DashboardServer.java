@@ -3,6 +3,7 @@ package dev.taskflow.dashboard;
 import dev.taskflow.JobState;
 import dev.taskflow.TaskFlow;
 import dev.taskflow.memory.InMemoryStorage;
+import dev.taskflow.spi.Storage;
 import dev.taskflow.web.TaskFlowWeb;
 import dev.taskflow.web.WebConfig;
 import dev.taskflow.web.WebPlugin;
@@ -41,9 +42,14 @@ final class DashboardServer implements AutoCloseable {
   private volatile CountDownLatch gate = new CountDownLatch(1);
 
   private DashboardServer(Consumer<WebConfig.Builder> webConfig, WebPlugin... plugins) {
+    this(new InMemoryStorage(Clock.systemUTC()), webConfig, plugins);
+  }
+
+  private DashboardServer(
+      Storage storage, Consumer<WebConfig.Builder> webConfig, WebPlugin... plugins) {
     this.taskflow =
         TaskFlow.builder()
-            .storage(new InMemoryStorage(Clock.systemUTC()))
+            .storage(storage)
             .worker("demo.echo", JsonNode.class, (args, ctx) -> args)
             .worker(
                 "demo.fail",
@@ -92,6 +98,11 @@ final class DashboardServer implements AutoCloseable {
 
   static DashboardServer start(Consumer<WebConfig.Builder> webConfig, DashboardPlugin dashboard) {
     return new DashboardServer(webConfig, dashboard);
+  }
+
+  /** The API and the dashboard on another store (e.g. one that keeps only the SPI's core). */
+  static DashboardServer on(Storage storage) {
+    return new DashboardServer(storage, c -> {}, DashboardPlugin.defaults());
   }
 
   /** The API alone: the server without the dashboard plugin. */

@@ -72,12 +72,4 @@ class CoreOnlyStoreApiTest {
         "flows");
     assertThat(server.get("/api/v1/jobs?limit=100").json().path("items").size()).isEqualTo(before);
   }
-
-  @Test
-  void the_dashboard_pages_of_missing_features_still_render() {
-    assertThat(server.get("/queues").status()).isEqualTo(200);
-    assertThat(server.get("/recurring").status()).isEqualTo(200);
-    String id = server.enqueue("{\"type\":\"demo.echo\",\"args\":{}}");
-    assertThat(server.get("/jobs/" + id).status()).isEqualTo(200);
-  }
 }
