@@ -126,22 +126,12 @@ public final class WebhookService implements Webhooks {
   @Override
   public Webhook update(Webhook changed) {
     Webhook old = require(changed.id());
-    Webhook w =
-        new Webhook(
-            old.id(),
-            changed.url(),
-            changed.events(),
-            changed.queue(),
-            changed.jobType(),
-            changed.owner(),
-            changed.headers(),
-            changed.active(),
-            changed.active() ? null : changed.disabledReason(),
-            old.secrets(),
-            old.createdAt(),
-            storage.now());
-    store().save(w);
-    return w;
+    return resave(
+        old,
+        changed,
+        changed.active(),
+        changed.active() ? null : changed.disabledReason(),
+        old.secrets());
   }
 
   /**
@@ -150,24 +140,7 @@ public final class WebhookService implements Webhooks {
    */
   @Override
   public void disable(UUID id, String reason) {
-    get(id)
-        .ifPresent(
-            old ->
-                store()
-                    .save(
-                        new Webhook(
-                            old.id(),
-                            old.url(),
-                            old.events(),
-                            old.queue(),
-                            old.jobType(),
-                            old.owner(),
-                            old.headers(),
-                            false,
-                            reason,
-                            old.secrets(),
-                            old.createdAt(),
-                            storage.now())));
+    get(id).ifPresent(old -> resave(old, old, false, reason, old.secrets()));
   }
 
   /**
@@ -184,28 +157,37 @@ public final class WebhookService implements Webhooks {
     List<String> secrets = new ArrayList<>();
     secrets.add(Webhooks.newSecret());
     if (keepPrevious && !old.secrets().isEmpty()) secrets.add(old.secrets().getFirst());
-    Webhook w =
-        new Webhook(
-            old.id(),
-            old.url(),
-            old.events(),
-            old.queue(),
-            old.jobType(),
-            old.owner(),
-            old.headers(),
-            old.active(),
-            old.disabledReason(),
-            secrets,
-            old.createdAt(),
-            storage.now());
-    store().save(w);
-    return w;
+    return resave(old, old, old.active(), old.disabledReason(), secrets);
   }
 
   /** Removes a webhook; false when none had the id. */
   @Override
   public boolean delete(UUID id) {
     return store().delete(id);
+  }
+
+  /**
+   * Saves {@code settings}' url, events, filters and headers under {@code old}'s id and creation
+   * time, with the given state and secrets, updated now; returns the webhook as stored.
+   */
+  private Webhook resave(
+      Webhook old, Webhook settings, boolean active, String disabledReason, List<String> secrets) {
+    Webhook w =
+        new Webhook(
+            old.id(),
+            settings.url(),
+            settings.events(),
+            settings.queue(),
+            settings.jobType(),
+            settings.owner(),
+            settings.headers(),
+            active,
+            disabledReason,
+            secrets,
+            old.createdAt(),
+            storage.now());
+    store().save(w);
+    return w;
   }
 
   private Webhook require(UUID id) {

@@ -16,6 +16,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -106,44 +107,36 @@ class AdaptiveConcurrencyTest {
     taskflow.start();
 
     // Healthy: the baseline is learned, and the limit climbs since the limit bounds the work.
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(20))
-        .until(
-            () -> {
-              topUp();
-              return resource().baseline() != null && resource().limit() >= 10;
-            });
+    underLoadUntil(
+        Duration.ofSeconds(30), () -> resource().baseline() != null && resource().limit() >= 10);
 
     // The model server degrades to one request at a time: latency grows with every request
     // queued behind it, so the limit must come down near its capacity.
     model.capacity(1);
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(20))
-        .until(
-            () -> {
-              topUp();
-              return resource().limit() <= 3;
-            });
+    underLoadUntil(Duration.ofSeconds(30), () -> resource().limit() <= 3);
     assertThat(resource().decreases()).isPositive();
     assertThat(resource().latency()).isNotNull();
 
     // It heals: latency is back at the baseline and the limit climbs again.
     long increasesBefore = resource().increases();
     model.capacity(64);
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(20))
-        .until(
-            () -> {
-              topUp();
-              return resource().limit() >= 8;
-            });
+    underLoadUntil(Duration.ofSeconds(60), () -> resource().limit() >= 8);
     assertThat(resource().increases()).isGreaterThan(increasesBefore);
     assertThat(model.peakInFlight.get())
         .as("never more requests in flight than the highest limit allows")
         .isLessThanOrEqualTo(16);
+  }
+
+  /** Keeps the queue topped up until {@code done} holds, for at most {@code atMost}. */
+  private void underLoadUntil(Duration atMost, BooleanSupplier done) {
+    await()
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () -> {
+              topUp();
+              return done.getAsBoolean();
+            });
   }
 
   @Test

@@ -258,68 +258,47 @@ class DependencyEngineTest {
   @Test
   void batch_options_and_member_references_are_checked() {
     JobRequest ok = step("x", EnqueueOptions.defaults());
-    assertThatThrownBy(() -> taskflow.batches().enqueue(BatchOptions.defaults(), List.of()))
-        .isInstanceOfSatisfying(
-            InvalidJobException.class, e -> assertThat(e.rule()).isEqualTo("min_items"));
-    assertThatThrownBy(
-            () ->
-                taskflow
-                    .batches()
-                    .enqueue(
-                        BatchOptions.defaults(),
-                        List.of(
-                            ok, step("y", EnqueueOptions.defaults().dependsOn(Batches.member(1))))))
-        .isInstanceOfSatisfying(
-            InvalidJobException.class,
-            e -> {
-              assertThat(e.field()).isEqualTo("jobs/1/dependsOn/0");
-              assertThat(e.rule()).isEqualTo("member_order");
-            });
-    assertThatThrownBy(
-            () ->
-                taskflow
-                    .batches()
-                    .enqueue(
-                        BatchOptions.defaults(),
-                        List.of(
-                            ok, step("y", EnqueueOptions.defaults().dependsOn(Batches.member(5))))))
-        .isInstanceOfSatisfying(
-            InvalidJobException.class, e -> assertThat(e.rule()).isEqualTo("unknown_member"));
-    assertThatThrownBy(
-            () ->
-                taskflow
-                    .batches()
-                    .enqueue(
-                        BatchOptions.defaults().callback(JobRequest.of("nope.type", "{}")),
-                        List.of(ok)))
-        .isInstanceOfSatisfying(
-            InvalidJobException.class,
-            e -> {
-              assertThat(e.field()).isEqualTo("callback/type");
-              assertThat(e.rule()).isEqualTo("unknown_type");
-            });
-    assertThatThrownBy(
-            () -> taskflow.batches().enqueue(BatchOptions.defaults().metadata("[1]"), List.of(ok)))
-        .isInstanceOfSatisfying(
-            InvalidJobException.class,
-            e -> {
-              assertThat(e.field()).isEqualTo("metadata");
-              assertThat(e.rule()).isEqualTo("type");
-            });
-    assertThatThrownBy(
-            () ->
-                taskflow
-                    .batches()
-                    .enqueue(
-                        BatchOptions.defaults(),
-                        List.of(step("y", EnqueueOptions.defaults().dependsOn(UUID.randomUUID())))))
-        .isInstanceOfSatisfying(
-            InvalidJobException.class,
-            e -> {
-              assertThat(e.field()).isEqualTo("jobs/0/dependsOn/0");
-              assertThat(e.rule()).isEqualTo("unknown_parent");
-            });
+    BatchOptions defaults = BatchOptions.defaults();
+    refused(defaults, List.of(), "min_items");
+    refused(
+        defaults,
+        List.of(ok, step("y", EnqueueOptions.defaults().dependsOn(Batches.member(1)))),
+        "jobs/1/dependsOn/0",
+        "member_order");
+    refused(
+        defaults,
+        List.of(ok, step("y", EnqueueOptions.defaults().dependsOn(Batches.member(5)))),
+        "unknown_member");
+    refused(
+        defaults.callback(JobRequest.of("nope.type", "{}")),
+        List.of(ok),
+        "callback/type",
+        "unknown_type");
+    refused(defaults.metadata("[1]"), List.of(ok), "metadata", "type");
+    refused(
+        defaults,
+        List.of(step("y", EnqueueOptions.defaults().dependsOn(UUID.randomUUID()))),
+        "jobs/0/dependsOn/0",
+        "unknown_parent");
     assertThat(taskflow.cluster().stateCounts().values().stream().mapToLong(Long::longValue).sum())
         .isZero();
+  }
+
+  /** Enqueueing the batch is refused, breaking {@code rule}. */
+  private void refused(BatchOptions options, List<JobRequest> jobs, String rule) {
+    assertThatThrownBy(() -> taskflow.batches().enqueue(options, jobs))
+        .isInstanceOfSatisfying(
+            InvalidJobException.class, e -> assertThat(e.rule()).isEqualTo(rule));
+  }
+
+  /** Enqueueing the batch is refused, breaking {@code rule} at {@code field}. */
+  private void refused(BatchOptions options, List<JobRequest> jobs, String field, String rule) {
+    assertThatThrownBy(() -> taskflow.batches().enqueue(options, jobs))
+        .isInstanceOfSatisfying(
+            InvalidJobException.class,
+            e -> {
+              assertThat(e.field()).isEqualTo(field);
+              assertThat(e.rule()).isEqualTo(rule);
+            });
   }
 }

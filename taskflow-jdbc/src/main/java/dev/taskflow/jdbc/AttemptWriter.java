@@ -100,12 +100,7 @@ final class AttemptWriter {
     done.addAll(
         fenced(
             c,
-            "state = 'failed', finished_at = ?, "
-                + CLEAR_LEASE
-                + ", "
-                + errors("v.column4")
-                + ", "
-                + history("v.column5"),
+            withError("state = 'failed', finished_at = ?, "),
             List.of(nowMs),
             leases(failed),
             rows(
@@ -228,22 +223,14 @@ final class AttemptWriter {
    * failed, recording a {@code lease_expired} error for the lost attempt.
    */
   int rescueExpired(Connection c, String serverId, int limit, Instant now) throws SQLException {
-    List<JobMeta> expired = new ArrayList<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT "
-                + JobMeta.COLUMNS
-                + " FROM "
-                + JOBS
-                + " WHERE state = 'processing' AND lease_expires_at < ?"
-                + " ORDER BY lease_expires_at, id LIMIT ?"
-                + dialect.lockSkipLocked())) {
-      ps.setLong(1, now.toEpochMilli());
-      ps.setInt(2, limit);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) expired.add(JobMeta.read(rs));
-      }
-    }
+    List<JobMeta> expired =
+        JobMeta.lockDue(
+            c,
+            dialect,
+            "state = 'processing' AND lease_expires_at < ?",
+            "lease_expires_at, id",
+            now,
+            limit);
     if (expired.isEmpty()) return 0;
     List<JobMeta> again = new ArrayList<>();
     List<JobMeta> failed = new ArrayList<>();
@@ -252,24 +239,14 @@ final class AttemptWriter {
     Set<UUID> requeued =
         fenced(
             c,
-            "state = 'enqueued', "
-                + CLEAR_LEASE
-                + ", "
-                + errors("v.column4")
-                + ", "
-                + history("v.column5"),
+            withError("state = 'enqueued', "),
             List.of(),
             metaLeases(again),
             new Extra(types, rescueRows(again, JobState.ENQUEUED, serverId, now)));
     Set<UUID> gaveUp =
         fenced(
             c,
-            "state = 'failed', finished_at = ?, "
-                + CLEAR_LEASE
-                + ", "
-                + errors("v.column4")
-                + ", "
-                + history("v.column5"),
+            withError("state = 'failed', finished_at = ?, "),
             List.of(now.toEpochMilli()),
             metaLeases(failed),
             new Extra(types, rescueRows(failed, JobState.FAILED, serverId, now)));
@@ -444,6 +421,14 @@ final class AttemptWriter {
       }
     }
     return out;
+  }
+
+  /**
+   * {@code stateSet} (ending in a comma) for an attempt that ends with an error: the lease cleared,
+   * and the error and a history entry appended from the VALUES columns 4 and 5.
+   */
+  private String withError(String stateSet) {
+    return stateSet + CLEAR_LEASE + ", " + errors("v.column4") + ", " + history("v.column5");
   }
 
   private String history(String value) {

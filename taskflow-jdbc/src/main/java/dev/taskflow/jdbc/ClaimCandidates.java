@@ -4,7 +4,10 @@ import static dev.taskflow.jdbc.JobRows.JOBS;
 import static dev.taskflow.jdbc.JobRows.marks;
 
 import dev.taskflow.Job;
+import dev.taskflow.JobState;
 import dev.taskflow.spi.JobClaimParams;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,6 +37,29 @@ final class ClaimCandidates {
   record Select(String sql, List<Object> args) {}
 
   private ClaimCandidates() {}
+
+  /**
+   * The claim's UPDATE up to its WHERE (which goes on after {@code AND}): an enqueued job becomes
+   * processing under the claimer's lease, with one more attempt and a history entry. {@link
+   * #bindLease} binds its four parameters.
+   */
+  static String markProcessing(SqlDialect dialect) {
+    return "UPDATE "
+        + JOBS
+        + " SET state = 'processing', attempt = attempt + 1, lease_owner = ?,"
+        + " lease_expires_at = ?, started_at = ?, history = "
+        + dialect.jsonArrayAppend("history", "?")
+        + " WHERE state = 'enqueued' AND ";
+  }
+
+  /** Binds the parameters of {@link #markProcessing}; returns the index of the next one. */
+  static int bindLease(PreparedStatement ps, JobClaimParams p, Instant now) throws SQLException {
+    ps.setString(1, p.leaseOwner());
+    ps.setLong(2, now.plus(p.leaseDuration()).toEpochMilli());
+    ps.setLong(3, now.toEpochMilli());
+    ps.setString(4, JobRows.historyJson(JobState.PROCESSING, now, "claimed", p.leaseOwner()));
+    return 5;
+  }
 
   /**
    * The select of at most {@code p.max()} ids, or null when nothing may be claimed. Jobs past their

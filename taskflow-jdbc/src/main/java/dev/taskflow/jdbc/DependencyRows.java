@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.IntFunction;
 
 /**
  * Dependencies between jobs: parent checks at insert, the {@code taskflow_job_deps} links, and the
@@ -57,23 +58,11 @@ final class DependencyRows {
     }
     if (outside.isEmpty()) return;
     Set<UUID> stored = new HashSet<>();
-    List<UUID> all = new ArrayList<>(outside);
-    for (int from = 0; from < all.size(); from += CHUNK) {
-      List<UUID> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "SELECT id FROM "
-                  + JOBS
-                  + " WHERE id IN ("
-                  + marks(chunk.size())
-                  + ")"
-                  + dialect.lockKeyShare())) {
-        for (int i = 0; i < chunk.size(); i++) ps.setString(i + 1, chunk.get(i).toString());
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) stored.add(UUID.fromString(rs.getString(1)));
-        }
-      }
-    }
+    queryInChunks(
+        c,
+        new ArrayList<>(outside),
+        n -> "SELECT id FROM " + JOBS + " WHERE id IN (" + marks(n) + ")" + dialect.lockKeyShare(),
+        rs -> stored.add(UUID.fromString(rs.getString(1))));
     for (int i = 0; i < jobs.size(); i++) {
       List<UUID> parents = jobs.get(i).flow().dependsOn();
       for (int k = 0; k < parents.size(); k++) {
@@ -174,24 +163,19 @@ final class DependencyRows {
 
   private Map<UUID, Candidate> candidates(Connection c, List<UUID> ids) throws SQLException {
     Map<UUID, Candidate> out = new LinkedHashMap<>();
-    for (int from = 0; from < ids.size(); from += CHUNK) {
-      List<UUID> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "SELECT id, parent_failure, scheduled_at FROM "
-                  + JOBS
-                  + " WHERE state = 'awaiting' AND id IN ("
-                  + marks(chunk.size())
-                  + ")")) {
-        for (int i = 0; i < chunk.size(); i++) ps.setString(i + 1, chunk.get(i).toString());
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            UUID id = UUID.fromString(rs.getString(1));
-            out.put(id, new Candidate(id, policy(rs.getString(2)), JobRows.instant(rs, 3)));
-          }
-        }
-      }
-    }
+    queryInChunks(
+        c,
+        ids,
+        n ->
+            "SELECT id, parent_failure, scheduled_at FROM "
+                + JOBS
+                + " WHERE state = 'awaiting' AND id IN ("
+                + marks(n)
+                + ")",
+        rs -> {
+          UUID id = UUID.fromString(rs.getString(1));
+          out.put(id, new Candidate(id, policy(rs.getString(2)), JobRows.instant(rs, 3)));
+        });
     return out;
   }
 
@@ -259,41 +243,73 @@ final class DependencyRows {
   private Map<UUID, List<JobState>> parentStates(Connection c, List<UUID> children)
       throws SQLException {
     Map<UUID, List<JobState>> out = new HashMap<>();
-    for (int from = 0; from < children.size(); from += CHUNK) {
-      List<UUID> chunk = children.subList(from, Math.min(children.size(), from + CHUNK));
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "SELECT d.child_id, p.state FROM "
-                  + DEPS
-                  + " d LEFT JOIN "
-                  + JOBS
-                  + " p ON p.id = d.parent_id WHERE d.child_id IN ("
-                  + marks(chunk.size())
-                  + ")")) {
-        for (int i = 0; i < chunk.size(); i++) ps.setString(i + 1, chunk.get(i).toString());
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            String s = rs.getString(2);
-            out.computeIfAbsent(UUID.fromString(rs.getString(1)), k -> new ArrayList<>())
-                .add(s == null ? null : JobRows.state(s));
-          }
-        }
-      }
-    }
+    queryInChunks(
+        c,
+        children,
+        n ->
+            "SELECT d.child_id, p.state FROM "
+                + DEPS
+                + " d LEFT JOIN "
+                + JOBS
+                + " p ON p.id = d.parent_id WHERE d.child_id IN ("
+                + marks(n)
+                + ")",
+        rs -> {
+          String s = rs.getString(2);
+          out.computeIfAbsent(UUID.fromString(rs.getString(1)), k -> new ArrayList<>())
+              .add(s == null ? null : JobRows.state(s));
+        });
     return out;
   }
 
   /** Deletes the links of children that retention deleted, in its transaction. */
   static void childrenDeleted(Connection c, List<UUID> children) throws SQLException {
-    for (int from = 0; from < children.size(); from += CHUNK) {
-      List<UUID> chunk = children.subList(from, Math.min(children.size(), from + CHUNK));
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "DELETE FROM " + DEPS + " WHERE child_id IN (" + marks(chunk.size()) + ")")) {
+    inChunks(
+        c,
+        children,
+        n -> "DELETE FROM " + DEPS + " WHERE child_id IN (" + marks(n) + ")",
+        PreparedStatement::executeUpdate);
+  }
+
+  /** Work on a statement whose id parameters are bound. */
+  @FunctionalInterface
+  private interface Bound {
+    void run(PreparedStatement ps) throws SQLException;
+  }
+
+  /** Reads one result row. */
+  @FunctionalInterface
+  private interface Row {
+    void read(ResultSet rs) throws SQLException;
+  }
+
+  /**
+   * Runs the statement {@code sql} makes for n id marks over {@code ids} in chunks of {@link
+   * #CHUNK}, which keeps every statement within the drivers' parameter limits.
+   */
+  private static void inChunks(Connection c, List<UUID> ids, IntFunction<String> sql, Bound work)
+      throws SQLException {
+    for (int from = 0; from < ids.size(); from += CHUNK) {
+      List<UUID> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
+      try (PreparedStatement ps = c.prepareStatement(sql.apply(chunk.size()))) {
         for (int i = 0; i < chunk.size(); i++) ps.setString(i + 1, chunk.get(i).toString());
-        ps.executeUpdate();
+        work.run(ps);
       }
     }
+  }
+
+  /** {@link #inChunks} for a query: hands every row of every chunk to {@code row}. */
+  private static void queryInChunks(Connection c, List<UUID> ids, IntFunction<String> sql, Row row)
+      throws SQLException {
+    inChunks(
+        c,
+        ids,
+        sql,
+        ps -> {
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) row.read(rs);
+          }
+        });
   }
 
   /** The stored children of a job, in id order. */

@@ -307,23 +307,13 @@ public abstract class JdbcStorage implements Storage {
           List<Job> claimed = new ArrayList<>();
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "UPDATE "
-                      + JOBS
-                      + " SET state = 'processing', attempt = attempt + 1, lease_owner = ?,"
-                      + " lease_expires_at = ?, started_at = ?, "
-                      + appendHistory
-                      + " WHERE state = 'enqueued' AND "
+                  ClaimCandidates.markProcessing(dialect)
                       + dialect.inSubquery("id", pick.sql())
                       + " AND NOT EXISTS (SELECT 1 FROM "
                       + QUEUES
                       + " WHERE name = ? AND paused = ?) RETURNING "
                       + COLUMNS)) {
-            ps.setString(1, p.leaseOwner());
-            ps.setLong(2, now.plus(p.leaseDuration()).toEpochMilli());
-            ps.setLong(3, now.toEpochMilli());
-            ps.setString(
-                4, JobRows.historyJson(JobState.PROCESSING, now, "claimed", p.leaseOwner()));
-            int i = 5;
+            int i = ClaimCandidates.bindLease(ps, p, now);
             for (Object a : pick.args()) {
               if (a instanceof Integer n) ps.setInt(i++, n);
               else if (a instanceof Long n) ps.setLong(i++, n);

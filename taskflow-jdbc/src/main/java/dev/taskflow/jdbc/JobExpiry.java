@@ -38,23 +38,8 @@ final class JobExpiry {
 
   int expire(Connection c, JobExpireParams p, Instant now) throws SQLException {
     String due = " AND start_by <= ? AND started_at IS NULL AND " + WAITING;
-    List<JobMeta> found = new ArrayList<>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT "
-                + JobMeta.COLUMNS
-                + " FROM "
-                + JOBS
-                + " WHERE start_by IS NOT NULL"
-                + due
-                + " ORDER BY start_by, id LIMIT ?"
-                + dialect.lockSkipLocked())) {
-      ps.setLong(1, now.toEpochMilli());
-      ps.setInt(2, p.limit());
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) found.add(JobMeta.read(rs));
-      }
-    }
+    List<JobMeta> found =
+        JobMeta.lockDue(c, dialect, "start_by IS NOT NULL" + due, "start_by, id", now, p.limit());
     if (found.isEmpty()) return 0;
     Set<UUID> done = new HashSet<>();
     try (PreparedStatement ps =

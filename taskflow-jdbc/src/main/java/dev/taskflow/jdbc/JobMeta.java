@@ -3,9 +3,13 @@ package dev.taskflow.jdbc;
 import dev.taskflow.Job;
 import dev.taskflow.JobFlow;
 import dev.taskflow.JobState;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -37,6 +41,36 @@ record JobMeta(
         rs.getInt(7),
         rs.getString(8),
         JobRows.instant(rs, 9));
+  }
+
+  /**
+   * Reads and locks (skipping rows another transaction holds) up to {@code limit} jobs that match
+   * {@code where}, whose one {@code ?} is bound to {@code now}, in {@code orderBy} order: the first
+   * step of every maintenance pass that moves due jobs.
+   */
+  static List<JobMeta> lockDue(
+      Connection c, SqlDialect dialect, String where, String orderBy, Instant now, int limit)
+      throws SQLException {
+    List<JobMeta> out = new ArrayList<>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT "
+                + COLUMNS
+                + " FROM "
+                + JobRows.JOBS
+                + " WHERE "
+                + where
+                + " ORDER BY "
+                + orderBy
+                + " LIMIT ?"
+                + dialect.lockSkipLocked())) {
+      ps.setLong(1, now.toEpochMilli());
+      ps.setInt(2, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) out.add(read(rs));
+      }
+    }
+    return out;
   }
 
   /** A job with these fields and the given state and attempt, for building event data. */

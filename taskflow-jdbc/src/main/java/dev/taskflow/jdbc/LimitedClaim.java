@@ -7,7 +7,6 @@ import static dev.taskflow.jdbc.JobRows.marks;
 
 import dev.taskflow.FlowLimit;
 import dev.taskflow.Job;
-import dev.taskflow.JobState;
 import dev.taskflow.spi.JobClaimParams;
 import dev.taskflow.spi.LimitPlanner;
 import java.sql.Connection;
@@ -42,7 +41,6 @@ final class LimitedClaim {
   static final long RELOAD_NANOS = 1_000_000_000L;
 
   private final SqlDialect dialect;
-  private final String appendHistory;
   private final ReentrantLock reload = new ReentrantLock();
   private volatile List<FlowLimit> cached = List.of();
   private volatile long loadedAt;
@@ -50,7 +48,6 @@ final class LimitedClaim {
 
   LimitedClaim(SqlDialect dialect) {
     this.dialect = dialect;
-    this.appendHistory = "history = " + dialect.jsonArrayAppend("history", "?");
   }
 
   /** Makes the next claim reload the limits (after a change through this store). */
@@ -200,23 +197,14 @@ final class LimitedClaim {
     Map<UUID, Job> byId = new HashMap<>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "UPDATE "
-                + JOBS
-                + " SET state = 'processing', attempt = attempt + 1, lease_owner = ?,"
-                + " lease_expires_at = ?, started_at = ?, "
-                + appendHistory
-                + " WHERE state = 'enqueued' AND "
+            ClaimCandidates.markProcessing(dialect)
                 + JobExpiry.NOT_EXPIRED
                 + " AND id IN ("
                 + marks(ids.size())
                 + ") RETURNING "
                 + COLUMNS)) {
-      ps.setString(1, p.leaseOwner());
-      ps.setLong(2, now.plus(p.leaseDuration()).toEpochMilli());
-      ps.setLong(3, now.toEpochMilli());
-      ps.setString(4, JobRows.historyJson(JobState.PROCESSING, now, "claimed", p.leaseOwner()));
-      ps.setLong(5, now.toEpochMilli()); // jobs past their start deadline never start
-      int i = 6;
+      int i = ClaimCandidates.bindLease(ps, p, now);
+      ps.setLong(i++, now.toEpochMilli()); // jobs past their start deadline never start
       for (UUID id : ids) ps.setString(i++, id.toString());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

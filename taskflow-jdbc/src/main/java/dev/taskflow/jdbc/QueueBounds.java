@@ -36,18 +36,14 @@ final class QueueBounds {
   }
 
   int setMaxDepth(Connection c, String queue, Integer maxDepth) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO "
-                + QUEUES
-                + " (name, paused, max_depth) VALUES (?, ?, ?)"
-                + " ON CONFLICT (name) DO UPDATE SET max_depth = excluded.max_depth")) {
-      ps.setString(1, queue);
-      ps.setBoolean(2, false);
-      if (maxDepth == null) ps.setNull(3, Types.INTEGER);
-      else ps.setInt(3, maxDepth);
-      return ps.executeUpdate();
-    }
+    return QueueRegistry.upsert(
+        c,
+        queue,
+        "max_depth",
+        (ps, i) -> {
+          if (maxDepth == null) ps.setNull(i, Types.INTEGER);
+          else ps.setInt(i, maxDepth);
+        });
   }
 
   /** Locks the bounded queues among the batch's; returns their bounds by queue. */

@@ -41,14 +41,32 @@ final class QueueRegistry {
   }
 
   int setPaused(Connection c, String queue, boolean paused) throws SQLException {
+    return upsert(c, queue, "paused", (ps, i) -> ps.setBoolean(i, paused));
+  }
+
+  /** Binds one value at a statement's parameter index. */
+  @FunctionalInterface
+  interface Bind {
+    void at(PreparedStatement ps, int index) throws SQLException;
+  }
+
+  /**
+   * Sets one column of {@code queue}'s row, adding the row (not paused, unbounded) when there is
+   * none: the one write behind pausing, resuming and bounding a queue.
+   */
+  static int upsert(Connection c, String queue, String column, Bind value) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
             "INSERT INTO "
                 + QUEUES
-                + " (name, paused) VALUES (?, ?)"
-                + " ON CONFLICT (name) DO UPDATE SET paused = excluded.paused")) {
+                + " (name, "
+                + column
+                + ") VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET "
+                + column
+                + " = excluded."
+                + column)) {
       ps.setString(1, queue);
-      ps.setBoolean(2, paused);
+      value.at(ps, 2);
       return ps.executeUpdate();
     }
   }

@@ -1,12 +1,12 @@
 package dev.taskflow.sqlite;
 
+import dev.taskflow.jdbc.PeriodicThread;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +24,6 @@ final class Checkpointer {
   static final int SAFETY_NET_PAGES = 10_000;
 
   private static final Logger log = LoggerFactory.getLogger(Checkpointer.class);
-  private static final long INTERVAL_NANOS = Duration.ofMillis(100).toNanos();
 
   interface Opener {
     Connection open() throws SQLException;
@@ -33,14 +32,17 @@ final class Checkpointer {
   private final Path file;
   private final Opener opener;
   private final AtomicLong commits = new AtomicLong();
-  private final Thread thread;
-  private volatile boolean stopped;
+  private final PeriodicThread thread;
+  // on the checkpoint thread only
+  private Connection c;
+  private long failures;
 
   Checkpointer(Path file, Opener opener) {
     this.file = file;
     this.opener = opener;
-    this.thread = new Thread(this::run, "taskflow-sqlite-checkpoint");
-    this.thread.setDaemon(true);
+    this.thread =
+        new PeriodicThread(
+            "taskflow-sqlite-checkpoint", Duration.ofMillis(100), this::checkpoint, this::close);
   }
 
   void start() {
@@ -52,51 +54,39 @@ final class Checkpointer {
     commits.incrementAndGet();
   }
 
-  private void run() {
-    Connection c = null;
-    long failures = 0;
-    while (!stopped && !Thread.currentThread().isInterrupted()) {
-      LockSupport.parkNanos(INTERVAL_NANOS);
-      if (stopped || commits.getAndSet(0) == 0) continue;
-      try {
-        if (c == null) c = opener.open();
-        try (Statement st = c.createStatement()) {
-          st.execute("PRAGMA wal_checkpoint(PASSIVE)");
-        }
-        failures = 0;
-      } catch (Throwable e) {
-        // Never die silently: the writer's own auto-checkpoint bounds the WAL meanwhile.
-        if (failures++ % 100 == 0) {
-          log.warn(
-              "[sqlite] checkpoint of {} failed ({} in a row); will keep trying: {}",
-              file,
-              failures,
-              e.toString());
-        }
-        close(c);
-        c = null;
+  private void checkpoint() {
+    if (commits.getAndSet(0) == 0) return;
+    try {
+      if (c == null) c = opener.open();
+      try (Statement st = c.createStatement()) {
+        st.execute("PRAGMA wal_checkpoint(PASSIVE)");
       }
+      failures = 0;
+    } catch (Throwable e) {
+      // Never die silently: the writer's own auto-checkpoint bounds the WAL meanwhile.
+      if (failures++ % 100 == 0) {
+        log.warn(
+            "[sqlite] checkpoint of {} failed ({} in a row); will keep trying: {}",
+            file,
+            failures,
+            e.toString());
+      }
+      close();
     }
-    close(c);
   }
 
   /** Stops the thread and waits for it (a checkpoint in progress finishes first). */
   void stop() {
-    stopped = true;
-    LockSupport.unpark(thread);
-    try {
-      thread.join(Duration.ofSeconds(10));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    thread.stop();
   }
 
-  private static void close(Connection c) {
+  private void close() {
     if (c == null) return;
     try {
       c.close();
     } catch (SQLException e) {
       log.debug("[sqlite] closing the checkpoint connection: {}", e.getMessage());
     }
+    c = null;
   }
 }

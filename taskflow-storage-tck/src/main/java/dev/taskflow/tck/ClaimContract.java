@@ -96,16 +96,7 @@ public interface ClaimContract extends TckSupport {
 
   @Test
   default void a_claim_excluding_a_type_prefix_never_takes_those_jobs() {
-    Job internal = insert(job().type("taskflow.own").priority(10));
-    Job user = insert(job().type("t.user"));
-
-    List<Job> claimed =
-        store()
-            .jobClaim(
-                new JobClaimParams(QUEUE, 10, SERVER_A, LEASE, Set.of(), Map.of(), "taskflow."));
-
-    assertThat(claimed).extracting(Job::id).containsExactly(user.id());
-    assertThat(get(internal.id()).state()).isEqualTo(JobState.ENQUEUED);
+    assertAClaimExcludingTaskflowTypesTakesOnlyTheUsersJob();
   }
 
   @Test

@@ -52,16 +52,7 @@ public interface LimitContract extends TckSupport {
   @Test
   default void a_limited_claim_excluding_a_type_prefix_never_takes_those_jobs() {
     limitStore().save(limit("q-cap").maxRunning(5).build());
-    Job internal = insert(job().queue(QUEUE).type("taskflow.own").priority(10));
-    Job user = insert(job().queue(QUEUE).type("t.user"));
-
-    List<Job> claimed =
-        store()
-            .jobClaim(
-                new JobClaimParams(QUEUE, 10, SERVER_A, LEASE, Set.of(), Map.of(), "taskflow."));
-
-    assertThat(claimed).extracting(Job::id).containsExactly(user.id());
-    assertThat(get(internal.id()).state()).isEqualTo(JobState.ENQUEUED);
+    assertAClaimExcludingTaskflowTypesTakesOnlyTheUsersJob();
   }
 
   @Test

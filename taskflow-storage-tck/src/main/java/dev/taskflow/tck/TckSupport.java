@@ -83,6 +83,24 @@ public interface TckSupport {
     return new JobSpec(newId());
   }
 
+  /**
+   * Inserts an internal job ({@code taskflow.own}, the higher priority) and a user's job into
+   * {@link #QUEUE}, claims excluding the {@code taskflow.} type prefix, and checks that only the
+   * user's job was taken and the internal one still waits: with or without limits on the queue.
+   */
+  default void assertAClaimExcludingTaskflowTypesTakesOnlyTheUsersJob() {
+    Job internal = insert(job().queue(QUEUE).type("taskflow.own").priority(10));
+    Job user = insert(job().queue(QUEUE).type("t.user"));
+
+    List<Job> claimed =
+        store()
+            .jobClaim(
+                new JobClaimParams(QUEUE, 10, SERVER_A, LEASE, Set.of(), Map.of(), "taskflow."));
+
+    assertThat(claimed).extracting(Job::id).containsExactly(user.id());
+    assertThat(get(internal.id()).state()).isEqualTo(JobState.ENQUEUED);
+  }
+
   default Job insert(JobSpec spec) {
     InsertOutcome o =
         store().jobInsertMany(new JobInsertManyParams(List.of(spec.toNewJob()), null)).get(0);
