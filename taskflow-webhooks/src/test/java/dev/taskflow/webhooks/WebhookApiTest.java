@@ -57,7 +57,7 @@ class WebhookApiTest {
   void start() {
     TaskFlowBuilder b = TaskFlow.builder().storage(new InMemoryStorage());
     delivery =
-        installed(
+        Deliveries.installed(
             b,
             WebhookDelivery.Options.defaults()
                 .withPolicy(WebhookPolicy.defaults().withResolver(WebhookApiTest::fakeDns)));
@@ -435,12 +435,6 @@ class WebhookApiTest {
     }
   }
 
-  private static WebhookDelivery installed(TaskFlowBuilder b, WebhookDelivery.Options options) {
-    WebhookDelivery d = new WebhookDelivery(options);
-    b.plugin(d);
-    return d;
-  }
-
   @Test
   void on_a_store_without_webhooks_the_routes_answer_501_naming_the_feature() throws Exception {
     TaskFlowBuilder b =
@@ -448,7 +442,7 @@ class WebhookApiTest {
             .storage(
                 new dev.taskflow.memory.CoreOnlyStorage(
                     new InMemoryStorage(java.time.Clock.systemUTC())));
-    WebhookDelivery coreOnly = installed(b, WebhookDelivery.Options.defaults());
+    WebhookDelivery coreOnly = Deliveries.installed(b, WebhookDelivery.Options.defaults());
     try (TaskFlow tf = b.build().start();
         TaskFlowWeb w =
             TaskFlowWeb.create(tf, WebConfig.builder().port(0).build(), coreOnly).start()) {

@@ -76,7 +76,7 @@ class WebhookDeliveryTest {
                   return null;
                 });
     delivery =
-        installed(
+        Deliveries.installed(
             b,
             options.apply(
                 WebhookDelivery.Options.defaults()
@@ -635,11 +635,5 @@ class WebhookDeliveryTest {
 
   private static String[] ids(Job... jobs) {
     return java.util.Arrays.stream(jobs).map(j -> j.id().toString()).toArray(String[]::new);
-  }
-
-  private static WebhookDelivery installed(TaskFlowBuilder b, WebhookDelivery.Options options) {
-    WebhookDelivery d = new WebhookDelivery(options);
-    b.plugin(d);
-    return d;
   }
 }

@@ -75,7 +75,7 @@ class WebhookFanOutTest {
             .worker("demo.echo", JsonNode.class, (args, ctx) -> args);
     WebhookDelivery delivery =
         withDelivery
-            ? installed(
+            ? Deliveries.installed(
                 b,
                 WebhookDelivery.Options.defaults()
                     .withPolicy(
@@ -358,11 +358,5 @@ class WebhookFanOutTest {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot drop test schema " + schema + ": " + e, e);
     }
-  }
-
-  private static WebhookDelivery installed(TaskFlowBuilder b, WebhookDelivery.Options options) {
-    WebhookDelivery d = new WebhookDelivery(options);
-    b.plugin(d);
-    return d;
   }
 }

@@ -58,7 +58,7 @@ class WebhookSignatureTest {
     receiver = new WebhookReceiver();
     TaskFlowBuilder b = TaskFlow.builder().storage(new InMemoryStorage());
     delivery =
-        installed(
+        Deliveries.installed(
             b,
             WebhookDelivery.Options.defaults()
                 .withPolicy(
@@ -158,11 +158,5 @@ class WebhookSignatureTest {
     } else {
       Assumptions.assumeTrue(present, "python3 is not installed; skipping the docs' verifier");
     }
-  }
-
-  private static WebhookDelivery installed(TaskFlowBuilder b, WebhookDelivery.Options options) {
-    WebhookDelivery d = new WebhookDelivery(options);
-    b.plugin(d);
-    return d;
   }
 }
