@@ -77,8 +77,8 @@ class PluginLifecycleTest {
 
     // a plugin's worker runs like any other, and its context reaches the built TaskFlow
     Job job = a.context.get().client().enqueue(JobRequest.of("a.work", "{}")).job();
-    tf.runDueJobs();
-    assertThat(tf.get(job.id()).orElseThrow().state()).isEqualTo(JobState.COMPLETED);
+    assertThat(tf.awaitFinished(job.id(), java.time.Duration.ofSeconds(10)).state())
+        .isEqualTo(JobState.COMPLETED); // the started engine runs it
     assertThat(a.context.get().serverId()).isEqualTo(tf.cluster().serverId());
 
     tf.close(); // a's stop throws: b stopped first, and the engine and store still close
